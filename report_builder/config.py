@@ -1,0 +1,269 @@
+"""The typed schema of report.toml.
+
+`load_config` reads the file, checks every value and raises one ConfigError listing all problems
+(never just the first), in the form `Config value 'section.key': problem`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from report_builder.errors import ConfigError
+
+FUNNEL_STEPS = ("opportunity", "quote", "won", "lost")
+OPEN_STEPS = ("opportunity", "quote")
+SUPPORTED_LANGUAGES = ("en", "da")
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    """How one CRM stage name maps to the funnel, with its default win probability (0-1)."""
+
+    name: str
+    step: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class CompanyConfig:
+    name: str
+    currency: str
+    locale: str
+    fiscal_year_start_month: int = 1
+    logo: Path | None = None
+
+    @property
+    def language(self) -> str:
+        """The label language: the locale's language when we have labels for it, else English."""
+        lang = self.locale.split("_")[0]
+        return lang if lang in SUPPORTED_LANGUAGES else "en"
+
+
+@dataclass(frozen=True)
+class MeetingConfig:
+    cadence_anchor: dt.date
+    cadence_days: int = 14
+    as_of: dt.date | None = None
+    campaign_horizon_weeks: int = 6
+    stale_after_days: int = 30
+    sources_window_days: int = 365
+    top_n: int = 10
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Where the dataset is: a folder of CSV/XLSX/Parquet files or one XLSX workbook."""
+
+    path: Path
+    date_format: str | None = None
+    decimal: str = "."
+    currency_rates: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutputConfig:
+    formats: tuple[str, ...] = ("html", "json")
+    out_dir: Path = Path("out")
+    templates: Path | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    company: CompanyConfig
+    meeting: MeetingConfig
+    data: DataConfig
+    stages: dict[str, StageConfig]
+    output: OutputConfig
+
+    def stage_names(self, *steps: str) -> list[str]:
+        """The configured stage names mapped to any of `steps`, in config order."""
+        return [s.name for s in self.stages.values() if s.step in steps]
+
+
+class _Reader:
+    """Reads typed values out of the parsed TOML and collects every problem."""
+
+    def __init__(self, raw: dict[str, Any], base_dir: Path) -> None:
+        self.raw = raw
+        self.base_dir = base_dir
+        self.problems: list[str] = []
+
+    def section(self, name: str, *, required: bool = False) -> dict[str, Any]:
+        value = self.raw.get(name)
+        if value is None:
+            if required:
+                self.problems.append(f"Config section [{name}] is missing")
+            return {}
+        if not isinstance(value, dict):
+            self.problems.append(f"Config value '{name}': expected a table [{name}]")
+            return {}
+        return value
+
+    def get(
+        self, sec: dict[str, Any], secname: str, key: str, kind: type, default: Any = None,
+        *, required: bool = False,
+    ) -> Any:
+        if key not in sec:
+            if required:
+                self.problems.append(f"Config value '{secname}.{key}': missing (required)")
+            return default
+        value = sec[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is dt.date and isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                self.problems.append(
+                    f"Config value '{secname}.{key}': {value!r} is not a date like 2026-11-24"
+                )
+                return default
+        if kind is dt.date and isinstance(value, dt.datetime):
+            value = value.date()
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.problems.append(
+                f"Config value '{secname}.{key}': {value!r} should be a {kind.__name__}"
+            )
+            return default
+        return value
+
+    def path(self, value: str | None) -> Path | None:
+        if value is None:
+            return None
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+
+def _read_company(r: _Reader) -> CompanyConfig:
+    sec = r.section("company", required=True)
+    name = r.get(sec, "company", "name", str, "", required=True)
+    currency = r.get(sec, "company", "currency", str, "EUR", required=True).upper()
+    locale = r.get(sec, "company", "locale", str, "en_GB")
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        r.problems.append(f"Config value 'company.locale': {locale!r} is not a known locale "
+                          "(examples: en_GB, en_US, da_DK)")
+        locale = "en_GB"
+    if len(currency) != 3 or not currency.isalpha():
+        r.problems.append(f"Config value 'company.currency': {currency!r} is not an ISO 4217 "
+                          "code like DKK or EUR")
+    month = r.get(sec, "company", "fiscal_year_start_month", int, 1)
+    if not 1 <= month <= 12:
+        r.problems.append(f"Config value 'company.fiscal_year_start_month': {month} is not 1-12")
+        month = 1
+    logo = r.path(r.get(sec, "company", "logo", str))
+    if logo is not None and not logo.is_file():
+        r.problems.append(f"Config value 'company.logo': file {logo} does not exist")
+        logo = None
+    return CompanyConfig(name, currency, locale, month, logo)
+
+
+def _read_meeting(r: _Reader) -> MeetingConfig:
+    sec = r.section("meeting", required=True)
+    anchor = r.get(sec, "meeting", "cadence_anchor", dt.date, dt.date(2026, 1, 5), required=True)
+    values = {
+        "cadence_days": r.get(sec, "meeting", "cadence_days", int, 14),
+        "campaign_horizon_weeks": r.get(sec, "meeting", "campaign_horizon_weeks", int, 6),
+        "stale_after_days": r.get(sec, "meeting", "stale_after_days", int, 30),
+        "sources_window_days": r.get(sec, "meeting", "sources_window_days", int, 365),
+        "top_n": r.get(sec, "meeting", "top_n", int, 10),
+    }
+    for key, value in values.items():
+        if value < 1:
+            r.problems.append(f"Config value 'meeting.{key}': {value} should be 1 or more")
+            values[key] = 1
+    as_of = r.get(sec, "meeting", "as_of", dt.date)
+    return MeetingConfig(cadence_anchor=anchor, as_of=as_of, **values)
+
+
+def _read_data(r: _Reader) -> DataConfig:
+    sec = r.section("data", required=True)
+    path = r.path(r.get(sec, "data", "path", str, ".", required=True)) or r.base_dir
+    if not path.exists():
+        r.problems.append(f"Config value 'data.path': {path} does not exist")
+    date_format = r.get(sec, "data", "date_format", str)
+    decimal = r.get(sec, "data", "decimal", str, ".")
+    if decimal not in (".", ","):
+        r.problems.append(f"Config value 'data.decimal': {decimal!r} should be '.' or ','")
+        decimal = "."
+    rates_raw = r.get(sec, "data", "currency_rates", dict, {})
+    rates: dict[str, float] = {}
+    for code, rate in rates_raw.items():
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0:
+            r.problems.append(f"Config value 'data.currency_rates.{code}': {rate!r} should be a "
+                              "positive number (company currency per unit)")
+        else:
+            rates[code.upper()] = float(rate)
+    return DataConfig(path, date_format, decimal, rates)
+
+
+def _read_stages(r: _Reader) -> dict[str, StageConfig]:
+    sec = r.section("stages", required=True)
+    stages: dict[str, StageConfig] = {}
+    for name, spec in sec.items():
+        key = f"stages.{name}"
+        if not isinstance(spec, dict):
+            r.problems.append(f"Config value '{key}': expected {{ step = \"opportunity\", "
+                              "probability = 0.2 }")
+            continue
+        step = spec.get("step")
+        if step not in FUNNEL_STEPS:
+            r.problems.append(f"Config value '{key}.step': {step!r} should be one of "
+                              f"{', '.join(FUNNEL_STEPS)}")
+            continue
+        default_p = {"won": 1.0, "lost": 0.0}.get(step)
+        prob = spec.get("probability", default_p)
+        if isinstance(prob, bool) or not isinstance(prob, (int, float)) or not 0 <= prob <= 1:
+            r.problems.append(f"Config value '{key}.probability': {prob!r} should be a number "
+                              "from 0 to 1")
+            continue
+        stages[name] = StageConfig(name, step, float(prob))
+    if sec and not any(s.step == "won" for s in stages.values()):
+        r.problems.append("Config section [stages]: no stage maps to step 'won'")
+    return stages
+
+
+def _read_output(r: _Reader) -> OutputConfig:
+    sec = r.section("output")
+    formats = r.get(sec, "output", "formats", list, ["html", "json"])
+    out_dir = r.path(r.get(sec, "output", "dir", str, "out")) or r.base_dir / "out"
+    templates = r.path(r.get(sec, "output", "templates", str))
+    if templates is not None and not templates.is_dir():
+        r.problems.append(f"Config value 'output.templates': folder {templates} does not exist")
+        templates = None
+    return OutputConfig(tuple(str(f) for f in formats), out_dir, templates)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check report.toml; raise ConfigError listing every problem found."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, [f"file not found: {path}"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    r = _Reader(raw, path.resolve().parent)
+    known = {"company", "meeting", "data", "stages", "output"}
+    for key in raw:
+        if key not in known:
+            r.problems.append(f"Config section [{key}] is unknown (known: {', '.join(sorted(known))})")
+    config = Config(
+        path=path,
+        company=_read_company(r),
+        meeting=_read_meeting(r),
+        data=_read_data(r),
+        stages=_read_stages(r),
+        output=_read_output(r),
+    )
+    if r.problems:
+        raise ConfigError(path, r.problems)
+    return config

@@ -1,0 +1,34 @@
+"""The checked, typed dataset that the agenda model is built from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class DataNote:
+    """A tolerable data problem: counted, explained and listed in the pack's data notes."""
+
+    table: str
+    count: int
+    message: str
+    examples: tuple[str, ...] = ()
+
+
+@dataclass
+class Dataset:
+    """The four canonical tables, typed, with derived columns the model needs.
+
+    deals has extra columns: `step` (opportunity, quote, won, lost from the stage map),
+    `value` (amount in the company currency, 0 when missing) and `win_probability` (the deal's own
+    probability, else its stage's default).
+    """
+
+    deals: pd.DataFrame
+    leads: pd.DataFrame
+    targets: pd.DataFrame
+    campaigns: pd.DataFrame
+    sources: dict[str, str] = field(default_factory=dict)  # table -> file it came from
+    notes: list[DataNote] = field(default_factory=list)

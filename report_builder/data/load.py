@@ -1,0 +1,106 @@
+"""Load the dataset named in the config: read, parse, check, and derive the model's columns.
+
+`load_dataset` raises one DataError listing every fatal problem in every table, or returns a
+Dataset whose notes list every tolerable one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from report_builder.config import Config
+from report_builder.data.dataset import Dataset, DataNote
+from report_builder.data.parse import ColumnParser
+from report_builder.data.schema import TABLES, Kind, Table
+from report_builder.data.sources import RawTable, read_tables
+from report_builder.data.validate import check_dataset
+from report_builder.errors import DataError, Problem
+
+_EMPTY_DTYPES = {
+    Kind.ID: "string", Kind.TEXT: "string", Kind.QUARTER: "string",
+    Kind.DATE: "datetime64[s]", Kind.AMOUNT: "float64", Kind.PROBABILITY: "float64",
+    Kind.BOOL: "boolean",
+}
+
+
+def empty_table(table: Table, rows: int = 0, index: pd.Index | None = None) -> pd.DataFrame:
+    """A frame with the table's canonical columns, all empty."""
+    index = index if index is not None else pd.RangeIndex(rows)
+    return pd.DataFrame({c.name: pd.Series(pd.NA if _EMPTY_DTYPES[c.kind] in ("string", "boolean")
+                                           else None, index=index, dtype=_EMPTY_DTYPES[c.kind])
+                         for c in table.columns})
+
+
+def parse_table(raw: RawTable, table: Table, config: Config,
+                problems: list[Problem], notes: list[DataNote]) -> pd.DataFrame:
+    """The canonical, typed columns of one raw table; bad values go to `problems`."""
+    frame = raw.frame
+    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
+    if missing:
+        problems.append(Problem(raw.source, 1, None, None,
+                                f"missing required column(s): {', '.join(missing)} "
+                                f"(found: {', '.join(map(str, frame.columns)) or 'none'})"))
+        return empty_table(table)
+    known = {c.name for c in table.columns}
+    ignored = [str(c) for c in frame.columns if c not in known]
+    if ignored:
+        notes.append(DataNote(table.name, len(ignored),
+                              f"column(s) in {raw.source} not used by the pack", tuple(ignored)))
+    parser = ColumnParser(raw, date_format=config.data.date_format, decimal=config.data.decimal)
+    out = empty_table(table, index=frame.index)
+    for column in table.columns:
+        if column.name in frame.columns:
+            out[column.name] = parser.parse(column)
+    problems.extend(parser.problems)
+    for column in table.columns:
+        if column.not_empty:
+            blank = out[column.name].isna() & frame[column.name].astype("string").fillna("")\
+                .str.strip().eq("")
+            if blank.any():
+                parser.problems = []
+                parser._report(column.name, blank, "is empty; every row needs a value here")
+                problems.extend(parser.problems)
+    return out.reset_index(drop=True)
+
+
+def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:
+    stage_step = {s.name: s.step for s in config.stages.values()}
+    stage_p = {s.name: s.probability for s in config.stages.values()}
+    deals["step"] = deals["stage"].map(stage_step).astype("string")
+    rate = deals["currency"].str.upper().map(
+        {**config.data.currency_rates, config.company.currency: 1.0}).astype("float64")
+    rate = rate.where(deals["currency"].notna(), 1.0)
+    deals["value"] = (deals["amount"].fillna(0.0) * rate).astype("float64")
+    default_p = deals["stage"].map(stage_p).astype("float64")
+    deals["win_probability"] = deals["probability"].fillna(default_p).astype("float64")
+    return deals
+
+
+def load_dataset(config: Config) -> Dataset:
+    """Read and check every table of the dataset; raise DataError listing all fatal problems."""
+    raws = read_tables(config.data.path, list(TABLES))
+    problems: list[Problem] = []
+    notes: list[DataNote] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for name, table in TABLES.items():
+        if name in raws:
+            frames[name] = parse_table(raws[name], table, config, problems, notes)
+        elif table.required:
+            problems.append(Problem(str(config.data.path), None, None, None,
+                                    f"no '{name}' table found: add {name}.csv, {name}.xlsx or "
+                                    f"{name}.parquet (or a sheet named '{name}')"))
+        else:
+            frames[name] = empty_table(table)
+            notes.append(DataNote(name, 0, f"no {name} table in the dataset: the figures that "
+                                  f"need it are empty"))
+    if problems:
+        raise DataError(problems)
+    sources = {name: raw.source for name, raw in raws.items()}
+    first_rows = {name: raw.first_row for name, raw in raws.items()}
+    dataset = Dataset(frames["deals"], frames["leads"], frames["targets"], frames["campaigns"],
+                      sources=sources, notes=notes)
+    check_dataset(dataset, config, first_rows=first_rows, problems=problems)
+    if problems:
+        raise DataError(problems)
+    _derive_deal_columns(dataset.deals, config)
+    return dataset

@@ -1,0 +1,196 @@
+"""Turn a raw table's columns into typed columns, collecting a Problem for every bad value.
+
+All parsing works on the column's distinct values, so a million rows with a few thousand distinct
+dates cost a few thousand parses. Dates are read with one format for the whole column: the one the
+config names, or the one format that fits every value; a column where both day-first and
+month-first fit every value is an error asking for `data.date_format`, never a guess per value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from report_builder.data.schema import Column, Kind
+from report_builder.data.sources import RawTable
+from report_builder.errors import Problem
+from report_builder.periods import parse_quarter_label
+
+DATE_FORMATS = (
+    "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d",
+    "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%y", "%d/%m/%y", "%m/%d/%y",
+)
+TRUE_WORDS = {"true", "yes", "y", "1", "ja", "x", "sand", "wahr", "t"}
+FALSE_WORDS = {"false", "no", "n", "0", "nej", "falsk", "f"}
+MAX_PROBLEMS_PER_COLUMN = 10
+
+
+class ColumnParser:
+    """Parses the columns of one raw table; `problems` collects what could not be read."""
+
+    def __init__(self, raw: RawTable, *, date_format: str | None, decimal: str) -> None:
+        self.raw = raw
+        self.date_format = date_format
+        self.decimal = decimal
+        self.problems: list[Problem] = []
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _report(self, column: str, bad: pd.Series, message: str) -> None:
+        """Add one Problem per bad row (capped per column, with a count of the rest)."""
+        positions = np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False))
+        values = self.raw.frame[column].to_numpy()
+        for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
+            self.problems.append(Problem(self.raw.source, int(pos) + self.raw.first_row, column,
+                                         str(values[pos]), message))
+        if len(positions) > MAX_PROBLEMS_PER_COLUMN:
+            self.problems.append(Problem(self.raw.source, None, column, None,
+                                         f"and {len(positions) - MAX_PROBLEMS_PER_COLUMN} more "
+                                         f"rows like these ({len(positions)} in all)"))
+
+    @staticmethod
+    def _blank(series: pd.Series) -> pd.Series:
+        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+            return series.isna() | (series.astype("string").str.strip() == "")
+        return series.isna()
+
+    def _map_unique(self, series: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+        """Apply `convert` to the distinct values only, then spread the results over the rows."""
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        converted = convert(pd.Series(uniques, dtype=object))
+        out = converted.take(np.where(codes < 0, 0, codes)) if len(converted) else \
+            pd.Series([None] * len(series), dtype=converted.dtype)
+        out = out.reset_index(drop=True)
+        out[codes < 0] = None
+        out.index = series.index
+        return out
+
+    # -- kinds ---------------------------------------------------------------------------------
+    def text(self, column: str) -> pd.Series:
+        series = self.raw.frame[column]
+        if pd.api.types.is_float_dtype(series):  # Excel ids like 1001.0
+            whole = series.dropna()
+            if (whole == whole.round()).all():
+                series = series.astype("Int64")
+        out = series.astype("string").str.strip()
+        return out.mask(out == "")
+
+    def date(self, column: str) -> pd.Series:
+        series = self.raw.frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            return _as_day(pd.to_datetime(series).dt.tz_localize(None))
+        values = series.where(~self._blank(series))
+        stamps = pd.Series(pd.NaT, index=series.index, dtype="datetime64[s]")
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+            # Excel gives real dates for date cells and text for the rest
+            is_stamp = values.map(lambda v: isinstance(v, (dt.date, pd.Timestamp)),
+                                  na_action="ignore").fillna(False).astype(bool)
+            stamps = _as_day(pd.to_datetime(values.where(is_stamp), errors="coerce"))
+            values = values.where(~is_stamp)
+        texts = values.astype("string").str.strip()
+        fmt = self.date_format or self._detect_format(column, texts.dropna().unique())
+        from_text = self._map_unique(texts, lambda u: pd.to_datetime(u, format=fmt, errors="coerce")
+                                     if fmt else pd.Series(pd.NaT, index=u.index))
+        from_text = _as_day(pd.to_datetime(from_text))
+        bad = texts.notna() & from_text.isna()
+        if bad.any():
+            accepted = f"dates like {dt.date(2026, 11, 24).strftime(fmt)} ({fmt})" if fmt else \
+                "dates in one format, e.g. 2026-11-24; set data.date_format in report.toml"
+            self._report(column, bad, f"is not a date; expected {accepted}")
+        return stamps.fillna(from_text)
+
+    def _detect_format(self, column: str, values: np.ndarray) -> str | None:
+        if len(values) == 0:
+            return DATE_FORMATS[0]
+        sample = pd.Series(values, dtype=object)
+        fits = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
+                for f in DATE_FORMATS}
+        full = [f for f, n in fits.items() if n == len(sample)]
+        if "%d/%m/%Y" in full and "%m/%d/%Y" in full or "%d/%m/%y" in full and "%m/%d/%y" in full:
+            self.problems.append(Problem(
+                self.raw.source, None, column, str(values[0]),
+                "every date fits both day-first and month-first; set data.date_format in "
+                "report.toml, e.g. \"%d/%m/%Y\" or \"%m/%d/%Y\""))
+            return None
+        if full:
+            return full[0]
+        best = max(fits, key=lambda f: fits[f])
+        return best if fits[best] > 0 else None
+
+    def amount(self, column: str) -> pd.Series:
+        series = self.raw.frame[column]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            numbers = series.astype("float64")
+            bad_text = pd.Series(False, index=series.index)
+        else:
+            numbers = self._map_unique(series.where(~self._blank(series)), self._numbers)
+            numbers = pd.to_numeric(numbers, errors="coerce").astype("float64")
+            bad_text = ~self._blank(series) & numbers.isna()
+        if bad_text.any():
+            example = "1234567,50" if self.decimal == "," else "1234567.50"
+            self._report(column, bad_text, f"is not an amount; expected a number like {example} "
+                         f"(decimal separator '{self.decimal}', set by data.decimal)")
+        negative = numbers < 0
+        if negative.any():
+            self._report(column, negative, "is negative; amounts must be 0 or more")
+        return numbers
+
+    def _numbers(self, uniques: pd.Series) -> pd.Series:
+        text = uniques.astype(str).str.strip()
+        text = text.str.replace(r"[\s\u00a0']|kr\.?|DKK|EUR|USD|SEK|NOK|GBP|[€$£]", "", regex=True)
+        if self.decimal == ",":
+            text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            text = text.str.replace(",", "", regex=False)
+        return pd.to_numeric(text, errors="coerce")
+
+    def probability(self, column: str) -> pd.Series:
+        series = self.raw.frame[column]
+        is_text = not pd.api.types.is_numeric_dtype(series)
+        percent_sign = is_text and series.astype("string").str.contains("%", regex=False).any()
+        if is_text:
+            stripped = series.astype("string").str.replace("%", "", regex=False)
+            self.raw.frame[column] = stripped
+        numbers = self.amount(column)
+        if percent_sign or numbers.max(skipna=True) > 1:
+            numbers = numbers / 100
+        bad = numbers > 1
+        if bad.any():
+            self._report(column, bad, "is over 100%; probabilities are 0-1 or 0-100 per column")
+        return numbers.where(~bad)
+
+    def boolean(self, column: str) -> pd.Series:
+        series = self.raw.frame[column]
+        if pd.api.types.is_bool_dtype(series):
+            return series.astype("boolean")
+        words = series.astype("string").str.strip().str.lower()
+        out = pd.Series(pd.NA, index=series.index, dtype="boolean")
+        out[words.isin(TRUE_WORDS).fillna(False)] = True
+        out[words.isin(FALSE_WORDS).fillna(False)] = False
+        bad = words.notna() & (words != "") & out.isna()
+        if bad.any():
+            self._report(column, bad, "is not yes/no; expected true or false (also yes/no, 1/0)")
+        return out
+
+    def quarter(self, column: str) -> pd.Series:
+        text = self.text(column)
+        ok = text.map(lambda v: parse_quarter_label(v) is not None, na_action="ignore")
+        bad = text.notna() & ~ok.fillna(True).astype(bool)
+        if bad.any():
+            self._report(column, bad, "is not a quarter; expected a label like 2026-Q4")
+        return text.str.upper().str.replace(" ", "", regex=False).where(~bad)
+
+    def parse(self, column: Column) -> pd.Series:
+        readers = {
+            Kind.ID: self.text, Kind.TEXT: self.text, Kind.DATE: self.date,
+            Kind.AMOUNT: self.amount, Kind.PROBABILITY: self.probability,
+            Kind.BOOL: self.boolean, Kind.QUARTER: self.quarter,
+        }
+        return readers[column.kind](column.name)
+
+
+def _as_day(series: pd.Series) -> pd.Series:
+    """Dates as midnight timestamps at second resolution (what the model compares against)."""
+    return series.dt.normalize().astype("datetime64[s]")

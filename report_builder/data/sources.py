@@ -1,0 +1,120 @@
+"""Find and read the dataset's tables from a folder (CSV, XLSX, Parquet) or one XLSX workbook.
+
+Reading only: values stay as the file gives them (text for CSV, cell values for Excel, typed
+columns for Parquet). Parsing and checking happen in parse.py and validate.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from report_builder.errors import DataError, Problem
+
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".pq")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One table as read. `first_row` is the row number a user sees for the frame's first row."""
+
+    name: str
+    source: str  # what the user calls it: "deals.csv" or "pipeline.xlsx, sheet 'deals'"
+    frame: pd.DataFrame
+    first_row: int
+
+
+def normalise_header(name: object) -> str:
+    """'Close Date ' -> 'close_date': headers match case- and space-insensitively."""
+    return "_".join(str(name).strip().lower().replace("-", " ").split())
+
+
+def _sniff_separator(path: Path) -> str:
+    with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
+        header = fh.readline()
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
+            path, sep=_sniff_separator(path), dtype=str, keep_default_na=False,
+            encoding="utf-8-sig", skipinitialspace=False,
+        )
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(path.name, None, None, None,
+                                 f"is not UTF-8 text ({exc.reason}); save it as CSV UTF-8")]) from None
+    except pd.errors.ParserError as exc:
+        raise DataError([Problem(path.name, None, None, None, f"is not a readable CSV: {exc}")]) \
+            from None
+
+
+def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
+    return pd.read_excel(path, sheet_name=sheet, engine="calamine")
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, 0)
+    return pd.read_parquet(path)
+
+
+def _with_headers(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    headers = [normalise_header(c) for c in frame.columns]
+    seen: dict[str, str] = {}
+    problems = []
+    for original, header in zip(frame.columns, headers, strict=True):
+        if header in seen:
+            problems.append(Problem(source, 1, str(original), None,
+                                    f"the column appears twice (also as '{seen[header]}')"))
+        seen[header] = str(original)
+    if problems:
+        raise DataError(problems)
+    frame.columns = headers
+    return frame
+
+
+def read_tables(path: Path, names: list[str]) -> dict[str, RawTable]:
+    """Read the tables named `names` that exist at `path` (a folder or an .xlsx workbook)."""
+    if path.is_file():
+        if path.suffix.lower() not in EXCEL_SUFFIXES:
+            raise DataError([Problem(str(path), None, None, None,
+                                     "data.path should be a folder or an .xlsx workbook")])
+        return _read_workbook(path, names)
+    tables: dict[str, RawTable] = {}
+    problems = []
+    for name in names:
+        matches = sorted(p for p in path.iterdir()
+                         if p.stem.lower() == name and p.suffix.lower() in SUFFIXES)
+        if len(matches) > 1:
+            problems.append(Problem(str(path), None, None, None, f"several files hold table "
+                                    f"'{name}' ({', '.join(m.name for m in matches)}): keep one"))
+            continue
+        if matches:
+            file = matches[0]
+            first_row = 1 if file.suffix.lower() in (".parquet", ".pq") else 2
+            frame = _with_headers(_read_file(file), file.name)
+            tables[name] = RawTable(name, file.name, frame, first_row)
+    if problems:
+        raise DataError(problems)
+    return tables
+
+
+def _read_workbook(path: Path, names: list[str]) -> dict[str, RawTable]:
+    from python_calamine import CalamineWorkbook
+
+    sheets = {s.strip().lower(): s for s in CalamineWorkbook.from_path(str(path)).sheet_names}
+    tables = {}
+    for name in names:
+        if name in sheets:
+            source = f"{path.name}, sheet '{sheets[name]}'"
+            frame = _with_headers(_read_excel(path, sheets[name]), source)
+            tables[name] = RawTable(name, source, frame, 2)
+    return tables

@@ -1,0 +1,146 @@
+"""Checks across rows and tables: ids, stage names, references, allowed values.
+
+Fatal problems are appended to `problems` (the build stops and lists them all); tolerable ones
+become DataNotes in the dataset, shown in the pack.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from report_builder.config import Config
+from report_builder.data.dataset import Dataset, DataNote
+from report_builder.data.schema import LEAD_STATUSES, TABLES, TARGET_SCOPES
+from report_builder.errors import Problem
+
+MAX_ROWS_PER_CHECK = 10
+MAX_EXAMPLES = 8
+
+
+class _Checker:
+    def __init__(self, dataset: Dataset, first_rows: dict[str, int], problems: list[Problem]):
+        self.dataset = dataset
+        self.first_rows = first_rows
+        self.problems = problems
+
+    def rows(self, table: str, frame: pd.DataFrame, mask: pd.Series, column: str | None,
+             message: str, *, values: pd.Series | None = None) -> None:
+        """Report each row where `mask` holds (capped, with a count of the rest)."""
+        positions = np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False))
+        shown = values if values is not None else (frame[column] if column else None)
+        source = self.dataset.sources.get(table, table)
+        for pos in positions[:MAX_ROWS_PER_CHECK]:
+            value = None if shown is None else str(shown.iloc[pos])
+            self.problems.append(Problem(source, int(pos) + self.first_rows.get(table, 2),
+                                         column, value, message))
+        if len(positions) > MAX_ROWS_PER_CHECK:
+            self.problems.append(Problem(source, None, column, None,
+                                         f"and {len(positions) - MAX_ROWS_PER_CHECK} more rows "
+                                         f"like these ({len(positions)} in all)"))
+
+    def unique_ids(self, table: str, frame: pd.DataFrame, column: str) -> None:
+        dup = frame[column].duplicated(keep=False) & frame[column].notna()
+        if dup.any():
+            self.rows(table, frame, dup, column,
+                      f"duplicate {column}: each {column} may appear once")
+
+    def allowed(self, table: str, frame: pd.DataFrame, column: str, allowed: list[str],
+                what: str) -> None:
+        bad = frame[column].notna() & ~frame[column].isin(allowed)
+        if bad.any():
+            self.rows(table, frame, bad, column,
+                      f"unknown {what}; expected one of: {', '.join(allowed)}")
+
+    def references(self, table: str, frame: pd.DataFrame, column: str, target: pd.Series,
+                   what: str) -> None:
+        bad = frame[column].notna() & ~frame[column].isin(target.dropna())
+        if bad.any():
+            self.rows(table, frame, bad, column, f"refers to a {what} not in the {what}s table; "
+                      f"add it there or clear the cell")
+
+
+def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int],
+                  problems: list[Problem]) -> None:
+    """Append fatal problems to `problems` and tolerable ones to `dataset.notes`."""
+    c = _Checker(dataset, first_rows, problems)
+    deals, leads, targets, campaigns = (dataset.deals, dataset.leads, dataset.targets,
+                                        dataset.campaigns)
+    for name, frame in (("deals", deals), ("leads", leads), ("campaigns", campaigns)):
+        c.unique_ids(name, frame, TABLES[name].id_column or "")
+
+    stage_names = list(config.stages)
+    bad_stage = deals["stage"].notna() & ~deals["stage"].isin(stage_names)
+    if bad_stage.any():
+        c.rows("deals", deals, bad_stage, "stage", "unknown stage: map it in [stages] of "
+               f"report.toml (mapped now: {', '.join(stage_names)})")
+
+    known = {config.company.currency, *config.data.currency_rates}
+    currency = deals["currency"].str.upper()
+    bad_currency = currency.notna() & ~currency.isin(sorted(known))
+    if bad_currency.any():
+        c.rows("deals", deals, bad_currency, "currency", "no exchange rate for this currency; add "
+               "it to data.currency_rates in report.toml, e.g. { EUR = 7.46 }")
+
+    c.allowed("leads", leads, "status", list(LEAD_STATUSES), "lead status")
+    c.allowed("targets", targets, "scope", list(TARGET_SCOPES), "target scope")
+    needs_value = targets["scope"].isin(["team", "owner"]) & targets["scope_value"].isna()
+    if needs_value.any():
+        c.rows("targets", targets, needs_value, "scope_value",
+               "is empty; a team or owner target needs the team's or owner's name")
+    key = targets[["quarter", "scope"]].assign(v=targets["scope_value"].fillna(""))
+    dup_target = key.duplicated(keep=False)
+    if dup_target.any():
+        c.rows("targets", targets, dup_target, "quarter",
+               "duplicate target: one row per quarter, scope and scope_value",
+               values=key["quarter"] + " " + key["scope"] + " " + key["v"])
+    backwards = campaigns["end_date"] < campaigns["start_date"]
+    if backwards.any():
+        c.rows("campaigns", campaigns, backwards, "end_date", "ends before it starts")
+
+    if "campaigns" in dataset.sources:
+        c.references("deals", deals, "campaign_id", campaigns["campaign_id"], "campaign")
+        c.references("leads", leads, "campaign_id", campaigns["campaign_id"], "campaign")
+
+    _tolerable_notes(dataset, config)
+
+
+def _ids(frame: pd.DataFrame, mask: pd.Series, column: str) -> tuple[str, ...]:
+    return tuple(frame.loc[mask, column].astype(str).head(MAX_EXAMPLES))
+
+
+def _tolerable_notes(dataset: Dataset, config: Config) -> None:
+    deals, leads = dataset.deals, dataset.leads
+    notes = dataset.notes
+    open_names = config.stage_names("opportunity", "quote")
+    no_close = deals["close_date"].isna()
+    if no_close.any():
+        open_no_close = no_close & deals["stage"].isin(open_names)
+        notes.append(DataNote("deals", int(no_close.sum()),
+                              "deals without a close date: left out of quarter pipeline, forecast "
+                              f"and overdue lists ({int(open_no_close.sum())} of them open)",
+                              _ids(deals, no_close, "deal_id")))
+    no_amount = deals["amount"].isna()
+    if no_amount.any():
+        notes.append(DataNote("deals", int(no_amount.sum()),
+                              "deals without an amount: counted with value 0",
+                              _ids(deals, no_amount, "deal_id")))
+    if len(leads) and "deals" in dataset.sources:
+        dangling = leads["deal_id"].notna() & ~leads["deal_id"].isin(deals["deal_id"])
+        if dangling.any():
+            notes.append(DataNote("leads", int(dangling.sum()),
+                                  "leads linked to a deal_id not in the deals table: the link is "
+                                  "ignored (the lead counts up to its opportunity date)",
+                                  _ids(leads, dangling, "lead_id")))
+    won_names = config.stage_names("won")
+    no_reason = deals["stage"].isin(won_names) & deals["won_reason"].isna()
+    if no_reason.any():
+        notes.append(DataNote("deals", int(no_reason.sum()),
+                              "won deals without a won reason: shown as '(no reason given)'",
+                              _ids(deals, no_reason, "deal_id")))
+    lost_names = config.stage_names("lost")
+    no_lost_reason = deals["stage"].isin(lost_names) & deals["lost_reason"].isna()
+    if no_lost_reason.any():
+        notes.append(DataNote("deals", int(no_lost_reason.sum()),
+                              "lost deals without a lost reason: shown as '(no reason given)'",
+                              _ids(deals, no_lost_reason, "deal_id")))

@@ -1,0 +1,68 @@
+"""Exceptions a user can cause. The CLI prints them without a traceback and exits 2.
+
+Each message names where the problem is (file, row, column, value) and what would be accepted,
+so the user can fix the input without reading our code. Bugs are not caught here: they still
+show a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReportBuilderError(Exception):
+    """Base class for errors caused by the user's input or environment."""
+
+    exit_code = 2
+
+
+class ConfigError(ReportBuilderError):
+    """report.toml is missing, unreadable or holds invalid values (all of them are listed)."""
+
+    def __init__(self, path: object, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"Config {path} has {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad value in the input data. `row` is the row number a user sees in the file."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        text = ", ".join(where) + ": "
+        if self.value is not None:
+            text += f"value {self.value!r}: "
+        return text + self.message
+
+
+class DataError(ReportBuilderError):
+    """The dataset has fatal problems. Every problem found is listed, not just the first."""
+
+    max_shown = 40
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[: self.max_shown])
+        more = len(problems) - self.max_shown
+        if more > 0:
+            shown += f"\n  ... and {more} more problem(s)"
+        super().__init__(
+            f"The dataset has {len(problems)} problem(s) that stop the build:\n{shown}"
+        )
+
+
+class OutputError(ReportBuilderError):
+    """An output cannot be written (unknown format, unwritable folder)."""

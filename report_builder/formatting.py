@@ -1,0 +1,139 @@
+"""Locale-aware formatting of every number and date the pack shows.
+
+One `Formatter` per render, built from the company's locale and currency. Templates use its
+methods as Jinja filters and chart code uses it for labels and axis ticks, so no renderer formats a
+number by hand. Missing values (None) show as a dash.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import (
+    format_compact_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+)
+from babel.units import format_unit
+
+MISSING = "\u2013"  # what a missing value (None) shows as
+NBSP = "\u00a0"
+
+KINDS = ("money", "money_short", "percent", "count", "ratio", "days", "date")
+
+
+class Formatter:
+    """Formats money, counts, ratios and dates for one locale and currency.
+
+    Babel's output is kept as is, including its non-breaking spaces (`1.234.567\\u00a0kr.`), so
+    a figure never wraps between the number and its unit.
+    """
+
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale = Locale.parse(locale)
+        self.currency = currency.upper()
+        pattern = copy.copy(self.locale.currency_formats["standard"])
+        pattern.frac_prec = (0, 0)
+        self._money_pattern = pattern
+        self._symbol = get_currency_symbol(self.currency, self.locale)
+
+    @property
+    def decimal_symbol(self) -> str:
+        return str(self.locale.number_symbols["latn"]["decimal"])
+
+    @property
+    def group_symbol(self) -> str:
+        return str(self.locale.number_symbols["latn"]["group"])
+
+    @property
+    def plotly_separators(self) -> str:
+        """Plotly's `layout.separators`: the decimal mark, then the thousands separator."""
+        group = self.group_symbol
+        return self.decimal_symbol + (" " if group.isspace() else group)
+
+    def money(self, x: float | None) -> str:
+        """An amount in whole currency units: `1.234.567 kr.`, `€1,234,567`."""
+        if _missing(x):
+            return MISSING
+        assert x is not None
+        text = self._money_pattern.apply(round(x), self.locale, currency=self.currency,
+                                         currency_digits=False, decimal_quantization=True)
+        return self._space_symbol(text)
+
+    def money_short(self, x: float | None) -> str:
+        """A rounded amount for chart axes and tiles: `1,2 mio. kr.`, `€1.2m`."""
+        if _missing(x):
+            return MISSING
+        assert x is not None
+        if abs(x) < 1000:
+            return self.money(x)
+        text = format_compact_currency(x, self.currency, locale=self.locale, fraction_digits=1)
+        return self._space_symbol(text)
+
+    def percent(self, x: float | None) -> str:
+        """A fraction as a whole percentage: 0.253 -> `25 %` (da), `25%` (en)."""
+        if _missing(x):
+            return MISSING
+        return format_percent(x, locale=self.locale)
+
+    def count(self, n: float | None) -> str:
+        """A whole number with thousands separators: `1.234`."""
+        if _missing(n):
+            return MISSING
+        assert n is not None
+        return format_decimal(round(n), locale=self.locale)
+
+    def ratio(self, x: float | None) -> str:
+        """A multiple with one decimal, such as pipeline coverage: `2,4×`."""
+        if _missing(x):
+            return MISSING
+        return format_decimal(x, "#,##0.0", locale=self.locale) + "\u00d7"
+
+    def days(self, n: float | None) -> str:
+        """A number of days, whole: `12 dage`, `1 day`."""
+        if _missing(n):
+            return MISSING
+        assert n is not None
+        return format_unit(round(n), "duration-day", length="long", locale=self.locale)
+
+    def date(self, d: dt.date | None) -> str:
+        """A date in the locale's medium form: `24. nov. 2026`, `24 Nov 2026`."""
+        if d is None:
+            return MISSING
+        return format_date(d, "medium", locale=self.locale)
+
+    def value(self, x: float | dt.date | None, kind: str) -> str:
+        """Format by kind name (money, money_short, percent, count, ratio, days, date)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown figure kind {kind!r}; expected one of {', '.join(KINDS)}")
+        method = getattr(self, kind)
+        return str(method(x))
+
+    def filters(self) -> dict[str, object]:
+        """The methods as Jinja filters, by name."""
+        return {name: getattr(self, name) for name in KINDS} | {"fmt": self.value}
+
+    def _space_symbol(self, text: str) -> str:
+        """CLDR currency spacing: a letter symbol next to a digit gets a no-break space.
+
+        Babel does not apply it, which gives `DKK1,234` in en_GB; CLDR says `DKK 1,234`.
+        """
+        symbol = self._symbol
+        if not symbol or not symbol[-1].isalpha():
+            return text
+        start = text.find(symbol)
+        end = start + len(symbol)
+        if start >= 0 and end < len(text) and text[end].isdigit():
+            text = text[:end] + NBSP + text[end:]
+        if start > 0 and symbol[0].isalpha() and text[start - 1].isdigit():
+            text = text[:start] + NBSP + text[start:]
+        return text
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))

@@ -1,0 +1,220 @@
+"""The agenda model: everything the meeting pack shows, as frozen typed values.
+
+No rendering code lives here. Money is in the company currency; ratios are fractions (0.25 = 25%)
+or None where the figure is undefined (a division by zero). docs/metrics.md defines every field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """Where one scope (the company, a team or an owner) stands against its quarter target."""
+
+    scope: str  # company, team or owner
+    name: str
+    target: float | None
+    won: float
+    won_deals: int
+    attainment: float | None
+    open_pipeline: float
+    weighted_pipeline: float
+    forecast: float
+    gap: float | None
+    coverage: float | None
+    expected_to_date: float | None
+    pace: float | None
+    new_customers: int
+    new_customers_target: int | None
+    meetings: int
+    meetings_target: int | None
+
+
+@dataclass(frozen=True)
+class TargetsSection:
+    quarter: str
+    quarter_start: dt.date
+    quarter_end: dt.date
+    days_elapsed: int
+    days_total: int
+    company: TargetRow
+    teams: tuple[TargetRow, ...]
+    owners: tuple[TargetRow, ...]
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    step: str  # lead, mql, sql, opportunity, quote, won
+    count: int
+    conversion: float | None  # count / the previous step's count
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: str
+    step: str
+    probability: float
+    count: int
+    value: float
+    weighted_value: float
+
+
+@dataclass(frozen=True)
+class DealRow:
+    deal_id: str
+    name: str
+    account: str
+    owner: str
+    team: str | None
+    stage: str
+    value: float
+    win_probability: float | None
+    created_date: dt.date
+    close_date: dt.date | None
+    source_channel: str | None
+    campaign: str | None  # the campaign's name, else its id
+    reason: str | None  # won or lost reason
+    days_since_stage_change: int | None
+    days_overdue: int | None
+
+
+@dataclass(frozen=True)
+class PipelineSection:
+    flow: tuple[FunnelStep, ...]
+    cohort: tuple[FunnelStep, ...]
+    stages: tuple[StageRow, ...]
+    open_count: int
+    open_value: float
+    open_weighted: float
+    overdue_count: int
+    overdue_value: float
+    overdue: tuple[DealRow, ...]
+    stale_count: int
+    stale_value: float
+    stale: tuple[DealRow, ...]
+    largest: tuple[DealRow, ...]
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One channel's or campaign's way from lead to revenue."""
+
+    name: str
+    channel: str
+    campaign_id: str | None
+    leads: int
+    mqls: int
+    sqls: int
+    meetings: int
+    opportunities: int
+    won_deals: int
+    revenue: float
+    mql_to_sql: float | None
+    mql_to_won: float | None
+    rejected_mqls: int
+    budget: float | None
+    cost_per_won_deal: float | None
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    reason: str
+    count: int
+    value: float
+    share: float  # of the count
+
+
+@dataclass(frozen=True)
+class SourcesSection:
+    window_start: dt.date
+    window_end: dt.date
+    channels: tuple[SourceRow, ...]
+    campaigns: tuple[SourceRow, ...]
+    rejection_reasons: tuple[ReasonRow, ...]
+
+
+@dataclass(frozen=True)
+class CustomersSection:
+    won: tuple[DealRow, ...]  # since the last meeting, largest first
+    won_count: int
+    won_value: float
+    new_customers: int
+    win_reasons: tuple[ReasonRow, ...]  # the quarter to date
+    loss_reasons: tuple[ReasonRow, ...]
+    won_in_quarter: int
+    lost_in_quarter: int
+    win_rate: float | None
+    average_deal_size: float | None
+    average_cycle_days: float | None
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign_id: str
+    name: str
+    channel: str
+    owner: str | None
+    start_date: dt.date
+    end_date: dt.date
+    status: str  # running, starting or ended
+    budget: float | None
+    goal: str | None
+    sales_actions: str | None
+    public: bool
+    results: SourceRow | None  # for campaigns that ended since the last meeting
+
+
+@dataclass(frozen=True)
+class CampaignsSection:
+    horizon_end: dt.date
+    upcoming: tuple[CampaignRow, ...]
+    ended: tuple[CampaignRow, ...]
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    key: str  # a label key, e.g. won_to_date
+    value: float | int | None
+    kind: str  # money, percent, count, ratio
+    context: str | None = None  # a second label key shown with it
+    context_value: float | int | None = None
+    context_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    table: str
+    count: int
+    message: str
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataNotesSection:
+    notes: tuple[Note, ...]
+    row_counts: dict[str, int]
+    sources: dict[str, str]
+    latest_activity: dt.date | None
+    days_since_latest_activity: int | None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    company: str
+    currency: str
+    locale: str
+    language: str
+    as_of: dt.date
+    period_start: dt.date  # since the last meeting: period_start .. as_of
+    next_meeting: dt.date
+    quarter: str
+    headline: tuple[HeadlineFigure, ...]
+    targets: TargetsSection
+    pipeline: PipelineSection
+    sources: SourcesSection
+    customers: CustomersSection
+    campaigns: CampaignsSection
+    data_notes: DataNotesSection

@@ -1,0 +1,43 @@
+"""build_agenda: the dataset at a meeting date -> the Agenda. Pure: no clock, no files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from report_builder.config import Config
+from report_builder.data.dataset import Dataset
+from report_builder.model.agenda import Agenda
+from report_builder.model.campaigns import build_campaigns
+from report_builder.model.channels import build_sources, campaign_results
+from report_builder.model.customers import build_customers
+from report_builder.model.headline import build_headline
+from report_builder.model.notes import build_notes
+from report_builder.model.pipeline import build_pipeline
+from report_builder.model.targets import build_targets
+from report_builder.model.view import between, make_view
+
+
+def build_agenda(dataset: Dataset, config: Config, as_of: dt.date) -> Agenda:
+    view = make_view(dataset, config, as_of)
+    targets = build_targets(view)
+    pipeline = build_pipeline(view)
+    customers = build_customers(view)
+    results = campaign_results(view)
+    meetings = int(between(view.leads["meeting_date"], view.period).sum())
+    return Agenda(
+        company=config.company.name,
+        currency=config.company.currency,
+        locale=config.company.locale,
+        language=config.company.language,
+        as_of=as_of,
+        period_start=view.period.start,
+        next_meeting=as_of + dt.timedelta(days=config.meeting.cadence_days),
+        quarter=view.quarter.label,
+        headline=build_headline(targets, pipeline, customers, meetings),
+        targets=targets,
+        pipeline=pipeline,
+        sources=build_sources(view, results),
+        customers=customers,
+        campaigns=build_campaigns(view, results),
+        data_notes=build_notes(dataset, view),
+    )

@@ -1,0 +1,107 @@
+"""Point 3: where sales come from - each channel and campaign from lead to revenue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from report_builder.model.agenda import SourceRow, SourcesSection
+from report_builder.model.rows import reason_rows
+from report_builder.model.view import NO_CHANNEL, ModelView, between, ratio
+from report_builder.periods import Period
+
+_COUNTS = ("leads", "mqls", "sqls", "meetings", "opportunities", "won_deals", "revenue",
+           "mql_cohort", "mql_sql", "mql_won", "rejected_mqls")
+
+
+def source_counts(view: ModelView, key_leads: pd.Series, key_deals: pd.Series,
+                  window: Period | None) -> pd.DataFrame:
+    """Per key (a channel or a campaign id): the counts of SourceRow, in `window` (or all time).
+
+    Each event counts in the window of its own date: a lead by its created date, an MQL by its
+    MQL date, a won deal by its close date. Rates follow the MQLs of the window to the meeting.
+    """
+    t = view.t
+    leads, deals = view.leads, view.deals
+    whole = Period(dt.date(1900, 1, 1), view.as_of)
+    w = window or whole
+
+    def count(keys: pd.Series, mask: pd.Series) -> pd.Series:
+        return keys[mask].value_counts()
+
+    mql = between(leads["mql_date"], w)
+    won = deals["is_won"] & between(deals["close_date"], w)
+    out = pd.DataFrame({
+        "leads": count(key_leads, between(leads["created_date"], w)),
+        "mqls": count(key_leads, mql),
+        "sqls": count(key_leads, between(leads["sql_date"], w)),
+        "meetings": count(key_leads, between(leads["meeting_date"], w)),
+        "opportunities": count(key_deals, between(deals["created_date"], w)),
+        "won_deals": count(key_deals, won),
+        "revenue": deals.loc[won, "value"].groupby(key_deals[won]).sum(),
+        "mql_sql": count(key_leads, mql & (leads["sql_date"] <= t)),
+        "mql_won": count(key_leads, mql & leads["deal_won"]),
+        "rejected_mqls": count(key_leads, mql & (leads["status"] == "rejected")),
+    })
+    return out.fillna(0)
+
+
+def _row(name: str, channel: str, campaign_id: str | None, c: pd.Series,
+         budget: float | None) -> SourceRow:
+    won = int(c["won_deals"])
+    return SourceRow(
+        name=name, channel=channel, campaign_id=campaign_id,
+        leads=int(c["leads"]), mqls=int(c["mqls"]), sqls=int(c["sqls"]),
+        meetings=int(c["meetings"]), opportunities=int(c["opportunities"]), won_deals=won,
+        revenue=float(c["revenue"]),
+        mql_to_sql=ratio(c["mql_sql"], c["mqls"]), mql_to_won=ratio(c["mql_won"], c["mqls"]),
+        rejected_mqls=int(c["rejected_mqls"]), budget=budget,
+        cost_per_won_deal=None if budget is None else ratio(budget, won),
+    )
+
+
+def _campaign_budget(campaigns: pd.DataFrame, mask: pd.Series) -> float | None:
+    budgets = campaigns.loc[mask, "budget"].dropna()
+    return float(budgets.sum()) if len(budgets) else None
+
+
+def channel_rows(view: ModelView, window: Period) -> tuple[SourceRow, ...]:
+    counts = source_counts(view, view.leads["source_channel"].fillna(NO_CHANNEL),
+                           view.deals["channel"], window)
+    camps = view.campaigns
+    overlapping = (camps["start_date"] <= view.t) & (camps["end_date"] >= pd.Timestamp(window.start))
+    rows = [_row(str(ch), str(ch), None, c,
+                 _campaign_budget(camps, overlapping & (camps["channel"] == ch)))
+            for ch, c in counts.iterrows()]
+    return tuple(sorted(rows, key=lambda r: (-r.revenue, -r.meetings, r.name)))
+
+
+def campaign_results(view: ModelView) -> dict[str, SourceRow]:
+    """Each campaign's results from its start to the meeting (all its leads and deals)."""
+    counts = source_counts(view, view.leads["campaign_id"], view.deals["campaign"], None)
+    rows = {}
+    for c in view.campaigns.itertuples(index=False):
+        cid = str(c.campaign_id)
+        numbers = counts.loc[cid] if cid in counts.index else \
+            pd.Series(0, index=counts.columns if len(counts.columns) else list(_COUNTS))
+        budget = None if pd.isna(c.budget) else float(c.budget)
+        rows[cid] = _row(str(c.name), str(c.channel), cid, numbers, budget)
+    return rows
+
+
+def build_sources(view: ModelView, results: dict[str, SourceRow]) -> SourcesSection:
+    end = view.as_of
+    window = Period(end - dt.timedelta(days=view.config.meeting.sources_window_days - 1), end)
+    camps = view.campaigns
+    active = camps[(camps["start_date"] <= view.t)
+                   & (camps["end_date"] >= pd.Timestamp(window.start))]
+    campaigns = [results[str(cid)] for cid in active["campaign_id"]]
+    leads = view.leads
+    rejected = leads[between(leads["mql_date"], window) & (leads["status"] == "rejected")]
+    return SourcesSection(
+        window_start=window.start, window_end=window.end,
+        channels=channel_rows(view, window),
+        campaigns=tuple(sorted(campaigns, key=lambda r: (-r.revenue, -r.meetings, r.name))),
+        rejection_reasons=reason_rows(rejected.assign(value=0.0), "rejection_reason"),
+    )

@@ -1,0 +1,32 @@
+"""Point 4: new customers since the last meeting, and why we win and lose this quarter."""
+
+from __future__ import annotations
+
+from report_builder.model.agenda import CustomersSection
+from report_builder.model.rows import deal_rows, largest_first, reason_rows
+from report_builder.model.view import ModelView, between, ratio
+
+
+def build_customers(view: ModelView) -> CustomersSection:
+    deals = view.deals
+    won_period = deals[deals["is_won"] & between(deals["close_date"], view.period)]
+    first_wins = deals[deals["is_won"]].sort_values(["close_date", "deal_id"])\
+        .drop_duplicates("account")
+    new_accounts = first_wins[between(first_wins["close_date"], view.period)]
+    qtd = view.quarter_to_date
+    won_q = deals[deals["is_won"] & between(deals["close_date"], qtd)]
+    lost_q = deals[deals["is_lost"] & between(deals["close_date"], qtd)]
+    cycle = (won_q["close_date"] - won_q["created_date"]).dt.days
+    return CustomersSection(
+        won=deal_rows(view, largest_first(won_period), reason="won_reason"),
+        won_count=len(won_period),
+        won_value=float(won_period["value"].sum()),
+        new_customers=int(new_accounts["account"].nunique()),
+        win_reasons=reason_rows(won_q, "won_reason"),
+        loss_reasons=reason_rows(lost_q, "lost_reason"),
+        won_in_quarter=len(won_q),
+        lost_in_quarter=len(lost_q),
+        win_rate=ratio(len(won_q), len(won_q) + len(lost_q)),
+        average_deal_size=ratio(float(won_q["value"].sum()), len(won_q)),
+        average_cycle_days=float(cycle.mean()) if len(cycle) else None,
+    )

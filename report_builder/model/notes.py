@@ -1,0 +1,48 @@
+"""The pack's data notes: what was skipped and why, where the data came from, how fresh it is."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from report_builder.data.dataset import Dataset
+from report_builder.model.agenda import DataNotesSection, Note
+from report_builder.model.view import ModelView, as_date
+
+_ACTIVITY = {
+    "deals": ("created_date", "last_stage_change_date"),
+    "leads": ("created_date", "mql_date", "sql_date", "meeting_date", "opportunity_date"),
+}
+
+
+def latest_activity(view: ModelView) -> pd.Timestamp | None:
+    """The newest event date on or before the meeting (future close dates are plans, not events)."""
+    frames = {"deals": view.deals, "leads": view.leads}
+    latest = [frames[t][c][frames[t][c] <= view.t].max()
+              for t, cols in _ACTIVITY.items() for c in cols]
+    closed = view.deals["is_won"] | view.deals["is_lost"]
+    latest.append(view.deals.loc[closed, "close_date"].max())
+    latest = [d for d in latest if not pd.isna(d)]
+    return max(latest) if latest else None
+
+
+def build_notes(dataset: Dataset, view: ModelView) -> DataNotesSection:
+    notes = [Note(n.table, n.count, n.message, n.examples) for n in dataset.notes]
+    if view.future_deals:
+        notes.append(Note("deals", view.future_deals,
+                          "deals created after the meeting date: not counted"))
+    if view.future_leads:
+        notes.append(Note("leads", view.future_leads,
+                          "leads created after the meeting date: not counted"))
+    if view.closed_after:
+        notes.append(Note("deals", view.closed_after,
+                          "deals won or lost with a close date after the meeting date: "
+                          "counted neither as won/lost nor as open pipeline"))
+    latest = latest_activity(view)
+    return DataNotesSection(
+        notes=tuple(notes),
+        row_counts={"deals": len(dataset.deals), "leads": len(dataset.leads),
+                    "targets": len(dataset.targets), "campaigns": len(dataset.campaigns)},
+        sources=dict(dataset.sources),
+        latest_activity=as_date(latest),
+        days_since_latest_activity=None if latest is None else (view.t - latest).days,
+    )

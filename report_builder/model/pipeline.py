@@ -1,0 +1,85 @@
+"""Point 2: the pipeline - the funnel (flow and cohort), open deals by stage, deals to act on."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from report_builder.model.agenda import FunnelStep, PipelineSection, StageRow
+from report_builder.model.rows import deal_rows, largest_first
+from report_builder.model.view import ModelView, between, ratio
+
+FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
+
+
+def _steps(counts: list[int]) -> tuple[FunnelStep, ...]:
+    return tuple(FunnelStep(step, n, None if i == 0 else ratio(n, counts[i - 1]))
+                 for i, (step, n) in enumerate(zip(FUNNEL, counts, strict=True)))
+
+
+def funnel_flow(view: ModelView) -> tuple[FunnelStep, ...]:
+    """What happened in the period since the last meeting, step by step."""
+    p, leads, deals = view.period, view.leads, view.deals
+    changed = deals["last_stage_change_date"].fillna(deals["created_date"])
+    return _steps([
+        int(between(leads["created_date"], p).sum()),
+        int(between(leads["mql_date"], p).sum()),
+        int(between(leads["sql_date"], p).sum()),
+        int(between(deals["created_date"], p).sum()),
+        int(((deals["step"] == "quote") & between(changed, p)).sum()),
+        int((deals["is_won"] & between(deals["close_date"], p)).sum()),
+    ])
+
+
+def funnel_cohort(view: ModelView) -> tuple[FunnelStep, ...]:
+    """How far the leads created this quarter (to date) have come by the meeting date."""
+    t = view.t
+    leads = view.leads[between(view.leads["created_date"], view.quarter_to_date)]
+    has_deal = leads["deal_step"].notna()
+    return _steps([
+        len(leads),
+        int((leads["mql_date"] <= t).sum()),
+        int((leads["sql_date"] <= t).sum()),
+        int(((leads["opportunity_date"] <= t) | has_deal).sum()),
+        int((leads["deal_step"].isin(["quote"]) | leads["deal_won"]).sum()),
+        int(leads["deal_won"].sum()),
+    ])
+
+
+def stage_rows(view: ModelView, open_deals: pd.DataFrame) -> tuple[StageRow, ...]:
+    weighted = open_deals["value"] * open_deals["win_probability"]
+    grouped = open_deals.assign(weighted=weighted).groupby("stage")[["value", "weighted"]]
+    sums, counts = grouped.sum(), grouped.size()
+    rows = []
+    for stage in view.config.stages.values():
+        if stage.step not in ("opportunity", "quote"):
+            continue
+        rows.append(StageRow(
+            stage=stage.name, step=stage.step, probability=stage.probability,
+            count=int(counts.get(stage.name, 0)),
+            value=float(sums["value"].get(stage.name, 0.0)),
+            weighted_value=float(sums["weighted"].get(stage.name, 0.0)),
+        ))
+    return tuple(rows)
+
+
+def build_pipeline(view: ModelView) -> PipelineSection:
+    deals, t = view.deals, view.t
+    open_deals = deals[deals["is_open"]]
+    overdue = open_deals[open_deals["close_date"] < t]
+    changed = open_deals["last_stage_change_date"].fillna(open_deals["created_date"])
+    stale = open_deals[(t - changed).dt.days > view.config.meeting.stale_after_days]
+    return PipelineSection(
+        flow=funnel_flow(view),
+        cohort=funnel_cohort(view),
+        stages=stage_rows(view, open_deals),
+        open_count=len(open_deals),
+        open_value=float(open_deals["value"].sum()),
+        open_weighted=float((open_deals["value"] * open_deals["win_probability"]).sum()),
+        overdue_count=len(overdue),
+        overdue_value=float(overdue["value"].sum()),
+        overdue=deal_rows(view, largest_first(overdue)),
+        stale_count=len(stale),
+        stale_value=float(stale["value"].sum()),
+        stale=deal_rows(view, largest_first(stale)),
+        largest=deal_rows(view, largest_first(open_deals), limit=view.config.meeting.top_n),
+    )

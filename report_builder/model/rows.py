@@ -1,0 +1,57 @@
+"""Small tables shared by several sections: deal lists and reason breakdowns."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from report_builder.model.agenda import DealRow, ReasonRow
+from report_builder.model.view import NO_REASON, ModelView, as_date, text
+
+LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
+
+
+def deal_rows(view: ModelView, deals: pd.DataFrame, *, reason: str | None = None,
+              limit: int = LIST_LIMIT) -> tuple[DealRow, ...]:
+    """DealRows for the first `limit` deals of `deals` (already sorted by the caller)."""
+    names = view.campaigns.set_index("campaign_id")["name"] if len(view.campaigns) else None
+    rows = []
+    t = view.t
+    for d in deals.head(limit).itertuples(index=False):
+        changed = d.last_stage_change_date if not pd.isna(d.last_stage_change_date) \
+            else d.created_date
+        close = as_date(d.close_date)
+        overdue = (t - d.close_date).days if close and d.is_open and d.close_date < t else None
+        campaign = text(d.campaign)
+        if campaign is not None and names is not None and campaign in names.index:
+            campaign = str(names[campaign])
+        rows.append(DealRow(
+            deal_id=str(d.deal_id), name=text(d.name) or "", account=str(d.account),
+            owner=str(d.owner), team=text(d.team), stage=str(d.stage), value=float(d.value),
+            win_probability=None if pd.isna(d.win_probability) else float(d.win_probability),
+            created_date=d.created_date.date(), close_date=close,
+            source_channel=None if d.channel == "(none)" else str(d.channel),
+            campaign=campaign,
+            reason=text(getattr(d, reason)) if reason else None,
+            days_since_stage_change=(t - changed).days if d.is_open else None,
+            days_overdue=overdue,
+        ))
+    return tuple(rows)
+
+
+def largest_first(deals: pd.DataFrame) -> pd.DataFrame:
+    """Deals by value, largest first; ties by id so the order is stable."""
+    return deals.sort_values(["value", "deal_id"], ascending=[False, True], kind="stable")
+
+
+def reason_rows(deals: pd.DataFrame, column: str) -> tuple[ReasonRow, ...]:
+    """Count and value per reason, most frequent first; missing reasons grouped as one row."""
+    if deals.empty:
+        return ()
+    reasons = deals[column].fillna(NO_REASON)
+    grouped = deals.assign(reason=reasons).groupby("reason", sort=False)["value"].agg(
+        ["count", "sum"])
+    grouped = grouped.reset_index().sort_values(["count", "sum", "reason"],
+                                                ascending=[False, False, True])
+    total = int(grouped["count"].sum())
+    return tuple(ReasonRow(str(r.reason), int(r.count), float(r.sum), r.count / total)
+                 for r in grouped.itertuples(index=False))

@@ -1,0 +1,57 @@
+"""The renderer registry: each output format turns the Agenda into bytes, in memory.
+
+Renderers never write files (writer.py does) and never read the dataset: the Agenda is all they
+see, plus the render options (theme, the user's template folder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_builder.errors import OutputError
+from report_builder.model.agenda import Agenda
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a renderer may use besides the Agenda."""
+
+    templates: Path | None = None  # the user's template folder, overriding ours by name
+    logo: Path | None = None  # the company logo; ours when None
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    extension: str
+    media_type: str
+    render: Callable[[Agenda, RenderOptions], bytes]
+
+
+_REGISTRY: dict[str, Renderer] = {}
+
+
+def register(renderer: Renderer) -> Renderer:
+    _REGISTRY[renderer.name] = renderer
+    return renderer
+
+
+def get_renderer(name: str) -> Renderer:
+    _load_builtin()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise OutputError(f'Unknown format "{name}", did you mean one of: '
+                          f'{", ".join(sorted(_REGISTRY))}?') from None
+
+
+def renderer_names() -> list[str]:
+    _load_builtin()
+    return sorted(_REGISTRY)
+
+
+def _load_builtin() -> None:
+    """Import the built-in renderers, which register themselves."""
+    from report_builder.renderers import html, json  # noqa: F401
