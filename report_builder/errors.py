@@ -64,5 +64,11 @@ class DataError(ReportBuilderError):
         )
 
 
+class UnknownFormatError(ReportBuilderError):
+    """An output format that no renderer provides."""
+
+
 class OutputError(ReportBuilderError):
-    """An output cannot be written (unknown format, unwritable folder)."""
+    """An output cannot be written (a full disk, a folder without write permission)."""
+
+    exit_code = 1

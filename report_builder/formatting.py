@@ -12,7 +12,7 @@ import datetime as dt
 import math
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import (
     format_compact_currency,
     format_decimal,
@@ -24,7 +24,7 @@ from babel.units import format_unit
 MISSING = "\u2013"  # what a missing value (None) shows as
 NBSP = "\u00a0"
 
-KINDS = ("money", "money_short", "percent", "count", "ratio", "days", "date")
+KINDS = ("money", "money_short", "percent", "count", "ratio", "days", "date", "day_month")
 
 
 class Formatter:
@@ -107,8 +107,14 @@ class Formatter:
             return MISSING
         return format_date(d, "medium", locale=self.locale)
 
+    def day_month(self, d: dt.date | None) -> str:
+        """A short date without the year, for chart ticks: `24. nov.`, `24 Nov`."""
+        if d is None:
+            return MISSING
+        return format_skeleton("MMMd", d, locale=self.locale)
+
     def value(self, x: float | dt.date | None, kind: str) -> str:
-        """Format by kind name (money, money_short, percent, count, ratio, days, date)."""
+        """Format by kind name: one of KINDS (money, percent, count, ratio, days, date...)."""
         if kind not in KINDS:
             raise ValueError(f"unknown figure kind {kind!r}; expected one of {', '.join(KINDS)}")
         method = getattr(self, kind)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_builder.errors import OutputError
+from report_builder.errors import UnknownFormatError
 from report_builder.model.agenda import Agenda
 
 
@@ -43,7 +43,7 @@ def get_renderer(name: str) -> Renderer:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise OutputError(f'Unknown format "{name}", did you mean one of: '
+        raise UnknownFormatError(f'Unknown format "{name}", did you mean one of: '
                           f'{", ".join(sorted(_REGISTRY))}?') from None
 
 

@@ -1,0 +1,58 @@
+"""The build, top to bottom: config -> dataset -> agenda -> rendered outputs -> files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_builder.config import Config
+from report_builder.data.dataset import Dataset
+from report_builder.data.load import load_dataset
+from report_builder.model.agenda import Agenda
+from report_builder.model.build import build_agenda
+from report_builder.periods import next_meeting
+from report_builder.renderers.base import RenderOptions, get_renderer
+from report_builder.writer import write_atomic
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    agenda: Agenda
+    dataset: Dataset
+    files: dict[str, Path]  # format -> written file
+
+
+def meeting_date(config: Config, as_of: dt.date | None, today: dt.date) -> dt.date:
+    """--as-of, else the config's as_of, else the next meeting of the cadence from today."""
+    if as_of is not None:
+        return as_of
+    if config.meeting.as_of is not None:
+        return config.meeting.as_of
+    return next_meeting(today, config.meeting.cadence_anchor, config.meeting.cadence_days)
+
+
+def output_name(agenda: Agenda, extension: str) -> str:
+    return f"pipeline-meeting-{agenda.as_of.isoformat()}{extension}"
+
+
+def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Path,
+          progress: Progress = lambda _: None) -> BuildResult:
+    """Load, model and render every format in memory first; write files only when all succeed."""
+    renderers = [get_renderer(f) for f in formats]  # unknown formats fail before any work
+    progress("Loading the dataset")
+    dataset = load_dataset(config)
+    progress("Building the agenda")
+    agenda = build_agenda(dataset, config, as_of)
+    options = RenderOptions(templates=config.output.templates, logo=config.company.logo)
+    rendered = {}
+    for renderer in renderers:
+        progress(f"Rendering {renderer.name.upper()}")
+        rendered[renderer.name] = (renderer, renderer.render(agenda, options))
+    files = {}
+    for name, (renderer, content) in rendered.items():
+        files[name] = write_atomic(out_dir / output_name(agenda, renderer.extension), content)
+    return BuildResult(agenda, dataset, files)

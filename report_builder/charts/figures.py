@@ -1,0 +1,304 @@
+"""One Plotly figure per chart, built from the Agenda alone.
+
+Every number shown on a chart (bar labels, hover text, money axis ticks, date ticks) goes through
+the Formatter; Plotly only formats plain count axes, with the locale's separators. Each figure
+keeps its data simple (one category list, one value list per trace) so it can be exported to SVG
+or redrawn as a native PowerPoint chart. Figures are deterministic: no random ids, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from report_builder.formatting import Formatter
+from report_builder.i18n import labels
+from report_builder.model.agenda import Agenda, FunnelStep, ReasonRow, TargetRow
+from report_builder.resources import assets_dir
+
+FIGURE_KEYS = (
+    "targets_company",
+    "targets_teams",
+    "funnel_flow",
+    "funnel_cohort",
+    "pipeline_stages",
+    "channels",
+    "win_reasons",
+    "loss_reasons",
+    "campaigns",
+)
+MS_PER_DAY = 86_400_000
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The palette and font, defined once in assets/theme.json (also fed to the CSS)."""
+
+    font_family: str
+    colors: dict[str, str]
+    series: tuple[str, ...]
+
+    def css_variables(self) -> str:
+        """`:root { --navy: ...; }` for the HTML, so the page and the charts share colours."""
+        lines = [f"  --{name.replace('_', '-')}: {value};" for name, value in self.colors.items()]
+        lines.append(f"  --font: {self.font_family};")
+        return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+
+@lru_cache(maxsize=1)
+def load_theme() -> Theme:
+    raw = json.loads((assets_dir() / "theme.json").read_text(encoding="utf-8"))
+    return Theme(raw["font_family"], dict(raw["colors"]), tuple(raw["series"]))
+
+
+def build_figures(agenda: Agenda, fmt: Formatter) -> dict[str, go.Figure]:
+    """Every chart of the pack, keyed by FIGURE_KEYS (in that order)."""
+    charts = _Charts(agenda, fmt, load_theme(), labels(agenda.language))
+    return {key: getattr(charts, key)() for key in FIGURE_KEYS}
+
+
+class _Charts:
+    def __init__(self, agenda: Agenda, fmt: Formatter, theme: Theme,
+                 text: dict[str, str]) -> None:
+        self.agenda = agenda
+        self.fmt = fmt
+        self.theme = theme
+        self.t = text
+        self.c = theme.colors
+
+    # -- 1 targets ---------------------------------------------------------------------------
+    def targets_company(self) -> go.Figure:
+        return self._bullet([self.agenda.targets.company], height=190)
+
+    def targets_teams(self) -> go.Figure:
+        teams = list(self.agenda.targets.teams)
+        return self._bullet(teams, height=max(220, 90 + 70 * len(teams)))
+
+    def _bullet(self, rows: Sequence[TargetRow], *, height: int) -> go.Figure:
+        names = [r.name for r in rows]
+        won = [r.won for r in rows]
+        weighted = [r.weighted_pipeline for r in rows]
+        targets = [r.target for r in rows]
+        fig = go.Figure()
+        fig.add_bar(name=self.t["won"], y=names, x=won, orientation="h",
+                    marker_color=self.c["navy"], text=[self.fmt.money_short(v) for v in won],
+                    textposition="inside", insidetextanchor="middle",
+                    customdata=[self.fmt.money(v) for v in won],
+                    hovertemplate="%{y}: %{customdata}<extra>" + self.t["won"] + "</extra>")
+        fig.add_bar(name=self.t["weighted_pipeline"], y=names, x=weighted, orientation="h",
+                    marker_color=self.c["teal_light"],
+                    text=[self.fmt.money_short(v) for v in weighted],
+                    textposition="inside", insidetextanchor="middle",
+                    customdata=[self.fmt.money(v) for v in weighted],
+                    hovertemplate="%{y}: %{customdata}<extra>"
+                    + self.t["weighted_pipeline"] + "</extra>")
+        fig.add_scatter(name=self.t["target"], y=names, x=targets, mode="markers",
+                        marker={"symbol": "line-ns", "size": 44,
+                                "line": {"width": 5, "color": self.c["amber"]}},
+                        customdata=[self.fmt.money(v) for v in targets],
+                        hovertemplate="%{y}: %{customdata}<extra>"
+                        + self.t["target"] + "</extra>")
+        top = max([w + p for w, p in zip(won, weighted, strict=True)]
+                  + [v for v in targets if v is not None] + [0.0])
+        self._layout(fig, height=height, barmode="stack", bargap=0.45)
+        self._money_axis(fig, "x", top)
+        fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
+        return fig
+
+    # -- 2 pipeline --------------------------------------------------------------------------
+    def funnel_flow(self) -> go.Figure:
+        return self._funnel(self.agenda.pipeline.flow)
+
+    def funnel_cohort(self) -> go.Figure:
+        return self._funnel(self.agenda.pipeline.cohort)
+
+    def _funnel(self, steps: Sequence[FunnelStep]) -> go.Figure:
+        names = [self.t[f"step_{s.step}"] for s in steps]
+        counts = [s.count for s in steps]
+        text = [self.fmt.count(s.count) if s.conversion is None
+                else f"{self.fmt.count(s.count)}  ({self.fmt.percent(s.conversion)})"
+                for s in steps]
+        colours = _gradient(self.c["navy"], self.c["teal"], len(steps))
+        fig = go.Figure(go.Funnel(
+            y=names, x=counts, text=text, textinfo="text", textposition="inside",
+            marker={"color": colours}, connector={"fillcolor": self.c["grid"]},
+            customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>",
+        ))
+        self._layout(fig, height=380, showlegend=False)
+        fig.update_yaxes(ticksuffix="  ")
+        return fig
+
+    def pipeline_stages(self) -> go.Figure:
+        stages = self.agenda.pipeline.stages
+        names = [s.stage for s in stages]
+        value = [s.value for s in stages]
+        weighted = [s.weighted_value for s in stages]
+        fig = go.Figure()
+        for label, values, colour in ((self.t["open_value"], value, self.c["navy"]),
+                                      (self.t["weighted_value"], weighted, self.c["teal"])):
+            fig.add_bar(name=label, x=names, y=values, marker_color=colour,
+                        text=[self.fmt.money_short(v) for v in values], textposition="outside",
+                        cliponaxis=False, customdata=[self.fmt.money(v) for v in values],
+                        hovertemplate="%{x}: %{customdata}<extra>" + label + "</extra>")
+        self._layout(fig, height=380, barmode="group", bargap=0.3)
+        self._money_axis(fig, "y", max(value + [0.0]) * 1.12)
+        fig.update_xaxes(showgrid=False)
+        return fig
+
+    # -- 3 sources ---------------------------------------------------------------------------
+    def channels(self) -> go.Figure:
+        rows = self.agenda.sources.channels
+        names = [r.name for r in rows]
+        meetings = [r.meetings for r in rows]
+        revenue = [r.revenue for r in rows]
+        fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
+                            subplot_titles=(self.t["meetings"], self.t["revenue"]))
+        fig.add_bar(name=self.t["meetings"], y=names, x=meetings, orientation="h",
+                    marker_color=self.c["teal"], text=[self.fmt.count(v) for v in meetings],
+                    textposition="outside", cliponaxis=False,
+                    hovertemplate="%{y}: %{text}<extra>" + self.t["meetings"] + "</extra>",
+                    row=1, col=1)
+        fig.add_bar(name=self.t["revenue"], y=names, x=revenue, orientation="h",
+                    marker_color=self.c["navy"], text=[self.fmt.money_short(v) for v in revenue],
+                    textposition="outside", cliponaxis=False,
+                    customdata=[self.fmt.money(v) for v in revenue],
+                    hovertemplate="%{y}: %{customdata}<extra>" + self.t["revenue"] + "</extra>",
+                    row=1, col=2)
+        self._layout(fig, height=max(300, 110 + 46 * len(rows)), showlegend=False, bargap=0.35)
+        fig.update_xaxes(range=[0, max(meetings + [1]) * 1.2], tickformat=",d", row=1, col=1)
+        self._money_axis(fig, "x2", max(revenue + [0.0]) * 1.25)
+        fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
+        return fig
+
+    # -- 4 customers -------------------------------------------------------------------------
+    def win_reasons(self) -> go.Figure:
+        return self._reasons(self.agenda.customers.win_reasons, self.c["teal"])
+
+    def loss_reasons(self) -> go.Figure:
+        return self._reasons(self.agenda.customers.loss_reasons, self.c["red"])
+
+    def _reasons(self, rows: Sequence[ReasonRow], colour: str) -> go.Figure:
+        names = [r.reason for r in rows]
+        counts = [r.count for r in rows]
+        text = [f"{self.fmt.count(r.count)}  ({self.fmt.percent(r.share)})" for r in rows]
+        fig = go.Figure(go.Bar(
+            y=names, x=counts, orientation="h", marker_color=colour, text=text,
+            textposition="outside", cliponaxis=False,
+            customdata=[self.fmt.money(r.value) for r in rows],
+            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
+        ))
+        self._layout(fig, height=max(240, 90 + 44 * len(rows)), showlegend=False, bargap=0.35)
+        fig.update_xaxes(range=[0, max(counts + [1]) * 1.35], tickformat=",d")
+        fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
+        return fig
+
+    # -- 5 campaigns -------------------------------------------------------------------------
+    def campaigns(self) -> go.Figure:
+        section = self.agenda.campaigns
+        rows = sorted(section.ended + section.upcoming, key=lambda r: (r.start_date, r.name))
+        colours = {"running": self.c["teal"], "starting": self.c["navy"],
+                   "ended": self.c["muted"]}
+        fig = go.Figure()
+        for status in ("ended", "running", "starting"):
+            chosen = [r for r in rows if r.status == status]
+            if not chosen:
+                continue
+            fig.add_bar(
+                name=self.t[f"status_{status}"], orientation="h",
+                y=[r.name for r in chosen],
+                base=[r.start_date.isoformat() for r in chosen],
+                x=[((r.end_date - r.start_date).days + 1) * MS_PER_DAY for r in chosen],
+                marker_color=colours.get(status, self.c["muted"]),
+                customdata=[f"{self.fmt.date(r.start_date)} \u2013 {self.fmt.date(r.end_date)}"
+                            for r in chosen],
+                hovertemplate="%{y}: %{customdata}<extra></extra>",
+            )
+        start = min([r.start_date for r in rows] + [self.agenda.as_of]) - dt.timedelta(days=3)
+        end = max([r.end_date for r in rows] + [self.agenda.next_meeting]) + dt.timedelta(days=4)
+        self._layout(fig, height=max(280, 120 + 48 * len(rows)), barmode="overlay", bargap=0.35)
+        ticks = _week_ticks(start, end)
+        fig.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()],
+                         tickvals=[d.isoformat() for d in ticks],
+                         ticktext=[self.fmt.day_month(d) for d in ticks])
+        fig.update_yaxes(type="category", categoryorder="array",
+                         categoryarray=[r.name for r in rows], autorange="reversed",
+                         showgrid=False, ticksuffix="  ")
+        for day, key, dash in ((self.agenda.as_of, "this_meeting", "solid"),
+                               (self.agenda.next_meeting, "next_meeting", "dot")):
+            fig.add_shape(type="line", xref="x", yref="paper", x0=day.isoformat(),
+                          x1=day.isoformat(), y0=0, y1=1,
+                          line={"color": self.c["amber"], "width": 3, "dash": dash})
+            fig.add_annotation(x=day.isoformat(), xref="x", y=1, yref="paper", yanchor="bottom",
+                               text=self.t[key], showarrow=False,
+                               font={"color": self.c["ink"], "size": 13})
+        return fig
+
+    # -- shared ------------------------------------------------------------------------------
+    def _layout(self, fig: go.Figure, *, height: int, showlegend: bool = True,
+                **extra: Any) -> None:
+        fig.update_layout(
+            height=height,
+            margin={"l": 10, "r": 30, "t": 40, "b": 30},
+            font={"family": self.theme.font_family, "size": 15, "color": self.c["ink"]},
+            paper_bgcolor=self.c["paper"],
+            plot_bgcolor=self.c["paper"],
+            separators=self.fmt.plotly_separators,
+            showlegend=showlegend,
+            legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left",
+                    "yanchor": "bottom", "font": {"size": 14}},
+            hoverlabel={"font": {"family": self.theme.font_family, "size": 14}},
+            uniformtext={"minsize": 12, "mode": "hide"},
+            **extra,
+        )
+        fig.update_xaxes(gridcolor=self.c["grid"], zerolinecolor=self.c["line"],
+                         linecolor=self.c["line"], automargin=True)
+        fig.update_yaxes(gridcolor=self.c["grid"], zerolinecolor=self.c["line"],
+                         linecolor=self.c["line"], automargin=True)
+
+    def _money_axis(self, fig: go.Figure, axis: str, top: float) -> None:
+        """Money ticks formatted by the Formatter (Plotly would write `1.2M`, not `1,2 mio.`)."""
+        values = _nice_ticks(top)
+        update = {"tickvals": values, "ticktext": [self.fmt.money_short(v) for v in values],
+                  "range": [0, max(values[-1], top)]}
+        name = {"x": "xaxis", "y": "yaxis"}.get(axis, axis.replace("x", "xaxis"))
+        fig.update_layout({name: update})
+
+
+def _nice_ticks(top: float, count: int = 4) -> list[float]:
+    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least `top`."""
+    if top <= 0:
+        return [0.0]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    n = math.ceil(top / step - 1e-9)
+    return [i * step for i in range(n + 1)]
+
+
+def _week_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Mondays between start and end; every second or fourth one on long ranges."""
+    first = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+    weeks = max(1, ((end - first).days // 7) + 1)
+    every = 1 if weeks <= 10 else 2 if weeks <= 20 else 4
+    return [first + dt.timedelta(weeks=i) for i in range(0, weeks, every)
+            if first + dt.timedelta(weeks=i) <= end]
+
+
+def _gradient(start: str, end: str, n: int) -> list[str]:
+    """n colours evenly from `start` to `end` (hex)."""
+    a = [int(start[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(end[i:i + 2], 16) for i in (1, 3, 5)]
+    out = []
+    for k in range(n):
+        f = k / (n - 1) if n > 1 else 0.0
+        out.append("#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(a, b,
+                                                                                  strict=True)))
+    return out

@@ -1,0 +1,119 @@
+"""The report-builder command: one subcommand per verb, thin (parse, call, report).
+
+Exit codes: 0 ok, 1 runtime failure, 2 bad input or config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from report_builder import __version__
+from report_builder.config import load_config
+from report_builder.errors import ReportBuilderError
+
+EXAMPLES = """examples:
+  report-builder build examples/nordlys/report.toml
+  report-builder build report.toml --as-of 2026-11-24 --format html,json --out out/
+  report-builder validate report.toml
+"""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="report-builder", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Build the pack for the biweekly marketing + sales pipeline meeting.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build the meeting pack", epilog=EXAMPLES,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    build.add_argument("config", type=Path, help="the report.toml of the company")
+    build.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="the meeting date (default: the config's as_of, else the next "
+                            "meeting of the cadence)")
+    build.add_argument("--format", metavar="LIST",
+                       help="comma-separated formats, e.g. html,json (default: the config's)")
+    build.add_argument("--out", type=Path, metavar="DIR",
+                       help="output folder (default: the config's output.dir)")
+    build.add_argument("-v", "--verbose", action="store_true", help="show each step and figure")
+    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    validate = sub.add_parser("validate", help="check the config and the dataset, build nothing")
+    validate.add_argument("config", type=Path, help="the report.toml of the company")
+    validate.add_argument("-v", "--verbose", action="store_true", help="list every data note")
+    return parser
+
+
+def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from report_builder.build import build, meeting_date
+
+    config = load_config(args.config)
+    formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format \
+        else list(config.output.formats)
+    as_of = meeting_date(config, args.as_of, dt.date.today())
+    show = not args.quiet and (err.is_terminal or args.verbose)
+    with err.status("Building", spinner="dots") if show and err.is_terminal else _nothing():
+        result = build(config, as_of=as_of, formats=formats,
+                       out_dir=args.out or config.output.out_dir,
+                       progress=(lambda m: err.log(m)) if args.verbose else (lambda _: None))
+    if not args.quiet:
+        notes = result.agenda.data_notes.notes
+        out.print(f"Meeting pack for {result.agenda.as_of.isoformat()} "
+                  f"({result.agenda.quarter}), {len(notes)} data note(s):")
+        for path in result.files.values():
+            out.print(escape(f"  {path}"))
+    return 0
+
+
+def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from report_builder.data.load import load_dataset
+
+    config = load_config(args.config)
+    dataset = load_dataset(config)
+    counts = ", ".join(f"{len(getattr(dataset, t))} {t}" for t in
+                       ("deals", "leads", "targets", "campaigns"))
+    out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
+    for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
+        examples = f" (e.g. {', '.join(note.examples[:5])})" if note.examples else ""
+        out.print(escape(f"  - {note.table}: {note.count} {note.message}{examples}"))
+    return 0
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        return {"build": _build, "validate": _validate}[args.command](args, out, err)
+    except ReportBuilderError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was written")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
