@@ -46,7 +46,8 @@ def parse_table(raw: RawTable, table: Table, config: Config,
     if ignored:
         notes.append(DataNote(table.name, len(ignored),
                               f"column(s) in {raw.source} not used by the pack", tuple(ignored)))
-    parser = ColumnParser(raw, date_format=config.data.date_format, decimal=config.data.decimal)
+    parser = ColumnParser(raw, date_format=config.data.date_format, decimal=config.data.decimal,
+                          date_columns=tuple(c.name for c in table.columns if c.kind is Kind.DATE))
     out = empty_table(table, index=frame.index)
     for column in table.columns:
         if column.name in frame.columns:
@@ -93,7 +94,7 @@ def load_dataset(config: Config) -> Dataset:
             frames[name] = empty_table(table)
             notes.append(DataNote(name, 0, f"no {name} table in the dataset: the figures that "
                                   f"need it are empty"))
-    if problems:
+    if "deals" not in frames:
         raise DataError(problems)
     sources = {name: raw.source for name, raw in raws.items()}
     first_rows = {name: raw.first_row for name, raw in raws.items()}

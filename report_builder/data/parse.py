@@ -31,11 +31,15 @@ MAX_PROBLEMS_PER_COLUMN = 10
 class ColumnParser:
     """Parses the columns of one raw table; `problems` collects what could not be read."""
 
-    def __init__(self, raw: RawTable, *, date_format: str | None, decimal: str) -> None:
+    def __init__(self, raw: RawTable, *, date_format: str | None, decimal: str,
+                 date_columns: tuple[str, ...] = ()) -> None:
         self.raw = raw
         self.date_format = date_format
         self.decimal = decimal
+        self.date_columns = date_columns  # detection looks at all of them together
         self.problems: list[Problem] = []
+        self.ambiguous = False
+        self._detected: str | None = None
 
     # -- helpers -------------------------------------------------------------------------------
     def _report(self, column: str, bad: pd.Series, message: str) -> None:
@@ -90,34 +94,44 @@ class ColumnParser:
             stamps = _as_day(pd.to_datetime(values.where(is_stamp), errors="coerce"))
             values = values.where(~is_stamp)
         texts = values.astype("string").str.strip()
-        fmt = self.date_format or self._detect_format(column, texts.dropna().unique())
+        fmt = self.date_format or self._detect_format()
         from_text = self._map_unique(texts, lambda u: pd.to_datetime(u, format=fmt, errors="coerce")
                                      if fmt else pd.Series(pd.NaT, index=u.index))
         from_text = _as_day(pd.to_datetime(from_text))
         bad = texts.notna() & from_text.isna()
-        if bad.any():
+        if bad.any() and not self.ambiguous:
             accepted = f"dates like {dt.date(2026, 11, 24).strftime(fmt)} ({fmt})" if fmt else \
                 "dates in one format, e.g. 2026-11-24; set data.date_format in report.toml"
             self._report(column, bad, f"is not a date; expected {accepted}")
         return stamps.fillna(from_text)
 
-    def _detect_format(self, column: str, values: np.ndarray) -> str | None:
+    def _detect_format(self) -> str | None:
+        """The one format that fits every date in every date column of the table."""
+        if self._detected is not None:
+            return self._detected or None
+        texts = [self.raw.frame[c].dropna().astype("string").str.strip().unique()
+                 for c in self.date_columns if c in self.raw.frame.columns
+                 and not pd.api.types.is_datetime64_any_dtype(self.raw.frame[c])]
+        values = pd.Series(np.concatenate(texts) if texts else [], dtype=object)
+        values = values[values.map(lambda v: isinstance(v, str) and v != "")].unique()
+        self._detected = ""
         if len(values) == 0:
-            return DATE_FORMATS[0]
+            self._detected = DATE_FORMATS[0]
+            return self._detected
         sample = pd.Series(values, dtype=object)
         fits = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
                 for f in DATE_FORMATS}
         full = [f for f, n in fits.items() if n == len(sample)]
         if "%d/%m/%Y" in full and "%m/%d/%Y" in full or "%d/%m/%y" in full and "%m/%d/%y" in full:
             self.problems.append(Problem(
-                self.raw.source, None, column, str(values[0]),
+                self.raw.source, None, ", ".join(self.date_columns), str(values[0]),
                 "every date fits both day-first and month-first; set data.date_format in "
                 "report.toml, e.g. \"%d/%m/%Y\" or \"%m/%d/%Y\""))
+            self.ambiguous = True
             return None
-        if full:
-            return full[0]
-        best = max(fits, key=lambda f: fits[f])
-        return best if fits[best] > 0 else None
+        best = full[0] if full else max(fits, key=lambda f: fits[f])
+        self._detected = best if fits[best] > 0 else ""
+        return self._detected or None
 
     def amount(self, column: str) -> pd.Series:
         series = self.raw.frame[column]

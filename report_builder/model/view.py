@@ -71,8 +71,8 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
 
     linked = leads.loc[leads["deal_id"].notna(), ["deal_id", "source_channel", "campaign_id"]]
     linked = linked.drop_duplicates("deal_id").set_index("deal_id")
-    lead_channel = deals["deal_id"].map(linked["source_channel"])
-    lead_campaign = deals["deal_id"].map(linked["campaign_id"])
+    lead_channel = deals["deal_id"].map(linked["source_channel"]).astype("string")
+    lead_campaign = deals["deal_id"].map(linked["campaign_id"]).astype("string")
     deals["channel"] = deals["source_channel"].fillna(lead_channel).fillna(NO_CHANNEL)
     deals["campaign"] = deals["campaign_id"].fillna(lead_campaign)
 
