@@ -1,0 +1,79 @@
+"""The command line as a user runs it: build, validate, meeting dates, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from report_builder.build import meeting_date
+from report_builder.cli import main
+from report_builder.config import load_config
+from tests.small_company import write_company
+
+
+def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_company(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(config), "--as-of", "2026-11-24", "--format", "html,json",
+                 "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["pipeline-meeting-2026-11-24.html",
+                                                     "pipeline-meeting-2026-11-24.json"]
+    document = json.loads((out / "pipeline-meeting-2026-11-24.json").read_text())
+    assert document["schema_version"] == 1
+    agenda = document["agenda"]
+    assert agenda["as_of"] == "2026-11-24" and agenda["quarter"] == "2026-Q4"
+    assert agenda["targets"]["company"]["won"] == 157_500
+    assert agenda["targets"]["company"]["coverage"] == round(300_000 / 242_500, 4)
+    assert list(agenda) == ["company", "currency", "locale", "language", "as_of", "period_start",
+                            "next_meeting", "quarter", "headline", "targets", "pipeline",
+                            "sources", "customers", "campaigns", "data_notes"]
+    printed = capsys.readouterr().out
+    assert "Meeting pack for 2026-11-24 (2026-Q4), 2 data note(s)" in printed
+
+
+def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
+    config = write_company(tmp_path)
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        assert main(["build", str(config), "--format", "html,json", "--out", str(out)]) == 0
+    for name in ("pipeline-meeting-2026-11-24.html", "pipeline-meeting-2026-11-24.json"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_no_leftover_temporary_files(tmp_path: Path) -> None:
+    config = write_company(tmp_path)
+    out = tmp_path / "out"
+    assert main(["build", str(config), "--format", "json", "--out", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == ["pipeline-meeting-2026-11-24.json"]
+
+
+def test_meeting_date_choice(tmp_path: Path) -> None:
+    config = load_config(write_company(tmp_path))
+    today = dt.date(2026, 11, 25)
+    assert meeting_date(config, dt.date(2026, 11, 10), today) == dt.date(2026, 11, 10)
+    assert meeting_date(config, None, today) == dt.date(2026, 11, 24)  # config's as_of
+    object.__setattr__(config.meeting, "as_of", None)
+    assert meeting_date(config, None, today) == dt.date(2026, 12, 8)  # next of the cadence
+
+
+def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(write_company(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "valid (9 deals, 8 leads, 7 targets, 4 campaigns); 2 data note(s)" in out
+    assert "deals: 1 deals without a close date" in out and "(e.g. D8)" in out
+
+
+def test_missing_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nope.toml")]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_unwritable_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_company(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["build", str(config), "--format", "json", "--out", str(blocker / "out")]) == 1
+    assert "Cannot write to" in capsys.readouterr().err
