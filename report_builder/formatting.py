@@ -58,18 +58,16 @@ class Formatter:
 
     def money(self, x: float | None) -> str:
         """An amount in whole currency units: `1.234.567 kr.`, `€1,234,567`."""
-        if _missing(x):
+        if x is None or _missing(x):
             return MISSING
-        assert x is not None
         text = self._money_pattern.apply(round(x), self.locale, currency=self.currency,
                                          currency_digits=False, decimal_quantization=True)
         return self._space_symbol(text)
 
     def money_short(self, x: float | None) -> str:
         """A rounded amount for chart axes and tiles: `1,2 mio. kr.`, `€1.2m`."""
-        if _missing(x):
+        if x is None or _missing(x):
             return MISSING
-        assert x is not None
         if abs(x) < 1000:
             return self.money(x)
         text = format_compact_currency(x, self.currency, locale=self.locale, fraction_digits=1)
@@ -77,28 +75,26 @@ class Formatter:
 
     def percent(self, x: float | None) -> str:
         """A fraction as a whole percentage: 0.253 -> `25 %` (da), `25%` (en)."""
-        if _missing(x):
+        if x is None or _missing(x):
             return MISSING
         return format_percent(x, locale=self.locale)
 
     def count(self, n: float | None) -> str:
         """A whole number with thousands separators: `1.234`."""
-        if _missing(n):
+        if n is None or _missing(n):
             return MISSING
-        assert n is not None
         return format_decimal(round(n), locale=self.locale)
 
     def ratio(self, x: float | None) -> str:
         """A multiple with one decimal, such as pipeline coverage: `2,4×`."""
-        if _missing(x):
+        if x is None or _missing(x):
             return MISSING
         return format_decimal(x, "#,##0.0", locale=self.locale) + "\u00d7"
 
     def days(self, n: float | None) -> str:
         """A number of days, whole: `12 dage`, `1 day`."""
-        if _missing(n):
+        if n is None or _missing(n):
             return MISSING
-        assert n is not None
         return format_unit(round(n), "duration-day", length="long", locale=self.locale)
 
     def date(self, d: dt.date | None) -> str:

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from report_builder.formatting import Formatter
-from report_builder.i18n import labels
+from report_builder.i18n import labels, shown
 from report_builder.model.agenda import Agenda, FunnelStep, ReasonRow, TargetRow
 from report_builder.resources import assets_dir
 
@@ -73,6 +73,11 @@ class _Charts:
         self.theme = theme
         self.t = text
         self.c = theme.colors
+        self.template = go.layout.Template(layout={"colorway": list(theme.series)})
+
+    def name(self, value: str) -> str:
+        """A category name as shown: the model's placeholders in the pack's language."""
+        return shown(value, self.agenda.language) or ""
 
     # -- 1 targets ---------------------------------------------------------------------------
     def targets_company(self) -> go.Figure:
@@ -128,12 +133,14 @@ class _Charts:
                 for s in steps]
         colours = _gradient(self.c["navy"], self.c["teal"], len(steps))
         fig = go.Figure(go.Funnel(
-            y=names, x=counts, text=text, textinfo="text", textposition="inside",
+            y=names, x=counts, text=text, textinfo="text", textposition="auto",
+            textfont={"size": 14}, cliponaxis=False,
             marker={"color": colours}, connector={"fillcolor": self.c["grid"]},
             customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>",
         ))
-        self._layout(fig, height=380, showlegend=False)
-        fig.update_yaxes(ticksuffix="  ")
+        self._layout(fig, height=360, showlegend=False, uniformtext=None)
+        fig.update_layout(margin={"t": 10})
+        fig.update_yaxes(ticksuffix="  ", showgrid=False)
         return fig
 
     def pipeline_stages(self) -> go.Figure:
@@ -156,7 +163,7 @@ class _Charts:
     # -- 3 sources ---------------------------------------------------------------------------
     def channels(self) -> go.Figure:
         rows = self.agenda.sources.channels
-        names = [r.name for r in rows]
+        names = [self.name(r.name) for r in rows]
         meetings = [r.meetings for r in rows]
         revenue = [r.revenue for r in rows]
         fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
@@ -173,7 +180,9 @@ class _Charts:
                     hovertemplate="%{y}: %{customdata}<extra>" + self.t["revenue"] + "</extra>",
                     row=1, col=2)
         self._layout(fig, height=max(300, 110 + 46 * len(rows)), showlegend=False, bargap=0.35)
-        fig.update_xaxes(range=[0, max(meetings + [1]) * 1.2], tickformat=",d", row=1, col=1)
+        fig.update_layout(margin={"t": 44})
+        fig.update_annotations(font={"size": 16, "color": self.c["navy"]})
+        self._count_axis(fig, "x", max(meetings + [0]) * 1.2)
         self._money_axis(fig, "x2", max(revenue + [0.0]) * 1.25)
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
@@ -186,7 +195,7 @@ class _Charts:
         return self._reasons(self.agenda.customers.loss_reasons, self.c["red"])
 
     def _reasons(self, rows: Sequence[ReasonRow], colour: str) -> go.Figure:
-        names = [r.reason for r in rows]
+        names = [self.name(r.reason) for r in rows]
         counts = [r.count for r in rows]
         text = [f"{self.fmt.count(r.count)}  ({self.fmt.percent(r.share)})" for r in rows]
         fig = go.Figure(go.Bar(
@@ -196,7 +205,7 @@ class _Charts:
             hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
         self._layout(fig, height=max(240, 90 + 44 * len(rows)), showlegend=False, bargap=0.35)
-        fig.update_xaxes(range=[0, max(counts + [1]) * 1.35], tickformat=",d")
+        self._count_axis(fig, "x", max(counts + [0]) * 1.35)
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
@@ -224,6 +233,8 @@ class _Charts:
         start = min([r.start_date for r in rows] + [self.agenda.as_of]) - dt.timedelta(days=3)
         end = max([r.end_date for r in rows] + [self.agenda.next_meeting]) + dt.timedelta(days=4)
         self._layout(fig, height=max(280, 120 + 48 * len(rows)), barmode="overlay", bargap=0.35)
+        # the legend goes below the dates: the meeting labels take the top edge
+        fig.update_layout(legend={"y": -0.08, "yanchor": "top"}, margin={"t": 34, "b": 20})
         ticks = _week_ticks(start, end)
         fig.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()],
                          tickvals=[d.isoformat() for d in ticks],
@@ -231,13 +242,13 @@ class _Charts:
         fig.update_yaxes(type="category", categoryorder="array",
                          categoryarray=[r.name for r in rows], autorange="reversed",
                          showgrid=False, ticksuffix="  ")
-        for day, key, dash in ((self.agenda.as_of, "this_meeting", "solid"),
-                               (self.agenda.next_meeting, "next_meeting", "dot")):
+        for day, key, dash, side in ((self.agenda.as_of, "this_meeting", "solid", "right"),
+                                     (self.agenda.next_meeting, "next_meeting", "dot", "left")):
             fig.add_shape(type="line", xref="x", yref="paper", x0=day.isoformat(),
                           x1=day.isoformat(), y0=0, y1=1,
                           line={"color": self.c["amber"], "width": 3, "dash": dash})
             fig.add_annotation(x=day.isoformat(), xref="x", y=1, yref="paper", yanchor="bottom",
-                               text=self.t[key], showarrow=False,
+                               xanchor=side, text=self.t[key], showarrow=False,
                                font={"color": self.c["ink"], "size": 13})
         return fig
 
@@ -245,18 +256,18 @@ class _Charts:
     def _layout(self, fig: go.Figure, *, height: int, showlegend: bool = True,
                 **extra: Any) -> None:
         fig.update_layout(
+            template=self.template,
             height=height,
-            margin={"l": 10, "r": 30, "t": 40, "b": 30},
+            margin={"l": 10, "r": 50, "t": 40 if showlegend else 16, "b": 30},
             font={"family": self.theme.font_family, "size": 15, "color": self.c["ink"]},
             paper_bgcolor=self.c["paper"],
             plot_bgcolor=self.c["paper"],
             separators=self.fmt.plotly_separators,
             showlegend=showlegend,
             legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left",
-                    "yanchor": "bottom", "font": {"size": 14}},
+                    "yanchor": "bottom", "font": {"size": 14}, "traceorder": "normal"},
             hoverlabel={"font": {"family": self.theme.font_family, "size": 14}},
-            uniformtext={"minsize": 12, "mode": "hide"},
-            **extra,
+            **({"uniformtext": {"minsize": 12, "mode": "hide"}} | extra),
         )
         fig.update_xaxes(gridcolor=self.c["grid"], zerolinecolor=self.c["line"],
                          linecolor=self.c["line"], automargin=True)
@@ -266,21 +277,33 @@ class _Charts:
     def _money_axis(self, fig: go.Figure, axis: str, top: float) -> None:
         """Money ticks formatted by the Formatter (Plotly would write `1.2M`, not `1,2 mio.`)."""
         values = _nice_ticks(top)
-        update = {"tickvals": values, "ticktext": [self.fmt.money_short(v) for v in values],
-                  "range": [0, max(values[-1], top)]}
+        self._ticks(fig, axis, values, [self.fmt.money_short(v) for v in values], top)
+
+    def _count_axis(self, fig: go.Figure, axis: str, top: float) -> None:
+        """Whole-number ticks (never 0.5 meetings), formatted by the Formatter."""
+        values = _nice_ticks(top, whole=True)
+        self._ticks(fig, axis, values, [self.fmt.count(v) for v in values], top)
+
+    @staticmethod
+    def _ticks(fig: go.Figure, axis: str, values: list[float], text: list[str],
+               top: float) -> None:
         name = {"x": "xaxis", "y": "yaxis"}.get(axis, axis.replace("x", "xaxis"))
-        fig.update_layout({name: update})
+        fig.update_layout({name: {"tickvals": values, "ticktext": text,
+                                  "range": [0, max(values[-1], top)]}})
 
 
-def _nice_ticks(top: float, count: int = 4) -> list[float]:
+def _nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[float]:
     """0 and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least `top`."""
     if top <= 0:
-        return [0.0]
+        return [0.0, 1.0]
     raw = top / count
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if whole:
+        power = max(power, 1)
+    steps = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * power for m in steps if m * power >= raw)
     n = math.ceil(top / step - 1e-9)
-    return [i * step for i in range(n + 1)]
+    return [round(i * step, 9) for i in range(n + 1)]
 
 
 def _week_ticks(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -23,12 +23,15 @@ _EMPTY_DTYPES = {
 }
 
 
-def empty_table(table: Table, rows: int = 0, index: pd.Index | None = None) -> pd.DataFrame:
+def _empty_column(kind: Kind, index: pd.Index) -> pd.Series:
+    dtype = _EMPTY_DTYPES[kind]
+    return pd.Series(pd.NA if dtype in ("string", "boolean") else None, index=index, dtype=dtype)
+
+
+def empty_table(table: Table, rows: int = 0) -> pd.DataFrame:
     """A frame with the table's canonical columns, all empty."""
-    index = index if index is not None else pd.RangeIndex(rows)
-    return pd.DataFrame({c.name: pd.Series(pd.NA if _EMPTY_DTYPES[c.kind] in ("string", "boolean")
-                                           else None, index=index, dtype=_EMPTY_DTYPES[c.kind])
-                         for c in table.columns})
+    index = pd.RangeIndex(rows)
+    return pd.DataFrame({c.name: _empty_column(c.kind, index) for c in table.columns})
 
 
 def parse_table(raw: RawTable, table: Table, config: Config,
@@ -48,20 +51,18 @@ def parse_table(raw: RawTable, table: Table, config: Config,
                               f"column(s) in {raw.source} not used by the pack", tuple(ignored)))
     parser = ColumnParser(raw, date_format=config.data.date_format, decimal=config.data.decimal,
                           date_columns=tuple(c.name for c in table.columns if c.kind is Kind.DATE))
-    out = empty_table(table, index=frame.index)
+    columns = {}
     for column in table.columns:
-        if column.name in frame.columns:
-            out[column.name] = parser.parse(column)
-    problems.extend(parser.problems)
-    for column in table.columns:
+        if column.name not in frame.columns:
+            columns[column.name] = _empty_column(column.kind, frame.index)
+            continue
+        columns[column.name] = parser.parse(column)
         if column.not_empty:
-            blank = out[column.name].isna() & frame[column.name].astype("string").fillna("")\
-                .str.strip().eq("")
+            blank = columns[column.name].isna() & parser.blank(frame[column.name])
             if blank.any():
-                parser.problems = []
-                parser._report(column.name, blank, "is empty; every row needs a value here")
-                problems.extend(parser.problems)
-    return out.reset_index(drop=True)
+                parser.report(column.name, blank, "is empty; every row needs a value here")
+    problems.extend(parser.problems)
+    return pd.DataFrame(columns).reset_index(drop=True)
 
 
 def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:

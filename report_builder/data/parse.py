@@ -42,7 +42,7 @@ class ColumnParser:
         self._detected: str | None = None
 
     # -- helpers -------------------------------------------------------------------------------
-    def _report(self, column: str, bad: pd.Series, message: str) -> None:
+    def report(self, column: str, bad: pd.Series, message: str) -> None:
         """Add one Problem per bad row (capped per column, with a count of the rest)."""
         positions = np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False))
         values = self.raw.frame[column].to_numpy()
@@ -55,7 +55,7 @@ class ColumnParser:
                                          f"rows like these ({len(positions)} in all)"))
 
     @staticmethod
-    def _blank(series: pd.Series) -> pd.Series:
+    def blank(series: pd.Series) -> pd.Series:
         if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
             return series.isna() | (series.astype("string").str.strip() == "")
         return series.isna()
@@ -85,7 +85,7 @@ class ColumnParser:
         series = self.raw.frame[column]
         if pd.api.types.is_datetime64_any_dtype(series):
             return _as_day(pd.to_datetime(series).dt.tz_localize(None))
-        values = series.where(~self._blank(series))
+        values = series.where(~self.blank(series))
         stamps = pd.Series(pd.NaT, index=series.index, dtype="datetime64[s]")
         if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
             # Excel gives real dates for date cells and text for the rest
@@ -102,7 +102,7 @@ class ColumnParser:
         if bad.any() and not self.ambiguous:
             accepted = f"dates like {dt.date(2026, 11, 24).strftime(fmt)} ({fmt})" if fmt else \
                 "dates in one format, e.g. 2026-11-24; set data.date_format in report.toml"
-            self._report(column, bad, f"is not a date; expected {accepted}")
+            self.report(column, bad, f"is not a date; expected {accepted}")
         return stamps.fillna(from_text)
 
     def _detect_format(self) -> str | None:
@@ -139,16 +139,16 @@ class ColumnParser:
             numbers = series.astype("float64")
             bad_text = pd.Series(False, index=series.index)
         else:
-            numbers = self._map_unique(series.where(~self._blank(series)), self._numbers)
+            numbers = self._map_unique(series.where(~self.blank(series)), self._numbers)
             numbers = pd.to_numeric(numbers, errors="coerce").astype("float64")
-            bad_text = ~self._blank(series) & numbers.isna()
+            bad_text = ~self.blank(series) & numbers.isna()
         if bad_text.any():
             example = "1234567,50" if self.decimal == "," else "1234567.50"
-            self._report(column, bad_text, f"is not an amount; expected a number like {example} "
+            self.report(column, bad_text, f"is not an amount; expected a number like {example} "
                          f"(decimal separator '{self.decimal}', set by data.decimal)")
         negative = numbers < 0
         if negative.any():
-            self._report(column, negative, "is negative; amounts must be 0 or more")
+            self.report(column, negative, "is negative; amounts must be 0 or more")
         return numbers
 
     def _numbers(self, uniques: pd.Series) -> pd.Series:
@@ -172,7 +172,7 @@ class ColumnParser:
             numbers = numbers / 100
         bad = numbers > 1
         if bad.any():
-            self._report(column, bad, "is over 100%; probabilities are 0-1 or 0-100 per column")
+            self.report(column, bad, "is over 100%; probabilities are 0-1 or 0-100 per column")
         return numbers.where(~bad)
 
     def boolean(self, column: str) -> pd.Series:
@@ -185,7 +185,7 @@ class ColumnParser:
         out[words.isin(FALSE_WORDS).fillna(False)] = False
         bad = words.notna() & (words != "") & out.isna()
         if bad.any():
-            self._report(column, bad, "is not yes/no; expected true or false (also yes/no, 1/0)")
+            self.report(column, bad, "is not yes/no; expected true or false (also yes/no, 1/0)")
         return out
 
     def quarter(self, column: str) -> pd.Series:
@@ -193,7 +193,7 @@ class ColumnParser:
         ok = text.map(lambda v: parse_quarter_label(v) is not None, na_action="ignore")
         bad = text.notna() & ~ok.fillna(True).astype(bool)
         if bad.any():
-            self._report(column, bad, "is not a quarter; expected a label like 2026-Q4")
+            self.report(column, bad, "is not a quarter; expected a label like 2026-Q4")
         return text.str.upper().str.replace(" ", "", regex=False).where(~bad)
 
     def parse(self, column: Column) -> pd.Series:

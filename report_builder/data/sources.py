@@ -57,13 +57,25 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
     return pd.read_excel(path, sheet_name=sheet, engine="calamine")
 
 
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """Parquet, with date columns as timestamps (pandas would make them Python objects)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    columns = [c.cast(pa.timestamp("s")) if pa.types.is_date(c.type) else c for c in table.columns]
+    text = pd.StringDtype("pyarrow", na_value=float("nan"))
+    mapping = {pa.string(): text, pa.large_string(): text}
+    return pa.table(columns, names=table.column_names).to_pandas(types_mapper=mapping.get)
+
+
 def _read_file(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path)
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, 0)
-    return pd.read_parquet(path)
+    return _read_parquet(path)
 
 
 def _with_headers(frame: pd.DataFrame, source: str) -> pd.DataFrame:

@@ -1,0 +1,107 @@
+"""The HTML pack: one self-contained file (CSS, logo and plotly.js inline) that works offline.
+
+Templates come from the user's folder first (RenderOptions.templates, overriding ours by name),
+then ours; `default:` names ours explicitly, so a user template can
+`{% extends "default:report.html" %}` and replace one block. Autoescape is on and undefined
+names fail loudly.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import plotly.graph_objects as go
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs
+
+from report_builder.charts.figures import build_figures, load_theme
+from report_builder.errors import OutputError
+from report_builder.formatting import MISSING, Formatter
+from report_builder.i18n import shown, translator
+from report_builder.model.agenda import Agenda
+from report_builder.renderers.base import Renderer, RenderOptions, register
+from report_builder.resources import assets_dir, templates_dir
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+              ".jpeg": "image/jpeg"}
+
+
+def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
+                         language: str) -> jinja2.Environment:
+    """A Jinja environment for templates/<kind>/ with the user's folder in front of ours.
+
+    Filters are the Formatter's methods (money, percent, count, ...) plus `shown`; globals are
+    `t` (labels) and `missing` (the dash for a missing value).
+    """
+    builtin = jinja2.FileSystemLoader(templates_dir() / kind)
+    loaders: list[jinja2.BaseLoader] = []
+    if options.templates is not None:
+        loaders.append(jinja2.FileSystemLoader(options.templates))
+    loaders += [builtin, jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(fmt.filters())
+    env.filters["shown"] = lambda value: MISSING if value is None else shown(value, language)
+    env.globals["t"] = translator(language)
+    env.globals["missing"] = MISSING
+    return env
+
+
+def logo_data_uri(path: Path | None) -> str:
+    """The logo as a data: URI (ours when `path` is None); SVG, PNG or JPEG."""
+    path = path if path is not None else assets_dir() / "logo.svg"
+    media_type = LOGO_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        raise OutputError(f"Logo {path}: {path.suffix or 'no extension'} is not supported; "
+                          f"use an SVG, PNG or JPEG file ({', '.join(LOGO_TYPES)})")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"Logo {path} cannot be read ({exc.strerror}); "
+                          "check company.logo in report.toml") from None
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def chart_div_id(key: str) -> str:
+    return "chart-" + key.replace("_", "-")
+
+
+def chart_html(key: str, figure: go.Figure) -> Markup:
+    """One chart as a div and its newPlot call; plotly.js itself is included once, elsewhere."""
+    html = figure.to_html(full_html=False, include_plotlyjs=False, div_id=chart_div_id(key),
+                          config=PLOTLY_CONFIG)
+    return Markup(html)  # Plotly escapes the figure JSON (`<` as \u003c)
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> Markup:
+    return Markup(get_plotlyjs())  # the bundled library, not user data
+
+
+def render_html(agenda: Agenda, options: RenderOptions) -> bytes:
+    """The pack as one UTF-8 HTML page."""
+    fmt = Formatter(agenda.locale, agenda.currency)
+    env = template_environment("html", options, fmt=fmt, language=agenda.language)
+    theme = load_theme()
+    figures = build_figures(agenda, fmt)
+    page = env.get_template("report.html").render(
+        agenda=agenda,
+        charts={key: chart_html(key, fig) for key, fig in figures.items()},
+        theme_css=Markup(theme.css_variables()),  # our theme file
+        page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
+        plotly_js=_plotly_js(),
+        logo_uri=logo_data_uri(options.logo),
+    )
+    return page.encode("utf-8")
+
+
+register(Renderer("html", ".html", "text/html", render_html))

@@ -1,0 +1,95 @@
+"""Exact strings from the Formatter: Babel's locale data, whole currency units, a dash for None."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from report_builder.formatting import MISSING, NBSP, Formatter
+
+DA = Formatter("da_DK", "DKK")
+EN = Formatter("en_GB", "EUR")
+
+
+def test_money_danish_kroner() -> None:
+    assert DA.money(1_234_567) == f"1.234.567{NBSP}kr."
+    assert DA.money(1_234_567).replace(NBSP, " ") == "1.234.567 kr."
+
+
+def test_money_british_euro() -> None:
+    assert EN.money(1_234_567) == "€1,234,567"
+
+
+def test_money_rounds_to_whole_units() -> None:
+    assert EN.money(1_234_567.6) == "€1,234,568"
+    assert DA.money(-45_000.2) == f"-45.000{NBSP}kr."
+
+
+def test_money_letter_symbol_is_spaced_from_the_number() -> None:
+    assert Formatter("en_GB", "DKK").money(1_234_567) == f"DKK{NBSP}1,234,567"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value", "expected"),
+    [
+        (DA, 1_234_567, f"1,2{NBSP}mio.{NBSP}kr."),
+        (EN, 1_234_567, "€1.2m"),
+        (EN, 23_456, "€23.5k"),
+        (EN, 999, "€999"),
+    ],
+)
+def test_money_short(fmt: Formatter, value: float, expected: str) -> None:
+    assert fmt.money_short(value) == expected
+
+
+def test_percent() -> None:
+    assert DA.percent(0.253) == f"25{NBSP}%"
+    assert EN.percent(0.253) == "25%"
+
+
+def test_count() -> None:
+    assert DA.count(1234) == "1.234"
+    assert EN.count(1234) == "1,234"
+
+
+def test_ratio() -> None:
+    assert DA.ratio(2.44) == "2,4×"
+    assert EN.ratio(2.44) == "2.4×"
+
+
+def test_days() -> None:
+    assert DA.days(12) == "12 dage"
+    assert EN.days(1) == "1 day"
+
+
+def test_dates() -> None:
+    day = dt.date(2026, 11, 24)
+    assert DA.date(day) == "24. nov. 2026"
+    assert EN.date(day) == "24 Nov 2026"
+    assert DA.day_month(day) == "24. nov."
+    assert EN.day_month(day) == "24 Nov"
+
+
+@pytest.mark.parametrize("kind", ["money", "money_short", "percent", "count", "ratio", "days",
+                                  "date", "day_month"])
+def test_missing_values_show_a_dash(kind: str) -> None:
+    assert MISSING == "\u2013"
+    assert EN.value(None, kind) == MISSING
+    assert DA.value(None, kind) == MISSING
+
+
+def test_nan_shows_a_dash() -> None:
+    assert EN.money(float("nan")) == MISSING
+
+
+def test_value_dispatches_by_kind() -> None:
+    assert EN.value(0.5, "percent") == EN.percent(0.5)
+    assert EN.value(1_234, "money") == EN.money(1_234)
+    with pytest.raises(ValueError, match="unknown figure kind"):
+        EN.value(1, "furlongs")
+
+
+def test_plotly_separators() -> None:
+    assert DA.plotly_separators == ",."
+    assert EN.plotly_separators == ".,"

@@ -1,0 +1,82 @@
+"""Both languages have every label the templates and charts ask for."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from report_builder.i18n import LANGUAGES, labels, shown, translator
+from report_builder.model.view import NO_CHANNEL, NO_REASON
+from report_builder.resources import templates_dir
+from tests.sample_agenda import sample_agenda
+
+# t('key') or t('key', name=...); a computed key like t('step_' ~ s.step) is checked below
+T_CALL = re.compile(r"""(?<![\w.])t\(\s*['"]([^'"]+)['"]\s*[,)]""")
+STEPS = ("lead", "mql", "sql", "opportunity", "quote", "won")
+STATUSES = ("running", "starting", "ended")
+# the keys and contexts the model puts in Agenda.headline
+HEADLINE_KEYS = ("won_to_date", "attainment", "forecast", "gap", "coverage", "new_customers",
+                 "meetings_booked", "target", "expected_by_now", "forecast_of_target",
+                 "won_since_last", "open_pipeline", "pace", "expected_to_date",
+                 "new_customers_target", "meetings_target")
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_languages_have_the_same_keys() -> None:
+    en, da = labels("en"), labels("da")
+    assert sorted(set(en) - set(da)) == []
+    assert sorted(set(da) - set(en)) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_label_is_empty(language: str) -> None:
+    assert [k for k, v in labels(language).items() if not v.strip()] == []
+
+
+def test_placeholders_match_between_languages() -> None:
+    en, da = labels("en"), labels("da")
+    assert {k: _fields(v) for k, v in en.items()} == {k: _fields(v) for k, v in da.items()}
+
+
+def test_every_key_the_templates_use_exists() -> None:
+    used: set[str] = set()
+    for path in sorted(templates_dir().rglob("*.html")):
+        used |= set(T_CALL.findall(path.read_text(encoding="utf-8")))
+    assert len(used) > 50
+    for language in LANGUAGES:
+        assert sorted(used - set(labels(language))) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dynamic_keys_exist(language: str) -> None:
+    table = labels(language)
+    dynamic = [f"step_{s}" for s in STEPS] + [f"status_{s}" for s in STATUSES]
+    assert [k for k in (*dynamic, *HEADLINE_KEYS) if k not in table] == []
+    agenda = sample_agenda(language)
+    for figure in agenda.headline:
+        assert figure.key in table
+        assert figure.context is None or figure.context in table
+
+
+def test_t_fills_values_and_raises_on_a_missing_key() -> None:
+    t = translator("da")
+    assert t("showing_n_of_total", shown="3", total="23") == "Viser 3 af 23."
+    with pytest.raises(KeyError, match="no_such_label"):
+        t("no_such_label")
+
+
+def test_unknown_language() -> None:
+    with pytest.raises(ValueError, match="no labels for language 'sv'"):
+        labels("sv")
+
+
+def test_model_placeholders_are_translated() -> None:
+    assert shown(NO_CHANNEL, "da") == labels("da")["no_channel"]
+    assert shown(NO_REASON, "en") == labels("en")["no_reason"]
+    assert shown("Events", "da") == "Events"
+    assert shown(None, "en") is None
