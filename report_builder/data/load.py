@@ -58,7 +58,9 @@ def parse_table(raw: RawTable, table: Table, config: Config,
             continue
         columns[column.name] = parser.parse(column)
         if column.not_empty:
-            blank = columns[column.name].isna() & parser.blank(frame[column.name])
+            blank = columns[column.name].isna()
+            if column.kind not in (Kind.ID, Kind.TEXT):  # unreadable values are reported apart
+                blank &= parser.blank(frame[column.name])
             if blank.any():
                 parser.report(column.name, blank, "is empty; every row needs a value here")
     problems.extend(parser.problems)

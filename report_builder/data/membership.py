@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,10 +19,7 @@ def member_of(series: pd.Series, values: pd.Series | Iterable[str]) -> pd.Series
     lookup = pd.Series(values).dropna().astype(str).unique()
     if len(series) == 0:
         return pd.Series(False, index=series.index, dtype=bool)
-    array = pa.array(series.astype("string").to_numpy(dtype=object, na_value=None),
-                     type=pa.string()) if not _is_arrow_string(series) else \
-        pa.chunked_array(series.array._pa_array)  # type: ignore[attr-defined]
-    hit = pc.is_in(array, value_set=pa.array(lookup, type=pa.string()))
+    hit = pc.is_in(_arrow(series), value_set=pa.array(lookup, type=pa.string()))
     return pd.Series(hit.to_numpy(zero_copy_only=False), index=series.index).fillna(False)\
         .astype(bool)
 
@@ -29,3 +27,27 @@ def member_of(series: pd.Series, values: pd.Series | Iterable[str]) -> pd.Series
 def _is_arrow_string(series: pd.Series) -> bool:
     dtype = series.dtype
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def positions_in(series: pd.Series, lookup: pd.Series) -> np.ndarray:
+    """For each value, its position in `lookup` (the first, if repeated), or -1 when absent."""
+    if len(series) == 0 or len(lookup) == 0:
+        return np.full(len(series), -1, dtype=np.int64)
+    found = pc.index_in(_arrow(series), value_set=_arrow(lookup))
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def take_or(values: pd.Series, positions: np.ndarray, missing: object) -> np.ndarray:
+    """values[positions], with `missing` where the position is -1."""
+    array = values.to_numpy(dtype=object if values.dtype != bool else bool)
+    out = np.asarray(array, dtype=object)[np.where(positions < 0, 0, positions)] \
+        if len(array) else np.full(len(positions), missing, dtype=object)
+    out[positions < 0] = missing
+    return out
+
+
+def _arrow(series: pd.Series) -> pa.ChunkedArray | pa.Array:
+    if _is_arrow_string(series):
+        return pa.chunked_array(series.array._pa_array)  # type: ignore[attr-defined]
+    return pa.array(series.astype("string").to_numpy(dtype=object, na_value=None),
+                    type=pa.string())

@@ -12,6 +12,7 @@ import pandas as pd
 
 from report_builder.config import Config
 from report_builder.data.dataset import Dataset
+from report_builder.data.membership import positions_in, take_or
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
 
 NO_CHANNEL = "(none)"
@@ -58,10 +59,10 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
     t = ts(as_of)
     all_deals = dataset.deals
     known = all_deals["created_date"] <= t
-    deals = all_deals.loc[known].copy()
+    deals = _rows(all_deals, known)
     all_leads = dataset.leads
     known_leads = all_leads["created_date"] <= t
-    leads = all_leads.loc[known_leads].copy()
+    leads = _rows(all_leads, known_leads)
 
     closed = deals["step"].isin(["won", "lost"])
     closed_by_t = closed & (deals["close_date"] <= t)
@@ -70,15 +71,19 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
     deals["is_open"] = deals["step"].isin(["opportunity", "quote"])
 
     linked = leads.loc[leads["deal_id"].notna(), ["deal_id", "source_channel", "campaign_id"]]
-    linked = linked.drop_duplicates("deal_id").set_index("deal_id")
-    lead_channel = deals["deal_id"].map(linked["source_channel"]).astype("string")
-    lead_campaign = deals["deal_id"].map(linked["campaign_id"]).astype("string")
+    linked = linked.drop_duplicates("deal_id")
+    lead_of_deal = positions_in(deals["deal_id"], linked["deal_id"])
+    lead_channel = pd.Series(take_or(linked["source_channel"], lead_of_deal, None),
+                             index=deals.index, dtype="string")
+    lead_campaign = pd.Series(take_or(linked["campaign_id"], lead_of_deal, None),
+                              index=deals.index, dtype="string")
     deals["channel"] = deals["source_channel"].fillna(lead_channel).fillna(NO_CHANNEL)
     deals["campaign"] = deals["campaign_id"].fillna(lead_campaign)
 
-    by_id = deals.set_index("deal_id")
-    leads["deal_won"] = leads["deal_id"].map(by_id["is_won"]).fillna(False).astype(bool)
-    leads["deal_step"] = leads["deal_id"].map(by_id["step"])
+    deal_of_lead = positions_in(leads["deal_id"], deals["deal_id"])
+    leads["deal_won"] = take_or(deals["is_won"], deal_of_lead, False).astype(bool)
+    leads["deal_step"] = pd.Series(take_or(deals["step"], deal_of_lead, None),
+                                   index=leads.index, dtype="string")
 
     quarter = fiscal_quarter(as_of, config.company.fiscal_year_start_month)
     return ModelView(
@@ -89,6 +94,11 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
         future_deals=int((~known).sum()), future_leads=int((~known_leads).sum()),
         closed_after=int((closed & (deals["close_date"] > t)).sum()),
     )
+
+
+def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """The kept rows as a new frame (columns added to it leave the dataset alone)."""
+    return frame.copy(deep=False) if keep.all() else frame.loc[keep].copy()
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
