@@ -81,15 +81,18 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     from report_builder.data.load import load_dataset
+    from report_builder.i18n import translator
 
     config = load_config(args.config)
     dataset = load_dataset(config)
     counts = ", ".join(f"{len(getattr(dataset, t))} {t}" for t in
                        ("deals", "leads", "targets", "campaigns"))
     out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
+    english = translator("en")
     for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
+        text = english(f"note_{note.key}", count=note.count, table=note.table, **note.values)
         examples = f" (e.g. {', '.join(note.examples[:5])})" if note.examples else ""
-        out.print(escape(f"  - {note.table}: {note.count} {note.message}{examples}"))
+        out.print(escape(f"  - {note.table}: {note.count} {text}{examples}"))
     return 0
 
 

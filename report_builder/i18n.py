@@ -156,7 +156,7 @@ _EN: dict[str, str] = {
     # data notes
     "latest_activity": "Latest activity in the data",
     "days_before_meeting": "{days} before the meeting",
-    "notes": "Notes on the data",
+    "notes": "What was skipped or assumed",
     "no_notes": "No problems found in the data.",
     "note": "Note",
     "examples": "Examples",
@@ -164,6 +164,18 @@ _EN: dict[str, str] = {
     "table": "Table",
     "rows": "Rows",
     "source": "Source",
+    "note_ignored_columns": "columns in {source} not used by the pack",
+    "note_missing_table": "no {table} table in the dataset: the figures that need it are empty",
+    "note_no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
+                          "forecast and the overdue deals ({open} of them open)",
+    "note_no_amount": "deals without an amount: counted with value 0",
+    "note_unknown_deal": "leads linked to a deal_id that is not in the deals table: the link is "
+                         "ignored",
+    "note_no_won_reason": "won deals without a won reason: shown as '(no reason given)'",
+    "note_no_lost_reason": "lost deals without a lost reason: shown as '(no reason given)'",
+    "note_created_after_meeting": "{table} created after the meeting date: not counted",
+    "note_closed_after_meeting": "deals won or lost after the meeting date: counted neither as "
+                                 "won or lost nor as open pipeline",
 }
 
 _DA: dict[str, str] = {
@@ -299,7 +311,7 @@ _DA: dict[str, str] = {
     "dates": "Datoer",
     "latest_activity": "Seneste aktivitet i data",
     "days_before_meeting": "{days} før mødet",
-    "notes": "Noter om data",
+    "notes": "Hvad er sprunget over eller antaget",
     "no_notes": "Ingen problemer fundet i data.",
     "note": "Note",
     "examples": "Eksempler",
@@ -307,6 +319,18 @@ _DA: dict[str, str] = {
     "table": "Tabel",
     "rows": "Rækker",
     "source": "Kilde",
+    "note_ignored_columns": "kolonner i {source}, som pakken ikke bruger",
+    "note_missing_table": "ingen {table}-tabel i data: tallene, der bygger på den, er tomme",
+    "note_no_close_date": "aftaler uden lukkedato: ikke med i kvartalets pipeline, prognosen og "
+                          "de forsinkede aftaler ({open} af dem åbne)",
+    "note_no_amount": "aftaler uden beløb: talt med værdien 0",
+    "note_unknown_deal": "leads knyttet til et deal_id, der ikke findes i aftaletabellen: "
+                         "koblingen er ignoreret",
+    "note_no_won_reason": "vundne aftaler uden årsag: vist som '(ingen årsag angivet)'",
+    "note_no_lost_reason": "tabte aftaler uden årsag: vist som '(ingen årsag angivet)'",
+    "note_created_after_meeting": "{table} oprettet efter mødedatoen: ikke talt med",
+    "note_closed_after_meeting": "aftaler vundet eller tabt efter mødedatoen: hverken talt som "
+                                 "vundet, tabt eller åben pipeline",
 }
 
 _LABELS = {"en": _EN, "da": _DA}

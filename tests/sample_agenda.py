@@ -262,11 +262,14 @@ def _campaigns(sources: SourcesSection) -> CampaignsSection:
 def _data_notes() -> DataNotesSection:
     return DataNotesSection(
         notes=(
-            Note("deals", 12, "open deals have no close date; they are not counted as overdue",
-                 ("D-1188", "D-1203", "D-1210")),
-            Note("leads", 37, "leads have no source channel; they count as (none)",
+            Note("deals", "no_close_date", 12, {"open": 12},
+                 "deals without a close date: left out of the quarter's pipeline, the forecast "
+                 "and the overdue deals (12 of them open)", ("D-1188", "D-1203", "D-1210")),
+            Note("leads", "unknown_deal", 37, {},
+                 "leads linked to a deal_id that is not in the deals table: the link is ignored",
                  ("L-20411", "L-20470")),
-            Note("deals", 3, "deals are created after the meeting date and are not counted"),
+            Note("deals", "created_after_meeting", 3, {},
+                 "deals created after the meeting date: not counted"),
         ),
         row_counts={"deals": 4_210, "leads": 18_240, "activities": 52_110, "targets": 24,
                     "campaigns": 31},

@@ -204,7 +204,7 @@ def test_earlier_meeting_ignores_later_events(tmp_path: Path) -> None:
     assert agenda.targets.company.won == 100_000  # D1 only
     notes = " ".join(n.message for n in agenda.data_notes.notes)
     assert "created after the meeting date" in notes  # D3, D6, D8 (created 12 Nov / 1 Nov..)
-    assert "close date after the meeting date" in notes  # D2, D3
+    assert "won or lost after the meeting date" in notes  # D2, D3
     assert agenda.data_notes.latest_activity == dt.date(2026, 11, 2)  # D8 created
 
 

@@ -9,11 +9,16 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class DataNote:
-    """A tolerable data problem: counted, explained and listed in the pack's data notes."""
+    """A tolerable data problem: counted, explained and listed in the pack's data notes.
+
+    `key` names the explanation; its text, in each language, is the label `note_<key>` in
+    i18n.py, filled in with `values`.
+    """
 
     table: str
+    key: str
     count: int
-    message: str
+    values: dict[str, str | int] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
 
 

@@ -47,8 +47,8 @@ def parse_table(raw: RawTable, table: Table, config: Config,
     known = {c.name for c in table.columns}
     ignored = [str(c) for c in frame.columns if c not in known]
     if ignored:
-        notes.append(DataNote(table.name, len(ignored),
-                              f"column(s) in {raw.source} not used by the pack", tuple(ignored)))
+        notes.append(DataNote(table.name, "ignored_columns", len(ignored), {"source": raw.source},
+                              tuple(ignored)))
     parser = ColumnParser(raw, date_format=config.data.date_format, decimal=config.data.decimal,
                           date_columns=tuple(c.name for c in table.columns if c.kind is Kind.DATE))
     columns = {}
@@ -95,8 +95,7 @@ def load_dataset(config: Config) -> Dataset:
                                     f"{name}.parquet (or a sheet named '{name}')"))
         else:
             frames[name] = empty_table(table)
-            notes.append(DataNote(name, 0, f"no {name} table in the dataset: the figures that "
-                                  f"need it are empty"))
+            notes.append(DataNote(name, "missing_table", 0))
     if "deals" not in frames:
         raise DataError(problems)
     sources = {name: raw.source for name, raw in raws.items()}

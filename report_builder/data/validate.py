@@ -120,31 +120,24 @@ def _tolerable_notes(dataset: Dataset, config: Config) -> None:
     no_close = deals["close_date"].isna()
     if no_close.any():
         open_no_close = no_close & deals["stage"].isin(open_names)
-        notes.append(DataNote("deals", int(no_close.sum()),
-                              "deals without a close date: left out of quarter pipeline, forecast "
-                              f"and overdue lists ({int(open_no_close.sum())} of them open)",
-                              _ids(deals, no_close, "deal_id")))
+        notes.append(DataNote("deals", "no_close_date", int(no_close.sum()),
+                              {"open": int(open_no_close.sum())}, _ids(deals, no_close, "deal_id")))
     no_amount = deals["amount"].isna()
     if no_amount.any():
-        notes.append(DataNote("deals", int(no_amount.sum()),
-                              "deals without an amount: counted with value 0",
-                              _ids(deals, no_amount, "deal_id")))
+        notes.append(DataNote("deals", "no_amount", int(no_amount.sum()),
+                              examples=_ids(deals, no_amount, "deal_id")))
     if len(leads) and "deals" in dataset.sources:
         dangling = leads["deal_id"].notna() & ~member_of(leads["deal_id"], deals["deal_id"])
         if dangling.any():
-            notes.append(DataNote("leads", int(dangling.sum()),
-                                  "leads linked to a deal_id not in the deals table: the link is "
-                                  "ignored (the lead counts up to its opportunity date)",
-                                  _ids(leads, dangling, "lead_id")))
+            notes.append(DataNote("leads", "unknown_deal", int(dangling.sum()),
+                                  examples=_ids(leads, dangling, "lead_id")))
     won_names = config.stage_names("won")
     no_reason = deals["stage"].isin(won_names) & deals["won_reason"].isna()
     if no_reason.any():
-        notes.append(DataNote("deals", int(no_reason.sum()),
-                              "won deals without a won reason: shown as '(no reason given)'",
-                              _ids(deals, no_reason, "deal_id")))
+        notes.append(DataNote("deals", "no_won_reason", int(no_reason.sum()),
+                              examples=_ids(deals, no_reason, "deal_id")))
     lost_names = config.stage_names("lost")
     no_lost_reason = deals["stage"].isin(lost_names) & deals["lost_reason"].isna()
     if no_lost_reason.any():
-        notes.append(DataNote("deals", int(no_lost_reason.sum()),
-                              "lost deals without a lost reason: shown as '(no reason given)'",
-                              _ids(deals, no_lost_reason, "deal_id")))
+        notes.append(DataNote("deals", "no_lost_reason", int(no_lost_reason.sum()),
+                              examples=_ids(deals, no_lost_reason, "deal_id")))

@@ -187,8 +187,10 @@ class HeadlineFigure:
 @dataclass(frozen=True)
 class Note:
     table: str
+    key: str  # the kind of problem; the label note_<key> explains it in each language
     count: int
-    message: str
+    values: dict[str, str | int]  # the figures its explanation names
+    message: str  # the explanation in English
     examples: tuple[str, ...] = ()
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from report_builder.data.dataset import Dataset
+from report_builder.data.dataset import Dataset, DataNote
+from report_builder.i18n import translator
 from report_builder.model.agenda import DataNotesSection, Note
 from report_builder.model.view import ModelView, as_date
 
@@ -26,20 +27,20 @@ def latest_activity(view: ModelView) -> pd.Timestamp | None:
 
 
 def build_notes(dataset: Dataset, view: ModelView) -> DataNotesSection:
-    notes = [Note(n.table, n.count, n.message, n.examples) for n in dataset.notes]
+    found = list(dataset.notes)
     if view.future_deals:
-        notes.append(Note("deals", view.future_deals,
-                          "deals created after the meeting date: not counted"))
+        found.append(DataNote("deals", "created_after_meeting", view.future_deals))
     if view.future_leads:
-        notes.append(Note("leads", view.future_leads,
-                          "leads created after the meeting date: not counted"))
+        found.append(DataNote("leads", "created_after_meeting", view.future_leads))
     if view.closed_after:
-        notes.append(Note("deals", view.closed_after,
-                          "deals won or lost with a close date after the meeting date: "
-                          "counted neither as won/lost nor as open pipeline"))
+        found.append(DataNote("deals", "closed_after_meeting", view.closed_after))
+    english = translator("en")
+    notes = tuple(Note(n.table, n.key, n.count, dict(n.values),
+                       english(f"note_{n.key}", count=n.count, table=n.table, **n.values),
+                       n.examples) for n in found)
     latest = latest_activity(view)
     return DataNotesSection(
-        notes=tuple(notes),
+        notes=notes,
         row_counts={"deals": len(dataset.deals), "leads": len(dataset.leads),
                     "targets": len(dataset.targets), "campaigns": len(dataset.campaigns)},
         sources=dict(dataset.sources),
