@@ -34,7 +34,8 @@ def _date(text: str) -> dt.date:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="report-builder", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="report-builder", epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Build the pack for the biweekly marketing + sales pipeline meeting.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -255,7 +255,8 @@ def load_config(path: str | Path) -> Config:
     known = {"company", "meeting", "data", "stages", "output"}
     for key in raw:
         if key not in known:
-            r.problems.append(f"Config section [{key}] is unknown (known: {', '.join(sorted(known))})")
+            r.problems.append(f"Config section [{key}] is unknown "
+                              f"(known: {', '.join(sorted(known))})")
     config = Config(
         path=path,
         company=_read_company(r),

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the rows are laid out as tables, one record a line, to be checked by eye)
 """A small company whose every figure can be computed by hand (see test_model.py).
 
 Meeting 2026-11-24 (a Tuesday); cadence every 14 days from 2026-11-10, so "since the last meeting"

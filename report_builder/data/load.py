@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from report_builder.config import Config
-from report_builder.data.dataset import Dataset, DataNote
+from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
 from report_builder.data.schema import TABLES, Kind, Table
 from report_builder.data.sources import RawTable, read_tables

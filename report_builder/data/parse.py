@@ -60,7 +60,8 @@ class ColumnParser:
             return series.isna() | (series.astype("string").str.strip() == "")
         return series.isna()
 
-    def _map_unique(self, series: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    def _map_unique(self, series: pd.Series,
+                    convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
         """Apply `convert` to the distinct values only, then spread the results over the rows."""
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         converted = convert(pd.Series(uniques, dtype=object))

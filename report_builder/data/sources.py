@@ -46,8 +46,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
             encoding="utf-8-sig", skipinitialspace=False,
         )
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(path.name, None, None, None,
-                                 f"is not UTF-8 text ({exc.reason}); save it as CSV UTF-8")]) from None
+        problem = Problem(path.name, None, None, None,
+                          f"is not UTF-8 text ({exc.reason}); save it as CSV UTF-8")
+        raise DataError([problem]) from None
     except pd.errors.ParserError as exc:
         raise DataError([Problem(path.name, None, None, None, f"is not a readable CSV: {exc}")]) \
             from None

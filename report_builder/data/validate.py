@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from report_builder.config import Config
-from report_builder.data.dataset import Dataset, DataNote
+from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.membership import member_of
 from report_builder.data.schema import LEAD_STATUSES, TABLES, TARGET_SCOPES
 from report_builder.errors import Problem

@@ -8,7 +8,7 @@ import pandas as pd
 
 from report_builder.model.agenda import SourceRow, SourcesSection
 from report_builder.model.rows import reason_rows
-from report_builder.model.view import NO_CHANNEL, ModelView, between, ratio
+from report_builder.model.view import NO_CHANNEL, ModelView, between, ratio, ts
 from report_builder.periods import Period
 
 _COUNTS = ("leads", "mqls", "sqls", "meetings", "opportunities", "won_deals", "revenue",
@@ -70,7 +70,7 @@ def channel_rows(view: ModelView, window: Period) -> tuple[SourceRow, ...]:
     counts = source_counts(view, view.leads["source_channel"].fillna(NO_CHANNEL),
                            view.deals["channel"], window)
     camps = view.campaigns
-    overlapping = (camps["start_date"] <= view.t) & (camps["end_date"] >= pd.Timestamp(window.start))
+    overlapping = (camps["start_date"] <= view.t) & (camps["end_date"] >= ts(window.start))
     rows = [_row(str(ch), str(ch), None, c,
                  _campaign_budget(camps, overlapping & (camps["channel"] == ch)))
             for ch, c in counts.iterrows()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from report_builder.data.dataset import Dataset, DataNote
+from report_builder.data.dataset import DataNote, Dataset
 from report_builder.i18n import translator
 from report_builder.model.agenda import DataNotesSection, Note
 from report_builder.model.view import ModelView, as_date
