@@ -93,7 +93,8 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
         text = english(f"note_{note.key}", count=note.count, table=note.table, **note.values)
         examples = f" (e.g. {', '.join(note.examples[:5])})" if note.examples else ""
-        out.print(escape(f"  - {note.table}: {note.count} {text}{examples}"))
+        count = f"{note.count} " if note.count else ""
+        out.print(escape(f"  - {note.table}: {count}{text}{examples}"))
     return 0
 
 

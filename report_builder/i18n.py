@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from report_builder.model.view import NO_CHANNEL, NO_REASON
+from report_builder.model.view import NO_ACCOUNT, NO_CHANNEL, NO_REASON
 
 LANGUAGES = ("en", "da")
 
@@ -131,6 +131,7 @@ _EN: dict[str, str] = {
     "reason": "Reason",
     "share": "Share",
     "no_channel": "(no channel)",
+    "no_account": "(no account)",
     "no_reason": "(no reason given)",
     # 4 customers
     "won_in_quarter": "Won this quarter",
@@ -169,6 +170,10 @@ _EN: dict[str, str] = {
     "note_no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
                           "forecast and the overdue deals ({open} of them open)",
     "note_no_amount": "deals without an amount: counted with value 0",
+    "note_no_account": "deals without an account: shown as '(no account)' and never counted as "
+                       "new customers",
+    "note_no_created_date": "deals without a created date: counted as open or closed deals, "
+                            "left out of what was created in a period and of sales cycles",
     "note_unknown_deal": "leads linked to a deal_id that is not in the deals table: the link is "
                          "ignored",
     "note_no_won_reason": "won deals without a won reason: shown as '(no reason given)'",
@@ -289,6 +294,7 @@ _DA: dict[str, str] = {
     "reason": "Årsag",
     "share": "Andel",
     "no_channel": "(ingen kanal)",
+    "no_account": "(ingen kunde)",
     "no_reason": "(ingen årsag angivet)",
     "won_in_quarter": "Vundet i kvartalet",
     "lost_in_quarter": "Tabt i kvartalet",
@@ -324,6 +330,11 @@ _DA: dict[str, str] = {
     "note_no_close_date": "aftaler uden lukkedato: ikke med i kvartalets pipeline, prognosen og "
                           "de forsinkede aftaler ({open} af dem åbne)",
     "note_no_amount": "aftaler uden beløb: talt med værdien 0",
+    "note_no_account": "aftaler uden kunde: vist som '(ingen kunde)' og aldrig talt som nye "
+                       "kunder",
+    "note_no_created_date": "aftaler uden oprettelsesdato: talt som åbne eller lukkede aftaler, "
+                            "men ikke med i det, der blev oprettet i en periode, eller i "
+                            "salgscyklussen",
     "note_unknown_deal": "leads knyttet til et deal_id, der ikke findes i aftaletabellen: "
                          "koblingen er ignoreret",
     "note_no_won_reason": "vundne aftaler uden årsag: vist som '(ingen årsag angivet)'",
@@ -336,7 +347,7 @@ _DA: dict[str, str] = {
 _LABELS = {"en": _EN, "da": _DA}
 
 # Values the model writes in place of a missing channel or reason, shown in the pack's language.
-PLACEHOLDERS = {NO_CHANNEL: "no_channel", NO_REASON: "no_reason"}
+PLACEHOLDERS = {NO_CHANNEL: "no_channel", NO_REASON: "no_reason", NO_ACCOUNT: "no_account"}
 
 
 def labels(language: str) -> dict[str, str]:

@@ -122,6 +122,14 @@ def _tolerable_notes(dataset: Dataset, config: Config) -> None:
         open_no_close = no_close & deals["stage"].isin(open_names)
         notes.append(DataNote("deals", "no_close_date", int(no_close.sum()),
                               {"open": int(open_no_close.sum())}, _ids(deals, no_close, "deal_id")))
+    no_account = deals["account"].isna()
+    if no_account.any():
+        notes.append(DataNote("deals", "no_account", int(no_account.sum()),
+                              examples=_ids(deals, no_account, "deal_id")))
+    no_created = deals["created_date"].isna()
+    if no_created.any():
+        notes.append(DataNote("deals", "no_created_date", int(no_created.sum()),
+                              examples=_ids(deals, no_created, "deal_id")))
     no_amount = deals["amount"].isna()
     if no_amount.any():
         notes.append(DataNote("deals", "no_amount", int(no_amount.sum()),

@@ -72,7 +72,7 @@ class DealRow:
     stage: str
     value: float
     win_probability: float | None
-    created_date: dt.date
+    created_date: dt.date | None
     close_date: dt.date | None
     source_channel: str | None
     campaign: str | None  # the campaign's name, else its id

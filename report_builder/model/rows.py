@@ -28,11 +28,12 @@ def deal_rows(view: ModelView, deals: pd.DataFrame, *, reason: str | None = None
             deal_id=str(d.deal_id), name=text(d.name) or "", account=str(d.account),
             owner=str(d.owner), team=text(d.team), stage=str(d.stage), value=float(d.value),
             win_probability=None if pd.isna(d.win_probability) else float(d.win_probability),
-            created_date=d.created_date.date(), close_date=close,
+            created_date=as_date(d.created_date), close_date=close,
             source_channel=None if d.channel == "(none)" else str(d.channel),
             campaign=campaign,
             reason=text(getattr(d, reason)) if reason else None,
-            days_since_stage_change=(t - changed).days if d.is_open else None,
+            days_since_stage_change=(t - changed).days if d.is_open and not pd.isna(changed)
+            else None,
             days_overdue=overdue,
         ))
     return tuple(rows)

@@ -17,6 +17,7 @@ from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_m
 
 NO_CHANNEL = "(none)"
 NO_REASON = "(no reason given)"
+NO_ACCOUNT = "(no account)"
 
 
 def ts(day: dt.date) -> pd.Timestamp:
@@ -58,7 +59,7 @@ class ModelView:
 def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
     t = ts(as_of)
     all_deals = dataset.deals
-    known = all_deals["created_date"] <= t
+    known = (all_deals["created_date"] <= t) | all_deals["created_date"].isna()
     deals = _rows(all_deals, known)
     all_leads = dataset.leads
     known_leads = all_leads["created_date"] <= t
@@ -79,6 +80,7 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
                               index=deals.index, dtype="string")
     deals["channel"] = deals["source_channel"].fillna(lead_channel).fillna(NO_CHANNEL)
     deals["campaign"] = deals["campaign_id"].fillna(lead_campaign)
+    deals["account"] = deals["account"].fillna(NO_ACCOUNT)
 
     deal_of_lead = positions_in(leads["deal_id"], deals["deal_id"])
     leads["deal_won"] = take_or(deals["is_won"], deal_of_lead, False).astype(bool)
