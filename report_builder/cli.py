@@ -6,9 +6,11 @@ Exit codes: 0 ok, 1 runtime failure, 2 bad input or config.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -66,12 +68,10 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format \
         else list(config.output.formats)
     as_of = meeting_date(config, args.as_of, dt.date.today())
-    show = not args.quiet and (err.is_terminal or args.verbose)
-    with err.status("Building", spinner="dots") if show and err.is_terminal else _nothing():
+    with _progress(err, quiet=args.quiet, verbose=args.verbose) as progress:
         result = build(config, as_of=as_of, formats=formats,
-                       out_dir=args.out or config.output.out_dir,
-                       progress=(lambda m: err.log(m)) if args.verbose else (lambda _: None))
-    if not args.quiet:
+                       out_dir=args.out or config.output.out_dir, progress=progress)
+    if not args.quiet and (out.is_terminal or args.verbose):  # quiet under cron
         notes = result.agenda.data_notes.notes
         out.print(f"Meeting pack for {result.agenda.as_of.isoformat()} "
                   f"({result.agenda.quarter}), {len(notes)} data note(s):")
@@ -98,18 +98,29 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
-class _nothing:
-    def __enter__(self) -> None:
-        return None
+@contextlib.contextmanager
+def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
+    """Report build steps: a spinner on a terminal, timed log lines with --verbose, else nothing
+    (so cron mails stay empty)."""
+    started = time.perf_counter()
 
-    def __exit__(self, *exc: object) -> None:
-        return None
+    def log(step: str) -> None:
+        err.log(f"{time.perf_counter() - started:6.2f} s  {step}")
+
+    if quiet or not (err.is_terminal or verbose):
+        yield lambda _: None
+    elif verbose:
+        yield log
+        log("done")
+    else:
+        with err.status("Building the meeting pack", spinner="dots") as status:
+            yield lambda step: status.update(f"{step}...")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, log_path=False)
     try:
         return {"build": _build, "validate": _validate}[args.command](args, out, err)
     except ReportBuilderError as exc:

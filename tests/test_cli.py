@@ -18,7 +18,7 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     config = write_company(tmp_path)
     out = tmp_path / "out"
     assert main(["build", str(config), "--as-of", "2026-11-24", "--format", "html,json",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), "--verbose"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["pipeline-meeting-2026-11-24.html",
                                                      "pipeline-meeting-2026-11-24.json"]
     document = json.loads((out / "pipeline-meeting-2026-11-24.json").read_text())
@@ -30,8 +30,15 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert list(agenda) == ["company", "currency", "locale", "language", "as_of", "period_start",
                             "next_meeting", "quarter", "headline", "targets", "pipeline",
                             "sources", "customers", "campaigns", "data_notes"]
-    printed = capsys.readouterr().out
-    assert "Meeting pack for 2026-11-24 (2026-Q4), 2 data note(s)" in printed
+    printed = capsys.readouterr()
+    assert "Meeting pack for 2026-11-24 (2026-Q4), 2 data note(s)" in printed.out
+    assert "Loading the dataset" in printed.err and "Rendering HTML" in printed.err
+
+
+def test_quiet_when_not_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From cron nothing is printed unless something is wrong, so no mail is sent for nothing."""
+    assert main(["build", str(write_company(tmp_path)), "--out", str(tmp_path / "out")]) == 0
+    assert capsys.readouterr() == ("", "")
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
