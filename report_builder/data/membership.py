@@ -37,13 +37,22 @@ def positions_in(series: pd.Series, lookup: pd.Series) -> np.ndarray:
     return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def take_or(values: pd.Series, positions: np.ndarray, missing: object) -> np.ndarray:
-    """values[positions], with `missing` where the position is -1."""
-    array = values.to_numpy(dtype=object if values.dtype != bool else bool)
-    out = np.asarray(array, dtype=object)[np.where(positions < 0, 0, positions)] \
-        if len(array) else np.full(len(positions), missing, dtype=object)
-    out[positions < 0] = missing
-    return out
+def take_text(values: pd.Series, positions: np.ndarray, index: pd.Index) -> pd.Series:
+    """values[positions] as a string column, missing where the position is -1."""
+    if len(values) == 0:
+        return pd.Series(pd.NA, index=index, dtype="string")
+    indices = pa.array(positions, mask=positions < 0)
+    taken = pc.take(_arrow(values), indices)
+    array = taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+    return pd.Series(pd.arrays.ArrowStringArray(array.cast(pa.large_string())), index=index)
+
+
+def take_flag(values: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """values[positions] for a boolean column, False where the position is -1."""
+    if len(values) == 0:
+        return np.zeros(len(positions), dtype=bool)
+    flags = values.to_numpy(dtype=bool)
+    return flags[np.where(positions < 0, 0, positions)] & (positions >= 0)
 
 
 def _arrow(series: pd.Series) -> pa.ChunkedArray | pa.Array:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from report_builder.config import Config
 from report_builder.data.dataset import Dataset
-from report_builder.data.membership import positions_in, take_or
+from report_builder.data.membership import positions_in, take_flag, take_text
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
 
 NO_CHANNEL = "(none)"
@@ -74,18 +74,15 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
     linked = leads.loc[leads["deal_id"].notna(), ["deal_id", "source_channel", "campaign_id"]]
     linked = linked.drop_duplicates("deal_id")
     lead_of_deal = positions_in(deals["deal_id"], linked["deal_id"])
-    lead_channel = pd.Series(take_or(linked["source_channel"], lead_of_deal, None),
-                             index=deals.index, dtype="string")
-    lead_campaign = pd.Series(take_or(linked["campaign_id"], lead_of_deal, None),
-                              index=deals.index, dtype="string")
+    lead_channel = take_text(linked["source_channel"], lead_of_deal, deals.index)
+    lead_campaign = take_text(linked["campaign_id"], lead_of_deal, deals.index)
     deals["channel"] = deals["source_channel"].fillna(lead_channel).fillna(NO_CHANNEL)
     deals["campaign"] = deals["campaign_id"].fillna(lead_campaign)
     deals["account"] = deals["account"].fillna(NO_ACCOUNT)
 
     deal_of_lead = positions_in(leads["deal_id"], deals["deal_id"])
-    leads["deal_won"] = take_or(deals["is_won"], deal_of_lead, False).astype(bool)
-    leads["deal_step"] = pd.Series(take_or(deals["step"], deal_of_lead, None),
-                                   index=leads.index, dtype="string")
+    leads["deal_won"] = take_flag(deals["is_won"], deal_of_lead)
+    leads["deal_step"] = take_text(deals["step"], deal_of_lead, leads.index)
 
     quarter = fiscal_quarter(as_of, config.company.fiscal_year_start_month)
     return ModelView(
