@@ -66,11 +66,16 @@ class DataConfig:
     currency_rates: dict[str, float] = field(default_factory=dict)
 
 
+PAGE_ORIENTATIONS = ("landscape", "portrait")
+
+
 @dataclass(frozen=True)
 class OutputConfig:
     formats: tuple[str, ...] = ("html", "json")
     out_dir: Path = Path("out")
     templates: Path | None = None
+    page_orientation: str = "landscape"  # of the PDF (A4)
+    browser: Path | None = None  # the Chrome/Chromium that exports static charts
 
 
 @dataclass(frozen=True)
@@ -239,7 +244,13 @@ def _read_output(r: _Reader) -> OutputConfig:
     if templates is not None and not templates.is_dir():
         r.problems.append(f"Config value 'output.templates': folder {templates} does not exist")
         templates = None
-    return OutputConfig(tuple(str(f) for f in formats), out_dir, templates)
+    orientation = r.get(sec, "output", "page_orientation", str, "landscape")
+    if orientation not in PAGE_ORIENTATIONS:
+        r.problems.append(f"Config value 'output.page_orientation': {orientation!r} should be "
+                          f"one of {', '.join(PAGE_ORIENTATIONS)}")
+        orientation = "landscape"
+    browser = r.path(r.get(sec, "output", "browser", str))
+    return OutputConfig(tuple(str(f) for f in formats), out_dir, templates, orientation, browser)
 
 
 def load_config(path: str | Path) -> Config:

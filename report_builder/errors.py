@@ -72,3 +72,7 @@ class OutputError(ReportBuilderError):
     """An output cannot be written (a full disk, a folder without write permission)."""
 
     exit_code = 1
+
+
+class BrowserNotFoundError(ReportBuilderError):
+    """No Chrome/Chromium to export static charts with (the message says how to get one)."""

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (one label a line reads and greps better than wrapped strings)
 """The words of the pack in English and Danish.
 
 `labels(language)` gives every label by key; templates call the Jinja global `t(key, **values)`,
@@ -78,7 +79,7 @@ _EN: dict[str, str] = {
     "owner": "Owner",
     "won": "Won",
     "meetings": "Meetings",
-    "explain_targets": "Forecast = won + weighted open pipeline. Gap = target − forecast. "
+    "explain_targets": "Forecast = won + weighted open pipeline. Gap = target − won. "
                        "Coverage = open pipeline ÷ what is left to win. "
                        "Pace = won ÷ the share of the target expected by today.",
     # 2 pipeline
@@ -181,6 +182,47 @@ _EN: dict[str, str] = {
     "note_created_after_meeting": "{table} created after the meeting date: not counted",
     "note_closed_after_meeting": "deals won or lost after the meeting date: counted neither as "
                                  "won or lost nor as open pipeline",
+    "section_definitions": "What the figures mean",
+    "page": "Page",
+    "of": "of",
+    "term_won_to_date": "Won this quarter",
+    "def_won_to_date": "The value of the deals won from the quarter's first day to the meeting day, in the company currency.",
+    "term_attainment": "Attainment",
+    "def_attainment": "Won this quarter divided by the quarter's revenue target.",
+    "term_weighted_pipeline": "Weighted pipeline",
+    "def_weighted_pipeline": "Each open deal closing this quarter times its win probability (the deal's own, else its stage's default).",
+    "term_forecast": "Forecast",
+    "def_forecast": "Won this quarter plus the weighted pipeline.",
+    "term_gap": "Gap to target",
+    "def_gap": "What is left to win: the target less what is won, never below zero.",
+    "term_coverage": "Pipeline coverage",
+    "def_coverage": "Open pipeline closing this quarter divided by the gap; 3× is a common rule of thumb.",
+    "term_pace": "Pace",
+    "def_pace": "Won divided by a linear share of the target (target × days elapsed ÷ days in the quarter); over 100% is ahead.",
+    "term_new_customers": "New customers",
+    "def_new_customers": "Accounts whose first-ever won deal closed in the period.",
+    "term_funnel_flow": "Flow since the last meeting",
+    "def_funnel_flow": "How many leads, MQLs, SQLs, new deals, quotes and wins happened in the 14 days; each step's rate is its count over the step before.",
+    "term_funnel_cohort": "The quarter's leads",
+    "def_funnel_cohort": "The leads created this quarter and how far each has come by the meeting.",
+    "term_mql_to_sql": "MQL → SQL",
+    "def_mql_to_sql": "Of the leads that became MQL in the period, the share sales accepted as SQL.",
+    "term_mql_to_won": "MQL → won",
+    "def_mql_to_won": "Of the same MQLs, the share whose deal is won.",
+    "term_cost_per_won_deal": "Cost per won deal",
+    "def_cost_per_won_deal": "Campaign budget divided by the deals won from it.",
+    "term_win_rate": "Win rate",
+    "def_win_rate": "Deals won ÷ deals won or lost this quarter, by count.",
+    "term_average_deal_size": "Average deal size",
+    "def_average_deal_size": "The mean value of the deals won this quarter.",
+    "term_average_cycle": "Average sales cycle",
+    "def_average_cycle": "The mean number of days from a won deal's creation to its close.",
+    "term_overdue": "Overdue deals",
+    "def_overdue": "Open deals whose expected close date has passed.",
+    "term_stale": "Stale deals",
+    "def_stale": "Open deals whose stage has not changed for longer than the configured number of days (30 by default).",
+    "term_sources_window": "Where sales come from",
+    "def_sources_window": "Channels count each event in the last 12 months by its own date; campaigns count all they brought up to the meeting.",
 }
 
 _DA: dict[str, str] = {
@@ -243,7 +285,7 @@ _DA: dict[str, str] = {
     "owner": "Sælger",
     "won": "Vundet",
     "meetings": "Møder",
-    "explain_targets": "Prognose = vundet + vægtet åben pipeline. Mangler = mål − prognose. "
+    "explain_targets": "Prognose = vundet + vægtet åben pipeline. Mangler = mål − vundet. "
                        "Dækning = åben pipeline ÷ det, der mangler at blive vundet. "
                        "Tempo = vundet ÷ den del af målet, der var forventet i dag.",
     "open_deals": "Åbne aftaler",
@@ -342,6 +384,47 @@ _DA: dict[str, str] = {
     "note_created_after_meeting": "{table} oprettet efter mødedatoen: ikke talt med",
     "note_closed_after_meeting": "aftaler vundet eller tabt efter mødedatoen: hverken talt som "
                                  "vundet, tabt eller åben pipeline",
+    "section_definitions": "Hvad tallene betyder",
+    "page": "Side",
+    "of": "af",
+    "term_won_to_date": "Vundet i kvartalet",
+    "def_won_to_date": "Værdien af de aftaler, der er vundet fra kvartalets første dag til mødedagen, i virksomhedens valuta.",
+    "term_attainment": "Målopfyldelse",
+    "def_attainment": "Vundet i kvartalet divideret med kvartalets omsætningsmål.",
+    "term_weighted_pipeline": "Vægtet pipeline",
+    "def_weighted_pipeline": "Hver åben aftale, der lukker i kvartalet, gange dens sandsynlighed (aftalens egen, ellers fasens standard).",
+    "term_forecast": "Prognose",
+    "def_forecast": "Vundet i kvartalet plus den vægtede pipeline.",
+    "term_gap": "Mangler til mål",
+    "def_gap": "Det, der mangler at blive vundet: målet minus det vundne, aldrig under nul.",
+    "term_coverage": "Pipelinedækning",
+    "def_coverage": "Åben pipeline, der lukker i kvartalet, divideret med det manglende; 3× er en almindelig tommelfingerregel.",
+    "term_pace": "Tempo",
+    "def_pace": "Vundet divideret med en lineær andel af målet (mål × forløbne dage ÷ kvartalets dage); over 100 % er foran.",
+    "term_new_customers": "Nye kunder",
+    "def_new_customers": "Kunder, hvis første vundne aftale nogensinde lukkede i perioden.",
+    "term_funnel_flow": "Flow siden sidste møde",
+    "def_funnel_flow": "Hvor mange leads, MQL'er, SQL'er, nye aftaler, tilbud og vundne aftaler der kom på de 14 dage; hvert trins rate er dets antal over trinnet før.",
+    "term_funnel_cohort": "Kvartalets leads",
+    "def_funnel_cohort": "De leads, der er oprettet i kvartalet, og hvor langt hver er nået ved mødet.",
+    "term_mql_to_sql": "MQL → SQL",
+    "def_mql_to_sql": "Af de leads, der blev MQL i perioden, den andel salg accepterede som SQL.",
+    "term_mql_to_won": "MQL → vundet",
+    "def_mql_to_won": "Af de samme MQL'er, den andel hvis aftale er vundet.",
+    "term_cost_per_won_deal": "Pris pr. vundet aftale",
+    "def_cost_per_won_deal": "Kampagnens budget divideret med de aftaler, den har vundet.",
+    "term_win_rate": "Vinderrate",
+    "def_win_rate": "Vundne aftaler ÷ vundne eller tabte aftaler i kvartalet, efter antal.",
+    "term_average_deal_size": "Gns. aftalestørrelse",
+    "def_average_deal_size": "Gennemsnitsværdien af de aftaler, der er vundet i kvartalet.",
+    "term_average_cycle": "Gns. salgscyklus",
+    "def_average_cycle": "Det gennemsnitlige antal dage fra en vundet aftale blev oprettet, til den lukkede.",
+    "term_overdue": "Forsinkede aftaler",
+    "def_overdue": "Åbne aftaler, hvis forventede lukkedato er passeret.",
+    "term_stale": "Stillestående aftaler",
+    "def_stale": "Åbne aftaler, der ikke har skiftet fase i længere end det konfigurerede antal dage (30 som standard).",
+    "term_sources_window": "Hvor salget kommer fra",
+    "def_sources_window": "Kanaler tæller hver hændelse de seneste 12 måneder efter dens egen dato; kampagner tæller alt, de har bragt frem til mødet.",
 }
 
 _LABELS = {"en": _EN, "da": _DA}

@@ -9,9 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from report_builder.errors import UnknownFormatError
 from report_builder.model.agenda import Agenda
+
+
+class StaticChartSource(Protocol):
+    """Exports Plotly figures to SVG/PNG (charts/export.py's ChartExporter)."""
+
+    def export(self, figures: dict[str, Any], *, width: int,
+               height: int | dict[str, int]) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,9 @@ class RenderOptions:
 
     templates: Path | None = None  # the user's template folder, overriding ours by name
     logo: Path | None = None  # the company logo; ours when None
+    page_orientation: str = "landscape"  # of paged formats (A4)
+    charts: StaticChartSource | None = None  # a started exporter the build shares
+    browser: Path | None = None  # for renderers that open their own exporter
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class Renderer:
     extension: str
     media_type: str
     render: Callable[[Agenda, RenderOptions], bytes]
+    static_charts: bool = False  # needs charts as SVG/PNG (a browser), not as Plotly JSON
 
 
 _REGISTRY: dict[str, Renderer] = {}
@@ -54,4 +66,4 @@ def renderer_names() -> list[str]:
 
 def _load_builtin() -> None:
     """Import the built-in renderers, which register themselves."""
-    from report_builder.renderers import html, json  # noqa: F401
+    from report_builder.renderers import html, json, pdf  # noqa: F401

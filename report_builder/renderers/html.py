@@ -31,13 +31,15 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 
 
 def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
-                         language: str) -> jinja2.Environment:
+                         language: str, fallback: str | None = None) -> jinja2.Environment:
     """A Jinja environment for templates/<kind>/ with the user's folder in front of ours.
 
-    Filters are the Formatter's methods (money, percent, count, ...) plus `shown`; globals are
-    `t` (labels) and `missing` (the dash for a missing value).
+    `fallback` names a second folder of ours for the templates <kind>/ does not have (the PDF
+    reuses the HTML's section partials). Filters are the Formatter's methods (money, percent,
+    count, ...) plus `shown`; globals are `t` (labels) and `missing` (the dash for a missing value).
     """
-    builtin = jinja2.FileSystemLoader(templates_dir() / kind)
+    folders = [templates_dir() / kind] + ([templates_dir() / fallback] if fallback else [])
+    builtin = jinja2.FileSystemLoader(folders)
     loaders: list[jinja2.BaseLoader] = []
     if options.templates is not None:
         loaders.append(jinja2.FileSystemLoader(options.templates))

@@ -1,0 +1,108 @@
+"""The PDF pack: the HTML pack's sections, laid out for A4 by WeasyPrint, with vector charts.
+
+The same Plotly figures as the HTML are exported to SVG (dense ones to PNG) through one browser
+and placed as images; the templates in templates/pdf add the cover, the contents with page
+numbers, running headers and footers and the definitions, and reuse the HTML's section partials.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from report_builder.charts.figures import build_figures, load_theme
+from report_builder.formatting import Formatter
+from report_builder.model.agenda import Agenda
+from report_builder.renderers.base import Renderer, RenderOptions, StaticChartSource, register
+from report_builder.renderers.fetcher import RestrictedFetcher
+from report_builder.renderers.html import logo_data_uri, template_environment
+from report_builder.resources import assets_dir, templates_dir
+
+log = logging.getLogger(__name__)
+
+# The width of the text block at 96 px per inch: A4 less 2 x 14 mm margins; half-width charts
+# sit two to a row with a 6 mm gap.
+CONTENT_WIDTH_PX = {"landscape": 1016, "portrait": 688}
+HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons"})
+GAP_PX = 23
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def chart_images(agenda: Agenda, fmt: Formatter, exporter: StaticChartSource,
+                 orientation: str) -> dict[str, Markup]:
+    """Every chart as an <img> holding its SVG (or PNG), sized for its place on the page."""
+    figures = build_figures(agenda, fmt)
+    full = CONTENT_WIDTH_PX[orientation]
+    groups = {full: {k: f for k, f in figures.items() if k not in HALF_WIDTH_CHARTS},
+              (full - GAP_PX) // 2: {k: f for k, f in figures.items() if k in HALF_WIDTH_CHARTS}}
+    images = {}
+    for width, group in groups.items():
+        heights = {k: int(f.layout.height or 400) for k, f in group.items()}
+        for key, chart in exporter.export(group, width=width, height=heights).items():
+            data = base64.b64encode(chart.data).decode("ascii")
+            images[key] = Markup(
+                f'<img class="chart-image" data-chart="{escape(key)}" '
+                f'src="data:{MEDIA_TYPES[chart.format]};base64,{data}" '
+                f'width="{chart.width}" height="{chart.height}" alt="">')
+    return images
+
+
+def css_string(value: object) -> Markup:
+    """A value as the inside of a CSS string ("..."), for running headers in <style>."""
+    text = str(value)
+    for char, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", " "), ("<", "\\3C ")):
+        text = text.replace(char, escaped)
+    return Markup(text)  # noqa: S704 - escaped for CSS above; HTML escaping would show as text
+
+
+def render_page_html(agenda: Agenda, options: RenderOptions, charts: dict[str, Markup]) -> str:
+    fmt = Formatter(agenda.locale, agenda.currency)
+    env = template_environment("pdf", options, fmt=fmt, language=agenda.language,
+                               fallback="html")
+    env.filters["css_string"] = css_string
+    return env.get_template("report.html").render(
+        agenda=agenda,
+        charts=charts,
+        orientation=options.page_orientation,
+        theme_css=Markup(load_theme().css_variables()),
+        font_family=Markup(load_theme().font_family),  # our theme file
+        page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
+        pdf_css=Markup((assets_dir() / "pdf.css").read_text(encoding="utf-8")),
+        logo_uri=logo_data_uri(options.logo),
+    )
+
+
+def allowed_folders(options: RenderOptions) -> list[Path]:
+    folders = [templates_dir(), assets_dir()]
+    if options.templates is not None:
+        folders.append(options.templates)
+    if options.logo is not None:
+        folders.append(options.logo.parent)
+    return folders
+
+
+def render_pdf(agenda: Agenda, options: RenderOptions) -> bytes:
+    from weasyprint import HTML
+
+    fmt = Formatter(agenda.locale, agenda.currency)
+    if options.charts is not None:
+        charts = chart_images(agenda, fmt, options.charts, options.page_orientation)
+    else:
+        from report_builder.charts.export import ChartExporter
+
+        with ChartExporter(options.browser) as exporter:
+            charts = chart_images(agenda, fmt, exporter, options.page_orientation)
+    page = render_page_html(agenda, options, charts)
+    fetcher = RestrictedFetcher(allowed_folders(options))
+    document = HTML(string=page, base_url=str(templates_dir() / "pdf") + "/",
+                    url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_identifier=f"report-builder {agenda.as_of}".encode())
+    for url in fetcher.refused:
+        log.warning("The PDF left out a resource it may not load: %s", url[:200])
+    return bytes(pdf)
+
+
+register(Renderer("pdf", ".pdf", "application/pdf", render_pdf, static_charts=True))
