@@ -1,6 +1,6 @@
 # The two commands of the README:
-#   make demo   set everything up and build the example meeting pack into out/
-#   make test   set everything up (Chromium included) and run the tests
+#   make demo   set everything up and build the example meeting pack (HTML, PDF, JSON) into out/
+#   make test   set everything up and run the tests
 # Works on a fresh Debian machine with Python 3.11+; as root it installs the system packages it
 # needs with apt-get, otherwise it says which to install.
 
@@ -9,13 +9,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup python-check system-test-deps clean
+.PHONY: demo test setup python-check system-deps clean
 
-demo: setup
-	$(BIN)/report-builder build examples/nordlys/report.toml --format html,json --out out/
-	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser."
+demo: setup system-deps
+	$(BIN)/report-builder build examples/nordlys/report.toml --format html,pdf,json --out out/
+	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser, or the PDF beside it."
 
-test: setup system-test-deps
+test: setup system-deps
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed
@@ -33,16 +33,19 @@ $(VENV)/.installed: pyproject.toml constraints.txt | python-check
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-# Chromium draws the charts in the browser tests (and exports static charts).
-system-test-deps:
-	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
-	    command -v google-chrome >/dev/null; then :; \
+# Chromium draws the charts for the PDF (and the browser tests); WeasyPrint lays out the PDF
+# with Pango and the fonts it finds.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation
+system-deps:
+	@if { command -v chromium || command -v chromium-browser || command -v google-chrome; } \
+	      >/dev/null && ldconfig -p | grep -q libpangoft2-1.0 && \
+	    fc-list 2>/dev/null | grep -qi -e "Liberation Sans" -e "DejaVu Sans"; then :; \
 	elif command -v apt-get >/dev/null; then \
-	  echo "Installing Chromium and fonts with apt-get"; \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation; \
+	  echo "Installing $(SYSTEM_PACKAGES) with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	else \
-	  echo "Install Chromium (or Google Chrome) with your package manager, then run make test"; \
+	  echo "Install Chromium (or Google Chrome), Pango and a sans-serif font such as"; \
+	  echo "Liberation Sans with your package manager, then run make again."; \
 	  exit 1; \
 	fi
 

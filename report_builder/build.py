@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,17 +42,31 @@ def output_name(agenda: Agenda, extension: str) -> str:
 
 def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Path,
           progress: Progress = lambda _: None) -> BuildResult:
-    """Load, model and render every format in memory first; write files only when all succeed."""
+    """Load, model and render every format in memory first; write files only when all succeed.
+
+    When a format needs static charts (the PDF), the browser that draws them starts first, so
+    its start-up overlaps loading the data and building the model; it is closed at the end,
+    whatever happens.
+    """
     renderers = [get_renderer(f) for f in formats]  # unknown formats fail before any work
-    progress("Loading the dataset")
-    dataset = load_dataset(config)
-    progress("Building the agenda")
-    agenda = build_agenda(dataset, config, as_of)
-    options = RenderOptions(templates=config.output.templates, logo=config.company.logo)
-    rendered = {}
-    for renderer in renderers:
-        progress(f"Rendering {renderer.name.upper()}")
-        rendered[renderer.name] = (renderer, renderer.render(agenda, options))
+    with contextlib.ExitStack() as stack:
+        exporter = None
+        if any(r.static_charts for r in renderers):
+            from report_builder.charts.export import ChartExporter, find_browser
+
+            exporter = stack.enter_context(ChartExporter(find_browser(config.output.browser)))
+            exporter.start()
+        progress("Loading the dataset")
+        dataset = load_dataset(config)
+        progress("Building the agenda")
+        agenda = build_agenda(dataset, config, as_of)
+        options = RenderOptions(templates=config.output.templates, logo=config.company.logo,
+                                page_orientation=config.output.page_orientation,
+                                charts=exporter, browser=config.output.browser)
+        rendered = {}
+        for renderer in renderers:
+            progress(f"Rendering {renderer.name.upper()}")
+            rendered[renderer.name] = (renderer, renderer.render(agenda, options))
     files = {}
     for name, (renderer, content) in rendered.items():
         files[name] = write_atomic(out_dir / output_name(agenda, renderer.extension), content)

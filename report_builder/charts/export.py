@@ -21,16 +21,18 @@ import base64
 import concurrent.futures
 import contextlib
 import functools
+import hashlib
 import logging
 import math
 import os
+import re
 import shutil
 import signal
 import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +45,7 @@ from report_builder.errors import BrowserNotFoundError, ReportBuilderError
 log = logging.getLogger(__name__)
 
 BROWSER_ENV = "REPORT_BUILDER_BROWSER"
+MARKER_ENV = "REPORT_BUILDER_CHART_BROWSER"  # set in the browser's environment: its profile path
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 USUAL_PATHS = (Path("/usr/bin/chromium"),)
 # choreographer already passes --no-sandbox (also needed as root), --disable-gpu,
@@ -177,6 +180,13 @@ def _chromium_class() -> type:
         def get_cli(self) -> Sequence[str]:
             return [*super().get_cli(), *EXTRA_FLAGS]
 
+        def get_env(self) -> MutableMapping[str, str]:
+            # Marks the processes (the crash handler too, which leaves the process group) so
+            # a last-resort cleanup can find them; tmp_dir is made just before this is called.
+            env = super().get_env()
+            env[MARKER_ENV] = str(self.tmp_dir.path)
+            return env
+
     return ReportChromium
 
 
@@ -243,28 +253,35 @@ class _Session:
         if self.loop.is_running():
             self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
-        if _processes_mentioning(str(self.profile_dir)) or self._leader_alive():
-            log.warning("browser processes outlived their shutdown; killing them")
+        deadline = time.monotonic() + 2  # the crash handler exits a moment after the browser
+        while self._leftovers() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self._leftovers():
+            log.debug("browser processes outlived their shutdown; killing them")
             self.kill()
         if not self.thread.is_alive():
             self.loop.close()
         shutil.rmtree(self.profile_dir, ignore_errors=True)
 
-    def _leader_alive(self) -> bool:
+    def _leftovers(self) -> bool:
         process = getattr(self.kaleido, "subprocess", None)
-        return process is not None and process.poll() is None
+        return ((process is not None and process.poll() is None)
+                or bool(_processes_mentioning(str(self.profile_dir))))
 
 
 def _processes_mentioning(text: str) -> list[int]:
-    """Ids of the running processes whose command line contains `text` (Linux /proc)."""
+    """Ids of the processes whose command line or environment contains `text` (Linux /proc;
+    an empty list elsewhere). Zombies have neither, so they are not listed."""
     found = []
     needle = text.encode()
     for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            if needle in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-        except OSError:
-            continue
+        for name in ("cmdline", "environ"):
+            try:
+                if needle in (entry / name).read_bytes():
+                    found.append(int(entry.name))
+                    break
+            except OSError:
+                continue
     return found
 
 
@@ -406,9 +423,12 @@ class ChartExporter:
                 opened = self._wait(self._require_session().opening, deadline, "start")
                 charts = {}
                 for key, spec, opts in jobs:
-                    data = self._wait(self._require_session().submit(
-                        opened.calc_fig(spec, opts=opts)), deadline, key)
-                    charts[key] = StaticChart(key, opts["format"], bytes(data), width,
+                    data = bytes(self._wait(self._require_session().submit(
+                        opened.calc_fig(spec, opts=opts)), deadline, key))
+                    _check_image(key, opts["format"], data, self.browser)
+                    if opts["format"] == "svg":
+                        data = stable_svg_ids(data, key)
+                    charts[key] = StaticChart(key, opts["format"], data, width,
                                               int(opts["height"]))
                 return charts
             except ChartExportError:
@@ -420,6 +440,8 @@ class ChartExporter:
     def _job(self, key: str, figure: go.Figure, width: int,
              height: int | Mapping[str, int], scale: float) -> tuple[str, dict[str, Any], Any]:
         spec = figure.to_dict() if hasattr(figure, "to_dict") else dict(figure)
+        spec["data"] = [{"uid": _short_hash(f"{key}:{i}"), **trace}  # no random trace uids
+                        for i, trace in enumerate(spec.get("data", ()))]
         if isinstance(height, Mapping):
             chart_height = height.get(key) or spec.get("layout", {}).get("height")
             if not chart_height:
@@ -464,6 +486,37 @@ class ChartExporter:
                     f"set another in [output] browser or ${BROWSER_ENV}.") from exc
             raise ChartExportError(
                 f"The browser {self.browser} failed to export chart {step!r}: {exc}") from exc
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _check_image(key: str, kind: str, data: bytes, browser: Path) -> None:
+    """Kaleido can hand back a few bytes instead of an image (a PNG too big for a canvas)."""
+    whole = (data.startswith(PNG_SIGNATURE) if kind == "png"
+             else data.lstrip().startswith(b"<svg") and data.rstrip().endswith(b"</svg>"))
+    if not whole:
+        raise ChartExportError(
+            f"The browser {browser} returned no usable {kind.upper()} for chart {key!r} "
+            f"({len(data)} bytes); a chart this size may be more than it can draw.")
+
+
+_SVG_UID = re.compile(rb'id="defs-([0-9a-f]+)"')
+
+
+def stable_svg_ids(svg: bytes, key: str) -> bytes:
+    """Replace the random id plotly.js gives each drawing (in its clip path, legend and defs ids)
+    with one made from the chart's key: the same chart then gives the same bytes every time."""
+    found = _SVG_UID.search(svg)
+    if found is None:
+        return svg
+    stable = _short_hash(key, len(found.group(1))).encode()
+    ref = re.compile(rb'((?:id="|url\(#|href="#)[^"()]*?)' + re.escape(found.group(1)))
+    return ref.sub(lambda m: m.group(1) + stable, svg)
+
+
+def _short_hash(text: str, length: int = 6) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:length]
 
 
 def export_charts(figures: Mapping[str, go.Figure], *, width: int,

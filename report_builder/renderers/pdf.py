@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -22,6 +23,9 @@ from report_builder.renderers.html import logo_data_uri, template_environment
 from report_builder.resources import assets_dir, templates_dir
 
 log = logging.getLogger(__name__)
+# WeasyPrint warns about every screen-only rule of the shared stylesheet (media queries, sticky
+# navigation); those are expected, so only its errors are shown.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 # The width of the text block at 96 px per inch: A4 less 2 x 14 mm margins; half-width charts
 # sit two to a row with a 6 mm gap.
@@ -84,7 +88,8 @@ def allowed_folders(options: RenderOptions) -> list[Path]:
     return folders
 
 
-def render_pdf(agenda: Agenda, options: RenderOptions) -> bytes:
+def layout(agenda: Agenda, options: RenderOptions) -> tuple[Any, RestrictedFetcher]:
+    """The laid-out WeasyPrint document (pages and boxes), and the fetcher it read through."""
     from weasyprint import HTML
 
     fmt = Formatter(agenda.locale, agenda.currency)
@@ -97,12 +102,18 @@ def render_pdf(agenda: Agenda, options: RenderOptions) -> bytes:
             charts = chart_images(agenda, fmt, exporter, options.page_orientation)
     page = render_page_html(agenda, options, charts)
     fetcher = RestrictedFetcher(allowed_folders(options))
-    document = HTML(string=page, base_url=str(templates_dir() / "pdf") + "/",
-                    url_fetcher=fetcher)
-    pdf = document.write_pdf(pdf_identifier=f"report-builder {agenda.as_of}".encode())
+    html = HTML(string=page, base_url=(templates_dir() / "pdf").as_uri() + "/",
+                url_fetcher=fetcher)
+    return html.render(), fetcher
+
+
+def render_pdf(agenda: Agenda, options: RenderOptions) -> bytes:
+    document, fetcher = layout(agenda, options)
     for url in fetcher.refused:
         log.warning("The PDF left out a resource it may not load: %s", url[:200])
-    return bytes(pdf)
+    # A fixed identifier and the meeting date as the creation date: the same data and date
+    # give the same bytes.
+    return bytes(document.write_pdf(pdf_identifier=f"report-builder {agenda.as_of}".encode()))
 
 
 register(Renderer("pdf", ".pdf", "application/pdf", render_pdf, static_charts=True))

@@ -1,0 +1,206 @@
+"""The PDF pack: same figures as JSON and HTML, page structure, whole charts, safety, errors.
+
+Uses the real Chromium (through Kaleido) and the real WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from report_builder.charts.export import ChartExporter, find_browser
+from report_builder.charts.figures import FIGURE_KEYS
+from report_builder.cli import main
+from report_builder.config import load_config
+from report_builder.data.load import load_dataset
+from report_builder.errors import BrowserNotFoundError
+from report_builder.formatting import Formatter
+from report_builder.i18n import labels
+from report_builder.model.build import build_agenda
+from report_builder.renderers.base import RenderOptions
+from report_builder.renderers.pdf import layout, render_pdf
+from tests.small_company import DEALS, write_company
+
+try:
+    find_browser()
+    HAVE_BROWSER = True
+except BrowserNotFoundError:
+    HAVE_BROWSER = False
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not HAVE_BROWSER, reason="no Chrome/Chromium (make test installs it)")]
+
+SECTIONS = ("section_headline", "section_targets", "section_pipeline", "section_sources",
+            "section_customers", "section_campaigns", "section_data_notes", "section_definitions")
+
+
+@pytest.fixture(scope="module")
+def exporter() -> ChartExporter:
+    with ChartExporter() as shared:
+        yield shared
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small company built as a user would, in all three formats at once."""
+    folder = tmp_path_factory.mktemp("small")
+    out = folder / "out"
+    config = write_company(folder)
+    assert main(["build", str(config), "--format", "pdf,html,json", "--out", str(out)]) == 0
+    return out
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_headline_figures_read_the_same_in_pdf_html_and_json(built: Path) -> None:
+    agenda = json.loads((built / "pipeline-meeting-2026-11-24.json").read_text())["agenda"]
+    soup = BeautifulSoup((built / "pipeline-meeting-2026-11-24.html").read_text(), "lxml")
+    pages = pages_text((built / "pipeline-meeting-2026-11-24.pdf").read_bytes())
+    fmt = Formatter(agenda["locale"], agenda["currency"])
+    t = labels(agenda["language"])
+    # labels are set in capitals on the page, so they are compared in capitals
+    glance = next(p for p in pages if t["won_to_date"].upper() in p)
+    assert t["section_headline"] in glance
+    for figure in agenda["headline"]:
+        shown = fmt.value(figure["value"], figure["kind"])
+        tile = soup.select_one(f'#headline .tile[data-key="{figure["key"]}"] .tile-value')
+        assert tile is not None and tile.get_text() == shown
+        assert shown.replace("\u00a0", " ") in glance, (figure["key"], shown)
+    assert "£157,500" not in glance and "DKK 157,500" in glance  # en_GB with DKK
+
+
+def test_page_structure(built: Path) -> None:
+    pdf = (built / "pipeline-meeting-2026-11-24.pdf").read_bytes()
+    pages = pages_text(pdf)
+    t = labels("en")
+    assert "SMALL CO" in pages[0] and t["report_title"] in pages[0] and "2026-Q4" in pages[0]
+    assert "11 Nov 2026" in pages[0] and "24 Nov 2026" in pages[0]  # the period covered
+    contents = pages[1]
+    assert t["agenda"] in contents
+    total = len(pages)
+    starts = {}
+    for key in SECTIONS:
+        # the contents page gives each section's page; the section's title is on that page
+        match = re.search(re.escape(t[key]) + r"[ .]*?(\d+)", contents)
+        assert match, key
+        starts[key] = int(match.group(1))
+        assert t[key] in pages[starts[key] - 1], key
+    assert list(starts.values()) == sorted(starts.values())
+    assert len(set(starts.values())) == len(SECTIONS)  # each starts a new page
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {total}" in text
+
+
+def test_metadata_and_same_bytes_twice(built: Path, tmp_path: Path) -> None:
+    pdf = (built / "pipeline-meeting-2026-11-24.pdf").read_bytes()
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta is not None
+    assert meta.title == "Small Co · Pipeline meeting · 24 Nov 2026"
+    assert meta.author == "Small Co"
+    assert meta.creation_date is not None and meta.creation_date.date().isoformat() == "2026-11-24"
+    config = write_company(tmp_path)
+    assert main(["build", str(config), "--format", "pdf", "--out", str(tmp_path / "o")]) == 0
+    assert (tmp_path / "o" / "pipeline-meeting-2026-11-24.pdf").read_bytes() == pdf
+
+
+def test_fonts_are_embedded(built: Path) -> None:
+    reader = PdfReader(io.BytesIO((built / "pipeline-meeting-2026-11-24.pdf").read_bytes()))
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or \
+                font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[font["/BaseFont"]] = any(k in descriptor.get_object()
+                                           for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+
+
+def agenda_of(tmp_path: Path, **kw: object):  # type: ignore[no-untyped-def]
+    config = load_config(write_company(tmp_path, **kw))  # type: ignore[arg-type]
+    return build_agenda(load_dataset(config), config, config.meeting.as_of)
+
+
+def test_every_chart_is_whole_on_one_page(tmp_path: Path, exporter: ChartExporter) -> None:
+    document, _ = layout(agenda_of(tmp_path), RenderOptions(charts=exporter))
+    seen: dict[str, list[int]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box  # noqa: SLF001 - the laid-out page and its boxes
+        content_bottom = page_box.content_box_y() + page_box.height
+        for box in _descendants(page_box):
+            element = getattr(box, "element", None)
+            if element is not None and element.get("class") == "chart-image" \
+                    and type(box).__name__.endswith("ReplacedBox"):
+                seen.setdefault(element.get("data-chart"), []).append(number)
+                assert box.position_y + box.height <= content_bottom
+    assert set(seen) == set(FIGURE_KEYS)
+    assert all(len(pages) == 1 for pages in seen.values()), seen
+
+
+def _descendants(box):  # type: ignore[no-untyped-def]
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def test_portrait_is_selectable(tmp_path: Path, exporter: ChartExporter) -> None:
+    pdf = render_pdf(agenda_of(tmp_path), RenderOptions(charts=exporter,
+                                                         page_orientation="portrait"))
+    box = PdfReader(io.BytesIO(pdf)).pages[3].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+
+
+def test_landscape_is_the_default(built: Path) -> None:
+    box = PdfReader(io.BytesIO((built / "pipeline-meeting-2026-11-24.pdf").read_bytes()))\
+        .pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+
+
+def test_nothing_outside_our_folders_is_read(tmp_path: Path, exporter: ChartExporter,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    """A deal name holding an <img> is text; a template asking for other files gets nothing."""
+    deals = copy.deepcopy(DEALS)
+    deals[4][1] = '<img src="file:///etc/passwd">'
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "_cover.html").write_text(
+        '<img src="file:///etc/passwd"><img src="http://example.com/track.png">'
+        '<link rel="stylesheet" href="file:///etc/hostname">{% include "default:_cover.html" %}')
+    agenda = agenda_of(tmp_path, deals=deals)
+    options = RenderOptions(charts=exporter, templates=templates)
+    document, fetcher = layout(agenda, options)
+    assert sorted(fetcher.refused) == ["file:///etc/hostname", "file:///etc/passwd",
+                                       "http://example.com/track.png"]
+    pdf = render_pdf(agenda, options)
+    text = " ".join(pages_text(pdf))
+    assert '<img src="file:///etc/passwd">' in text  # the deal's name, shown as text
+    assert b"root:x:0:0" not in pdf
+    assert "may not load: file:///etc/passwd" in caplog.text
+
+
+def test_no_browser_is_a_clear_error_and_nothing_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_company(tmp_path, extra_config='\n[output]\nbrowser = "/nonexistent/chrome"\n')
+    out = tmp_path / "out"
+    assert main(["build", str(config), "--format", "html,pdf", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "/nonexistent/chrome" in err and "apt-get install chromium" in err
+    assert not out.exists()
+
+
+def test_example_company_pdf(tmp_path: Path) -> None:
+    config = Path(__file__).resolve().parent.parent / "examples" / "nordlys" / "report.toml"
+    assert main(["build", str(config), "--format", "pdf", "--out", str(tmp_path)]) == 0
+    pages = pages_text((tmp_path / "pipeline-meeting-2026-11-24.pdf").read_bytes())
+    assert 12 <= len(pages) <= 40
+    assert "Pipelinemøde" in pages[0] and "Side 2 af" in pages[1]
+    assert any("6.969.164 kr." in p for p in pages)  # won this quarter, Danish format
