@@ -76,3 +76,9 @@ class OutputError(ReportBuilderError):
 
 class BrowserNotFoundError(ReportBuilderError):
     """No Chrome/Chromium to export static charts with (the message says how to get one)."""
+
+
+class ChartExportError(ReportBuilderError):
+    """The browser failed or took too long to export a chart (a runtime failure: exit 1)."""
+
+    exit_code = 1

@@ -35,7 +35,8 @@ except BrowserNotFoundError:
     HAVE_BROWSER = False
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not HAVE_BROWSER, reason="no Chrome/Chromium (make test installs it)")]
+              pytest.mark.skipif(not HAVE_BROWSER,
+                                 reason="no Chrome/Chromium (make test installs it)")]
 
 SECTIONS = ("section_headline", "section_targets", "section_pipeline", "section_sources",
             "section_customers", "section_campaigns", "section_data_notes", "section_definitions")

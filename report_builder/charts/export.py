@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 import plotly
 import plotly.graph_objects as go
 
-from report_builder.errors import BrowserNotFoundError, ReportBuilderError
+from report_builder.errors import BrowserNotFoundError, ChartExportError
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +58,6 @@ POINT_KEYS = ("x", "y", "z", "values", "labels", "lat", "lon", "r", "theta", "a"
               "open", "high", "low", "close")
 
 T = TypeVar("T")
-
-
-class ChartExportError(ReportBuilderError):
-    """The browser failed or took too long to export a chart (a runtime failure: exit 1)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -133,7 +127,7 @@ def _is_executable(path: Path) -> bool:
 
 
 def plotly_js_path() -> Path:
-    """The plotly.js bundled with the installed plotly package (kaleido would fall back to a CDN)."""
+    """The plotly.js in the installed plotly package (else kaleido would fall back to a CDN)."""
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
@@ -232,6 +226,15 @@ class _Session:
                 await asyncio.wait_for(self.kaleido.close(), CLOSE_TIMEOUT)
             except Exception as exc:  # the processes are killed below whatever went wrong
                 log.debug("closing the browser failed: %r", exc)
+        # choreographer's own tasks (its process watchdog) end with the loop: cancel them now
+        rest = [t for t in asyncio.all_tasks() if t is not current]
+        for task in rest:
+            task.cancel()
+        if rest:
+            await asyncio.wait(rest, timeout=5)
+        for task in pending + rest:
+            if task.done() and not task.cancelled():
+                task.exception()  # retrieved: a cancelled start or render is expected to fail
 
     def kill(self) -> None:
         """SIGKILL the browser's process group and anything else using our profile folder."""
@@ -315,7 +318,9 @@ class ChartExporter:
 
         Args:
             browser: the Chrome/Chromium to use; found by `find_browser` when None.
-            timeout: seconds one `export()` call may take, start-up wait included.
+            timeout: seconds one `export()` call may take, waiting for the browser to start
+                included; counted once the call has the browser (not while another thread's
+                call holds it).
             dense_points: charts with more data points than this are exported as PNG.
         """
         self.browser = find_browser(browser)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from report_builder.model.agenda import CustomersSection
-from report_builder.model.rows import deal_rows, largest_first, reason_rows
-from report_builder.model.view import NO_ACCOUNT, ModelView, between, ratio
+from report_builder.model.rows import deal_rows, first_wins, largest_first, reason_rows
+from report_builder.model.view import ModelView, between, ratio
 
 
 def build_customers(view: ModelView) -> CustomersSection:
     deals = view.deals
     won_period = deals[deals["is_won"] & between(deals["close_date"], view.period)]
-    first_wins = deals[deals["is_won"] & (deals["account"] != NO_ACCOUNT)].sort_values(["close_date", "deal_id"])\
-        .drop_duplicates("account")
-    new_accounts = first_wins[between(first_wins["close_date"], view.period)]
+    firsts = first_wins(deals)
+    new_accounts = firsts[between(firsts["close_date"], view.period)]
     qtd = view.quarter_to_date
     won_q = deals[deals["is_won"] & between(deals["close_date"], qtd)]
     lost_q = deals[deals["is_lost"] & between(deals["close_date"], qtd)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from report_builder.model.agenda import DealRow, ReasonRow
-from report_builder.model.view import NO_REASON, ModelView, as_date, text
+from report_builder.model.view import NO_ACCOUNT, NO_REASON, ModelView, as_date, text
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
 
@@ -37,6 +37,12 @@ def deal_rows(view: ModelView, deals: pd.DataFrame, *, reason: str | None = None
             days_overdue=overdue,
         ))
     return tuple(rows)
+
+
+def first_wins(deals: pd.DataFrame) -> pd.DataFrame:
+    """Each account's first won deal (the earliest close); deals without an account skipped."""
+    won = deals[deals["is_won"] & (deals["account"] != NO_ACCOUNT)]
+    return won.sort_values(["close_date", "deal_id"]).drop_duplicates("account")
 
 
 def largest_first(deals: pd.DataFrame) -> pd.DataFrame:

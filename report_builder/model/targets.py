@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from report_builder.model.agenda import TargetRow, TargetsSection
-from report_builder.model.view import NO_ACCOUNT, ModelView, between, ratio
+from report_builder.model.rows import first_wins
+from report_builder.model.view import ModelView, between, ratio
 
 
 def _int_or_none(value: object) -> int | None:
@@ -21,9 +22,8 @@ class _Scope:
         self.view = view
         self.won = deals[deals["is_won"] & between(deals["close_date"], qtd)]
         self.pipeline = deals[deals["is_open"] & between(deals["close_date"], view.quarter)]
-        first_win = deals[deals["is_won"] & (deals["account"] != NO_ACCOUNT)].sort_values(["close_date", "deal_id"])\
-            .drop_duplicates("account")
-        self.first_wins = first_win[between(first_win["close_date"], qtd)]
+        firsts = first_wins(deals)
+        self.first_wins = firsts[between(firsts["close_date"], qtd)]
         leads = view.leads
         self.meetings = leads[between(leads["meeting_date"], qtd)]
         # an owner's team is the team on most of their deals
