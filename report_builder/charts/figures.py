@@ -235,10 +235,10 @@ class _Charts:
         self._layout(fig, height=max(280, 120 + 48 * len(rows)), barmode="overlay", bargap=0.35)
         # the legend goes below the dates: the meeting labels take the top edge
         fig.update_layout(legend={"y": -0.08, "yanchor": "top"}, margin={"t": 34, "b": 20})
-        ticks = _week_ticks(start, end)
+        ticks = _date_ticks(start, end)
         fig.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()],
                          tickvals=[d.isoformat() for d in ticks],
-                         ticktext=[self.fmt.day_month(d) for d in ticks])
+                         ticktext=[self.fmt.day_month(d) for d in ticks], tickangle=0)
         fig.update_yaxes(type="category", categoryorder="array",
                          categoryarray=[r.name for r in rows], autorange="reversed",
                          showgrid=False, ticksuffix="  ")
@@ -306,13 +306,21 @@ def _nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[floa
     return [round(i * step, 9) for i in range(n + 1)]
 
 
-def _week_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Mondays between start and end; every second or fourth one on long ranges."""
+def _date_ticks(start: dt.date, end: dt.date, most: int = 8) -> list[dt.date]:
+    """At most `most` ticks: Mondays on ranges up to four months, first days of months beyond."""
     first = start + dt.timedelta(days=(7 - start.weekday()) % 7)
     weeks = max(1, ((end - first).days // 7) + 1)
-    every = 1 if weeks <= 10 else 2 if weeks <= 20 else 4
-    return [first + dt.timedelta(weeks=i) for i in range(0, weeks, every)
-            if first + dt.timedelta(weeks=i) <= end]
+    if weeks <= 4 * most // 2:
+        every = max(1, math.ceil(weeks / most))
+        return [first + dt.timedelta(weeks=i) for i in range(0, weeks, every)
+                if first + dt.timedelta(weeks=i) <= end]
+    months = []
+    day = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    while day <= end:
+        months.append(day)
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    every = max(1, math.ceil(len(months) / most))
+    return months[::every]
 
 
 def _gradient(start: str, end: str, n: int) -> list[str]:

@@ -30,6 +30,9 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 # The width of the text block at 96 px per inch: A4 less 2 x 14 mm margins; half-width charts
 # sit two to a row with a 6 mm gap.
 CONTENT_WIDTH_PX = {"landscape": 1016, "portrait": 688}
+# The tallest chart that still fits under a section's heading on its first page; taller
+# figures are laid out again at this height rather than pushed to the next page.
+MAX_CHART_HEIGHT_PX = {"landscape": 500, "portrait": 820}
 HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons"})
 GAP_PX = 23
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
@@ -44,7 +47,8 @@ def chart_images(agenda: Agenda, fmt: Formatter, exporter: StaticChartSource,
               (full - GAP_PX) // 2: {k: f for k, f in figures.items() if k in HALF_WIDTH_CHARTS}}
     images = {}
     for width, group in groups.items():
-        heights = {k: int(f.layout.height or 400) for k, f in group.items()}
+        cap = MAX_CHART_HEIGHT_PX[orientation]
+        heights = {k: min(int(f.layout.height or 400), cap) for k, f in group.items()}
         for key, chart in exporter.export(group, width=width, height=heights).items():
             data = base64.b64encode(chart.data).decode("ascii")
             images[key] = Markup(
