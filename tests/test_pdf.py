@@ -205,3 +205,23 @@ def test_example_company_pdf(tmp_path: Path) -> None:
     assert 12 <= len(pages) <= 40
     assert "Pipelinemøde" in pages[0] and "Side 2 af" in pages[1]
     assert any("6.969.164 kr." in p for p in pages)  # won this quarter, Danish format
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_nothing_runs_past_the_right_margin(orientation: str, exporter: ChartExporter) -> None:
+    """The example company's widest tables fit the text block in both orientations."""
+    config = load_config(Path(__file__).resolve().parent.parent / "examples" / "nordlys" /
+                         "report.toml")
+    assert config.meeting.as_of is not None
+    agenda = build_agenda(load_dataset(config), config, config.meeting.as_of)
+    document, _ = layout(agenda, RenderOptions(charts=exporter, page_orientation=orientation))
+    overflowing = []
+    for number, page in enumerate(document.pages, start=1):
+        page_box = page._page_box  # noqa: SLF001
+        right = page_box.content_box_x() + page_box.width + 0.5
+        for box in _descendants(page_box):
+            if type(box).__name__ in ("PageBox", "MarginBox") or not hasattr(box, "position_x"):
+                continue
+            if box.margin_width() > 0 and box.position_x + box.margin_width() > right:
+                overflowing.append((number, getattr(box, "element_tag", None)))
+    assert overflowing == []
