@@ -124,3 +124,17 @@ def test_optional_tables_may_be_absent(tmp_path: Path) -> None:
     assert [n.message.split(":")[0] for n in agenda.data_notes.notes][:3] == [
         "no leads table in the dataset", "no targets table in the dataset",
         "no campaigns table in the dataset"]
+
+
+def test_empty_markers_read_as_empty(tmp_path: Path) -> None:
+    """#N/A (Excel, Salesforce data loaders) and NULL mean no value, not a bad value."""
+    deals = [list(r) for r in DEALS]
+    deals[4][6] = "#N/A"  # D5's amount
+    deals[7][9] = "NULL"  # D8's close date (already empty in the fixture)
+    deals[0][11] = "#N/A"  # D1's campaign
+    config = load_config(write_company(tmp_path, deals=deals))
+    dataset = load_dataset(config)
+    assert dataset.deals["amount"].isna().sum() == 1
+    assert pd.isna(dataset.deals.loc[0, "campaign_id"])
+    notes = {n.key: n for n in dataset.notes}
+    assert notes["no_amount"].examples == ("D5",)

@@ -14,6 +14,9 @@ import pandas as pd
 from report_builder.errors import DataError, Problem
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".pq")
+# What spreadsheets and CRM exports write for "no value" (Excel's #N/A, database NULLs):
+# read as empty cells. Excel's other errors (#VALUE!, #REF!) stay text and are reported.
+EMPTY_MARKERS = ("#N/A", "N/A", "n/a", "NULL", "null")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -43,7 +46,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(
             path, sep=_sniff_separator(path), dtype=str, keep_default_na=False,
-            encoding="utf-8-sig", skipinitialspace=False,
+            na_values=list(EMPTY_MARKERS), encoding="utf-8-sig", skipinitialspace=False,
         )
     except UnicodeDecodeError as exc:
         problem = Problem(path.name, None, None, None,
@@ -55,7 +58,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
-    return pd.read_excel(path, sheet_name=sheet, engine="calamine")
+    return pd.read_excel(path, sheet_name=sheet, engine="calamine",
+                         na_values=list(EMPTY_MARKERS))
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
