@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make demo   set everything up and build the example meeting pack (HTML, PDF, JSON) into out/
+#   make demo   set everything up and build the example meeting pack (HTML, PDF, JSON, the meeting
+#               deck and the customer deck) into out/
 #   make test   set everything up and run the tests
 # Works on a fresh Debian machine with Python 3.11+; as root it installs the system packages it
 # needs with apt-get, otherwise it says which to install.
@@ -9,13 +10,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup python-check system-deps clean
+.PHONY: demo test setup python-check system-deps test-deps clean
 
 demo: setup system-deps
-	$(BIN)/report-builder build examples/nordlys/report.toml --format html,pdf,json --out out/
-	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser, or the PDF beside it."
+	$(BIN)/report-builder build examples/nordlys/report.toml --format html,pdf,json,pptx,deck --out out/
+	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser, or the PDF and the decks"
+	@echo "(pipeline-meeting-2026-11-24.pptx, customer-deck-2026-11-24.pptx) beside it."
 
-test: setup system-deps
+test: setup system-deps test-deps
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed
@@ -34,19 +36,30 @@ $(VENV)/.installed: pyproject.toml constraints.txt | python-check
 	touch $@
 
 # Chromium draws the charts for the PDF (and the browser tests); WeasyPrint lays out the PDF
-# with Pango and the fonts it finds.
+# with Pango and the fonts it finds; Liberation Sans stands in for the decks' Arial (same metrics).
 SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation
 system-deps:
 	@if { command -v chromium || command -v chromium-browser || command -v google-chrome; } \
 	      >/dev/null && ldconfig -p | grep -q libpangoft2-1.0 && \
-	    fc-list 2>/dev/null | grep -qi -e "Liberation Sans" -e "DejaVu Sans"; then :; \
+	    fc-list 2>/dev/null | grep -qi "Liberation Sans"; then :; \
 	elif command -v apt-get >/dev/null; then \
 	  echo "Installing $(SYSTEM_PACKAGES) with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	else \
-	  echo "Install Chromium (or Google Chrome), Pango and a sans-serif font such as"; \
-	  echo "Liberation Sans with your package manager, then run make again."; \
+	  echo "Install Chromium (or Google Chrome), Pango and the Liberation fonts with your"; \
+	  echo "package manager, then run make again."; \
 	  exit 1; \
+	fi
+
+# The tests open the decks in LibreOffice Impress, as a user's client would. Where it cannot be
+# installed those tests are skipped and say why.
+test-deps:
+	@if command -v soffice >/dev/null; then :; \
+	elif command -v apt-get >/dev/null; then \
+	  echo "Installing libreoffice-impress with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libreoffice-impress; \
+	else \
+	  echo "LibreOffice is not installed: the tests that open the decks in it will be skipped"; \
 	fi
 
 clean:

@@ -36,8 +36,8 @@ def meeting_date(config: Config, as_of: dt.date | None, today: dt.date) -> dt.da
     return next_meeting(today, config.meeting.cadence_anchor, config.meeting.cadence_days)
 
 
-def output_name(agenda: Agenda, extension: str) -> str:
-    return f"pipeline-meeting-{agenda.as_of.isoformat()}{extension}"
+def output_name(agenda: Agenda, extension: str, stem: str = "pipeline-meeting") -> str:
+    return f"{stem}-{agenda.as_of.isoformat()}{extension}"
 
 
 def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Path,
@@ -62,12 +62,14 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         agenda = build_agenda(dataset, config, as_of)
         options = RenderOptions(templates=config.output.templates, logo=config.company.logo,
                                 page_orientation=config.output.page_orientation,
-                                charts=exporter, browser=config.output.browser)
+                                charts=exporter, browser=config.output.browser,
+                                deck=config.deck)
         rendered = {}
         for renderer in renderers:
             progress(f"Rendering {renderer.name.upper()}")
             rendered[renderer.name] = (renderer, renderer.render(agenda, options))
     files = {}
     for name, (renderer, content) in rendered.items():
-        files[name] = write_atomic(out_dir / output_name(agenda, renderer.extension), content)
+        path = out_dir / output_name(agenda, renderer.extension, renderer.file_stem)
+        files[name] = write_atomic(path, content)
     return BuildResult(agenda, dataset, files)

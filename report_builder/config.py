@@ -78,6 +78,19 @@ class OutputConfig:
     browser: Path | None = None  # the Chrome/Chromium that exports static charts
 
 
+SLIDE_KINDS = ("title", "agenda", "content")
+DECK_TEMPLATE_SUFFIXES = (".pptx", ".potx")
+
+
+@dataclass(frozen=True)
+class DeckConfig:
+    """The PowerPoint decks: the company template and what the customer deck shows."""
+
+    template: Path | None = None  # a .pptx or .potx; ours when None
+    layouts: dict[str, str] = field(default_factory=dict)  # slide kind -> the layout's name
+    reference_days: int = 90  # public references: deals won in this many days up to the meeting
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -86,6 +99,7 @@ class Config:
     data: DataConfig
     stages: dict[str, StageConfig]
     output: OutputConfig
+    deck: DeckConfig = field(default_factory=DeckConfig)
 
     def stage_names(self, *steps: str) -> list[str]:
         """The configured stage names mapped to any of `steps`, in config order."""
@@ -253,6 +267,34 @@ def _read_output(r: _Reader) -> OutputConfig:
     return OutputConfig(tuple(str(f) for f in formats), out_dir, templates, orientation, browser)
 
 
+def _read_deck(r: _Reader) -> DeckConfig:
+    sec = r.section("deck")
+    template = r.path(r.get(sec, "deck", "template", str))
+    if template is not None:
+        if template.suffix.lower() not in DECK_TEMPLATE_SUFFIXES:
+            r.problems.append(f"Config value 'deck.template': {template.name} should be a "
+                              "PowerPoint .pptx or .potx file")
+            template = None
+        elif not template.is_file():
+            r.problems.append(f"Config value 'deck.template': file {template} does not exist")
+            template = None
+    layouts: dict[str, str] = {}
+    for kind, name in r.get(sec, "deck", "layouts", dict, {}).items():
+        if kind not in SLIDE_KINDS:
+            r.problems.append(f"Config value 'deck.layouts.{kind}': unknown slide kind "
+                              f"(known: {', '.join(SLIDE_KINDS)})")
+        elif not isinstance(name, str) or not name.strip():
+            r.problems.append(f"Config value 'deck.layouts.{kind}': {name!r} should be the "
+                              "name of a slide layout in the template, like \"Title Only\"")
+        else:
+            layouts[kind] = name.strip()
+    days = r.get(sec, "deck", "reference_days", int, 90)
+    if days < 1:
+        r.problems.append(f"Config value 'deck.reference_days': {days} should be 1 or more")
+        days = 90
+    return DeckConfig(template, layouts, days)
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check report.toml; raise ConfigError listing every problem found."""
     path = Path(path)
@@ -263,7 +305,7 @@ def load_config(path: str | Path) -> Config:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
     r = _Reader(raw, path.resolve().parent)
-    known = {"company", "meeting", "data", "stages", "output"}
+    known = {"company", "meeting", "data", "stages", "output", "deck", "email"}
     for key in raw:
         if key not in known:
             r.problems.append(f"Config section [{key}] is unknown "
@@ -275,6 +317,7 @@ def load_config(path: str | Path) -> Config:
         data=_read_data(r),
         stages=_read_stages(r),
         output=_read_output(r),
+        deck=_read_deck(r),
     )
     if r.problems:
         raise ConfigError(path, r.problems)

@@ -82,3 +82,40 @@ class ChartExportError(ReportBuilderError):
     """The browser failed or took too long to export a chart (a runtime failure: exit 1)."""
 
     exit_code = 1
+
+
+class PasswordNotSetError(ReportBuilderError):
+    """The environment variable that email.password_env names is not set (never in the file)."""
+
+
+class SendLogError(ReportBuilderError):
+    """The send log (SQLite) cannot be opened or is not a send log."""
+
+
+class SendLockedError(ReportBuilderError):
+    """Another `send` holds the send log's lock; this run sends nothing (a runtime failure)."""
+
+    exit_code = 1
+
+
+class AttachmentTooLargeError(ReportBuilderError):
+    """The files to attach are larger than email.max_attachments_mb; nothing was sent."""
+
+
+class DeliveryError(ReportBuilderError):
+    """The mail server did not take the message (a runtime failure: exit 1). Nothing is marked
+    as sent and the built pack stays on disk."""
+
+    exit_code = 1
+
+
+class TemporaryDeliveryError(DeliveryError):
+    """A temporary failure (4xx, refused connection, timeout) that outlasted every retry."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """A failure retrying cannot fix (5xx, failed authentication, an untrusted certificate)."""
+
+
+class DeckTemplateError(ReportBuilderError):
+    """The deck template cannot be read or lacks what a deck needs (the message says what)."""

@@ -109,6 +109,12 @@ class Formatter:
             return MISSING
         return format_skeleton("MMMd", d, locale=self.locale)
 
+    def month_year(self, d: dt.date | None) -> str:
+        """A month: `november 2026`, `November 2026`."""
+        if d is None:
+            return MISSING
+        return format_skeleton("yMMMM", d, locale=self.locale)
+
     def value(self, x: float | dt.date | None, kind: str) -> str:
         """Format by kind name: one of KINDS (money, percent, count, ratio, days, date...)."""
         if kind not in KINDS:

@@ -235,7 +235,7 @@ class _Charts:
         self._layout(fig, height=max(280, 120 + 48 * len(rows)), barmode="overlay", bargap=0.35)
         # the legend goes below the dates: the meeting labels take the top edge
         fig.update_layout(legend={"y": -0.08, "yanchor": "top"}, margin={"t": 34, "b": 20})
-        ticks = _date_ticks(start, end)
+        ticks = date_ticks(start, end)
         fig.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()],
                          tickvals=[d.isoformat() for d in ticks],
                          ticktext=[self.fmt.day_month(d) for d in ticks], tickangle=0)
@@ -306,7 +306,7 @@ def _nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[floa
     return [round(i * step, 9) for i in range(n + 1)]
 
 
-def _date_ticks(start: dt.date, end: dt.date, most: int = 8) -> list[dt.date]:
+def date_ticks(start: dt.date, end: dt.date, most: int = 8) -> list[dt.date]:
     """At most `most` ticks: Mondays on ranges up to four months, first days of months beyond."""
     first = start + dt.timedelta(days=(7 - start.weekday()) % 7)
     weeks = max(1, ((end - first).days // 7) + 1)

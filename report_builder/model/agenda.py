@@ -137,6 +137,14 @@ class SourcesSection:
 
 
 @dataclass(frozen=True)
+class PublicReference:
+    """A recent win whose customer agreed to be named (for the customer deck): no figures."""
+
+    account: str
+    won_date: dt.date
+
+
+@dataclass(frozen=True)
 class CustomersSection:
     won: tuple[DealRow, ...]  # since the last meeting, largest first
     won_count: int
@@ -149,6 +157,8 @@ class CustomersSection:
     win_rate: float | None
     average_deal_size: float | None
     average_cycle_days: float | None
+    # public references: accounts won in the last deck.reference_days, newest first
+    references: tuple[PublicReference, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from report_builder.model.agenda import CustomersSection
+from report_builder.model.references import build_references
 from report_builder.model.rows import deal_rows, first_wins, largest_first, reason_rows
 from report_builder.model.view import ModelView, between, ratio
 
@@ -28,4 +29,5 @@ def build_customers(view: ModelView) -> CustomersSection:
         win_rate=ratio(len(won_q), len(won_q) + len(lost_q)),
         average_deal_size=ratio(float(won_q["value"].sum()), len(won_q)),
         average_cycle_days=float(cycle.mean()) if len(cycle) else None,
+        references=build_references(view),
     )

@@ -6,11 +6,13 @@ see, plus the render options (theme, the user's template folder).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from report_builder.config import DeckConfig
 from report_builder.errors import UnknownFormatError
 from report_builder.model.agenda import Agenda
 
@@ -31,6 +33,7 @@ class RenderOptions:
     page_orientation: str = "landscape"  # of paged formats (A4)
     charts: StaticChartSource | None = None  # a started exporter the build shares
     browser: Path | None = None  # for renderers that open their own exporter
+    deck: DeckConfig = field(default_factory=DeckConfig)  # the PowerPoint template and options
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Renderer:
     media_type: str
     render: Callable[[Agenda, RenderOptions], bytes]
     static_charts: bool = False  # needs charts as SVG/PNG (a browser), not as Plotly JSON
+    file_stem: str = "pipeline-meeting"  # the output is <file_stem>-<meeting date><extension>
 
 
 _REGISTRY: dict[str, Renderer] = {}
@@ -56,7 +60,7 @@ def get_renderer(name: str) -> Renderer:
         return _REGISTRY[name]
     except KeyError:
         raise UnknownFormatError(f'Unknown format "{name}", did you mean one of: '
-                          f'{", ".join(sorted(_REGISTRY))}?') from None
+                          f'{", ".join(_offered())}?') from None
 
 
 def renderer_names() -> list[str]:
@@ -64,6 +68,16 @@ def renderer_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
+# The built-in formats, in the order they are offered: the pack, then the decks.
+BUILTIN = ("html", "json", "pdf", "pptx", "deck")
+
+
+def _offered() -> list[str]:
+    """Every format: the built-in ones in BUILTIN's order, then any others by name."""
+    return [n for n in BUILTIN if n in _REGISTRY] + sorted(set(_REGISTRY) - set(BUILTIN))
+
+
 def _load_builtin() -> None:
     """Import the built-in renderers, which register themselves."""
-    from report_builder.renderers import html, json, pdf  # noqa: F401
+    for module in BUILTIN:
+        importlib.import_module(f"report_builder.renderers.{module}")

@@ -1,0 +1,219 @@
+"""The meeting deck's tables, from the agenda: the same columns as the HTML and PDF tables.
+
+Every cell is formatted by the Formatter; the model's placeholders (`(none)`) are shown in the
+pack's language. Lists the model caps (overdue, stale and won deals) say how many they show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from report_builder.decks.notes import SpeakerNotes
+from report_builder.decks.tables import Column, TableBlock
+from report_builder.formatting import MISSING, Formatter
+from report_builder.i18n import shown
+from report_builder.model.agenda import Agenda, DealRow, SourceRow, TargetRow
+
+SEPARATORS = (" \u2013 ", " - ", " \u2014 ", ": ", " | ")
+
+
+def deal_label(deal: DealRow) -> str:
+    """The deal's name without the account it starts with (`Acme – Pro` -> `Pro`), since the
+    account has its own column."""
+    for separator in SEPARATORS:
+        prefix = f"{deal.account}{separator}"
+        if deal.name.startswith(prefix) and len(deal.name) > len(prefix):
+            return deal.name[len(prefix):]
+    return deal.name
+
+
+class Blocks:
+    def __init__(self, agenda: Agenda, fmt: Formatter, t: Callable[..., str],
+                 notes: SpeakerNotes) -> None:
+        self.agenda = agenda
+        self.fmt = fmt
+        self.t = t
+        self.notes = notes
+
+    def name(self, value: str | None) -> str:
+        return MISSING if value is None else (shown(value, self.agenda.language) or "")
+
+    def shown_of(self, shown_rows: int, total: int) -> str | None:
+        if shown_rows >= total:
+            return None
+        return self.t("showing_n_of_total", shown=self.fmt.count(shown_rows),
+                      total=self.fmt.count(total))
+
+    def dates(self, start: dt.date, end: dt.date) -> str:
+        return f"{self.fmt.day_month(start)} \u2013 {self.fmt.date(end)}"
+
+    # -- 1 targets ---------------------------------------------------------------------------
+    def targets(self) -> list[TableBlock]:
+        ts = self.agenda.targets
+        blocks = []
+        for heading, rows, first in ((self.t("by_team"), ts.teams, self.t("team")),
+                                     (self.t("by_owner"), ts.owners, self.t("owner"))):
+            if not rows:
+                continue
+            with_total = (*rows, ts.company) if heading == self.t("by_team") else tuple(rows)
+            notes = tuple(self.notes.pace() if rows is ts.owners else self.notes.targets())
+            blocks.append(TableBlock(heading, self._target_columns(first),
+                                     tuple(self._target_row(r) for r in with_total), notes=notes,
+                                     bold_last=rows is ts.teams, name=f"targets_{first}"))
+        return blocks
+
+    def _target_columns(self, first: str) -> tuple[Column, ...]:
+        t = self.t
+        return (Column(first), Column(t("target"), True), Column(t("won"), True),
+                Column(t("col_attainment"), True), Column(t("pace"), True),
+                Column(t("weighted_pipeline"), True), Column(t("forecast"), True),
+                Column(t("col_gap"), True), Column(t("col_coverage"), True))
+
+    def _target_row(self, r: TargetRow) -> tuple[str, ...]:
+        f = self.fmt
+        name = self.t("total") if r.scope == "company" else r.name
+        return (name, f.money(r.target), f.money(r.won), f.percent(r.attainment),
+                f.percent(r.pace), f.money(r.weighted_pipeline), f.money(r.forecast),
+                f.money(r.gap), f.ratio(r.coverage))
+
+    # -- 2 pipeline --------------------------------------------------------------------------
+    def deals(self) -> list[TableBlock]:
+        p, t = self.agenda.pipeline, self.t
+        lists = (("overdue_deals", p.overdue, p.overdue_count, p.overdue_value, "days_overdue"),
+                 ("stale_deals", p.stale, p.stale_count, p.stale_value, "days_in_stage"),
+                 ("largest_deals", p.largest, len(p.largest), sum(d.value for d in p.largest),
+                  "win_probability"))
+        blocks = []
+        for key, deals, count, value, last in lists:
+            if not deals:
+                continue
+            blocks.append(TableBlock(
+                f"{t(key)} \u00b7 {self.fmt.count(count)} \u00b7 {self.fmt.money(value)}",
+                self._deal_columns(last), tuple(self._deal_row(d, last) for d in deals),
+                footnote=self.shown_of(len(deals), count),
+                notes=tuple(self.notes.deal_list(t(key), deals, count, value)), name=key))
+        return blocks
+
+    def _deal_columns(self, last: str) -> tuple[Column, ...]:
+        t = self.t
+        return (Column(t("account")), Column(t("deal")), Column(t("owner")), Column(t("stage")),
+                Column(t("value"), True), Column(t("close_date"), True), Column(t(last), True))
+
+    def _deal_row(self, d: DealRow, last: str) -> tuple[str, ...]:
+        f = self.fmt
+        extra = {"days_overdue": f.days(d.days_overdue),
+                 "days_in_stage": f.days(d.days_since_stage_change),
+                 "win_probability": f.percent(d.win_probability)}[last]
+        return (self.name(d.account), deal_label(d), d.owner, d.stage, f.money(d.value),
+                f.date(d.close_date), extra)
+
+    # -- 3 sources ---------------------------------------------------------------------------
+    def sources(self) -> list[TableBlock]:
+        s, t, f = self.agenda.sources, self.t, self.fmt
+        blocks = []
+        if s.channels:
+            blocks.append(TableBlock(t("channels"), self._source_columns(t("channel"), False),
+                                     tuple(self._source_row(r, False) for r in s.channels),
+                                     notes=tuple(self.notes.channels()), name="channels"))
+        if s.campaigns:
+            blocks.append(TableBlock(t("campaigns"), self._source_columns(t("campaign"), True),
+                                     tuple(self._source_row(r, True) for r in s.campaigns),
+                                     notes=tuple(self.notes.campaign_sources()),
+                                     name="campaigns"))
+        if s.rejection_reasons:
+            blocks.append(TableBlock(
+                t("rejection_reasons"),
+                (Column(t("reason")), Column(t("mqls"), True), Column(t("share"), True)),
+                tuple((self.name(r.reason), f.count(r.count), f.percent(r.share))
+                      for r in s.rejection_reasons), notes=tuple(self.notes.rejections()),
+                name="rejection_reasons"))
+        return blocks
+
+    # the slide keeps what the point is judged on (meetings, revenue, cost) and MQL acceptance;
+    # SQLs and opportunities are in the HTML and PDF tables
+    SOURCE_FIGURES = ("leads", "mqls", "mql_to_sql", "meetings", "won_deals", "revenue", "budget",
+                      "cost_per_won_deal")
+
+    def _source_columns(self, first: str, channel: bool) -> tuple[Column, ...]:
+        t = self.t
+        return ((Column(first),) + ((Column(t("channel")),) if channel else ())
+                + tuple(Column(t(key), True) for key in self.SOURCE_FIGURES))
+
+    def _source_row(self, r: SourceRow, channel: bool) -> tuple[str, ...]:
+        f = self.fmt
+        figures = {"leads": f.count(r.leads), "mqls": f.count(r.mqls),
+                   "mql_to_sql": f.percent(r.mql_to_sql), "meetings": f.count(r.meetings),
+                   "won_deals": f.count(r.won_deals), "revenue": f.money(r.revenue),
+                   "budget": f.money(r.budget), "cost_per_won_deal": f.money(r.cost_per_won_deal)}
+        return ((self.name(r.name),) + ((self.name(r.channel),) if channel else ())
+                + tuple(figures[key] for key in self.SOURCE_FIGURES))
+
+    # -- 4 customers -------------------------------------------------------------------------
+    def won(self) -> list[TableBlock]:
+        c, t, f = self.agenda.customers, self.t, self.fmt
+        if not c.won:
+            return []
+        columns = (Column(t("account")), Column(t("deal")), Column(t("owner")),
+                   Column(t("value"), True), Column(t("close_date"), True), Column(t("channel")),
+                   Column(t("win_reason")))
+        rows = tuple((self.name(d.account), deal_label(d), d.owner, f.money(d.value),
+                      f.date(d.close_date),
+                      self.name(d.source_channel), self.name(d.reason)) for d in c.won)
+        return [TableBlock(t("won_deals_since_last_meeting"), columns, rows,
+                           footnote=self.shown_of(len(c.won), c.won_count),
+                           notes=tuple(self.notes.won_list()), name="won_deals")]
+
+    # -- 5 campaigns -------------------------------------------------------------------------
+    def campaigns(self) -> list[TableBlock]:
+        cs, t = self.agenda.campaigns, self.t
+        blocks = []
+        if cs.upcoming:
+            columns: tuple[Column, ...] = (
+                Column(t("campaign"), max_lines=2), Column(t("status")), Column(t("dates"), True),
+                Column(t("channel")), Column(t("owner")), Column(t("goal"), max_lines=2),
+                Column(t("sales_actions"), max_lines=3))
+            rows: tuple[tuple[str, ...], ...] = tuple(
+                (r.name, t(f"status_{r.status}"), self.dates(r.start_date, r.end_date),
+                 self.name(r.channel), r.owner or MISSING, r.goal or MISSING,
+                 r.sales_actions or t("no_sales_actions")) for r in cs.upcoming)
+            blocks.append(TableBlock(t("upcoming_campaigns"), columns, rows,
+                                     notes=tuple(self.notes.campaign_actions()),
+                                     name="upcoming_campaigns"))
+        if cs.ended:
+            columns = (Column(t("campaign"), max_lines=2), Column(t("channel")),
+                       Column(t("dates"), True), Column(t("budget"), True),
+                       *(Column(t(k), True) for k in ("leads", "mqls", "meetings", "won_deals",
+                                                      "revenue", "cost_per_won_deal")))
+            rows = tuple(self._ended_row(r.name, r.channel, r.start_date, r.end_date, r.budget,
+                                         r.results) for r in cs.ended)
+            blocks.append(TableBlock(t("ended_campaigns"), columns, rows,
+                                     notes=tuple(self.notes.campaign_results()),
+                                     name="ended_campaigns"))
+        return blocks
+
+    def _ended_row(self, name: str, channel: str, start: dt.date, end: dt.date,
+                   budget: float | None, r: SourceRow | None) -> tuple[str, ...]:
+        f = self.fmt
+        figures: Sequence[str] = (f.count(r.leads), f.count(r.mqls), f.count(r.meetings),
+                                  f.count(r.won_deals), f.money(r.revenue),
+                                  f.money(r.cost_per_won_deal)) if r else (MISSING,) * 6
+        return (name, self.name(channel), self.dates(start, end), f.money(budget), *figures)
+
+    # -- data notes --------------------------------------------------------------------------
+    def data_notes(self) -> list[TableBlock]:
+        d, t, f = self.agenda.data_notes, self.t, self.fmt
+        blocks = []
+        if d.notes:
+            rows = tuple((n.table, f.count(n.count),
+                          t(f"note_{n.key}", count=n.count, table=n.table, **n.values))
+                         for n in d.notes)
+            blocks.append(TableBlock(t("notes"), (Column(t("table")), Column(t("rows"), True),
+                                                  Column(t("note"), max_lines=2)), rows,
+                                     notes=tuple(self.notes.data()), name="data_notes"))
+        rows = tuple((table, f.count(count), d.sources.get(table, MISSING))
+                     for table, count in d.row_counts.items())
+        blocks.append(TableBlock(t("tables_read"), (Column(t("table")), Column(t("rows"), True),
+                                                    Column(t("source"))), rows,
+                                 notes=tuple(self.notes.data()), name="tables_read"))
+        return blocks

@@ -1,0 +1,246 @@
+"""The meeting deck (internal): the agenda as slides on the company template.
+
+Slides: the title, the agenda, the headline figures, then each of the five points (charts
+first, their tables after, continued over as many slides as they need) and the data notes. The
+template's own standard slides are left out: they are for customers. Every content slide has
+speaker notes with its figures in sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pptx.slide import Slide
+
+from report_builder.config import DeckConfig
+from report_builder.decks.blocks import Blocks
+from report_builder.decks.charts import ChartSpec, ChartSpecs, add_chart
+from report_builder.decks.deck import Deck, fit_placeholder
+from report_builder.decks.notes import SpeakerNotes
+from report_builder.decks.package import save_deck
+from report_builder.decks.shapes import Box, Figure, Style, add_text, add_tiles, inches, set_notes
+from report_builder.decks.tables import TableBlock, TableFlow
+from report_builder.decks.template import fill_placeholders, open_template, remove_slide
+from report_builder.decks.text_fit import line_height
+from report_builder.decks.timeline import add_timeline, rows_that_fit, timeline_rows
+from report_builder.formatting import Formatter
+from report_builder.i18n import translator
+from report_builder.model.agenda import Agenda, HeadlineFigure
+
+LEDE = Style(14, min_size=11, muted=True, max_lines=1)
+HEADING = Style(18, min_size=13, bold=True, max_lines=1)
+CAPTION = Style(13, min_size=11, muted=True, max_lines=1)
+GAP = inches(0.25)
+
+
+def build_meeting_deck(agenda: Agenda, config: DeckConfig) -> bytes:
+    prs = open_template(config.template)
+    source = str(config.template) if config.template else "(the default template)"
+    for slide in list(prs.slides):
+        remove_slide(prs, slide)
+    fmt = Formatter(agenda.locale, agenda.currency)
+    t = translator(agenda.language)
+    fill_placeholders(prs, {"company": agenda.company, "date": fmt.date(agenda.as_of),
+                            "quarter": agenda.quarter}, source=source)
+    MeetingSlides(Deck(prs, config.layouts, source=source), agenda, fmt, t).build()
+    title = f"{agenda.company} \u00b7 {t('report_title')} \u00b7 {fmt.date(agenda.as_of)}"
+    return save_deck(prs, as_of=agenda.as_of, title=title, author=agenda.company)
+
+
+class MeetingSlides:
+    def __init__(self, deck: Deck, agenda: Agenda, fmt: Formatter,
+                 t: Callable[..., str]) -> None:
+        self.deck = deck
+        self.agenda = agenda
+        self.fmt = fmt
+        self.t = t
+        self.notes = SpeakerNotes(agenda, fmt, t)
+        self.charts = ChartSpecs(agenda, fmt, t)
+        self.blocks = Blocks(agenda, fmt, t, self.notes)
+
+    def build(self) -> None:
+        for step in (self.title, self.agenda_slide, self.headline, self.targets, self.pipeline,
+                     self.sources, self.customers, self.campaigns, self.data_notes):
+            step()
+
+    # -- helpers -----------------------------------------------------------------------------
+    def point(self, number: int, key: str) -> str:
+        return f"{number}. {self.t(key)}"
+
+    def content(self, title: str, notes: Sequence[str]) -> tuple[Slide, Box]:
+        slide = self.deck.add_slide("content", title)
+        self.deck.drop_empty_placeholders(slide)
+        set_notes(slide, notes)
+        return slide, self.deck.content_box(slide)
+
+    def lede(self, slide: Slide, box: Box, text: str) -> Box:
+        height = line_height(LEDE.size)
+        add_text(slide, box.top(height), text, LEDE)
+        return box.below(height, inches(0.15))
+
+    def chart_with_heading(self, slide: Slide, box: Box, spec: ChartSpec, heading: str,
+                           caption: str | None = None) -> None:
+        add_text(slide, box.top(line_height(HEADING.size)), heading, HEADING)
+        box = box.below(line_height(HEADING.size), inches(0.04))
+        if caption:
+            add_text(slide, box.top(line_height(CAPTION.size)), caption, CAPTION)
+            box = box.below(line_height(CAPTION.size), inches(0.04))
+        if spec.categories:
+            add_chart(slide, box, spec)
+        else:
+            add_text(slide, box.top(inches(0.5)), self.t("none_to_show"), CAPTION)
+
+    def tables(self, title: str, blocks: list[TableBlock], fallback: Sequence[str]) -> None:
+        """Table slides; a slide whose tables have no notes of their own gets `fallback`."""
+        if not blocks:
+            return
+
+        def new_slide(continued: bool) -> tuple[Slide, Box]:
+            return self.content(f"{title} ({self.t('continued')})" if continued else title, ())
+
+        def notes(slide: Slide, sentences: list[str]) -> None:
+            set_notes(slide, sentences or fallback)
+
+        TableFlow(new_slide, self.t("continued"), on_slide=notes).add(blocks)
+
+    # -- slides ------------------------------------------------------------------------------
+    def title(self) -> None:
+        a = self.agenda
+        subtitle = f"{a.company}\n{self.fmt.date(a.as_of)} \u00b7 {a.quarter}"
+        slide = self.deck.add_slide("title", self.t("report_title"), subtitle=subtitle)
+        self.deck.drop_empty_placeholders(slide)
+        set_notes(slide, self.notes.title())
+
+    def agenda_slide(self) -> None:
+        keys = ("section_targets", "section_pipeline", "section_sources", "section_customers",
+                "section_campaigns")
+        items = [self.t("section_headline"),
+                 *(self.point(n, key) for n, key in enumerate(keys, start=1)),
+                 self.t("section_data_notes")]
+        slide = self.deck.add_slide("agenda", self.t("agenda"))
+        body = self.deck.body_placeholder(slide)
+        if body is not None:
+            fit_placeholder(body, "\n".join(items), bold=False, keep_newlines=True)
+        else:
+            add_text(slide, self.deck.content_box(slide), "\n".join(items), Style(24, 14),
+                     keep_newlines=True)
+        self.deck.drop_empty_placeholders(slide)
+        set_notes(slide, self.notes.agenda_points())
+
+    def headline(self) -> None:
+        slide, box = self.content(self.t("section_headline"), self.notes.headline())
+        add_tiles(slide, box, [self.figure(h) for h in self.agenda.headline], per_row=3,
+                  value_size=40, gap=inches(0.3))
+
+    def figure(self, h: HeadlineFigure) -> Figure:
+        context = None
+        if h.context:
+            context = f"{self.t(h.context)} " \
+                      f"{self.fmt.value(h.context_value, h.context_kind or h.kind)}"
+        return Figure(self.t(h.key), self.fmt.value(h.value, h.kind), context)
+
+    def targets(self) -> None:
+        ts = self.agenda.targets
+        title = self.point(1, "section_targets")
+        slide, box = self.content(title, self.notes.targets())
+        day = self.t("day_n_of_total", n=self.fmt.count(ts.days_elapsed),
+                     total=self.fmt.count(ts.days_total))
+        lede = f"{self.t('quarter')} {ts.quarter}: {self.fmt.date(ts.quarter_start)} \u2013 " \
+               f"{self.fmt.date(ts.quarter_end)} \u00b7 {day}"
+        add_chart(slide, self.lede(slide, box, lede), self.charts.targets())
+        self.tables(title, self.blocks.targets(), self.notes.targets())
+
+    def pipeline(self) -> None:
+        p, f, t = self.agenda.pipeline, self.fmt, self.t
+        title = self.point(2, "section_pipeline")
+        slide, box = self.content(title, self.notes.pipeline() + self.notes.funnels())
+        stats = [Figure(t("open_deals"), f.count(p.open_count)),
+                 Figure(t("open_pipeline"), f.money(p.open_value)),
+                 Figure(t("weighted_pipeline"), f.money(p.open_weighted)),
+                 Figure(t("overdue_deals"), f.count(p.overdue_count), f.money(p.overdue_value)),
+                 Figure(t("stale_deals"), f.count(p.stale_count), f.money(p.stale_value))]
+        add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
+        left, right = box.below(inches(1.2), GAP).columns(2, inches(0.5))
+        self.chart_with_heading(slide, left, self.charts.funnel("funnel_flow", p.flow),
+                                t("funnel_flow"), f"{f.date(self.agenda.period_start)} \u2013 "
+                                                  f"{f.date(self.agenda.as_of)}")
+        self.chart_with_heading(slide, right, self.charts.funnel("funnel_cohort", p.cohort),
+                                t("funnel_cohort"),
+                                t("funnel_cohort_caption", quarter=self.agenda.quarter))
+        slide, box = self.content(self.point(2, "open_by_stage"), self.notes.stages())
+        if p.stages:
+            add_chart(slide, box, self.charts.stages())
+        else:
+            add_text(slide, box.top(inches(0.5)), t("none_to_show"), CAPTION)
+        self.tables(title, self.blocks.deals(), self.notes.pipeline())
+
+    def sources(self) -> None:
+        s, f, t = self.agenda.sources, self.fmt, self.t
+        title = self.point(3, "section_sources")
+        slide, box = self.content(title, self.notes.channels())
+        box = self.lede(slide, box, f"{t('sources_window')}: {f.date(s.window_start)} \u2013 "
+                                    f"{f.date(s.window_end)} \u00b7 {t('sources_judged_on')}")
+        left, right = box.columns(2, inches(0.5))
+        self.chart_with_heading(slide, left, self.charts.channel_meetings(), t("meetings"))
+        self.chart_with_heading(slide, right, self.charts.channel_revenue(), t("revenue"))
+        self.tables(title, self.blocks.sources(), self.notes.channels())
+
+    def customers(self) -> None:
+        c, f, t = self.agenda.customers, self.fmt, self.t
+        title = self.point(4, "section_customers")
+        notes = self.notes.customers()
+        slide, box = self.content(title, notes[:1])
+        stats = [Figure(t("won_since_last_meeting"), f.count(c.won_count), f.money(c.won_value)),
+                 Figure(t("new_customers"), f.count(c.new_customers)),
+                 Figure(t("won_in_quarter"), f.count(c.won_in_quarter)),
+                 Figure(t("lost_in_quarter"), f.count(c.lost_in_quarter)),
+                 Figure(t("win_rate"), f.percent(c.win_rate)),
+                 Figure(t("average_deal_size"), f.money(c.average_deal_size)),
+                 Figure(t("average_cycle"), f.days(c.average_cycle_days))]
+        add_tiles(slide, box, stats, per_row=4, value_size=36, gap=inches(0.3))
+        slide, box = self.content(title, notes[1:])
+        caption = t("reasons_caption", quarter=self.agenda.quarter)
+        left, right = box.columns(2, inches(0.5))
+        self.chart_with_heading(slide, left, self.charts.reasons("win_reasons", c.win_reasons),
+                                t("win_reasons"), caption)
+        self.chart_with_heading(slide, right,
+                                self.charts.reasons("loss_reasons", c.loss_reasons),
+                                t("loss_reasons"), caption)
+        self.tables(title, self.blocks.won(), notes[:1])
+
+    def campaigns(self) -> None:
+        cs, f, t = self.agenda.campaigns, self.fmt, self.t
+        title = self.point(5, "section_campaigns")
+        slide, box = self.content(title, self.notes.campaigns())
+        box = self.lede(slide, box, f"{t('campaigns_horizon')}: {f.date(self.agenda.as_of)} "
+                                    f"\u2013 {f.date(cs.horizon_end)}")
+        rows = timeline_rows(self.agenda)
+        if rows:
+            fitting = rows_that_fit(box, len(rows))
+            add_timeline(slide, box, rows[:fitting], self.agenda, f, t)
+            if fitting < len(rows):
+                add_text(slide, Box(box.x, box.bottom - line_height(CAPTION.size), box.w,
+                                    line_height(CAPTION.size)),
+                         self.blocks.shown_of(fitting, len(rows)) or "", CAPTION)
+        else:
+            add_text(slide, box.top(inches(0.5)), t("no_upcoming_campaigns"), CAPTION)
+        self.tables(title, self.blocks.campaigns(), self.notes.campaigns())
+
+    def data_notes(self) -> None:
+        d = self.agenda.data_notes
+        title = self.t("section_data_notes")
+        lede = f"{self.t('latest_activity')}: {self.fmt.date(d.latest_activity)}"
+        if d.days_since_latest_activity is not None:
+            days = self.fmt.days(d.days_since_latest_activity)
+            lede += f" ({self.t('days_before_meeting', days=days)})"
+        blocks = self.blocks.data_notes()
+
+        def new_slide(continued: bool) -> tuple[Slide, Box]:
+            slide, box = self.content(f"{title} ({self.t('continued')})" if continued else title,
+                                      ())
+            return slide, box if continued else self.lede(slide, box, lede)
+
+        def notes(slide: Slide, sentences: list[str]) -> None:
+            set_notes(slide, sentences or self.notes.data())
+
+        TableFlow(new_slide, self.t("continued"), on_slide=notes).add(blocks)
