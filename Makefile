@@ -51,15 +51,17 @@ system-deps:
 	  exit 1; \
 	fi
 
-# The tests open the decks in LibreOffice Impress, as a user's client would. Where it cannot be
-# installed those tests are skipped and say why.
+# The tests open the decks in LibreOffice Impress, as a user's client would, and make a test
+# certificate with openssl for the TLS mail server. Where these cannot be installed, the tests
+# that need them are skipped and say why.
+TEST_PACKAGES := libreoffice-impress openssl
 test-deps:
-	@if command -v soffice >/dev/null; then :; \
+	@if command -v soffice >/dev/null && command -v openssl >/dev/null; then :; \
 	elif command -v apt-get >/dev/null; then \
-	  echo "Installing libreoffice-impress with apt-get"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libreoffice-impress; \
+	  echo "Installing $(TEST_PACKAGES) with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_PACKAGES); \
 	else \
-	  echo "LibreOffice is not installed: the tests that open the decks in it will be skipped"; \
+	  echo "LibreOffice or openssl is missing: the tests that need them will be skipped"; \
 	fi
 
 clean:

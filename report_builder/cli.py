@@ -24,6 +24,20 @@ EXAMPLES = """examples:
   report-builder build examples/nordlys/report.toml
   report-builder build report.toml --as-of 2026-11-24 --format html,json --out out/
   report-builder validate report.toml
+  report-builder send report.toml --if-due
+"""
+
+SEND_EXAMPLES = """examples:
+  report-builder send report.toml               build the pack for the next meeting and mail it
+  report-builder send report.toml --if-due      from a daily cron job: mail only when one is due
+  report-builder send report.toml --dry-run     write the message as .eml, send nothing
+  report-builder send report.toml --force       send again for a meeting already sent
+  report-builder send report.toml --if-due --dry-run --today 2026-11-23
+                                                would a run on that day send?
+
+Each meeting is sent once: the send log (email.send_log) remembers it. Exit codes: 0 ok
+(also when nothing was due or it was sent already), 1 the mail server failed or another send
+is running, 2 bad config or data.
 """
 
 
@@ -58,6 +72,27 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check the config and the dataset, build nothing")
     validate.add_argument("config", type=Path, help="the report.toml of the company")
     validate.add_argument("-v", "--verbose", action="store_true", help="list every data note")
+
+    send = sub.add_parser("send", help="build the pack for the due meeting and mail it",
+                          epilog=SEND_EXAMPLES,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    send.add_argument("config", type=Path, help="the report.toml of the company, with [email]")
+    send.add_argument("--if-due", action="store_true",
+                      help="send only when a meeting is due (email.days_before days before it, "
+                           "up to the meeting day); quiet otherwise, for cron")
+    send.add_argument("--dry-run", action="store_true",
+                      help="write the message to <out>/pipeline-meeting-<date>.eml; send nothing")
+    send.add_argument("--force", action="store_true",
+                      help="send even though this meeting's pack was sent already")
+    send.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="the meeting date (default: the config's as_of, else the next "
+                           "meeting of the cadence)")
+    send.add_argument("--today", type=_date, metavar="DATE",
+                      help="decide as if today were DATE (default: today)")
+    send.add_argument("--out", type=Path, metavar="DIR",
+                      help="output folder for the pack (default: the config's output.dir)")
+    send.add_argument("-v", "--verbose", action="store_true", help="show each step")
+    send.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser
 
 
@@ -98,6 +133,48 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from report_builder.delivery.send import send_pack
+
+    config = load_config(args.config)
+    with _progress(err, quiet=args.quiet, verbose=args.verbose) as progress:
+        result = send_pack(config, today=args.today or dt.date.today(), as_of=args.as_of,
+                           if_due=args.if_due, dry_run=args.dry_run, force=args.force,
+                           out_dir=args.out, progress=progress)
+    talk = not args.quiet and (out.is_terminal or args.verbose)  # quiet under cron
+    meeting = result.due.meeting.isoformat()
+    previous = result.previous
+    if result.status == "not_due":
+        if talk:
+            out.print(f"Not due: the next meeting is on {meeting} and its pack goes out from "
+                      f"{result.due.first_day.isoformat()}. Nothing sent.")
+    elif result.status == "already_sent" and previous is not None:
+        if talk or not (args.if_due or args.quiet):
+            out.print(escape(
+                f"Already sent for the meeting on {meeting}: at "
+                f"{previous.sent_at.astimezone():%Y-%m-%d %H:%M} to "
+                f"{', '.join(previous.recipients)} (message id {previous.message_id}). "
+                "Nothing sent; use --force to send again."))
+    elif result.status == "dry_run":
+        if not args.quiet:
+            out.print(escape(f"Dry run: the message for the meeting on {meeting} to "
+                             f"{', '.join(result.recipients)} is in {result.eml}; nothing was "
+                             "sent."))
+            if previous is not None:
+                sent_at = f"{previous.sent_at.astimezone():%Y-%m-%d %H:%M}"
+                out.print(f"(It was sent already, at {sent_at}: a real run would send nothing "
+                          "without --force.)")
+    else:
+        for recipient, reply in result.refused.items():
+            err.print(escape(f"warning: the server refused {recipient}: {reply}"))
+        if talk:
+            out.print(escape(f"Sent the pack for the meeting on {meeting} to "
+                             f"{', '.join(result.recipients)} (message id {result.message_id})"))
+            for path in result.files.values():
+                out.print(escape(f"  {path}"))
+    return 0
+
+
 @contextlib.contextmanager
 def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
     """Report build steps: a spinner on a terminal, timed log lines with --verbose, else nothing
@@ -122,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True, log_path=False)
     try:
-        return {"build": _build, "validate": _validate}[args.command](args, out, err)
+        return {"build": _build, "validate": _validate, "send": _send}[args.command](
+            args, out, err)
     except ReportBuilderError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         return exc.exit_code

@@ -14,6 +14,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from report_builder.delivery.settings import EmailConfig, read_email
 from report_builder.errors import ConfigError
 
 FUNNEL_STEPS = ("opportunity", "quote", "won", "lost")
@@ -100,6 +101,7 @@ class Config:
     stages: dict[str, StageConfig]
     output: OutputConfig
     deck: DeckConfig = field(default_factory=DeckConfig)
+    email: EmailConfig | None = None  # [email]: how `send` mails the pack
 
     def stage_names(self, *steps: str) -> list[str]:
         """The configured stage names mapped to any of `steps`, in config order."""
@@ -318,6 +320,7 @@ def load_config(path: str | Path) -> Config:
         stages=_read_stages(r),
         output=_read_output(r),
         deck=_read_deck(r),
+        email=read_email(raw.get("email"), path, r.problems),
     )
     if r.problems:
         raise ConfigError(path, r.problems)

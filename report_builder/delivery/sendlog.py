@@ -1,0 +1,162 @@
+"""The send log: which meeting's pack went to whom, and a lock so two runs cannot both send.
+
+One SQLite file (beside the config unless email.send_log names one). A row is written before
+the message goes to the server and confirmed only after the server's OK, so a meeting counts as
+sent only when the server took it. A row left unconfirmed (the reply was lost, or the run
+died) keeps its Message-ID for the next attempt: mail clients that drop duplicates by
+Message-ID then show one copy even if the first attempt did arrive.
+
+The lock is an exclusive `flock` on `<send log>.lock`, taken without waiting: a second run
+fails at once with the holder's pid. The kernel drops the lock when its process ends, however
+it ends, so a crash never leaves it locked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_builder.errors import SendLockedError, SendLogError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sends (
+    id INTEGER PRIMARY KEY,
+    meeting TEXT NOT NULL,          -- the meeting date, ISO
+    message_id TEXT NOT NULL,
+    recipients TEXT NOT NULL,       -- JSON list: every envelope recipient, then those accepted
+    attachments TEXT NOT NULL,      -- JSON list of file names
+    forced INTEGER NOT NULL,        -- 1: sent again with --force
+    started_at TEXT NOT NULL,       -- UTC, ISO
+    sent_at TEXT,                   -- UTC, ISO: when the server said OK; NULL until then
+    error TEXT                      -- why the attempt failed, when it did
+);
+CREATE INDEX IF NOT EXISTS sends_by_meeting ON sends (meeting, sent_at);
+"""
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """One confirmed send."""
+
+    meeting: dt.date
+    message_id: str
+    recipients: tuple[str, ...]
+    attachments: tuple[str, ...]
+    sent_at: dt.datetime
+    forced: bool
+
+
+class SendLog:
+    """The log at `path`; the file is created on the first write, not before."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the exclusive lock, or raise SendLockedError naming the run that holds it."""
+        fd = self._open_lock_file()
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+                raise SendLockedError(
+                    f"Another send for this config is running ({holder or 'pid unknown'}; "
+                    f"lock {self.lock_path}); this run sent nothing. It is released when that "
+                    "run ends: run again then, and the send log will say whether it sent."
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()} since {_now().isoformat()}\n".encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def last_sent(self, meeting: dt.date) -> SentRecord | None:
+        """The latest confirmed send for `meeting`, if any."""
+        if not self.path.exists():
+            return None
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT meeting, message_id, recipients, attachments, sent_at, forced FROM sends "
+                "WHERE meeting = ? AND sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC",
+                (meeting.isoformat(),)).fetchone()
+        if row is None:
+            return None
+        return SentRecord(dt.date.fromisoformat(row[0]), row[1], tuple(json.loads(row[2])),
+                          tuple(json.loads(row[3])), dt.datetime.fromisoformat(row[4]),
+                          bool(row[5]))
+
+    def unconfirmed_message_id(self, meeting: dt.date) -> str | None:
+        """The Message-ID of the latest attempt for `meeting` the server never confirmed."""
+        if not self.path.exists():
+            return None
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT message_id FROM sends WHERE meeting = ? AND sent_at IS NULL "
+                "ORDER BY id DESC", (meeting.isoformat(),)).fetchone()
+        return None if row is None else str(row[0])
+
+    def begin(self, meeting: dt.date, *, message_id: str, recipients: Sequence[str],
+              attachments: Sequence[str], forced: bool) -> int:
+        """Record an attempt about to be made; returns its id for `confirm` or `fail`."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO sends (meeting, message_id, recipients, attachments, forced, "
+                "started_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (meeting.isoformat(), message_id, json.dumps(list(recipients)),
+                 json.dumps(list(attachments)), int(forced), _now().isoformat()))
+            return int(cursor.lastrowid or 0)
+
+    def confirm(self, attempt: int, accepted: Sequence[str]) -> None:
+        """The server said OK: the meeting counts as sent, to the recipients it accepted."""
+        with self._connect() as db:
+            db.execute("UPDATE sends SET sent_at = ?, recipients = ?, error = NULL "
+                       "WHERE id = ?", (_now().isoformat(), json.dumps(list(accepted)), attempt))
+
+    def fail(self, attempt: int, error: str) -> None:
+        with self._connect() as db:
+            db.execute("UPDATE sends SET error = ? WHERE id = ?", (error, attempt))
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=10)
+        except (OSError, sqlite3.Error) as exc:
+            raise SendLogError(f"Cannot open the send log {self.path}: {exc}; make its folder "
+                               "writable or name another file in email.send_log") from None
+        try:
+            db.executescript(SCHEMA)
+            with db:  # one transaction: committed on success, rolled back on an error
+                yield db
+        except sqlite3.DatabaseError as exc:
+            raise SendLogError(f"The send log {self.path} cannot be used ({exc}); if it is not "
+                               "a send log, name another file in email.send_log") from None
+        finally:
+            db.close()
+
+    def _open_lock_file(self) -> int:
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise SendLogError(f"Cannot create the lock file {self.lock_path} "
+                               f"({exc.strerror}); make its folder writable or name another "
+                               "file in email.send_log") from None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -1,0 +1,238 @@
+"""The [email] table of report.toml: where and how the pack is mailed.
+
+`read_email` checks every value and appends each problem, in the form
+`Config value 'email.key': problem`, to the list load_config reports at once. The password is
+never in the file: `password_env` names the environment variable that holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from email.headerregistry import Address
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from report_builder.delivery.addresses import parse_mailbox
+
+SECURITY_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+# the values a subject template may use, each formatted as the pack shows it
+SUBJECT_FIELDS = ("company", "date", "iso_date", "quarter", "attainment", "won", "target",
+                  "forecast", "gap", "coverage", "next_meeting")
+KEYS = ("host", "port", "security", "username", "password_env", "ca_file", "sender", "to", "cc",
+        "bcc", "subject", "attach", "days_before", "max_attachments_mb", "send_log", "timeout",
+        "retries", "retry_delay")
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "a string", list: "a list"}
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """How and to whom the pack is mailed, and when a meeting is due."""
+
+    host: str
+    sender: Address
+    to: tuple[Address, ...]
+    send_log: Path  # the SQLite file of what was sent; beside the config unless named
+    cc: tuple[Address, ...] = ()
+    bcc: tuple[Address, ...] = ()  # in the envelope only, never in a header
+    port: int = 587
+    security: str = "starttls"  # starttls, ssl (implicit TLS) or none
+    username: str | None = None
+    password_env: str | None = None  # the environment variable holding the password
+    ca_file: Path | None = None  # trust this CA (PEM) instead of the system's
+    subject: str | None = None  # a Jinja template over SUBJECT_FIELDS; the pack language's own
+    attach: tuple[str, ...] = ("pdf",)  # formats to build and attach
+    days_before: int = 1  # a meeting is due from this many days before it
+    max_attachments_mb: float = 20.0  # the attachments together
+    timeout: float = 30.0  # seconds, for connecting and for each reply
+    retries: int = 3  # further attempts after a temporary failure
+    retry_delay: float = 10.0  # seconds before the first retry; doubles after each
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Every envelope recipient (to, cc and bcc), each once, in that order."""
+        seen: dict[str, str] = {}
+        for address in (*self.to, *self.cc, *self.bcc):
+            seen.setdefault(address.addr_spec.lower(), address.addr_spec)
+        return tuple(seen.values())
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return int(self.max_attachments_mb * 1024 * 1024)
+
+
+def subject_environment() -> SandboxedEnvironment:
+    """The subject is a user's template: sandboxed, plain text, unknown names fail."""
+    return SandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined)
+
+
+def read_email(raw: object, config_path: Path, problems: list[str]) -> EmailConfig | None:
+    """The [email] table, or None when the config has none; problems go to `problems`."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append("Config value 'email': expected a table [email]")
+        return None
+    base_dir = config_path.resolve().parent
+    get = _Getter(raw, problems)
+    for key in raw:
+        if key == "password":
+            problems.append("Config value 'email.password': passwords are never read from the "
+                            "file; set password_env to the name of an environment variable "
+                            "that holds it")
+        elif key not in KEYS:
+            problems.append(f"Config value 'email.{key}': unknown key (known: {', '.join(KEYS)})")
+
+    host = get("host", str, "", required=True).strip()
+    if host and (any(c.isspace() for c in host) or "/" in host):
+        problems.append(f"Config value 'email.host': {host!r} should be a host name like "
+                        "smtp.example.com")
+    security = get("security", str, "starttls")
+    if security not in SECURITY_MODES:
+        problems.append(f"Config value 'email.security': {security!r} should be one of "
+                        f"{', '.join(SECURITY_MODES)}")
+        security = "starttls"
+    port = get("port", int, DEFAULT_PORTS[security])
+    if not 1 <= port <= 65535:
+        problems.append(f"Config value 'email.port': {port} is not a port (1-65535)")
+
+    username = get("username", str) or None
+    password_env = get("password_env", str) or None
+    if password_env is not None and not _ENV_NAME.fullmatch(password_env):
+        problems.append(f"Config value 'email.password_env': {password_env!r} should be the "
+                        "name of an environment variable, like SMTP_PASSWORD")
+    if username and password_env is None:
+        problems.append("Config value 'email.password_env': missing (required with username): "
+                        "the name of the environment variable that holds the password")
+    if username and security == "none" and host not in LOOPBACK_HOSTS:
+        problems.append("Config value 'email.security': 'none' would send the password "
+                        f"unencrypted to {host}; use starttls or ssl")
+    ca_file = _path(get("ca_file", str), base_dir)
+    if ca_file is not None and not ca_file.is_file():
+        problems.append(f"Config value 'email.ca_file': file {ca_file} does not exist")
+
+    sender = _mailboxes(raw, "sender", problems, single=True)
+    known_problems = len(problems)
+    to = _mailboxes(raw, "to", problems)
+    cc = _mailboxes(raw, "cc", problems)
+    bcc = _mailboxes(raw, "bcc", problems)
+    if not (to or cc or bcc) and len(problems) == known_problems:
+        problems.append("Config value 'email.to': missing (required): who gets the pack, "
+                        'like ["anna@example.com", "Bo Berg <bo@example.com>"]')
+
+    subject = get("subject", str)
+    if subject is not None:
+        _check_subject(subject, problems)
+    attach = get("attach", list, ["pdf"])
+    if not all(isinstance(f, str) and f.strip() for f in attach):
+        problems.append(f"Config value 'email.attach': {attach!r} should be a list of formats "
+                        'like ["pdf"] or ["pdf", "pptx"]')
+        attach = ["pdf"]
+    elif len(set(attach)) != len(attach):
+        problems.append(f"Config value 'email.attach': {attach!r} names a format twice")
+
+    days_before = get("days_before", int, 1)
+    if days_before < 0:
+        problems.append(f"Config value 'email.days_before': {days_before} should be 0 (the "
+                        "meeting day) or more")
+        days_before = 1
+    numbers = {"max_attachments_mb": get("max_attachments_mb", float, 20.0),
+               "timeout": get("timeout", float, 30.0),
+               "retry_delay": get("retry_delay", float, 10.0)}
+    for key, value in numbers.items():
+        if key == "retry_delay" and value < 0:
+            problems.append(f"Config value 'email.{key}': {value:g} should be 0 or more")
+        elif key != "retry_delay" and value <= 0:
+            problems.append(f"Config value 'email.{key}': {value:g} should be more than 0")
+    retries = get("retries", int, 3)
+    if not 0 <= retries <= 10:
+        problems.append(f"Config value 'email.retries': {retries} should be 0-10")
+        retries = 3
+    send_log = (_path(get("send_log", str), base_dir)
+                or config_path.resolve().with_name(f"{config_path.stem}.send-log.sqlite"))
+
+    if not sender or not host:
+        return None  # the problems say why
+    return EmailConfig(
+        host=host, port=port, security=security, username=username, password_env=password_env,
+        ca_file=ca_file, sender=sender[0], to=to, cc=cc, bcc=bcc, subject=subject,
+        attach=tuple(attach), days_before=days_before, send_log=send_log, retries=retries,
+        **{k: max(v, 0.0) for k, v in numbers.items()},
+    )
+
+
+class _Getter:
+    """Typed values out of the [email] table, each problem recorded once."""
+
+    def __init__(self, raw: dict[str, Any], problems: list[str]) -> None:
+        self.raw = raw
+        self.problems = problems
+
+    def __call__(self, key: str, kind: type, default: Any = None, *,
+                 required: bool = False) -> Any:
+        if key not in self.raw:
+            if required:
+                self.problems.append(f"Config value 'email.{key}': missing (required)")
+            return default
+        value = self.raw[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, (bool, dt.date)):
+            self.problems.append(f"Config value 'email.{key}': {value!r} should be "
+                                 f"{_KIND_NAMES.get(kind, kind.__name__)}")
+            return default
+        return value
+
+
+def _mailboxes(raw: dict[str, Any], key: str, problems: list[str], *,
+               single: bool = False) -> tuple[Address, ...]:
+    """A string or (unless `single`, which is required) a list of strings, each an address."""
+    if key not in raw:
+        if single:
+            problems.append(f"Config value 'email.{key}': missing (required): the From "
+                            'address, like "Pipeline <pipeline@example.com>"')
+        return ()
+    value = raw[key]
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or (single and not isinstance(value, str)):
+        shape = '"Name <name@example.com>"' if single else '["anna@example.com", ...]'
+        problems.append(f"Config value 'email.{key}': {value!r} should be like {shape}")
+        return ()
+    addresses = []
+    for item in items:
+        try:
+            if not isinstance(item, str):
+                raise ValueError("should be a string")
+            addresses.append(parse_mailbox(item))
+        except ValueError as exc:
+            problems.append(f"Config value 'email.{key}': {item!r} {exc}")
+    return tuple(addresses)
+
+
+def _check_subject(subject: str, problems: list[str]) -> None:
+    env = subject_environment()
+    try:
+        names = meta.find_undeclared_variables(env.parse(subject))
+    except jinja2.TemplateSyntaxError as exc:
+        problems.append(f"Config value 'email.subject': {subject!r} is not a valid template "
+                        f"({exc.message}); write fields like {{{{ date }}}}")
+        return
+    unknown = sorted(names - set(SUBJECT_FIELDS))
+    if unknown:
+        problems.append(f"Config value 'email.subject': unknown field(s) {', '.join(unknown)} "
+                        f"(known: {', '.join(SUBJECT_FIELDS)})")
+
+
+def _path(value: str | None, base_dir: Path) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base_dir / path
