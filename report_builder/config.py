@@ -58,13 +58,46 @@ class MeetingConfig:
 
 
 @dataclass(frozen=True)
+class TableSource:
+    """Where one table comes from: a file (CSV/XLSX/Parquet, optionally a sheet) or a SQL query
+    against a SQLAlchemy URL (the password from the environment variable `password_env`)."""
+
+    path: Path | None = None
+    sheet: str | None = None
+    sql: str | None = None
+    url: str | None = None
+    password_env: str | None = None
+    preset: str | None = None  # this table's preset, when it differs from data.preset
+
+
+DATA_TABLES = ("deals", "leads", "targets", "campaigns")
+
+
+@dataclass(frozen=True)
 class DataConfig:
-    """Where the dataset is: a folder of CSV/XLSX/Parquet files or one XLSX workbook."""
+    """Where the dataset is: a folder of CSV/XLSX/Parquet files or one XLSX workbook, and/or one
+    source per table read through a CRM preset."""
 
     path: Path
     date_format: str | None = None
     decimal: str = "."
     currency_rates: dict[str, float] = field(default_factory=dict)
+    preset: str = "canonical"  # how source headers map to canonical columns (data/presets)
+    tables: dict[str, TableSource] = field(default_factory=dict)  # table -> its own source
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> canonical -> hdr
+    encoding: str | None = None  # of CSV files; else the preset's candidates, in order
+    separator: str | None = None  # of CSV files; else sniffed from the header
+    pipelines: tuple[str, ...] = ()  # keep only deals of these pipelines (default: all)
+    defaults: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> col -> value
+    empty_values: tuple[str, ...] = ()  # more cell values that mean "no value" ("Select")
+    decimal_given: bool = False  # data.decimal is in the config (else amounts like 1.234 fail)
+    path_given: bool = True  # data.path is in the config: tables without a source come from it
+
+    @property
+    def mapped(self) -> bool:
+        """True when tables are read through a preset, own sources or column overrides."""
+        return self.preset != "canonical" or bool(self.tables) or bool(self.columns) or \
+            bool(self.defaults) or bool(self.empty_values)
 
 
 PAGE_ORIENTATIONS = ("landscape", "portrait")
@@ -205,11 +238,110 @@ def _read_meeting(r: _Reader) -> MeetingConfig:
     return MeetingConfig(cadence_anchor=anchor, as_of=as_of, **values)
 
 
+def _read_table_source(r: _Reader, name: str, value: Any) -> TableSource | None:
+    key = f"data.{name}"
+    if isinstance(value, str):
+        value = {"path": value}
+    if not isinstance(value, dict):
+        r.problems.append(f"Config value '{key}': expected a file like \"exports/deals.csv\" or "
+                          "{ sql = \"SELECT ...\", url = \"sqlite:///crm.db\" }")
+        return None
+    known = {"path", "sheet", "sql", "url", "password_env", "preset"}
+    for extra in sorted(set(value) - known):
+        r.problems.append(f"Config value '{key}.{extra}': unknown "
+                          f"(known: {', '.join(sorted(known))})")
+    texts = {k: value[k] for k in known if k in value}
+    for k, v in texts.items():
+        if not isinstance(v, str) or not v.strip():
+            r.problems.append(f"Config value '{key}.{k}': {v!r} should be a non-empty string")
+            return None
+    if ("path" in texts) == ("sql" in texts):
+        r.problems.append(f"Config value '{key}': give either path = \"file\" or sql = \"SELECT "
+                          "...\" with url = \"...\"")
+        return None
+    if "sql" in texts and "url" not in texts:
+        r.problems.append(f"Config value '{key}.url': missing; a SQLAlchemy URL like "
+                          "\"sqlite:///crm.db\" or \"postgresql://user@host/crm\"")
+        return None
+    path = r.path(texts.get("path"))
+    if path is not None and not path.is_file():
+        r.problems.append(f"Config value '{key}.path': file {path} does not exist")
+        return None
+    if "preset" in texts:
+        _check_preset(r, f"{key}.preset", texts["preset"])
+    return TableSource(path=path, sheet=texts.get("sheet"), sql=texts.get("sql"),
+                       url=texts.get("url"), password_env=texts.get("password_env"),
+                       preset=texts.get("preset"))
+
+
+def _check_preset(r: _Reader, key: str, name: str) -> bool:
+    from report_builder.data.presets import PRESETS
+
+    if name not in PRESETS:
+        r.problems.append(f"Config value '{key}': unknown preset {name!r} "
+                          f"(known: {', '.join(PRESETS)})")
+        return False
+    return True
+
+
 def _read_data(r: _Reader) -> DataConfig:
     sec = r.section("data", required=True)
-    path = r.path(r.get(sec, "data", "path", str, ".", required=True)) or r.base_dir
+    tables: dict[str, TableSource] = {}
+    for name in DATA_TABLES:
+        if name in sec:
+            source = _read_table_source(r, name, sec[name])
+            if source is not None:
+                tables[name] = source
+    has_tables = any(name in sec for name in DATA_TABLES)
+    path = r.path(r.get(sec, "data", "path", str, ".", required=not has_tables)) or r.base_dir
     if not path.exists():
         r.problems.append(f"Config value 'data.path': {path} does not exist")
+    preset = r.get(sec, "data", "preset", str, "canonical")
+    if not _check_preset(r, "data.preset", preset):
+        preset = "canonical"
+    columns: dict[str, dict[str, str]] = {}
+    for name, spec in r.get(sec, "data", "columns", dict, {}).items():
+        if name not in DATA_TABLES or not isinstance(spec, dict) or not all(
+                isinstance(v, str) for v in spec.values()):
+            r.problems.append(f"Config value 'data.columns.{name}': expected a table of the "
+                              f"dataset ({', '.join(DATA_TABLES)}) mapping canonical columns to "
+                              "source headers, like { owner = \"Sales Agent\" }")
+            continue
+        columns[name] = dict(spec)
+    defaults: dict[str, dict[str, str]] = {}
+    for name, spec in r.get(sec, "data", "defaults", dict, {}).items():
+        if name not in DATA_TABLES or not isinstance(spec, dict) or not all(
+                isinstance(v, str) for v in spec.values()):
+            r.problems.append(f"Config value 'data.defaults.{name}': expected a table of the "
+                              f"dataset ({', '.join(DATA_TABLES)}) mapping canonical columns to "
+                              "the text an empty or missing cell gets, like "
+                              "{ owner = \"Unassigned\" }")
+            continue
+        defaults[name] = dict(spec)
+    empty_values = r.get(sec, "data", "empty_values", list, [])
+    if not all(isinstance(v, str) for v in empty_values):
+        r.problems.append("Config value 'data.empty_values': should be a list of texts, like "
+                          "[\"Select\", \"-\"]")
+        empty_values = []
+    encoding = r.get(sec, "data", "encoding", str)
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            r.problems.append(f"Config value 'data.encoding': {encoding!r} is not a known "
+                              "encoding (examples: utf-8, cp1252, latin-1)")
+            encoding = None
+    separator = r.get(sec, "data", "separator", str)
+    if separator is not None and separator not in (",", ";", "\t", "|"):
+        r.problems.append(f"Config value 'data.separator': {separator!r} should be one of "
+                          "',', ';', '\\t', '|'")
+        separator = None
+    pipelines = r.get(sec, "data", "pipelines", list, [])
+    if not all(isinstance(p, str) for p in pipelines):
+        r.problems.append("Config value 'data.pipelines': should be a list of pipeline names")
+        pipelines = []
     date_format = r.get(sec, "data", "date_format", str)
     decimal = r.get(sec, "data", "decimal", str, ".")
     if decimal not in (".", ","):
@@ -223,7 +355,11 @@ def _read_data(r: _Reader) -> DataConfig:
                               "positive number (company currency per unit)")
         else:
             rates[code.upper()] = float(rate)
-    return DataConfig(path, date_format, decimal, rates)
+    return DataConfig(path, date_format, decimal, rates, preset=preset, tables=tables,
+                      columns=columns, encoding=encoding, separator=separator,
+                      pipelines=tuple(pipelines), defaults=defaults,
+                      empty_values=tuple(empty_values), decimal_given="decimal" in sec,
+                      path_given="path" in sec)
 
 
 def _read_stages(r: _Reader) -> dict[str, StageConfig]:

@@ -119,3 +119,17 @@ class PermanentDeliveryError(DeliveryError):
 
 class DeckTemplateError(ReportBuilderError):
     """The deck template cannot be read or lacks what a deck needs (the message says what)."""
+
+
+class SourceError(ReportBuilderError):
+    """A data source cannot be read: a database that refuses the connection or the query, a
+    missing database driver, a password variable that is not set (the message says which)."""
+
+
+class MappedDataError(DataError):
+    """DataError for tables read through presets: also carries how each source's columns were
+    mapped, so that `validate` can show the mapping beside the problems."""
+
+    def __init__(self, problems: list[Problem], mappings: list[object]) -> None:
+        super().__init__(problems)
+        self.mappings = mappings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -37,3 +38,5 @@ class Dataset:
     campaigns: pd.DataFrame
     sources: dict[str, str] = field(default_factory=dict)  # table -> file it came from
     notes: list[DataNote] = field(default_factory=list)
+    # how each source's columns were mapped (data.presets.MappingReport), for `validate`
+    mappings: list[Any] = field(default_factory=list)

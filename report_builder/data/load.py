@@ -14,7 +14,7 @@ from report_builder.data.parse import ColumnParser
 from report_builder.data.schema import TABLES, Kind, Table
 from report_builder.data.sources import RawTable, read_tables
 from report_builder.data.validate import check_dataset
-from report_builder.errors import DataError, Problem
+from report_builder.errors import DataError, MappedDataError, Problem
 
 _EMPTY_DTYPES = {
     Kind.ID: "string", Kind.TEXT: "string", Kind.QUARTER: "string",
@@ -82,7 +82,13 @@ def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 def load_dataset(config: Config) -> Dataset:
     """Read and check every table of the dataset; raise DataError listing all fatal problems."""
-    raws = read_tables(config.data.path, list(TABLES))
+    reports: list = []
+    if config.data.mapped:
+        from report_builder.data.mapped import read_mapped
+
+        raws, reports = read_mapped(config)
+    else:
+        raws = read_tables(config.data.path, list(TABLES))
     problems: list[Problem] = []
     notes: list[DataNote] = []
     frames: dict[str, pd.DataFrame] = {}
@@ -97,13 +103,15 @@ def load_dataset(config: Config) -> Dataset:
             frames[name] = empty_table(table)
             notes.append(DataNote(name, "missing_table", 0))
     if "deals" not in frames:
-        raise DataError(problems)
+        raise MappedDataError(problems, reports) if reports else DataError(problems)
     sources = {name: raw.source for name, raw in raws.items()}
     first_rows = {name: raw.first_row for name, raw in raws.items()}
+    row_numbers = {name: raw.rows for name, raw in raws.items() if raw.rows is not None}
     dataset = Dataset(frames["deals"], frames["leads"], frames["targets"], frames["campaigns"],
-                      sources=sources, notes=notes)
-    check_dataset(dataset, config, first_rows=first_rows, problems=problems)
+                      sources=sources, notes=notes, mappings=reports)
+    check_dataset(dataset, config, first_rows=first_rows, problems=problems,
+                  row_numbers=row_numbers)
     if problems:
-        raise DataError(problems)
+        raise MappedDataError(problems, reports) if reports else DataError(problems)
     _derive_deal_columns(dataset.deals, config)
     return dataset

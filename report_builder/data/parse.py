@@ -47,7 +47,7 @@ class ColumnParser:
         positions = np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False))
         values = self.raw.frame[column].to_numpy()
         for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
-            self.problems.append(Problem(self.raw.source, int(pos) + self.raw.first_row, column,
+            self.problems.append(Problem(self.raw.source, self.raw.row_number(int(pos)), column,
                                          str(values[pos]), message))
         if len(positions) > MAX_PROBLEMS_PER_COLUMN:
             self.problems.append(Problem(self.raw.source, None, column, None,

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from report_builder.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".pq")
 # What spreadsheets and CRM exports write for "no value" (Excel's #N/A, database NULLs):
@@ -28,6 +32,11 @@ class RawTable:
     source: str  # what the user calls it: "deals.csv" or "pipeline.xlsx, sheet 'deals'"
     frame: pd.DataFrame
     first_row: int
+    rows: tuple[int, ...] | None = None  # each frame row's number in the file, when filtered
+
+    def row_number(self, position: int) -> int:
+        """The row number a user sees for the frame's row at `position`."""
+        return self.rows[position] if self.rows is not None else position + self.first_row
 
 
 def normalise_header(name: object) -> str:
@@ -64,11 +73,19 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
 
 def _read_parquet(path: Path) -> pd.DataFrame:
     """Parquet, with date columns as timestamps (pandas would make them Python objects)."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
-    columns = [c.cast(pa.timestamp("s")) if pa.types.is_date(c.type) else c for c in table.columns]
+    return arrow_to_frame(pq.read_table(path))
+
+
+def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table (Parquet, DuckDB) as a frame: dates as timestamps, decimals as floats,
+    strings Arrow-backed."""
+    import pyarrow as pa
+
+    columns = [c.cast(pa.timestamp("s")) if pa.types.is_date(c.type) else
+               c.cast(pa.float64()) if pa.types.is_decimal(c.type) else c
+               for c in table.columns]
     text = pd.StringDtype("pyarrow", na_value=float("nan"))
     mapping = {pa.string(): text, pa.large_string(): text}
     return pa.table(columns, names=table.column_names).to_pandas(types_mapper=mapping.get)

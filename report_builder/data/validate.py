@@ -20,10 +20,16 @@ MAX_EXAMPLES = 8
 
 
 class _Checker:
-    def __init__(self, dataset: Dataset, first_rows: dict[str, int], problems: list[Problem]):
+    def __init__(self, dataset: Dataset, first_rows: dict[str, int], problems: list[Problem],
+                 row_numbers: dict[str, tuple[int, ...]] | None = None):
         self.dataset = dataset
         self.first_rows = first_rows
         self.problems = problems
+        self.row_numbers = row_numbers or {}
+
+    def _row(self, table: str, pos: int) -> int:
+        numbers = self.row_numbers.get(table)
+        return numbers[pos] if numbers is not None else pos + self.first_rows.get(table, 2)
 
     def rows(self, table: str, frame: pd.DataFrame, mask: pd.Series, column: str | None,
              message: str, *, values: pd.Series | None = None) -> None:
@@ -33,8 +39,8 @@ class _Checker:
         source = self.dataset.sources.get(table, table)
         for pos in positions[:MAX_ROWS_PER_CHECK]:
             value = None if shown is None else str(shown.iloc[pos])
-            self.problems.append(Problem(source, int(pos) + self.first_rows.get(table, 2),
-                                         column, value, message))
+            self.problems.append(Problem(source, self._row(table, int(pos)), column, value,
+                                         message))
         if len(positions) > MAX_ROWS_PER_CHECK:
             self.problems.append(Problem(source, None, column, None,
                                          f"and {len(positions) - MAX_ROWS_PER_CHECK} more rows "
@@ -65,9 +71,10 @@ class _Checker:
 
 
 def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int],
-                  problems: list[Problem]) -> None:
+                  problems: list[Problem],
+                  row_numbers: dict[str, tuple[int, ...]] | None = None) -> None:
     """Append fatal problems to `problems` and tolerable ones to `dataset.notes`."""
-    c = _Checker(dataset, first_rows, problems)
+    c = _Checker(dataset, first_rows, problems, row_numbers)
     deals, leads, targets, campaigns = (dataset.deals, dataset.leads, dataset.targets,
                                         dataset.campaigns)
     for name, frame in (("deals", deals), ("leads", leads), ("campaigns", campaigns)):
@@ -78,6 +85,12 @@ def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int
     if bad_stage.any():
         c.rows("deals", deals, bad_stage, "stage", "unknown stage: map it in [stages] of "
                f"report.toml (mapped now: {', '.join(stage_names)})")
+        unknown = deals.loc[bad_stage, "stage"].value_counts()
+        if len(unknown) > 1:  # CRMs rename stages freely: list every one to map at once
+            listed = ", ".join(f"'{name}' ({count} deals)" for name, count in unknown.items())
+            problems.append(Problem(dataset.sources.get("deals", "deals"), None, "stage", None,
+                                    f"{len(unknown)} stage names are not in [stages]: {listed}; "
+                                    "map each to opportunity, quote, won or lost"))
 
     known = {config.company.currency, *config.data.currency_rates}
     currency = deals["currency"].str.upper()

@@ -1,0 +1,132 @@
+"""`report-builder inspect FILE`: guess a CRM export's preset from its header and write a
+starter `[data]` and `[stages]` config, with every stage found listed for the user to map."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from report_builder.data.encoding import read_csv_raw, read_excel_raw
+from report_builder.data.presets import PRESETS, MappingReport, TableMapping, apply_mapping
+from report_builder.data.schema import TABLES
+from report_builder.data.sources import EMPTY_MARKERS, EXCEL_SUFFIXES, normalise_header
+from report_builder.errors import DataError, Problem
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+_WON = re.compile(r"\b(won|vundet|gewonnen|gagn)", re.I)
+_LOST = re.compile(r"\b(lost|tabt|abandon|verloren|perdu|disqualif|cancel)", re.I)
+_QUOTE = re.compile(r"(proposal|quote|contract|negotiat|tilbud|kontrakt|price|forhandl)", re.I)
+
+
+@dataclass(frozen=True)
+class Guess:
+    preset: str
+    table: str
+    found: int
+    of: int
+    report: MappingReport
+    frame: pd.DataFrame  # canonical names for the mapped columns
+
+
+def read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return read_excel_raw(path, sheet)
+    if suffix == ".csv" or suffix == ".txt":
+        return read_csv_raw(path, encodings=ENCODINGS, separator=None,
+                            empty_markers=EMPTY_MARKERS)[0]
+    raise DataError([Problem(path.name, None, None, None, "inspect reads .csv and .xlsx files")])
+
+
+def guess(frame: pd.DataFrame) -> Guess:
+    """The preset and table whose column names the header matches best."""
+    headers = {normalise_header(c) for c in frame.columns}
+    best: Guess | None = None
+    for preset in PRESETS.values():
+        for name, table in TABLES.items():
+            mapping = preset.tables.get(name)
+            if mapping is None and preset.name != "canonical":
+                continue
+            mapping = mapping or TableMapping(columns={})
+            wanted = [c.name for c in table.columns]
+            found = sum(1 for c in wanted if c in mapping.columns and any(
+                normalise_header(h) in headers for h in mapping.columns[c])
+                or c not in mapping.columns and c in headers)
+            if best is None or found > best.found:
+                report = MappingReport(name, "", preset.name)
+                mapped = apply_mapping(frame.copy(), mapping, report,
+                                       known=frozenset(wanted))
+                best = Guess(preset.name, name, found, len(wanted), report, mapped)
+    assert best is not None
+    return best
+
+
+def _step(stage: str, probability: float | None) -> tuple[str, float | None]:
+    if _WON.search(stage) and not _LOST.search(stage):
+        return "won", None
+    if _LOST.search(stage):
+        return "lost", None
+    if _QUOTE.search(stage):
+        return "quote", probability if probability is not None else 0.6
+    return "opportunity", probability if probability is not None else 0.2
+
+
+def _stage_probabilities(frame: pd.DataFrame) -> dict[str, float]:
+    if "probability" not in frame.columns or "stage" not in frame.columns:
+        return {}
+    numbers = pd.to_numeric(frame["probability"], errors="coerce")
+    if numbers.max(skipna=True) > 1:
+        numbers = numbers / 100
+    medians = numbers.groupby(frame["stage"]).median().dropna()
+    return {str(k): round(float(v), 2) for k, v in medians.items()}
+
+
+def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> str:
+    """The starter [data] and [stages] tables for the export at `path`."""
+    frame = read_any(path, sheet)
+    g = guess(frame)
+    title = PRESETS[g.preset].title
+    lines = [f"# {shown_path}: looks like a {title} {g.table} export "
+             f"({g.found} of {g.of} canonical columns found, {len(frame)} rows).",
+             "[data]", f'preset = "{g.preset}"', f'{g.table} = "{shown_path}"']
+    if sheet:
+        lines[-1] = f'{g.table} = {{ path = "{shown_path}", sheet = "{sheet}" }}'
+    lines.append('# leads = "...", targets = "targets.xlsx", campaigns = "campaigns.csv"')
+    for canonical, header in g.report.mapped.items():
+        lines.append(f"# {canonical} <- {header!r}")
+    missing = [c.name for c in TABLES[g.table].columns if c.name not in g.report.mapped]
+    if missing:
+        lines.append(f"# not found: {', '.join(missing)}")
+    required = [c.name for c in TABLES[g.table].columns
+                if c.required and c.name in missing and c.name not in g.report.added_empty]
+    if required:
+        lines += ["", f"[data.columns.{g.table}]  # required: the export's header for each",
+                  *[f'{c} = ""' for c in required],
+                  f"# unmapped headers: {', '.join(g.report.ignored)}"]
+    if "pipeline" in g.frame.columns:
+        pipelines = sorted(g.frame["pipeline"].dropna().astype(str).unique())
+        if len(pipelines) > 1:
+            lines.append(f"# pipelines found: {', '.join(pipelines)}; keep some with")
+            lines.append(f"# pipelines = {pipelines!r}".replace("'", '"'))
+    if g.table == "deals":
+        lines += ["", "[stages]  # every stage found, with its deal count: check each step "
+                  "(opportunity, quote, won, lost)"]
+        if "stage" in g.frame.columns:
+            counts = g.frame["stage"].dropna().astype(str).str.strip().value_counts(sort=False)
+            probabilities = _stage_probabilities(g.frame)
+            order = {"opportunity": 0, "quote": 1, "won": 2, "lost": 3}
+            rows = []
+            for stage, count in counts.items():
+                step, p = _step(str(stage), probabilities.get(str(stage)))
+                rows.append((order[step], p or 0.0, str(stage), step, p, int(count)))
+            for _, _, stage, step, p, count in sorted(rows):
+                spec = f'step = "{step}"' + (f", probability = {p}" if p is not None else "")
+                lines.append(f'"{stage}" = {{ {spec} }}  # {count} deal(s)')
+        else:
+            lines.append("# no stage column found; for example:")
+            lines += [f'# "{s}" = {{ step = "{_step(s, None)[0]}" }}'
+                      for s in PRESETS[g.preset].example_stages]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,187 @@
+"""Read the dataset's tables from their configured sources through the CRM presets.
+
+Each table comes from its own source (`data.deals = "exports/deals.csv"`, a sheet, or a SQL
+query) or else from the `data.path` folder/workbook. Its headers are mapped onto the canonical
+columns by the table's preset (`data.preset`, or the source's own `preset`), with
+`[data.columns.<table>]` overriding single columns; what was mapped and what was ignored is
+recorded in a MappingReport per source, which `validate` prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from report_builder.config import Config, TableSource
+from report_builder.data.encoding import read_csv_raw, read_excel_raw
+from report_builder.data.presets import PRESETS, MappingReport, TableMapping, apply_mapping
+from report_builder.data.schema import TABLES, Kind
+from report_builder.data.sources import (
+    EMPTY_MARKERS,
+    EXCEL_SUFFIXES,
+    SUFFIXES,
+    RawTable,
+    _read_parquet,
+)
+from report_builder.errors import DataError, MappedDataError, Problem
+
+IDENTITY = TableMapping(columns={})
+
+
+def read_source(name: str, source: TableSource, config: Config) -> RawTable:
+    """One table's source as read: original headers, cells as the file or database gives them."""
+    preset = PRESETS[source.preset or config.data.preset]
+    if source.sql is not None:
+        from report_builder.data.sql import read_query
+
+        return RawTable(name, f"{name} query", read_query(source, config.path.resolve().parent), 1)
+    path = source.path
+    assert path is not None
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        frame = read_excel_raw(path, source.sheet)
+        label = f"{path.name}, sheet '{source.sheet}'" if source.sheet else path.name
+        return RawTable(name, label, frame, 2)
+    if suffix in (".parquet", ".pq"):
+        return RawTable(name, path.name, _read_parquet(path), 1)
+    encodings = (config.data.encoding,) if config.data.encoding else preset.encodings
+    frame, _ = read_csv_raw(path, encodings=encodings, separator=config.data.separator,
+                            empty_markers=EMPTY_MARKERS)
+    return RawTable(name, path.name, frame, 2)
+
+
+def read_mapped(config: Config) -> tuple[dict[str, RawTable], list[MappingReport]]:
+    """Every table that has a source, with canonical column names; and how each was mapped."""
+    data = config.data
+    raws: dict[str, RawTable] = {}
+    rest = [n for n in TABLES if n not in data.tables]
+    sources = dict(data.tables)
+    if rest and (not data.tables or data.path_given) and data.path.exists():
+        sources.update(_path_sources(data.path, rest))
+    problems: list[Problem] = []
+    for name, source in sources.items():
+        try:
+            raws[name] = read_source(name, source, config)
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    reports: list[MappingReport] = []
+    mapped: dict[str, RawTable] = {}
+    for name in TABLES:
+        if name not in raws:
+            continue
+        raw = raws[name]
+        own = data.tables.get(name)
+        preset = PRESETS[(own.preset if own else None) or data.preset]
+        mapping = preset.tables.get(name, IDENTITY)
+        report = MappingReport(name, raw.source, preset.name if mapping is not IDENTITY
+                               else "canonical")
+        known = frozenset(c.name for c in TABLES[name].columns)
+        frame = apply_mapping(raw.frame, mapping, report, data.columns.get(name), known)
+        frame = _fill(frame, data.empty_values, data.defaults.get(name, {}), report)
+        rows = None
+        if name == "deals" and data.pipelines and "pipeline" in frame.columns:
+            keep = frame["pipeline"].astype("string").isin(list(data.pipelines))\
+                .fillna(False).astype(bool)
+            rows = tuple(int(p) + raw.first_row for p in keep.to_numpy().nonzero()[0])
+            frame = frame[keep.to_numpy()].reset_index(drop=True)
+        if "pipeline" in frame.columns and "pipeline" not in known:
+            frame = frame.drop(columns=["pipeline"])
+        if not data.decimal_given:
+            problems.extend(ambiguous_amounts(frame, raw.source, name))
+        mapped[name] = RawTable(name, raw.source, frame, raw.first_row, rows)
+        reports.append(report)
+    if problems:
+        raise MappedDataError(problems, list(reports))
+    return mapped, reports
+
+
+# 1.234, 1.234.567,50 or 1234,5: European thousands or decimal comma, unless told otherwise
+_THOUSANDS_DOT = r"^\s*(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2})\s*$"
+
+
+def ambiguous_amounts(frame: pd.DataFrame, source: str, table: str) -> list[Problem]:
+    """Amounts like `1.234` are 1234 in a European export and 1.234 in an English one: when
+    data.decimal is not set, such a column is an error asking for it rather than a guess."""
+    problems = []
+    for column in (c.name for c in TABLES[table].columns if c.kind is Kind.AMOUNT):
+        if column not in frame.columns:
+            continue
+        text = frame[column].dropna().astype("string")
+        if not len(text) or not (text.dtype == object or isinstance(text.dtype, pd.StringDtype)):
+            continue
+        hit = text[text.str.match(_THOUSANDS_DOT).fillna(False).astype(bool)]
+        if len(hit):
+            problems.append(Problem(source, None, column, str(hit.iloc[0]),
+                                    "could be a whole number with '.' between thousands "
+                                    "(European) or a decimal fraction; set data.decimal in "
+                                    "report.toml: \",\" for 1.234,50 or \".\" for 1,234.50"))
+    return problems
+
+
+def _path_sources(path: Path, names: list[str]) -> dict[str, TableSource]:
+    """The tables in the data.path folder (files named after them) or workbook (sheets)."""
+    if path.is_file():
+        if path.suffix.lower() not in EXCEL_SUFFIXES:
+            raise DataError([Problem(str(path), None, None, None,
+                                     "data.path should be a folder or an .xlsx workbook")])
+        from python_calamine import CalamineWorkbook
+
+        sheets = {s.strip().lower(): s for s in CalamineWorkbook.from_path(str(path)).sheet_names}
+        return {n: TableSource(path=path, sheet=sheets[n]) for n in names if n in sheets}
+    found: dict[str, TableSource] = {}
+    problems = []
+    for name in names:
+        matches = sorted(p for p in path.iterdir()
+                         if p.stem.lower() == name and p.suffix.lower() in SUFFIXES)
+        if len(matches) > 1:
+            problems.append(Problem(str(path), None, None, None, f"several files hold table "
+                                    f"'{name}' ({', '.join(m.name for m in matches)}): keep one"))
+        elif matches:
+            found[name] = TableSource(path=matches[0])
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+def _fill(frame: pd.DataFrame, empty_values: tuple[str, ...], defaults: dict[str, str],
+          report: MappingReport) -> pd.DataFrame:
+    """`data.empty_values` read as empty; then `[data.defaults.<table>]` fill empty cells."""
+    if empty_values:
+        for column in frame.columns:
+            series = frame[column]
+            if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+                frame[column] = series.mask(series.astype("string").str.strip()
+                                            .isin(list(empty_values)).fillna(False))
+    for column, value in defaults.items():
+        if column in report.added_empty:
+            report.added_empty.remove(column)
+        if column not in frame.columns:
+            frame[column] = value
+        else:
+            series = frame[column]
+            blank = series.isna() | (series.astype("string").str.strip() == "").fillna(False)
+            frame[column] = series.astype("string").mask(blank, value)
+        report.mapped.setdefault(column, f"default {value!r}")
+        report.defaults[column] = value
+    return frame
+
+
+def describe(reports: list[MappingReport]) -> list[str]:
+    """The mapping reports as lines for `validate`."""
+    lines = []
+    for r in reports:
+        lines.append(f"{r.table} from {r.source} ({r.preset}):")
+        lines.extend(f"    {canonical} <- {header!r}" for canonical, header in r.mapped.items())
+        if r.defaults:
+            lines.append("    empty cells filled: " + ", ".join(
+                f"{c} = {v!r}" for c, v in r.defaults.items()))
+        if r.added_empty:
+            lines.append(f"    not in the source, left empty: {', '.join(r.added_empty)}")
+        if r.duplicates:
+            lines.append(f"    duplicate headers, the first used: {', '.join(r.duplicates)}")
+        if r.ignored:
+            lines.append(f"    ignored ({len(r.ignored)}): {', '.join(r.ignored)}")
+    return lines

@@ -1,0 +1,71 @@
+"""Salesforce exports: Data Export / Data Loader files (API names: `StageName`, `CloseDate`) and
+report exports (labels: `Opportunity Name`, `Stage`, `Close Date`).
+
+Quirks: files in cp1252 (Windows "ANSI") as often as UTF-8; booleans `0`/`1`; nulls written as
+empty, `#N/A` or the null id `000000000000000AAA`; `Probability` in percent; `CreatedDate` as
+`2026-11-24T10:11:12.000Z` beside `CloseDate` as `2026-11-24`; `CurrencyIsoCode` per row in
+multi-currency orgs (converted with data.currency_rates, never summed raw).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from report_builder.data.presets.base import Preset, TableMapping, blank_values, date_part
+
+NULL_IDS = ("000000000000000AAA", "000000000000000")
+
+
+def _percent(frame: pd.DataFrame) -> pd.DataFrame:
+    """Probability is always in percent in Salesforce, even when every value is 0 or 1."""
+    if "probability" in frame.columns:
+        text = frame["probability"].astype("string").str.replace("%", "", regex=False)\
+            .str.replace(",", ".", regex=False).str.strip()
+        frame["probability"] = pd.to_numeric(text, errors="coerce") / 100
+    return frame
+
+
+DEALS = TableMapping(
+    columns={
+        "deal_id": ("Id", "Opportunity ID", "Opportunity Id", "Guid", "Opportunity 18 Digit ID"),
+        "name": ("Name", "Opportunity Name"),
+        "account": ("Account Name", "Account.Name", "AccountName", "AccountId", "Account ID"),
+        "owner": ("Opportunity Owner", "Owner.Name", "Owner Name", "OwnerId", "Owner ID"),
+        "team": ("Owner Role", "Owner.UserRole.Name", "Sales Team"),
+        "stage": ("StageName", "Stage"),
+        "amount": ("Amount",),
+        "currency": ("CurrencyIsoCode", "Opportunity Currency", "Amount Currency"),
+        "created_date": ("CreatedDate", "Created Date"),
+        "close_date": ("CloseDate", "Close Date"),
+        "source_channel": ("LeadSource", "Lead Source"),
+        "campaign_id": ("CampaignId", "Campaign ID", "Primary Campaign Source"),
+        "won_reason": ("Win_Reason__c", "Won Reason", "Win Reason"),
+        "lost_reason": ("Loss_Reason__c", "Lost Reason", "Loss Reason"),
+        "last_stage_change_date": ("LastStageChangeDate", "Last Stage Change Date"),
+        "probability": ("Probability", "Probability (%)"),
+    },
+    convert=(blank_values(NULL_IDS), _percent,
+             date_part("created_date", "close_date", "last_stage_change_date")),
+    fill_missing=("account", "owner", "created_date"),
+)
+
+LEADS = TableMapping(
+    columns={
+        "lead_id": ("Id", "Lead ID"),
+        "created_date": ("CreatedDate", "Created Date"),
+        "source_channel": ("LeadSource", "Lead Source"),
+        "campaign_id": ("CampaignId", "Campaign ID"),
+        "owner": ("Lead Owner", "Owner.Name", "OwnerId"),
+        "deal_id": ("ConvertedOpportunityId", "Converted Opportunity ID"),
+        "opportunity_date": ("ConvertedDate", "Converted Date"),
+    },
+    convert=(blank_values(NULL_IDS), date_part("created_date", "opportunity_date")),
+)
+
+PRESET = Preset(
+    name="salesforce", title="Salesforce", tables={"deals": DEALS, "leads": LEADS},
+    encodings=("utf-8-sig", "cp1252"),
+    example_stages=("Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
+                    "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote",
+                    "Negotiation/Review", "Closed Won", "Closed Lost"),
+)

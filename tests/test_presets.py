@@ -1,0 +1,433 @@
+"""CRM exports (HubSpot, Salesforce, Pipedrive) read through presets into the canonical dataset.
+
+Each fixture is written byte for byte like the real export (BOM, CRLF, quoting, encodings,
+duplicate headers), from the small company's deals, so every headline figure must equal the
+canonical dataset's.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from report_builder.cli import main
+from report_builder.config import load_config
+from report_builder.data.load import load_dataset
+from report_builder.errors import DataError
+from report_builder.model.agenda import Agenda
+from report_builder.model.build import build_agenda
+from tests.small_company import DEAL_COLUMNS, DEALS, write_company
+
+AS_OF = dt.date(2026, 11, 24)
+COL = {c: i for i, c in enumerate(DEAL_COLUMNS)}
+
+
+def agenda_of(config: Path) -> Agenda:
+    cfg = load_config(config)
+    return build_agenda(load_dataset(cfg), cfg, AS_OF)
+
+
+@pytest.fixture(scope="module")
+def canonical(tmp_path_factory: pytest.TempPathFactory) -> Agenda:
+    return agenda_of(write_company(tmp_path_factory.mktemp("canonical")))
+
+
+def assert_same_figures(agenda: Agenda, canonical: Agenda) -> None:
+    assert agenda.targets.company.won == 157_500
+    assert agenda.headline == canonical.headline
+    assert agenda.targets == canonical.targets
+    assert agenda.pipeline == canonical.pipeline
+    # CRMs have no "public reference" flag: the customer deck's references stay empty
+    assert agenda.customers == dataclasses.replace(canonical.customers, references=())
+
+
+def csv_bytes(header: list[str], rows: list[list[str]], *, encoding: str = "utf-8",
+              bom: bool = False, crlf: bool = False, quote_all: bool = False,
+              sep: str = ",") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep, lineterminator="\r\n" if crlf else "\n",
+                        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode(encoding)
+
+
+def use_source(config: Path, preset: str, deals: str, extra: str = "") -> None:
+    text = config.read_text().replace(
+        'path = "data"', f'path = "data"\npreset = "{preset}"\ndeals = "{deals}"\n{extra}')
+    config.write_text(text)
+
+
+# -- HubSpot ------------------------------------------------------------------------------------
+HUBSPOT_HEADER = [
+    "Record ID", "Deal Name", "Associated Company", "Deal owner", "HubSpot Team", "Deal Stage",
+    "Amount", "Currency", "Create Date", "Close Date", "Original Source Type",
+    "Original Source Data 1", "Closed Won Reason", "Closed Lost Reason", "Deal probability",
+    "Pipeline", "Is Deal Closed?", 'Date entered "Won (Sales Pipeline)"',
+    'Date entered "Discovery (Sales Pipeline)"', "Deal Name"]
+
+
+def stamp(day: str) -> str:
+    return f"{day} 11:48" if day else ""
+
+
+def hubspot_rows(*, extra_pipeline: bool = False) -> list[list[str]]:
+    rows = []
+    for d in DEALS:
+        r = dict(zip(DEAL_COLUMNS, d, strict=True))
+        owner = r["owner"] + (" (Deactivated User)" if r["deal_id"] == "D4" else "")
+        amount = f"{float(r['amount']):.1f}" if r["deal_id"] == "D2" else r["amount"]
+        closed = r["stage"] in ("Won", "Lost")
+        rows.append([r["deal_id"], r["name"], r["account"], owner, r["team"], r["stage"], amount,
+                     r["currency"], stamp(r["created_date"]), stamp(r["close_date"]),
+                     r["source_channel"], r["campaign_id"], r["won_reason"], r["lost_reason"],
+                     r["probability"], "Sales Pipeline", "true" if closed else "false",
+                     stamp(r["last_stage_change_date"]) if r["stage"] == "Won" else "",
+                     "" if r["stage"] == "Won" else stamp(r["last_stage_change_date"]),
+                     "duplicate"])
+    if extra_pipeline:
+        rows.append(["R1", "Acme renewal", "Acme", "Anna", "North", "Renewal due", "5000", "",
+                     "2026-11-01 09:00", "2026-12-01 09:00", "", "", "", "", "", "Renewals",
+                     "false", "", "", ""])
+    return rows
+
+
+@pytest.mark.parametrize("style", ["bom_crlf", "quoted_lf"])
+def test_hubspot_deals_export(tmp_path: Path, canonical: Agenda, style: str) -> None:
+    """Both shapes of HubSpot's CSV: UTF-8 with BOM and CRLF, or no BOM, LF, every field
+    quoted; a duplicate 'Deal Name' header as in "all properties" exports."""
+    config = write_company(tmp_path)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    data = csv_bytes(HUBSPOT_HEADER, hubspot_rows(), bom=style == "bom_crlf",
+                     crlf=style == "bom_crlf", quote_all=style == "quoted_lf")
+    (exports / "hubspot-crm-exports-all-deals-2026-11-23.csv").write_bytes(data)
+    use_source(config, "hubspot", "exports/hubspot-crm-exports-all-deals-2026-11-23.csv")
+    agenda = agenda_of(config)
+    assert_same_figures(agenda, canonical)
+    dataset = load_dataset(load_config(config))
+    assert "Anna" in set(dataset.deals["owner"])  # "(Deactivated User)" stripped
+    report = dataset.mappings[0]
+    assert report.mapped["deal_id"] == "Record ID" and report.mapped["stage"] == "Deal Stage"
+    assert report.duplicates == ["Deal Name"]
+    assert "Is Deal Closed?" in report.ignored
+
+
+def test_hubspot_pipelines_and_unmapped_stages(tmp_path: Path, canonical: Agenda) -> None:
+    config = write_company(tmp_path)
+    path = tmp_path / "deals.csv"
+    path.write_bytes(csv_bytes(HUBSPOT_HEADER, hubspot_rows(extra_pipeline=True), bom=True,
+                               crlf=True))
+    use_source(config, "hubspot", "deals.csv")
+    with pytest.raises(DataError) as info:
+        load_dataset(load_config(config))
+    assert [str(p) for p in info.value.problems] == [
+        "deals.csv, row 11, column 'stage': value 'Renewal due': unknown stage: map it in "
+        "[stages] of report.toml (mapped now: Discovery, Proposal, Won, Lost)"]
+    config.write_text(config.read_text().replace(
+        'preset = "hubspot"', 'preset = "hubspot"\npipelines = ["Sales Pipeline"]'))
+    assert_same_figures(agenda_of(config), canonical)
+
+
+# -- Salesforce ---------------------------------------------------------------------------------
+SALESFORCE_HEADER = [
+    "Id", "Name", "Account Name", "OwnerId", "Owner Role", "StageName", "Amount",
+    "CurrencyIsoCode", "CreatedDate", "CloseDate", "LeadSource", "CampaignId", "Win_Reason__c",
+    "Loss_Reason__c", "LastStageChangeDate", "Probability", "IsClosed", "IsWon",
+    "ForecastCategoryName"]
+
+
+def salesforce_rows() -> list[list[str]]:
+    rows = []
+    for d in DEALS:
+        r = dict(zip(DEAL_COLUMNS, d, strict=True))
+        p = str(int(float(r["probability"]) * 100)) if r["probability"] else "#N/A"
+        won, closed = r["stage"] == "Won", r["stage"] in ("Won", "Lost")
+        account = "Thêta Møbler" if r["account"] == "Theta" else r["account"]
+        rows.append([r["deal_id"], r["name"], account, r["owner"], r["team"], r["stage"],
+                     r["amount"], r["currency"] or "DKK", f"{r['created_date']}T09:15:00.000Z",
+                     r["close_date"], r["source_channel"],
+                     r["campaign_id"] or "000000000000000AAA", r["won_reason"],
+                     r["lost_reason"], f"{r['last_stage_change_date']}T10:00:00.000Z", p,
+                     str(int(closed)), str(int(won)), "Closed" if won else "Pipeline"])
+    return rows
+
+
+def test_salesforce_cp1252_export(tmp_path: Path, canonical: Agenda) -> None:
+    """cp1252 text, CRLF, booleans 0/1, Probability in percent, #N/A and null ids, ISO
+    timestamps beside plain dates, CurrencyIsoCode per row."""
+    config = write_company(tmp_path)
+    data = csv_bytes(SALESFORCE_HEADER, salesforce_rows(), encoding="cp1252", crlf=True)
+    assert "Thêta Møbler".encode("cp1252") in data
+    (tmp_path / "Opportunity.csv").write_bytes(data)
+    use_source(config, "salesforce", "Opportunity.csv")
+    assert_same_figures(agenda_of(config), canonical)
+    deals = load_dataset(load_config(config)).deals
+    assert deals.loc[deals["deal_id"] == "D6", "probability"].item() == 0.5
+    assert deals["campaign_id"].notna().sum() == 2
+    assert "Thêta Møbler" in set(deals["account"])
+
+
+# -- Pipedrive ----------------------------------------------------------------------------------
+PIPEDRIVE_HEADER = [
+    "Deal - ID", "Deal - Title", "Deal - Organization", "Deal - Owner", "Deal - Stage",
+    "Deal - Value", "Deal - Currency", "Deal - Deal created", "Deal - Expected close date",
+    "Deal - Status", "Deal - Won time", "Deal - Lost time", "Deal - Lost reason",
+    "Deal - Last stage change", "Deal - Probability", "Deal - Pipeline", "Deal - Source channel"]
+
+
+def pipedrive_rows() -> list[list[str]]:
+    rows = []
+    for d in DEALS:
+        r = dict(zip(DEAL_COLUMNS, d, strict=True))
+        status = {"Won": "won", "Lost": "lost"}.get(r["stage"], "open")
+        stage = "Proposal" if status != "open" else r["stage"]  # Pipedrive keeps the stage
+        expected = "2027-01-31" if status != "open" else r["close_date"]
+        won_time = f"{r['close_date']} 14:03:11" if status == "won" else ""
+        lost_time = f"{r['close_date']} 16:20:00" if status == "lost" else ""
+        rows.append([r["deal_id"], r["name"], r["account"], r["owner"], stage, r["amount"],
+                     r["currency"] or "DKK", f"{r['created_date']} 08:00:00", expected, status,
+                     won_time, lost_time, r["lost_reason"],
+                     f"{r['last_stage_change_date']} 12:00:00", r["probability"], "Sales",
+                     r["source_channel"]])
+    return rows
+
+
+def test_pipedrive_export(tmp_path: Path, canonical: Agenda) -> None:
+    """Won and lost deals keep their last open stage; Status and Won/Lost time decide."""
+    config = write_company(tmp_path)
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(PIPEDRIVE_HEADER, pipedrive_rows()))
+    # Pipedrive has no teams, won reasons or campaigns: take those from a small extra mapping
+    use_source(config, "pipedrive", "deals.csv")
+    cfg = load_config(config)
+    deals = load_dataset(cfg).deals
+    assert list(deals["stage"]) == [r[COL["stage"]] for r in DEALS]
+    assert list(deals["close_date"].dt.strftime("%Y-%m-%d").fillna("")) == [
+        r[COL["close_date"]] for r in DEALS]
+    agenda = build_agenda(load_dataset(cfg), cfg, AS_OF)
+    assert agenda.targets.company.won == canonical.targets.company.won == 157_500
+
+
+def test_unknown_preset_is_a_config_error(tmp_path: Path) -> None:
+    config = write_company(tmp_path)
+    use_source(config, "zoho", "data/deals.csv")
+    assert main(["validate", str(config)]) == 2
+
+
+def test_validate_prints_the_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_company(tmp_path)
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(HUBSPOT_HEADER, hubspot_rows(), bom=True,
+                                                   crlf=True))
+    use_source(config, "hubspot", "deals.csv")
+    assert main(["validate", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "deals from deals.csv (hubspot):" in out
+    assert "deal_id <- 'Record ID'" in out
+    assert "duplicate headers, the first used: Deal Name" in out
+
+
+def test_every_unmapped_stage_is_listed(tmp_path: Path) -> None:
+    """Portals rename stages freely and have several lost-like ones: one message lists all."""
+    config = write_company(tmp_path)
+    rows = hubspot_rows()
+    rows[3][COL["stage"]] = "Closed: lost"
+    rows[4][COL["stage"]] = "Closed: abandoned"
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(HUBSPOT_HEADER, rows))
+    use_source(config, "hubspot", "deals.csv")
+    with pytest.raises(DataError) as info:
+        load_dataset(load_config(config))
+    assert str(info.value.problems[-1]) == (
+        "deals.csv, column 'stage': 2 stage names are not in [stages]: 'Closed: lost' (1 deals),"
+        " 'Closed: abandoned' (1 deals); map each to opportunity, quote, won or lost")
+
+
+def test_hubspot_xlsx_export(tmp_path: Path, canonical: Agenda) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    config = write_company(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Deals"
+    sheet.append(HUBSPOT_HEADER)
+    for row in hubspot_rows():
+        sheet.append([float(v) if i == COL["amount"] and v else
+                      dt.datetime.fromisoformat(v) if v and i in (8, 9, 17, 18) else v or None
+                      for i, v in enumerate(row)])
+    book.save(tmp_path / "deals.xlsx")
+    use_source(config, "hubspot", "deals.xlsx")
+    assert_same_figures(agenda_of(config), canonical)
+
+
+def european(value: str) -> str:
+    """100000 -> 100.000,00"""
+    return f"{float(value):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def test_european_hubspot_export(tmp_path: Path, canonical: Agenda) -> None:
+    """';' separators, decimal comma with '.' thousands, day-first dates with times."""
+    config = write_company(tmp_path)
+    rows = hubspot_rows()
+    for r in rows:
+        r[COL["amount"]] = european(r[COL["amount"]]) if r[COL["amount"]] else ""
+        r[14] = r[14].replace(".", ",")  # Deal probability 0,5
+        for i in (8, 9, 17, 18):
+            if r[i]:
+                r[i] = f"{r[i][8:10]}.{r[i][5:7]}.{r[i][0:4]} {r[i][11:]}"
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(HUBSPOT_HEADER, rows, sep=";", bom=True,
+                                                   crlf=True))
+    use_source(config, "hubspot", "deals.csv")
+    with pytest.raises(DataError) as info:  # 100.000,00 without data.decimal: never a guess
+        load_dataset(load_config(config))
+    assert "set data.decimal" in str(info.value)
+    config.write_text(config.read_text().replace(
+        'preset = "hubspot"', 'preset = "hubspot"\ndecimal = ","'))
+    agenda = agenda_of(config)
+    assert agenda.headline == canonical.headline and agenda.targets == canonical.targets
+
+
+def test_ambiguous_thousands_need_data_decimal(tmp_path: Path) -> None:
+    config = write_company(tmp_path)
+    rows = hubspot_rows()
+    rows[0][COL["amount"]] = "100.000"
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(HUBSPOT_HEADER, rows))
+    use_source(config, "hubspot", "deals.csv")
+    with pytest.raises(DataError) as info:
+        load_dataset(load_config(config))
+    assert [str(p) for p in info.value.problems] == [
+        "deals.csv, column 'amount': value '100.000': could be a whole number with '.' between "
+        "thousands (European) or a decimal fraction; set data.decimal in report.toml: \",\" for "
+        "1.234,50 or \".\" for 1,234.50"]
+
+
+def test_inspect_hubspot_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "hubspot-crm-exports-all-deals-2026-11-23.csv"
+    path.write_bytes(csv_bytes(HUBSPOT_HEADER, hubspot_rows(extra_pipeline=True), bom=True,
+                               crlf=True))
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f'preset = "hubspot"\ndeals = "{path}"' in out
+    assert '# pipelines = ["Renewals", "Sales Pipeline"]' in out
+    stages = [line for line in out.splitlines() if line.startswith('"')]
+    assert stages == [
+        '"Discovery" = { step = "opportunity", probability = 0.2 }  # 2 deal(s)',
+        '"Renewal due" = { step = "opportunity", probability = 0.2 }  # 1 deal(s)',
+        '"Proposal" = { step = "quote", probability = 0.5 }  # 2 deal(s)',
+        '"Won" = { step = "won" }  # 4 deal(s)',
+        '"Lost" = { step = "lost" }  # 1 deal(s)']
+    # the printed tables, with the stage map, make a config that loads
+    (tmp_path / "report.toml").write_text(
+        "[company]\nname = \"X\"\ncurrency = \"DKK\"\n[meeting]\ncadence_anchor = 2026-11-10\n"
+        + out.replace("# pipelines =", "pipelines =")
+        + "\n[data.currency_rates]\nEUR = 7.5\n")
+    dataset = load_dataset(load_config(tmp_path / "report.toml"))
+    assert len(dataset.deals) == 10
+
+
+def test_preset_over_the_data_folder(tmp_path: Path, canonical: Agenda) -> None:
+    """preset = "hubspot" with data.path: deals.csv in the folder is a HubSpot export (cp1252,
+    as saved by Excel on Windows); the other tables are canonical."""
+    config = write_company(tmp_path)
+    rows = hubspot_rows()
+    rows[8][2] = "Thêta"  # D9's account, not in the figures compared
+    (tmp_path / "data" / "deals.csv").write_bytes(
+        csv_bytes(HUBSPOT_HEADER, rows, encoding="cp1252", crlf=True))
+    config.write_text(config.read_text().replace('path = "data"',
+                                                 'path = "data"\npreset = "hubspot"'))
+    assert_same_figures(agenda_of(config), canonical)
+
+
+HUBSPOT_CONTACTS_HEADER = [
+    "Record ID", "First Name", "Create Date", "Original Source", "Original Source Drill-Down 1",
+    "Contact owner", "Became a Marketing Qualified Lead Date",
+    "Became a Sales Qualified Lead Date", "Became an Opportunity Date", "Associated Deal IDs",
+    "Lifecycle Stage", "Lead Status"]
+
+
+def test_hubspot_contacts_as_leads(tmp_path: Path) -> None:
+    """Lifecycle stages and their dates feed the leads table; `Unqualified` rejects a lead;
+    several associated deals (';'-joined) link the first."""
+    from tests.small_company import LEAD_COLUMNS, LEADS
+
+    rows = []
+    for lead in LEADS:
+        r = dict(zip(LEAD_COLUMNS, lead, strict=True))
+        stage = ("Opportunity" if r["opportunity_date"] else "Sales Qualified Lead"
+                 if r["sql_date"] else "Marketing Qualified Lead" if r["mql_date"] else "Lead")
+        deals = f"{r['deal_id']};D7" if r["deal_id"] == "D1" else r["deal_id"]
+        rows.append([r["lead_id"], "Kim", stamp(r["created_date"]), r["source_channel"],
+                     r["campaign_id"], r["owner"], stamp(r["mql_date"]), stamp(r["sql_date"]),
+                     stamp(r["opportunity_date"]), deals, stage,
+                     "Unqualified" if r["status"] == "rejected" else "Connected"])
+    config = write_company(tmp_path)
+    (tmp_path / "contacts.csv").write_bytes(csv_bytes(HUBSPOT_CONTACTS_HEADER, rows, bom=True,
+                                                      crlf=True))
+    use_source(config, "hubspot", "data/deals.csv", 'leads = "contacts.csv"')
+    config.write_text(config.read_text().replace(
+        'deals = "data/deals.csv"', 'deals = { path = "data/deals.csv", preset = "canonical" }'))
+    leads = load_dataset(load_config(config)).leads
+    assert list(leads["status"]) == ["accepted", "accepted", "rejected", "accepted", "open",
+                                     "rejected", "accepted", "accepted"]
+    assert leads.loc[0, "deal_id"] == "D1"
+    assert list(leads["mql_date"].dt.strftime("%Y-%m-%d").fillna("")) == [
+        lead[LEAD_COLUMNS.index("mql_date")] for lead in LEADS]
+
+
+def test_data_config_problems_are_all_listed(tmp_path: Path) -> None:
+    from report_builder.errors import ConfigError
+
+    config = write_company(tmp_path)
+    config.write_text(config.read_text().replace('path = "data"', (
+        'preset = "zoho"\ndeals = { sql = "SELECT * FROM deals" }\nleads = "nowhere.csv"\n'
+        'encoding = "klingon"\ncolumns = { opportunities = { owner = "x" } }')))
+    with pytest.raises(ConfigError) as info:
+        load_config(config)
+    assert info.value.problems == [
+        "Config value 'data.deals.url': missing; a SQLAlchemy URL like \"sqlite:///crm.db\" or "
+        "\"postgresql://user@host/crm\"",
+        f"Config value 'data.leads.path': file {tmp_path / 'nowhere.csv'} does not exist",
+        "Config value 'data.preset': unknown preset 'zoho' (known: canonical, hubspot, "
+        "salesforce, pipedrive)",
+        "Config value 'data.columns.opportunities': expected a table of the dataset (deals, "
+        "leads, targets, campaigns) mapping canonical columns to source headers, like "
+        "{ owner = \"Sales Agent\" }",
+        "Config value 'data.encoding': 'klingon' is not a known encoding (examples: utf-8, "
+        "cp1252, latin-1)"]
+
+
+def test_sources_without_a_data_folder(tmp_path: Path, canonical: Agenda) -> None:
+    """No data.path: every table names its own file."""
+    config = write_company(tmp_path)
+    tables = "\n".join(f'{t} = "data/{t}.csv"' for t in ("deals", "leads", "targets",
+                                                          "campaigns"))
+    config.write_text(config.read_text().replace('path = "data"', tables))
+    assert agenda_of(config) == canonical
+    assert [r.table for r in load_dataset(load_config(config)).mappings] == [
+        "deals", "leads", "targets", "campaigns"]
+
+
+def test_validate_shows_the_mapping_beside_the_problems(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_company(tmp_path)
+    (tmp_path / "deals.csv").write_bytes(
+        csv_bytes(HUBSPOT_HEADER, hubspot_rows(extra_pipeline=True)))
+    use_source(config, "hubspot", "deals.csv")
+    assert main(["validate", str(config)]) == 2
+    captured = capsys.readouterr()
+    assert "stage <- 'Deal Stage'" in captured.out
+    assert "value 'Renewal due': unknown stage" in captured.err
+
+
+def test_canonical_leads_beside_a_hubspot_deals_export(tmp_path: Path) -> None:
+    """A canonical leads.csv in the data folder keeps its statuses under the HubSpot preset."""
+    from tests.small_company import LEAD_COLUMNS, LEADS
+
+    config = write_company(tmp_path)
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(HUBSPOT_HEADER, hubspot_rows()))
+    use_source(config, "hubspot", "deals.csv")
+    dataset = load_dataset(load_config(config))
+    assert list(dataset.leads["status"]) == [r[LEAD_COLUMNS.index("status")] for r in LEADS]
+    assert dataset.mappings[0].mapped["last_stage_change_date"] == "(derived by the preset)"
