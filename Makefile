@@ -51,12 +51,13 @@ system-deps:
 	  exit 1; \
 	fi
 
-# The tests open the decks in LibreOffice Impress, as a user's client would, and make a test
-# certificate with openssl for the TLS mail server. Where these cannot be installed, the tests
-# that need them are skipped and say why.
-TEST_PACKAGES := libreoffice-impress openssl
+# The tests open the decks in LibreOffice Impress and the starter workbook in LibreOffice Calc,
+# as a user's client would, and make a test certificate with openssl for the TLS mail server.
+# Where these cannot be installed, the tests that need them are skipped and say why.
+TEST_PACKAGES := libreoffice-impress libreoffice-calc openssl
 test-deps:
-	@if command -v soffice >/dev/null && command -v openssl >/dev/null; then :; \
+	@if command -v soffice >/dev/null && command -v localc >/dev/null \
+	    && command -v openssl >/dev/null; then :; \
 	elif command -v apt-get >/dev/null; then \
 	  echo "Installing $(TEST_PACKAGES) with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_PACKAGES); \

@@ -18,13 +18,15 @@ from rich.markup import escape
 
 from report_builder import __version__
 from report_builder.config import load_config
-from report_builder.errors import ReportBuilderError
+from report_builder.errors import MappedDataError, ReportBuilderError
 
 EXAMPLES = """examples:
   report-builder build examples/nordlys/report.toml
   report-builder build report.toml --as-of 2026-11-24 --format html,json --out out/
   report-builder validate report.toml
+  report-builder inspect exports/hubspot-crm-exports-all-deals-2026-11-23.csv
   report-builder send report.toml --if-due
+  report-builder init my-company/ --company "Acme ApS" --currency DKK --locale da_DK
 """
 
 SEND_EXAMPLES = """examples:
@@ -38,6 +40,17 @@ SEND_EXAMPLES = """examples:
 Each meeting is sent once: the send log (email.send_log) remembers it. Exit codes: 0 ok
 (also when nothing was due or it was sent already), 1 the mail server failed or another send
 is running, 2 bad config or data.
+"""
+
+
+INIT_EXAMPLES = """examples:
+  report-builder init my-company/ --company "Acme ApS" --currency DKK --locale da_DK
+  report-builder init my-company/ --company "Acme Ltd" --currency GBP --format csv
+
+Then fill in my-company/pipeline.xlsx (its example rows, ids EX-..., build a small pack as they
+are; delete them when you add your own) and run:
+  report-builder validate my-company/report.toml
+  report-builder build my-company/report.toml
 """
 
 
@@ -73,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("config", type=Path, help="the report.toml of the company")
     validate.add_argument("-v", "--verbose", action="store_true", help="list every data note")
 
+    inspect = sub.add_parser("inspect", help="guess a CRM export's preset and print a starter "
+                             "[data] and [stages] config for it")
+    inspect.add_argument("file", type=Path, help="a CRM export (.csv or .xlsx)")
+    inspect.add_argument("--sheet", help="the sheet of an .xlsx file (default: the first)")
+
     send = sub.add_parser("send", help="build the pack for the due meeting and mail it",
                           epilog=SEND_EXAMPLES,
                           formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -93,6 +111,19 @@ def _parser() -> argparse.ArgumentParser:
                       help="output folder for the pack (default: the config's output.dir)")
     send.add_argument("-v", "--verbose", action="store_true", help="show each step")
     send.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    init = sub.add_parser("init", help="write a starter report.toml and pipeline workbook",
+                          epilog=INIT_EXAMPLES,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    init.add_argument("folder", type=Path, help="the new (or empty) folder to write into")
+    init.add_argument("--company", required=True, help="the company's name")
+    init.add_argument("--currency", default="EUR", help="ISO 4217 code (default: EUR)")
+    init.add_argument("--locale", default="en_GB",
+                      help="number/date formats and language, e.g. da_DK (default: en_GB)")
+    init.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                      help="xlsx: one workbook (default); csv: a folder of CSV files")
+    init.add_argument("--force", action="store_true",
+                      help="write into a folder that is not empty, replacing our files there")
     return parser
 
 
@@ -120,16 +151,56 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     from report_builder.i18n import translator
 
     config = load_config(args.config)
-    dataset = load_dataset(config)
+    try:
+        dataset = load_dataset(config)
+    except MappedDataError as exc:  # the mapping first: it often explains the problems
+        _print_mappings(out, exc.mappings)
+        raise
     counts = ", ".join(f"{len(getattr(dataset, t))} {t}" for t in
                        ("deals", "leads", "targets", "campaigns"))
     out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
+    _print_mappings(out, dataset.mappings)
     english = translator("en")
     for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
         text = english(f"note_{note.key}", count=note.count, table=note.table, **note.values)
         examples = f" (e.g. {', '.join(note.examples[:5])})" if note.examples else ""
         count = f"{note.count} " if note.count else ""
         out.print(escape(f"  - {note.table}: {count}{text}{examples}"))
+    return 0
+
+
+def _init(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from report_builder.starter import init_company
+
+    result = init_company(args.folder, company=args.company, currency=args.currency,
+                          locale=args.locale, fmt=args.format, force=args.force)
+    for path in result.files:
+        out.print(escape(f"wrote {path}"))
+    out.print(escape(f"The example rows (ids EX-...) are dated around the first meeting, "
+                     f"{result.first_meeting.isoformat()}. Fill in {result.data}, then run:\n"
+                     f"  report-builder validate {result.config}\n"
+                     f"  report-builder build {result.config}"))
+    return 0
+
+
+def _print_mappings(out: Console, mappings: list[object]) -> None:
+    """How each source's columns were mapped onto the canonical tables (presets, own sources)."""
+    if not mappings:
+        return
+    from report_builder.data.mapped import describe
+
+    out.print("How the sources' columns were mapped:")
+    for line in describe(mappings):  # type: ignore[arg-type]
+        out.print(escape(f"  {line}"))
+
+
+def _inspect(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from report_builder.data.guess import starter_config
+    from report_builder.errors import DataError, Problem
+
+    if not args.file.is_file():
+        raise DataError([Problem(str(args.file), None, None, None, "file not found")])
+    out.print(escape(starter_config(args.file, str(args.file), sheet=args.sheet)), end="")
     return 0
 
 
@@ -199,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True, log_path=False)
     try:
-        return {"build": _build, "validate": _validate, "send": _send}[args.command](
+        return {"build": _build, "validate": _validate, "send": _send,
+                "init": _init, "inspect": _inspect}[args.command](
             args, out, err)
     except ReportBuilderError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
