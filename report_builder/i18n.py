@@ -171,6 +171,7 @@ _EN: dict[str, str] = {
     "note_no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
                           "forecast and the overdue deals ({open} of them open)",
     "note_no_amount": "deals without an amount: counted with value 0",
+    "note_empty_rows": "empty rows in {source} (cleared, not deleted): skipped",
     "note_no_account": "deals without an account: shown as '(no account)' and never counted as "
                        "new customers",
     "note_no_created_date": "deals without a created date: counted as open or closed deals, "
@@ -418,6 +419,7 @@ _DA: dict[str, str] = {
     "note_no_close_date": "aftaler uden lukkedato: ikke med i kvartalets pipeline, prognosen og "
                           "de forsinkede aftaler ({open} af dem åbne)",
     "note_no_amount": "aftaler uden beløb: talt med værdien 0",
+    "note_empty_rows": "tomme rækker i {source} (ryddet, ikke slettet): sprunget over",
     "note_no_account": "aftaler uden kunde: vist som '(ingen kunde)' og aldrig talt som nye "
                        "kunder",
     "note_no_created_date": "aftaler uden oprettelsesdato: talt som åbne eller lukkede aftaler, "

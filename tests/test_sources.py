@@ -138,3 +138,32 @@ def test_empty_markers_read_as_empty(tmp_path: Path) -> None:
     assert pd.isna(dataset.deals.loc[0, "campaign_id"])
     notes = {n.key: n for n in dataset.notes}
     assert notes["no_amount"].examples == ("D5",)
+
+
+def test_an_empty_probability_column(tmp_path: Path) -> None:
+    """A column left empty throughout is read as empty, and stage defaults apply."""
+    deals = [list(r) for r in DEALS]
+    for row in deals:
+        row[15] = ""  # probability
+        row[14] = ""  # last_stage_change_date
+    dataset = load_dataset(load_config(write_company(tmp_path, deals=deals)))
+    assert dataset.deals["probability"].isna().all()
+    assert dataset.deals.loc[5, "win_probability"] == 0.6  # D6 at Proposal's default
+
+
+def test_cleared_rows_are_skipped_and_counted(tmp_path: Path) -> None:
+    """A spreadsheet row emptied instead of deleted is skipped, counted in the notes, and the
+    rows after it keep their numbers in error messages."""
+    deals = [list(r) for r in DEALS]
+    deals.insert(2, [""] * len(DEAL_COLUMNS))
+    deals[4][5] = "Maybe"  # D4's stage, now on the file's row 6
+    config = load_config(write_company(tmp_path, deals=deals))
+    with pytest.raises(DataError) as info:
+        load_dataset(config)
+    assert [str(p).split(": value")[0] for p in info.value.problems] == [
+        "deals.csv, row 6, column 'stage'"]
+    deals[4][5] = "Lost"
+    dataset = load_dataset(load_config(write_company(tmp_path, deals=deals)))
+    assert len(dataset.deals) == 9
+    note = next(n for n in dataset.notes if n.key == "empty_rows")
+    assert (note.table, note.count, note.values) == ("deals", 1, {"source": "deals.csv"})

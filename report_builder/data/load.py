@@ -12,7 +12,7 @@ from report_builder.config import Config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
 from report_builder.data.schema import TABLES, Kind, Table
-from report_builder.data.sources import RawTable, read_tables
+from report_builder.data.sources import RawTable, read_tables, without_empty_rows
 from report_builder.data.validate import check_dataset
 from report_builder.errors import DataError, MappedDataError, Problem
 
@@ -91,6 +91,10 @@ def load_dataset(config: Config) -> Dataset:
         raws = read_tables(config.data.path, list(TABLES))
     problems: list[Problem] = []
     notes: list[DataNote] = []
+    for name, raw in list(raws.items()):
+        raws[name], empty_rows = without_empty_rows(raw)
+        if empty_rows:
+            notes.append(DataNote(name, "empty_rows", empty_rows, {"source": raw.source}))
     frames: dict[str, pd.DataFrame] = {}
     for name, table in TABLES.items():
         if name in raws:

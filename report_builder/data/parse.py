@@ -64,11 +64,11 @@ class ColumnParser:
                     convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
         """Apply `convert` to the distinct values only, then spread the results over the rows."""
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        converted = convert(pd.Series(uniques, dtype=object))
-        out = converted.take(np.where(codes < 0, 0, codes)) if len(converted) else \
-            pd.Series([None] * len(series), dtype=converted.dtype)
-        out = out.reset_index(drop=True)
-        out[codes < 0] = None
+        if len(uniques) == 0:  # an empty column
+            return pd.Series([None] * len(series), index=series.index, dtype=object)
+        converted = convert(pd.Series(uniques, dtype=object)).reset_index(drop=True)
+        out = converted.take(np.where(codes < 0, 0, codes)).reset_index(drop=True)
+        out = out.where(codes >= 0)
         out.index = series.index
         return out
 

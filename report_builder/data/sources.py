@@ -39,6 +39,29 @@ class RawTable:
         return self.rows[position] if self.rows is not None else position + self.first_row
 
 
+def without_empty_rows(raw: RawTable) -> tuple[RawTable, int]:
+    """The table without rows whose every cell is empty (a spreadsheet row cleared rather than
+    deleted), and how many there were; the rows left keep their numbers in the file."""
+    frame = raw.frame
+    if frame.empty or frame.shape[1] == 0:
+        return raw, 0
+    first = frame.iloc[:, 0]
+    maybe = first.isna() | (first.astype("string").str.strip() == "")
+    if not maybe.any():  # the usual case, decided on one column
+        return raw, 0
+    rest = frame[maybe].astype("string")
+    blank = (rest.isna() | rest.apply(lambda c: c.str.strip() == "")).all(axis=1)
+    empty = pd.Series(False, index=frame.index)
+    empty[blank[blank].index] = True
+    if not empty.any():
+        return raw, 0
+    keep = [pos for pos, gone in enumerate(empty.to_numpy()) if not gone]
+    rows = tuple(raw.row_number(pos) for pos in keep)
+    table = RawTable(raw.name, raw.source, frame[~empty.to_numpy()].reset_index(drop=True),
+                     raw.first_row, rows)
+    return table, int(empty.sum())
+
+
 def normalise_header(name: object) -> str:
     """'Close Date ' -> 'close_date': headers match case- and space-insensitively."""
     return "_".join(str(name).strip().lower().replace("-", " ").split())
