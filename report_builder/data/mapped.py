@@ -20,9 +20,9 @@ from report_builder.data.schema import TABLES, Kind
 from report_builder.data.sources import (
     EMPTY_MARKERS,
     EXCEL_SUFFIXES,
-    SUFFIXES,
     RawTable,
     _read_parquet,
+    locate_tables,
 )
 from report_builder.errors import DataError, MappedDataError, Problem
 
@@ -123,27 +123,8 @@ def ambiguous_amounts(frame: pd.DataFrame, source: str, table: str) -> list[Prob
 
 def _path_sources(path: Path, names: list[str]) -> dict[str, TableSource]:
     """The tables in the data.path folder (files named after them) or workbook (sheets)."""
-    if path.is_file():
-        if path.suffix.lower() not in EXCEL_SUFFIXES:
-            raise DataError([Problem(str(path), None, None, None,
-                                     "data.path should be a folder or an .xlsx workbook")])
-        from python_calamine import CalamineWorkbook
-
-        sheets = {s.strip().lower(): s for s in CalamineWorkbook.from_path(str(path)).sheet_names}
-        return {n: TableSource(path=path, sheet=sheets[n]) for n in names if n in sheets}
-    found: dict[str, TableSource] = {}
-    problems = []
-    for name in names:
-        matches = sorted(p for p in path.iterdir()
-                         if p.stem.lower() == name and p.suffix.lower() in SUFFIXES)
-        if len(matches) > 1:
-            problems.append(Problem(str(path), None, None, None, f"several files hold table "
-                                    f"'{name}' ({', '.join(m.name for m in matches)}): keep one"))
-        elif matches:
-            found[name] = TableSource(path=matches[0])
-    if problems:
-        raise DataError(problems)
-    return found
+    return {name: TableSource(path=file, sheet=sheet)
+            for name, (file, sheet) in locate_tables(path, names).items()}
 
 
 def _fill(frame: pd.DataFrame, empty_values: tuple[str, ...], defaults: dict[str, str],

@@ -138,14 +138,18 @@ def _with_headers(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     return frame
 
 
-def read_tables(path: Path, names: list[str]) -> dict[str, RawTable]:
-    """Read the tables named `names` that exist at `path` (a folder or an .xlsx workbook)."""
+def locate_tables(path: Path, names: list[str]) -> dict[str, tuple[Path, str | None]]:
+    """Where each table named in `names` is at `path`: (file, sheet) in a workbook, or the one
+    file in a folder named after the table (sheet None). Tables not found are left out."""
     if path.is_file():
         if path.suffix.lower() not in EXCEL_SUFFIXES:
             raise DataError([Problem(str(path), None, None, None,
                                      "data.path should be a folder or an .xlsx workbook")])
-        return _read_workbook(path, names)
-    tables: dict[str, RawTable] = {}
+        from python_calamine import CalamineWorkbook
+
+        sheets = {s.strip().lower(): s for s in CalamineWorkbook.from_path(str(path)).sheet_names}
+        return {name: (path, sheets[name]) for name in names if name in sheets}
+    found: dict[str, tuple[Path, str | None]] = {}
     problems = []
     for name in names:
         matches = sorted(p for p in path.iterdir()
@@ -153,25 +157,23 @@ def read_tables(path: Path, names: list[str]) -> dict[str, RawTable]:
         if len(matches) > 1:
             problems.append(Problem(str(path), None, None, None, f"several files hold table "
                                     f"'{name}' ({', '.join(m.name for m in matches)}): keep one"))
-            continue
-        if matches:
-            file = matches[0]
+        elif matches:
+            found[name] = (matches[0], None)
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+def read_tables(path: Path, names: list[str]) -> dict[str, RawTable]:
+    """Read the tables named `names` that exist at `path` (a folder or an .xlsx workbook)."""
+    tables: dict[str, RawTable] = {}
+    for name, (file, sheet) in locate_tables(path, names).items():
+        if sheet is not None:
+            source = f"{file.name}, sheet '{sheet}'"
+            frame = _with_headers(_read_excel(file, sheet), source)
+            tables[name] = RawTable(name, source, frame, 2)
+        else:
             first_row = 1 if file.suffix.lower() in (".parquet", ".pq") else 2
             frame = _with_headers(_read_file(file), file.name)
             tables[name] = RawTable(name, file.name, frame, first_row)
-    if problems:
-        raise DataError(problems)
-    return tables
-
-
-def _read_workbook(path: Path, names: list[str]) -> dict[str, RawTable]:
-    from python_calamine import CalamineWorkbook
-
-    sheets = {s.strip().lower(): s for s in CalamineWorkbook.from_path(str(path)).sheet_names}
-    tables = {}
-    for name in names:
-        if name in sheets:
-            source = f"{path.name}, sheet '{sheets[name]}'"
-            frame = _with_headers(_read_excel(path, sheets[name]), source)
-            tables[name] = RawTable(name, source, frame, 2)
     return tables
