@@ -66,6 +66,18 @@ path = {toml_string(data_path)}
 # date_format = "%d-%m-%Y"       # for dates written as text, when they are ambiguous
 decimal = "."                    # the decimal separator of amounts written as text: "." or ","
 currency_rates = {{}}              # company currency per unit, e.g. {{ EUR = 7.46, USD = 6.9 }}
+# preset = "canonical"           # or hubspot, salesforce, pipedrive for a CRM's own exports
+# deals = "exports/deals.csv"    # a table from its own file (also {{ path = "...", sheet = "..." }}
+#                                # or {{ sql = "SELECT ...", url = "sqlite:///crm.db" }}); likewise
+#                                # leads, targets and campaigns
+# encoding = "utf-8"             # of CSV files, when it is not detected right
+# separator = ";"                # of CSV files, when it is not detected right
+# empty_values = ["-"]           # texts that mean "no value" in your files
+# pipelines = ["Sales"]          # report only these pipelines of the export
+# [data.columns.deals]           # a canonical column from a header of your own
+# owner = "Sales Agent"
+# [data.defaults.deals]          # the text an empty or missing cell gets
+# team = "Sales"
 
 [stages]
 # Each stage of your CRM: its funnel step (opportunity, quote, won or lost) and the default
