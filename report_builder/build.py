@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_builder.config import Config
+from report_builder.config import Config, TableSource
 from report_builder.data.dataset import Dataset
 from report_builder.data.load import load_dataset
+from report_builder.history.store import read_snapshots, write_snapshot
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
+from report_builder.model.movement import EarlierSnapshots, deal_snapshot
 from report_builder.periods import next_meeting
 from report_builder.renderers.base import RenderOptions, get_renderer
 from report_builder.writer import write_atomic
@@ -40,9 +43,35 @@ def output_name(agenda: Agenda, extension: str, stem: str = "pipeline-meeting") 
     return f"{stem}-{agenda.as_of.isoformat()}{extension}"
 
 
+def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
+                      compare_to: Path | None = None) -> EarlierSnapshots | None:
+    """What the pipeline movement compares against: the deals file `compare_to`, else the
+    latest stored snapshot of a meeting before `as_of` (never the meeting's own); else None."""
+    stored = read_snapshots(config.history_path, as_of) if history else {}
+    if compare_to is not None:
+        previous = deal_snapshot(load_deals_export(config, compare_to), as_of)
+        return EarlierSnapshots(previous, compare_to.name, None, (*stored.values(), previous))
+    if not stored:
+        return None
+    last = max(stored)
+    return EarlierSnapshots(stored[last], last.isoformat(), last, tuple(stored.values()))
+
+
+def load_deals_export(config: Config, path: Path) -> Dataset:
+    """The dataset with its deals read from `path` (an earlier export in the same form)."""
+    tables = {**config.data.tables, "deals": TableSource(path=path)}
+    return load_dataset(dataclasses.replace(config,
+                                            data=dataclasses.replace(config.data, tables=tables)))
+
+
 def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Path,
-          progress: Progress = lambda _: None) -> BuildResult:
+          progress: Progress = lambda _: None, history: bool = True,
+          compare_to: Path | None = None) -> BuildResult:
     """Load, model and render every format in memory first; write files only when all succeed.
+
+    With `history` (and [history] enabled), the pipeline movement compares against the latest
+    snapshot stored before the meeting (or the deals file `compare_to`), and once every file
+    is written this meeting's snapshot replaces any stored for the same date.
 
     When a format needs static charts (the PDF), the browser that draws them starts first, so
     its start-up overlaps loading the data and building the model; it is closed at the end,
@@ -58,8 +87,10 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
             exporter.start()
         progress("Loading the dataset")
         dataset = load_dataset(config)
+        history = history and config.history.enabled
+        earlier = earlier_snapshots(config, as_of, history=history, compare_to=compare_to)
         progress("Building the agenda")
-        agenda = build_agenda(dataset, config, as_of)
+        agenda = build_agenda(dataset, config, as_of, earlier=earlier)
         options = RenderOptions(templates=config.output.templates, logo=config.company.logo,
                                 page_orientation=config.output.page_orientation,
                                 charts=exporter, browser=config.output.browser,
@@ -72,4 +103,7 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     for name, (renderer, content) in rendered.items():
         path = out_dir / output_name(agenda, renderer.extension, renderer.file_stem)
         files[name] = write_atomic(path, content)
+    if history:
+        progress("Storing the deals snapshot")
+        write_snapshot(config.history_path, as_of, deal_snapshot(dataset, as_of))
     return BuildResult(agenda, dataset, files)

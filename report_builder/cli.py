@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="comma-separated formats, e.g. html,json (default: the config's)")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="output folder (default: the config's output.dir)")
+    build.add_argument("--compare-to", type=Path, metavar="FILE",
+                       help="show the pipeline movement against this earlier deals export "
+                            "(default: the snapshot of the previous meeting)")
+    build.add_argument("--no-history", action="store_true",
+                       help="neither read nor store deal snapshots in the history store")
     build.add_argument("-v", "--verbose", action="store_true", help="show each step and figure")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
@@ -136,7 +141,8 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
     as_of = meeting_date(config, args.as_of, dt.date.today())
     with _progress(err, quiet=args.quiet, verbose=args.verbose) as progress:
         result = build(config, as_of=as_of, formats=formats,
-                       out_dir=args.out or config.output.out_dir, progress=progress)
+                       out_dir=args.out or config.output.out_dir, progress=progress,
+                       history=not args.no_history, compare_to=args.compare_to)
     if not args.quiet and (out.is_terminal or args.verbose):  # quiet under cron
         notes = result.agenda.data_notes.notes
         out.print(f"Meeting pack for {result.agenda.as_of.isoformat()} "

@@ -126,6 +126,14 @@ class DeckConfig:
 
 
 @dataclass(frozen=True)
+class HistoryConfig:
+    """The history store: each build's deals snapshot, for the pipeline movement."""
+
+    enabled: bool = True
+    path: Path | None = None  # the SQLite file; None: <config stem>.history.sqlite beside it
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     company: CompanyConfig
@@ -135,6 +143,14 @@ class Config:
     output: OutputConfig
     deck: DeckConfig = field(default_factory=DeckConfig)
     email: EmailConfig | None = None  # [email]: how `send` mails the pack
+    history: HistoryConfig = field(default_factory=HistoryConfig)
+
+    @property
+    def history_path(self) -> Path:
+        """The history store's file: [history] path, else beside the config."""
+        if self.history.path is not None:
+            return self.history.path
+        return self.path.resolve().parent / f"{self.path.stem}.history.sqlite"
 
     def stage_names(self, *steps: str) -> list[str]:
         """The configured stage names mapped to any of `steps`, in config order."""
@@ -433,6 +449,14 @@ def _read_deck(r: _Reader) -> DeckConfig:
     return DeckConfig(template, layouts, days)
 
 
+def _read_history(r: _Reader) -> HistoryConfig:
+    sec = r.section("history")
+    for extra in sorted(set(sec) - {"enabled", "path"}):
+        r.problems.append(f"Config value 'history.{extra}': unknown (known: enabled, path)")
+    enabled = r.get(sec, "history", "enabled", bool, True)
+    return HistoryConfig(enabled, r.path(r.get(sec, "history", "path", str)))
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check report.toml; raise ConfigError listing every problem found."""
     path = Path(path)
@@ -443,7 +467,7 @@ def load_config(path: str | Path) -> Config:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
     r = _Reader(raw, path.resolve().parent)
-    known = {"company", "meeting", "data", "stages", "output", "deck", "email"}
+    known = {"company", "meeting", "data", "stages", "output", "deck", "email", "history"}
     for key in raw:
         if key not in known:
             r.problems.append(f"Config section [{key}] is unknown "
@@ -457,6 +481,7 @@ def load_config(path: str | Path) -> Config:
         output=_read_output(r),
         deck=_read_deck(r),
         email=read_email(raw.get("email"), path, r.problems),
+        history=_read_history(r),
     )
     if r.problems:
         raise ConfigError(path, r.problems)

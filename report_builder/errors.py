@@ -133,3 +133,12 @@ class MappedDataError(DataError):
     def __init__(self, problems: list[Problem], mappings: list[object]) -> None:
         super().__init__(problems)
         self.mappings = mappings
+
+
+class HistoryError(ReportBuilderError):
+    """The history store (the SQLite file of earlier meetings' deal snapshots) cannot be used."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = path
+        super().__init__(f"History store {path}: {problem}. Point [history] path in report.toml "
+                         "at another file, or move this one away to start a new history.")

@@ -29,7 +29,9 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert agenda["targets"]["company"]["coverage"] == round(300_000 / 242_500, 4)
     assert list(agenda) == ["company", "currency", "locale", "language", "as_of", "period_start",
                             "next_meeting", "quarter", "headline", "targets", "pipeline",
-                            "sources", "customers", "campaigns", "data_notes"]
+                            "sources", "customers", "campaigns", "data_notes", "movement"]
+    assert agenda["movement"] is None  # no earlier snapshot yet
+    assert (tmp_path / "report.history.sqlite").is_file()  # beside the config, not in out
     printed = capsys.readouterr()
     assert "Meeting pack for 2026-11-24 (2026-Q4), 2 data note(s)" in printed.out
     assert "Loading the dataset" in printed.err and "Rendering HTML" in printed.err

@@ -64,7 +64,7 @@ def public_events() -> list[str]:
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("nordlys")
     assert main(["build", str(EXAMPLE / "report.toml"), "--format", "deck", "--out",
-                 str(out)]) == 0
+                 str(out), "--no-history"]) == 0
     return out / DECK
 
 

@@ -24,7 +24,8 @@ DATA = ROOT / "examples" / "nordlys" / "data"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, BeautifulSoup]:
     out = tmp_path_factory.mktemp("nordlys")
-    assert main(["build", str(CONFIG), "--format", "html,json", "--out", str(out)]) == 0
+    assert main(["build", str(CONFIG), "--format", "html,json", "--out", str(out),
+                 "--no-history"]) == 0  # no history store in the repository
     document = json.loads((out / "pipeline-meeting-2026-11-24.json").read_text())
     html = (out / "pipeline-meeting-2026-11-24.html").read_text()
     return document["agenda"], BeautifulSoup(html, "lxml")

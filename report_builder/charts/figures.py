@@ -59,10 +59,18 @@ def load_theme() -> Theme:
     return Theme(raw["font_family"], dict(raw["colors"]), tuple(raw["series"]))
 
 
+MOVEMENT_KEY = "pipeline_movement"  # the waterfall: only when the agenda has a movement
+
+
+def figure_keys(agenda: Agenda) -> tuple[str, ...]:
+    """The keys of the charts this agenda has: FIGURE_KEYS, then the movement waterfall."""
+    return FIGURE_KEYS + ((MOVEMENT_KEY,) if agenda.movement is not None else ())
+
+
 def build_figures(agenda: Agenda, fmt: Formatter) -> dict[str, go.Figure]:
-    """Every chart of the pack, keyed by FIGURE_KEYS (in that order)."""
+    """Every chart of the pack, keyed by figure_keys(agenda) (in that order)."""
     charts = _Charts(agenda, fmt, load_theme(), labels(agenda.language))
-    return {key: getattr(charts, key)() for key in FIGURE_KEYS}
+    return {key: getattr(charts, key)() for key in figure_keys(agenda)}
 
 
 class _Charts:
@@ -124,6 +132,34 @@ class _Charts:
 
     def funnel_cohort(self) -> go.Figure:
         return self._funnel(self.agenda.pipeline.cohort)
+
+    def pipeline_movement(self) -> go.Figure:
+        """The quarter's open pipeline then, each bar of the movement, and now."""
+        mv = self.agenda.movement
+        assert mv is not None
+        names = [_two_lines(self.t["movement_start"]),
+                 *(_two_lines(self.t[f"movement_{b.key}"]) for b in mv.bars),
+                 _two_lines(self.t["movement_end"])]
+        values = [mv.start_value, *(b.amount for b in mv.bars), mv.end_value]
+        measures = ["absolute", *("relative" for _ in mv.bars), "total"]
+        text = [self.fmt.money_short(v) for v in values]
+        fig = go.Figure(go.Waterfall(
+            x=names, y=values, measure=measures, text=text, textposition="outside",
+            cliponaxis=False, customdata=[self.fmt.money(v) for v in values],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+            increasing={"marker": {"color": self.c["teal"]}},
+            decreasing={"marker": {"color": self.c["red"]}},
+            totals={"marker": {"color": self.c["navy"]}},
+            connector={"line": {"color": self.c["line"]}},
+        ))
+        running, top = mv.start_value, max(mv.start_value, mv.end_value)
+        for bar in mv.bars:
+            running += bar.amount
+            top = max(top, running)
+        self._layout(fig, height=380, showlegend=False)
+        self._money_axis(fig, "y", top * 1.1)
+        fig.update_xaxes(showgrid=False, tickangle=0, tickfont={"size": 12})
+        return fig
 
     def _funnel(self, steps: Sequence[FunnelStep]) -> go.Figure:
         names = [self.t[f"step_{s.step}"] for s in steps]
@@ -321,6 +357,15 @@ def date_ticks(start: dt.date, end: dt.date, most: int = 8) -> list[dt.date]:
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     every = max(1, math.ceil(len(months) / most))
     return months[::every]
+
+
+def _two_lines(label: str) -> str:
+    """A long axis label broken at the space nearest its middle, so it is not drawn slanted."""
+    if len(label) <= 12 or " " not in label:
+        return label
+    middle = len(label) / 2
+    cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
+    return f"{label[:cut]}<br>{label[cut + 1:]}"
 
 
 def _gradient(start: str, end: str, n: int) -> list[str]:

@@ -13,7 +13,8 @@ from report_builder.decks.notes import SpeakerNotes
 from report_builder.decks.tables import Column, TableBlock
 from report_builder.formatting import MISSING, Formatter
 from report_builder.i18n import shown
-from report_builder.model.agenda import Agenda, DealRow, SourceRow, TargetRow
+from report_builder.model.agenda import Agenda, DealRow, MovementRow, SourceRow, TargetRow
+from report_builder.model.rows import LIST_LIMIT
 
 SEPARATORS = (" \u2013 ", " - ", " \u2014 ", ": ", " | ")
 
@@ -107,6 +108,35 @@ class Blocks:
                  "win_probability": f.percent(d.win_probability)}[last]
         return (self.name(d.account), deal_label(d), d.owner, d.stage, f.money(d.value),
                 f.date(d.close_date), extra)
+
+    MOVEMENT_LISTS = ("new", "won", "lost", "pushed", "pulled", "increased", "decreased",
+                      "deleted", "advanced", "went_back", "slipped")
+
+    def movement(self) -> list[TableBlock]:
+        """The lists behind the movement waterfall, each with then -> now columns."""
+        mv, t, f = self.agenda.movement, self.t, self.fmt
+        if mv is None:
+            return []
+        then_now = f" ({t('movement_then')} → {t('movement_now')})"
+        columns = (Column(t("account")), Column(t("owner")), Column(t("stage") + then_now),
+                   Column(t("value") + then_now, True), Column(t("close_date") + then_now, True),
+                   Column(t("movement_slips"), True))
+        blocks = []
+        for key in self.MOVEMENT_LISTS:
+            rows: tuple[MovementRow, ...] = getattr(mv, key)
+            if not rows:
+                continue
+            shown_rows = rows[:LIST_LIMIT]
+            blocks.append(TableBlock(
+                f"{t('movement_' + key)} · {f.count(len(rows))}", columns,
+                tuple((self.name(r.account), r.owner,
+                       f"{r.previous_stage or MISSING} → {r.stage or MISSING}",
+                       f"{f.money(r.previous_value)} → "
+                       f"{f.money(r.value if r.stage is not None else None)}",
+                       f"{f.date(r.previous_close_date)} → {f.date(r.close_date)}",
+                       f.count(r.slips)) for r in shown_rows),
+                footnote=self.shown_of(len(shown_rows), len(rows)), name=f"movement_{key}"))
+        return blocks
 
     # -- 3 sources ---------------------------------------------------------------------------
     def sources(self) -> list[TableBlock]:

@@ -24,7 +24,7 @@ from report_builder.decks.shapes import INK, SERIES, Box
 from report_builder.decks.text_fit import clean_text
 from report_builder.formatting import Formatter
 from report_builder.i18n import shown
-from report_builder.model.agenda import Agenda, FunnelStep, ReasonRow
+from report_builder.model.agenda import Agenda, FunnelStep, MovementSection, ReasonRow
 
 LABEL_SIZE = 16  # data labels and axis labels: readable from the back of the room
 NAVY, TEAL, AMBER, RED = SERIES[0], SERIES[1], SERIES[2], SERIES[5]
@@ -106,6 +106,91 @@ class ChartSpecs:
         colour = TEAL if key == "win_reasons" else RED
         return ChartSpec(key, True, tuple(self.name(r.reason) for r in rows), (
             Series(self.t("deals"), tuple(float(r.count) for r in rows), labels, colour),))
+
+
+def waterfall(movement: MovementSection, fmt: Formatter, t: Callable[..., str]) -> ChartSpec:
+    """The movement waterfall as stacked columns: an invisible base series lifts each step to
+    where the running total stands (PowerPoint files have no native waterfall python-pptx
+    can write); then the increases, the decreases and the two totals."""
+    steps = [("total", movement.start_value, t("movement_start"))]
+    steps += [("step", b.amount, t(f"movement_{b.key}")) for b in movement.bars]
+    steps += [("total", movement.end_value, t("movement_end"))]
+    base: list[float] = []
+    up: list[float | None] = []
+    down: list[float | None] = []
+    total: list[float | None] = []
+    running = 0.0
+    for kind, amount, _ in steps:
+        if kind == "total":
+            base.append(0.0)
+            total.append(amount)
+            up.append(None)
+            down.append(None)
+            running = amount
+        else:
+            low = min(running, running + amount)
+            base.append(max(low, 0.0))
+            up.append(amount if amount > 0 else None)
+            down.append(-amount if amount < 0 else None)
+            total.append(None)
+            running += amount
+
+    def labels(values: Sequence[float | None], sign: str) -> tuple[str, ...]:
+        return tuple("" if v is None else f"{sign}{fmt.money_short(v)}" for v in values)
+
+    return ChartSpec("pipeline_movement", False, tuple(name for _, _, name in steps), (
+        Series("", tuple(base), tuple("" for _ in base), NAVY),
+        Series(t("movement_now"), tuple(total), labels(total, ""), NAVY),
+        Series("+", tuple(up), labels(up, "+"), TEAL),
+        Series("−", tuple(down), labels(down, "−"), RED),
+    ))
+
+
+def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) -> None:
+    """Draw a `waterfall` spec: stacked columns whose first (base) series is not shown."""
+    data = CategoryChartData()
+    data.categories = spec.categories
+    for index, series in enumerate(spec.series):
+        data.add_series(clean_text(series.name) or f"base{index}", series.values)
+    frame: Any = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, Emu(box.x), Emu(box.y),
+                                        Emu(box.w), Emu(box.h), cast(Any, data))
+    frame.name = spec.key
+    chart = frame.chart
+    chart.has_title = False
+    chart.has_legend = False
+    chart.font.size = Pt(size)
+    chart.font.color.theme_color = INK
+    plot = chart.plots[0]
+    plot.gap_width = 50
+    plot.overlap = 100
+    axis = chart.value_axis
+    axis.visible = False
+    axis.has_major_gridlines = False
+    axis.minimum_scale = 0
+    tops = [sum(v or 0.0 for v in column) for column in zip(*(s.values for s in spec.series),
+                                                             strict=True)]
+    axis.maximum_scale = max(tops + [0.0]) * 1.15 or 1.0
+    categories = chart.category_axis
+    categories.major_tick_mark = XL_TICK_MARK.NONE
+    categories.tick_labels.font.size = Pt(size)
+    for index, (plotted, series) in enumerate(zip(plot.series, spec.series, strict=True)):
+        if index == 0:  # the base: no fill, no line, no labels
+            plotted.format.fill.background()
+            plotted.format.line.fill.background()
+            continue
+        plotted.format.fill.solid()
+        plotted.format.fill.fore_color.theme_color = series.colour
+        plotted.invert_if_negative = False
+        for point, (value, label) in enumerate(zip(series.values, series.labels, strict=True)):
+            if value is None:
+                continue
+            data_label = plotted.points[point].data_label
+            data_label.text_frame.text = clean_text(label)
+            data_label.position = XL_LABEL_POSITION.INSIDE_END
+            for run in data_label.text_frame.paragraphs[0].runs:
+                run.font.size = Pt(size)
+                # the totals are dark: their labels are in the background colour
+                run.font.color.theme_color = MSO_THEME_COLOR.BACKGROUND_1 if index == 1 else INK
 
 
 def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE) -> None:

@@ -14,7 +14,13 @@ from pptx.slide import Slide
 
 from report_builder.config import DeckConfig
 from report_builder.decks.blocks import Blocks
-from report_builder.decks.charts import ChartSpec, ChartSpecs, add_chart
+from report_builder.decks.charts import (
+    ChartSpec,
+    ChartSpecs,
+    add_chart,
+    add_waterfall,
+    waterfall,
+)
 from report_builder.decks.deck import Deck, fit_placeholder
 from report_builder.decks.notes import SpeakerNotes
 from report_builder.decks.package import save_deck
@@ -173,6 +179,20 @@ class MeetingSlides:
         else:
             add_text(slide, box.top(inches(0.5)), t("none_to_show"), CAPTION)
         self.tables(title, self.blocks.deals(), self.notes.pipeline())
+        self.movement()
+
+    def movement(self) -> None:
+        mv, f, t = self.agenda.movement, self.fmt, self.t
+        title = self.point(2, "movement")
+        slide, box = self.content(title, self.notes.movement())
+        if mv is None:
+            add_text(slide, box.top(inches(0.5)), t("movement_none"), CAPTION)
+            return
+        since = f.date(mv.previous_date) if mv.previous_date else mv.compared_to
+        box = self.lede(slide, box, t("movement_caption", quarter=self.agenda.quarter,
+                                      date=since))
+        add_waterfall(slide, box, waterfall(mv, f, t))
+        self.tables(title, self.blocks.movement(), self.notes.movement())
 
     def sources(self) -> None:
         s, f, t = self.agenda.sources, self.fmt, self.t

@@ -103,6 +103,18 @@ class SpeakerNotes:
                        overdue_value=f.money(p.overdue_value), stale=f.count(p.stale_count),
                        stale_value=f.money(p.stale_value))]
 
+    def movement(self) -> list[str]:
+        mv, f = self.agenda.movement, self.fmt
+        if mv is None:
+            return [self.t("movement_none")]
+        since = f.date(mv.previous_date) if mv.previous_date else mv.compared_to
+        bars = {b.key: b for b in mv.bars}
+        return [self.t("notes_movement", date=since, start=f.money(mv.start_value),
+                       end=f.money(mv.end_value), new=f.money(bars["new"].amount),
+                       won=f.money(-bars["won"].amount), lost=f.money(-bars["lost"].amount),
+                       pushed=f.money(-bars["pushed"].amount),
+                       pulled=f.money(bars["pulled"].amount))]
+
     def stages(self) -> list[str]:
         stages = self.agenda.pipeline.stages
         if not stages:

@@ -214,6 +214,56 @@ class DataNotesSection:
 
 
 @dataclass(frozen=True)
+class MovementRow:
+    """One deal in a list of the pipeline movement: how it stood then and how it stands now."""
+
+    deal_id: str
+    name: str
+    account: str
+    owner: str
+    stage: str | None  # now; None for a deal deleted since
+    previous_stage: str | None  # at the earlier snapshot; None for a new deal
+    value: float  # now (the earlier value for a deleted deal)
+    previous_value: float | None
+    close_date: dt.date | None
+    previous_close_date: dt.date | None
+    slips: int  # times its close date moved later, across every snapshot and now
+
+
+@dataclass(frozen=True)
+class MovementBar:
+    """One bar of the pipeline waterfall: its signed amount and how many deals it holds."""
+
+    key: str  # new, increased, decreased, won, lost, pushed, pulled, deleted
+    amount: float  # signed: added (+) to or taken (-) from the open pipeline
+    deals: int
+
+
+@dataclass(frozen=True)
+class MovementSection:
+    """How the quarter's open pipeline moved since the earlier snapshot (docs/metrics.md)."""
+
+    compared_to: str  # the earlier meeting date (ISO) or the file compared to
+    previous_date: dt.date | None  # the earlier meeting; None when compared to a file
+    start_value: float
+    start_count: int
+    bars: tuple[MovementBar, ...]
+    end_value: float
+    end_count: int
+    new: tuple[MovementRow, ...]
+    increased: tuple[MovementRow, ...]
+    decreased: tuple[MovementRow, ...]
+    won: tuple[MovementRow, ...]
+    lost: tuple[MovementRow, ...]
+    pushed: tuple[MovementRow, ...]
+    pulled: tuple[MovementRow, ...]
+    deleted: tuple[MovementRow, ...]
+    advanced: tuple[MovementRow, ...]
+    went_back: tuple[MovementRow, ...]
+    slipped: tuple[MovementRow, ...]
+
+
+@dataclass(frozen=True)
 class Agenda:
     company: str
     currency: str
@@ -230,3 +280,5 @@ class Agenda:
     customers: CustomersSection
     campaigns: CampaignsSection
     data_notes: DataNotesSection
+    # pipeline movement since the earlier snapshot; None when there is none yet
+    movement: MovementSection | None = None
