@@ -178,19 +178,9 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
             plotted.format.fill.background()
             plotted.format.line.fill.background()
             continue
-        plotted.format.fill.solid()
-        plotted.format.fill.fore_color.theme_color = series.colour
-        plotted.invert_if_negative = False
-        for point, (value, label) in enumerate(zip(series.values, series.labels, strict=True)):
-            if value is None:
-                continue
-            data_label = plotted.points[point].data_label
-            data_label.text_frame.text = clean_text(label)
-            data_label.position = XL_LABEL_POSITION.INSIDE_END
-            for run in data_label.text_frame.paragraphs[0].runs:
-                run.font.size = Pt(size)
-                # the totals are dark: their labels are in the background colour
-                run.font.color.theme_color = MSO_THEME_COLOR.BACKGROUND_1 if index == 1 else INK
+        # the totals are dark: their labels are in the background colour
+        _fill_and_label(plotted, series, XL_LABEL_POSITION.INSIDE_END, size,
+                        MSO_THEME_COLOR.BACKGROUND_1 if index == 1 else INK)
 
 
 def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE) -> None:
@@ -232,15 +222,20 @@ def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE
     categories.format.line.color.brightness = 0.75
     categories.reverse_order = spec.horizontal  # top-down in the model's order
     for plotted, series in zip(plot.series, spec.series, strict=True):
-        plotted.format.fill.solid()
-        plotted.format.fill.fore_color.theme_color = series.colour
-        plotted.invert_if_negative = False
-        for index, (value, label) in enumerate(zip(series.values, series.labels, strict=True)):
-            if value is None:
-                continue
-            data_label = plotted.points[index].data_label
-            data_label.text_frame.text = clean_text(label)
-            data_label.position = XL_LABEL_POSITION.OUTSIDE_END
-            for run in data_label.text_frame.paragraphs[0].runs:
-                run.font.size = Pt(size)
-                run.font.color.theme_color = INK
+        _fill_and_label(plotted, series, XL_LABEL_POSITION.OUTSIDE_END, size, INK)
+
+
+def _fill_and_label(plotted: Any, series: Any, position: Any, size: int, colour: Any) -> None:
+    """Colour a series from the theme and label each point with its formatted text."""
+    plotted.format.fill.solid()
+    plotted.format.fill.fore_color.theme_color = series.colour
+    plotted.invert_if_negative = False
+    for point, (value, label) in enumerate(zip(series.values, series.labels, strict=True)):
+        if value is None:
+            continue
+        data_label = plotted.points[point].data_label
+        data_label.text_frame.text = clean_text(label)
+        data_label.position = position
+        for run in data_label.text_frame.paragraphs[0].runs:
+            run.font.size = Pt(size)
+            run.font.color.theme_color = colour
