@@ -12,10 +12,10 @@ from pathlib import Path
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import Dataset
 from report_builder.data.load import load_dataset
-from report_builder.history.store import read_snapshots, write_snapshot
+from report_builder.history.store import read_previous, write_snapshot
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
-from report_builder.model.movement import EarlierSnapshots, deal_snapshot
+from report_builder.model.movement import EarlierSnapshots, deal_snapshot, with_slips
 from report_builder.periods import next_meeting
 from report_builder.renderers.base import RenderOptions, get_renderer
 from report_builder.writer import write_atomic
@@ -47,14 +47,14 @@ def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
                       compare_to: Path | None = None) -> EarlierSnapshots | None:
     """What the pipeline movement compares against: the deals file `compare_to`, else the
     latest stored snapshot of a meeting before `as_of` (never the meeting's own); else None."""
-    stored = read_snapshots(config.history_path, as_of) if history else {}
+    stored = read_previous(config.history_path, as_of) if history else None
     if compare_to is not None:
         previous = deal_snapshot(load_deals_export(config, compare_to), as_of)
-        return EarlierSnapshots(previous, compare_to.name, None, (*stored.values(), previous))
-    if not stored:
+        return EarlierSnapshots(with_slips(previous, None if stored is None else stored.deals),
+                                compare_to.name, None)
+    if stored is None:
         return None
-    last = max(stored)
-    return EarlierSnapshots(stored[last], last.isoformat(), last, tuple(stored.values()))
+    return EarlierSnapshots(stored.deals, stored.meeting.isoformat(), stored.meeting)
 
 
 def load_deals_export(config: Config, path: Path) -> Dataset:

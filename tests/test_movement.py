@@ -186,10 +186,8 @@ def test_a_rerun_replaces_the_meetings_snapshot(tmp_path: Path) -> None:
     again = build_meetings(tmp_path, MEETINGS[2:])  # the same meeting once more
     assert again.movement == agenda.movement  # against 2026-11-10, not itself
     store = tmp_path / "report.history.sqlite"
-    with sqlite3.connect(store) as conn:
-        counts = dict(conn.execute(
-            "SELECT meeting_date, COUNT(*) FROM snapshot GROUP BY meeting_date").fetchall())
-    assert counts == {"2026-11-10": 11, "2026-11-24": 11}
+    counts = {day: len(frame) for day, frame in read_snapshots(store, dt.date(2027, 1, 1)).items()}
+    assert counts == {dt.date(2026, 11, 10): 11, dt.date(2026, 11, 24): 11}
     assert list(read_snapshots(store, dt.date(2026, 12, 31))) == [dt.date(2026, 11, 10),
                                                                   dt.date(2026, 11, 24)]
 

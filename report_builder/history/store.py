@@ -1,35 +1,52 @@
 """The history store: one SQLite file holding the deals snapshot of every meeting built.
 
-Snapshot rows are keyed (meeting_date, deal_id). Writing a meeting's snapshot replaces any
-earlier one for that date inside one transaction, so a re-run never duplicates it and an
-interrupted write leaves the previous state. A file that is not SQLite, or is a SQLite database
-of something else, raises HistoryError naming the file and the fix.
+Snapshots are stored as changes. A `deal_version` row is one state of a deal (its name, account,
+owner, stage, value, close date, probability), valid from the meeting it was first seen in until
+the meeting it changed or disappeared (`valid_to`, NULL while current). A deal that did not change
+between meetings costs nothing, so two years of biweekly snapshots of 100k deals take tens of
+megabytes, not a gigabyte, and the previous meeting's snapshot is one query. Each version also
+carries `slips`: how many times the deal's close date had moved later, meeting to meeting, up to
+then, so the pack never needs more than that one snapshot.
+
+Writing a meeting's snapshot replaces any earlier one for that date inside one transaction (the
+later meetings, if any, are replayed on top), so a re-run never duplicates it and an interrupted
+write leaves the previous state. A file that is not SQLite, or is a SQLite database of something
+else, raises HistoryError naming the file and the fix. Version-1 files (one row per deal and
+meeting) are converted on first use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from report_builder.errors import HistoryError
 from report_builder.model.movement import SNAPSHOT_COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "report-builder history"
+_STATE = SNAPSHOT_COLUMNS[1:]  # what makes a new version when it changes
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_info (
     application TEXT NOT NULL,
     version INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS snapshot (
-    meeting_date TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS meeting (
+    meeting_date TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deal_version (
     deal_id TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT,
     name TEXT,
     account TEXT,
     owner TEXT,
@@ -37,9 +54,17 @@ CREATE TABLE IF NOT EXISTS snapshot (
     value REAL NOT NULL,
     close_date TEXT,
     win_probability REAL,
-    PRIMARY KEY (meeting_date, deal_id)
-);
+    slips INTEGER NOT NULL,
+    PRIMARY KEY (deal_id, valid_from)
+) WITHOUT ROWID;
 """
+_COLUMNS = ", ".join(SNAPSHOT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    meeting: dt.date
+    deals: pd.DataFrame  # SNAPSHOT_COLUMNS and `slips`
 
 
 @contextmanager
@@ -64,59 +89,159 @@ def _check(conn: sqlite3.Connection, path: Path, *, fresh: bool) -> None:
                            f"('{APPLICATION}', {SCHEMA_VERSION}); COMMIT;")
         return
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not {"schema_info", "snapshot"} <= tables:
-        raise HistoryError(path, "it is an SQLite database, but not a report-builder history "
-                                 "store")
-    row = conn.execute("SELECT application, version FROM schema_info").fetchone()
+    row = conn.execute("SELECT application, version FROM schema_info").fetchone() \
+        if "schema_info" in tables else None
     if row is None or row[0] != APPLICATION:
         raise HistoryError(path, "it is an SQLite database, but not a report-builder history "
                                  "store")
-    if row[1] != SCHEMA_VERSION:
+    if row[1] == 1 and "snapshot" in tables:
+        _upgrade_from_version_1(conn)
+    elif row[1] != SCHEMA_VERSION:
         raise HistoryError(path, f"it has schema version {row[1]}; this version of "
-                                 f"report-builder reads version {SCHEMA_VERSION}")
+                                 f"report-builder reads versions 1 and {SCHEMA_VERSION}")
+    elif not {"meeting", "deal_version"} <= tables:
+        raise HistoryError(path, "it is an SQLite database, but not a report-builder history "
+                                 "store")
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """All or nothing: an interruption anywhere leaves the earlier state."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _upgrade_from_version_1(conn: sqlite3.Connection) -> None:
+    with _transaction(conn):
+        old = pd.read_sql_query(f"SELECT meeting_date, {_COLUMNS} FROM snapshot "
+                                "ORDER BY meeting_date, deal_id", conn)
+        for statement in _SCHEMA.split(";"):  # executescript would commit first
+            conn.execute(statement)
+        for day, group in old.groupby("meeting_date", sort=True):
+            _append(conn, dt.date.fromisoformat(str(day)), group.drop(columns="meeting_date"))
+        conn.execute("DROP TABLE snapshot")
+        conn.execute("UPDATE schema_info SET version = ?", (SCHEMA_VERSION,))
+
+
+def _meetings(conn: sqlite3.Connection) -> list[dt.date]:
+    return [dt.date.fromisoformat(r[0]) for r in
+            conn.execute("SELECT meeting_date FROM meeting ORDER BY meeting_date")]
+
+
+def _snapshot(conn: sqlite3.Connection, meeting: dt.date) -> pd.DataFrame:
+    day = meeting.isoformat()
+    frame = pd.read_sql_query(
+        f"SELECT {_COLUMNS}, slips FROM deal_version WHERE valid_from <= ? "
+        "AND (valid_to IS NULL OR valid_to > ?) ORDER BY deal_id", conn, params=(day, day))
+    frame["close_date"] = pd.to_datetime(frame["close_date"])
+    frame["win_probability"] = frame["win_probability"].astype(float)
+    return frame
+
+
+def stored_meetings(path: Path) -> list[dt.date]:
+    """The meetings with a stored snapshot, oldest first."""
+    try:
+        with _connect(path, create=False) as conn:
+            return _meetings(conn)
+    except FileNotFoundError:
+        return []
+
+
+def read_previous(path: Path, before: dt.date) -> StoredSnapshot | None:
+    """The snapshot of the latest meeting before `before` (never that meeting's own), or None."""
+    try:
+        with _connect(path, create=False) as conn:
+            earlier = [m for m in _meetings(conn) if m < before]
+            return StoredSnapshot(earlier[-1], _snapshot(conn, earlier[-1])) if earlier else None
+    except FileNotFoundError:
+        return None
 
 
 def read_snapshots(path: Path, before: dt.date) -> dict[dt.date, pd.DataFrame]:
     """Every stored snapshot of a meeting before `before`, oldest first (none: an empty dict)."""
     try:
         with _connect(path, create=False) as conn:
-            rows = conn.execute(
-                f"SELECT meeting_date, {', '.join(SNAPSHOT_COLUMNS)} FROM snapshot "
-                "WHERE meeting_date < ? ORDER BY meeting_date, deal_id",
-                (before.isoformat(),)).fetchall()
+            return {m: _snapshot(conn, m) for m in _meetings(conn) if m < before}
     except FileNotFoundError:
         return {}
-    frame = pd.DataFrame(rows, columns=["meeting_date", *SNAPSHOT_COLUMNS])
-    snapshots = {}
-    for day, group in frame.groupby("meeting_date", sort=True):
-        snap = group.drop(columns="meeting_date").reset_index(drop=True)
-        snap["close_date"] = pd.to_datetime(snap["close_date"])
-        snapshots[dt.date.fromisoformat(str(day))] = snap
-    return snapshots
 
 
 def write_snapshot(path: Path, meeting: dt.date, deals: pd.DataFrame) -> None:
-    """Store `deals` (SNAPSHOT_COLUMNS) as the snapshot of `meeting`, replacing any earlier one."""
+    """Store `deals` (SNAPSHOT_COLUMNS) as the snapshot of `meeting`, replacing any earlier one.
+
+    Later meetings' snapshots (a rebuild of a past meeting) are kept and replayed on top, so
+    their slip counts follow the replaced one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _connect(path, create=True) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:  # all or nothing: an interruption anywhere leaves the earlier state
-            conn.execute("DELETE FROM snapshot WHERE meeting_date = ?", (meeting.isoformat(),))
-            conn.executemany(f"INSERT INTO snapshot VALUES ({', '.join('?' * 9)})",
-                             _records(meeting, deals))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    with _connect(path, create=True) as conn, _transaction(conn):
+        later = [m for m in _meetings(conn) if m > meeting]
+        replay = [(m, _snapshot(conn, m)) for m in later]
+        day = meeting.isoformat()
+        conn.execute("DELETE FROM deal_version WHERE valid_from >= ?", (day,))
+        conn.execute("UPDATE deal_version SET valid_to = NULL WHERE valid_to >= ?", (day,))
+        conn.execute("DELETE FROM meeting WHERE meeting_date >= ?", (day,))
+        _append(conn, meeting, deals)
+        for m, snapshot in replay:
+            _append(conn, m, snapshot)
 
 
-def _records(meeting: dt.date, deals: pd.DataFrame) -> Iterator[tuple[object, ...]]:
-    for row in deals.loc[:, list(SNAPSHOT_COLUMNS)].itertuples(index=False):
-        close = None if pd.isna(row.close_date) else pd.Timestamp(row.close_date).date()
-        yield (meeting.isoformat(), str(row.deal_id), _text(row.name), _text(row.account),
-               _text(row.owner), _text(row.stage), float(row.value),
-               None if close is None else close.isoformat(),
-               None if pd.isna(row.win_probability) else float(row.win_probability))
+def _append(conn: sqlite3.Connection, meeting: dt.date, deals: pd.DataFrame) -> None:
+    """Record `deals` as the snapshot of `meeting`, later than every stored meeting."""
+    day = meeting.isoformat()
+    current = pd.read_sql_query(
+        f"SELECT {_COLUMNS}, valid_from, slips FROM deal_version WHERE valid_to IS NULL",
+        conn).set_index("deal_id")
+    new = _normalised(deals)
+    both = new.index.intersection(current.index)
+    before, after = current.loc[both], new.loc[both]
+    changed = pd.Series(False, index=both)
+    for column in _STATE:
+        a, b = before[column], after[column]
+        changed |= (a != b) & ~(a.isna() & b.isna())
+    slipped = (after["close_date"] > before["close_date"]).fillna(False).astype(bool)
+    ended = current.index.difference(new.index).union(changed[changed].index)
+    conn.executemany("UPDATE deal_version SET valid_to = ? WHERE deal_id = ? AND valid_from = ?",
+                     ((day, deal_id, since) for deal_id, since in
+                      current.loc[ended, "valid_from"].items()))
+    slips = pd.Series(0, index=new.index, dtype="int64")
+    slips.loc[both] = before["slips"].astype("int64") + slipped.astype("int64")
+    starts = new.index.difference(current.index).union(changed[changed].index)
+    rows = new.loc[starts].assign(slips=slips.loc[starts])
+    columns = [rows.index.tolist(), [day] * len(rows),
+               *([_plain(v) for v in rows[c].tolist()] for c in (*_STATE, "slips"))]
+    conn.executemany(
+        f"INSERT INTO deal_version (deal_id, valid_from, {', '.join(_STATE)}, slips) "
+        f"VALUES (?, ?, {', '.join('?' * len(_STATE))}, ?)", zip(*columns, strict=True))
+    conn.execute("INSERT INTO meeting VALUES (?)", (day,))
+
+
+def _normalised(deals: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot as the store holds it: text ids, ISO close dates, None for missing."""
+    frame = pd.DataFrame(index=pd.Index(deals["deal_id"].astype(str).to_numpy(), name="deal_id"))
+    for column in ("name", "account", "owner", "stage"):
+        values = deals[column]
+        frame[column] = pd.Series(values.astype(str).to_numpy(dtype=object), index=frame.index)\
+            .where(values.notna().to_numpy(), None)
+    frame["value"] = deals["value"].astype(float).to_numpy()
+    closes = pd.to_datetime(deals["close_date"])
+    frame["close_date"] = pd.Series(closes.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+                                    index=frame.index).where(closes.notna().to_numpy(), None)
+    frame["win_probability"] = deals["win_probability"].astype(float).to_numpy()
+    return frame[~frame.index.duplicated()]
+
+
+def _plain(value: object) -> object:
+    """A value sqlite3 can bind: numpy integers as int, NaN as NULL."""
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def _text(value: object) -> str | None:

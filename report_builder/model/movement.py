@@ -9,9 +9,11 @@ start + new + increased - decreased - won - lost - pushed + pulled - deleted = e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from report_builder.config import Config
@@ -30,13 +32,12 @@ _SIGN = {"new": 1, "increased": 1, "decreased": -1, "won": -1, "lost": -1, "push
 
 @dataclass(frozen=True)
 class EarlierSnapshots:
-    """What the movement is measured against: the previous snapshot and, for counting slipped
-    close dates, every stored snapshot in date order (the previous one last)."""
+    """What the movement is measured against: the previous snapshot (SNAPSHOT_COLUMNS, and
+    `slips`: how often each deal's close date had moved later up to then, 0 when unknown)."""
 
     previous: pd.DataFrame
     compared_to: str
     previous_date: dt.date | None = None
-    all_snapshots: Sequence[pd.DataFrame] = field(default_factory=tuple)
 
 
 def deal_snapshot(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
@@ -50,110 +51,115 @@ def deal_snapshot(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
 
 def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Config,
                    quarter: Quarter) -> MovementSection:
+    """The waterfall and its lists. Vectorised over the outer join of both snapshots on
+    deal_id; MovementRows are made only for the deals a list holds."""
     steps = {s.name: s.step for s in config.stages.values()}
     order = {s.name: i for i, s in enumerate(config.stages.values())}
-    prev = _indexed(earlier.previous)
-    cur = _indexed(current)
-    p_scope = _in_scope(prev, steps, quarter)
-    c_scope = _in_scope(cur, steps, quarter)
-    slips = _slip_counts([*earlier.all_snapshots, current])
+    prev, cur = _indexed(earlier.previous), _indexed(current)
+    both = pd.merge(prev, cur, how="outer", left_index=True, right_index=True,
+                    suffixes=("_p", "_c")).sort_index()
+    in_p = both.index.isin(prev.index)
+    in_c = both.index.isin(cur.index)
+    was = _in_scope(prev, steps, quarter).reindex(both.index, fill_value=False).to_numpy()
+    now = _in_scope(cur, steps, quarter).reindex(both.index, fill_value=False).to_numpy()
+    value_p = both["value_p"].fillna(0.0).to_numpy()
+    value_c = both["value_c"].fillna(0.0).to_numpy()
+    step_p, step_c = _lookup(both["stage_p"], steps), _lookup(both["stage_c"], steps)
+    kept = in_p & in_c
+    change = value_c - value_p
+    leaving = kept & was & ~now
+    masks = {
+        "new": ~in_p & in_c & now,
+        "increased": kept & was & (change > 0),
+        "decreased": kept & was & (change < 0),
+        "won": leaving & (step_c == "won"),
+        "lost": leaving & (step_c == "lost"),
+        "pushed": leaving & (step_c != "won") & (step_c != "lost"),
+        "pulled": kept & ~was & now,
+        "deleted": in_p & ~in_c,
+    }
+    amounts = {"new": value_c, "increased": change, "decreased": -change, "won": value_c,
+               "lost": value_c, "pushed": value_c, "pulled": value_c, "deleted": value_p}
+    counted = {k: m & was if k == "deleted" else m for k, m in masks.items()}
 
-    lists: dict[str, list[MovementRow]] = {k: [] for k in (*BAR_KEYS, "advanced", "went_back",
-                                                           "slipped")}
-    amounts = dict.fromkeys(BAR_KEYS, 0.0)
-    counts = dict.fromkeys(BAR_KEYS, 0)
+    both_open = kept & np.isin(step_p, OPEN_STEPS) & np.isin(step_c, OPEN_STEPS)
+    rank_p, rank_c = _lookup(both["stage_p"], order, -1), _lookup(both["stage_c"], order, -1)
+    moved = both_open & (both["stage_p"] != both["stage_c"]).to_numpy(bool, na_value=False)
+    later = (both["close_date_c"] > both["close_date_p"]).to_numpy(bool, na_value=False)
+    masks["advanced"] = moved & (rank_c > rank_p).astype(bool)
+    masks["went_back"] = moved & (rank_c <= rank_p).astype(bool)
+    masks["slipped"] = both_open & later
+    slips = both["slips_p"].fillna(0).astype(int).to_numpy() + (kept & later)
 
-    def add(key: str, row: MovementRow, amount: float) -> None:
-        lists[key].append(row)
-        amounts[key] += amount
-        counts[key] += 1
+    def rows(key: str) -> tuple[MovementRow, ...]:
+        chosen = both[masks[key]]
+        made = [_row(str(i), p, c, int(n)) for i, p, c, n in zip(
+            chosen.index, _side(chosen, "_p", in_p[masks[key]]),
+            _side(chosen, "_c", in_c[masks[key]]), slips[masks[key]], strict=True)]
+        return tuple(sorted(made, key=lambda r: (-r.value, r.deal_id)))
 
-    for deal_id in sorted(set(prev.index) | set(cur.index)):
-        p = prev.loc[deal_id] if deal_id in prev.index else None
-        c = cur.loc[deal_id] if deal_id in cur.index else None
-        row = _row(deal_id, p, c, slips.get(deal_id, 0))
-        was = bool(p_scope.get(deal_id, False))
-        now = bool(c_scope.get(deal_id, False))
-        if c is None:
-            assert p is not None
-            if was:
-                add("deleted", row, float(p["value"]))
-            else:
-                lists["deleted"].append(row)  # listed; outside the quarter's pipeline
-            continue
-        if p is None:
-            if now:
-                add("new", row, float(c["value"]))
-            continue
-        change = float(c["value"]) - float(p["value"])
-        if was:
-            if change > 0:
-                add("increased", row, change)
-            elif change < 0:
-                add("decreased", row, -change)
-            if not now:
-                step = steps.get(str(c["stage"]))
-                key = "won" if step == "won" else "lost" if step == "lost" else "pushed"
-                add(key, row, float(c["value"]))
-        elif now:
-            add("pulled", row, float(c["value"]))
-        both_open = steps.get(str(p["stage"])) in OPEN_STEPS and \
-            steps.get(str(c["stage"])) in OPEN_STEPS
-        if both_open and p["stage"] != c["stage"]:
-            before, after = order.get(str(p["stage"]), -1), order.get(str(c["stage"]), -1)
-            lists["advanced" if after > before else "went_back"].append(row)
-        if both_open and _later(p["close_date"], c["close_date"]):
-            lists["slipped"].append(row)
-
-    def ordered(key: str) -> tuple[MovementRow, ...]:
-        return tuple(sorted(lists[key], key=lambda r: (-r.value, r.deal_id)))
-
+    lists = {key: rows(key) for key in masks}
     return MovementSection(
         compared_to=earlier.compared_to, previous_date=earlier.previous_date,
-        start_value=float(prev.loc[p_scope[p_scope].index, "value"].sum()),
-        start_count=int(p_scope.sum()),
-        bars=tuple(MovementBar(k, _SIGN[k] * amounts[k] + 0.0, counts[k]) for k in BAR_KEYS),
-        end_value=float(cur.loc[c_scope[c_scope].index, "value"].sum()),
-        end_count=int(c_scope.sum()),
-        new=ordered("new"), increased=ordered("increased"), decreased=ordered("decreased"),
-        won=ordered("won"), lost=ordered("lost"), pushed=ordered("pushed"),
-        pulled=ordered("pulled"), deleted=ordered("deleted"), advanced=ordered("advanced"),
-        went_back=ordered("went_back"), slipped=ordered("slipped"),
+        start_value=float(value_p[was].sum()), start_count=int(was.sum()),
+        bars=tuple(MovementBar(k, _SIGN[k] * float(amounts[k][counted[k]].sum()) + 0.0,
+                               int(counted[k].sum())) for k in BAR_KEYS),
+        end_value=float(value_c[now].sum()), end_count=int(now.sum()),
+        **lists,
     )
 
 
+def with_slips(snapshot: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
+    """`snapshot` with its `slips` column carried on from the snapshot `before` it."""
+    frame = snapshot.copy()
+    frame["slips"] = 0
+    if before is None or before.empty:
+        return frame
+    earlier = _indexed(before)
+    ids = frame["deal_id"].astype(str)
+    known = ids.isin(earlier.index).to_numpy()
+    then = earlier.reindex(ids[known])
+    later = (pd.to_datetime(frame.loc[known, "close_date"]).to_numpy() >
+             then["close_date"].to_numpy())
+    frame.loc[known, "slips"] = then["slips"].to_numpy() + later
+    return frame
+
+
 def _indexed(snapshot: pd.DataFrame) -> pd.DataFrame:
-    frame = snapshot.loc[:, list(SNAPSHOT_COLUMNS)].copy()
+    frame = snapshot.loc[:, [*SNAPSHOT_COLUMNS, *(["slips"] if "slips" in snapshot else [])]]
+    frame = frame.copy()
     frame["deal_id"] = frame["deal_id"].astype(str)
     frame["close_date"] = pd.to_datetime(frame["close_date"])
+    frame["value"] = frame["value"].astype(float)
+    if "slips" not in frame:
+        frame["slips"] = 0
     return frame.drop_duplicates("deal_id").set_index("deal_id")
+
+
+def _lookup(stages: pd.Series, mapping: Mapping[str, object], default: object = None) -> np.ndarray:
+    """Each stage's entry in `mapping` (its step or its rank), `default` where absent."""
+    return np.array([mapping.get(s, default) if isinstance(s, str) else default
+                     for s in stages.astype(object)], dtype=object)
 
 
 def _in_scope(frame: pd.DataFrame, steps: dict[str, str], quarter: Quarter) -> pd.Series:
     """True for deals of the quarter's open pipeline: an open stage, closing in the quarter."""
-    is_open = frame["stage"].map(lambda s: steps.get(str(s)) in OPEN_STEPS).astype(bool)
+    is_open = pd.Series(np.isin(_lookup(frame["stage"], steps), OPEN_STEPS), index=frame.index)
     closes = frame["close_date"]
     in_quarter = (closes >= pd.Timestamp(quarter.start)) & (closes <= pd.Timestamp(quarter.end))
     return is_open & in_quarter.fillna(False).astype(bool)
 
 
-def _later(before: object, after: object) -> bool:
-    return not pd.isna(before) and not pd.isna(after) and after > before  # type: ignore[operator]
+def _side(frame: pd.DataFrame, suffix: str, present: object) -> list[dict[str, Any] | None]:
+    """Each row's fields on one side of the join (`_p` then, `_c` now), None where absent."""
+    names = [c for c in SNAPSHOT_COLUMNS if c != "deal_id"]
+    records = frame[[c + suffix for c in names]].to_numpy(dtype=object)
+    return [dict(zip(names, r, strict=True)) if here else None
+            for r, here in zip(records, present, strict=True)]  # type: ignore[call-overload]
 
 
-def _slip_counts(snapshots: Sequence[pd.DataFrame]) -> dict[str, int]:
-    """Per deal: how often its close date moved later from one snapshot to the next."""
-    counts: dict[str, int] = {}
-    closes = [_indexed(s)["close_date"] for s in snapshots]
-    for before, after in zip(closes, closes[1:], strict=False):
-        both = before.index.intersection(after.index)
-        moved = after[both] > before[both]
-        for deal_id in moved[moved].index:
-            counts[deal_id] = counts.get(deal_id, 0) + 1
-    return counts
-
-
-def _row(deal_id: str, p: pd.Series | None, c: pd.Series | None, slips: int) -> MovementRow:
+def _row(deal_id: str, p: dict[str, Any] | None, c: dict[str, Any] | None,
+         slips: int) -> MovementRow:
     now = c if c is not None else p
     assert now is not None
     return MovementRow(
