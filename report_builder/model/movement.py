@@ -9,7 +9,7 @@ start + new + increased - decreased - won - lost - pushed + pulled - deleted = e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,12 +31,14 @@ _SIGN = {"new": 1, "increased": 1, "decreased": -1, "won": -1, "lost": -1, "push
 @dataclass(frozen=True)
 class EarlierSnapshots:
     """What the movement is measured against: the previous snapshot and, for counting slipped
-    close dates, every stored snapshot in date order (the previous one last)."""
+    close dates, every stored snapshot in date order (the previous one last), or the counts
+    themselves (`slips`, from a stage history)."""
 
     previous: pd.DataFrame
     compared_to: str
     previous_date: dt.date | None = None
     all_snapshots: Sequence[pd.DataFrame] = field(default_factory=tuple)
+    slips: Mapping[str, int] | None = None
 
 
 def deal_snapshot(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
@@ -56,7 +58,8 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
     cur = _indexed(current)
     p_scope = _in_scope(prev, steps, quarter)
     c_scope = _in_scope(cur, steps, quarter)
-    slips = _slip_counts([*earlier.all_snapshots, current])
+    slips = earlier.slips if earlier.slips is not None else \
+        _slip_counts([*earlier.all_snapshots, current])
 
     lists: dict[str, list[MovementRow]] = {k: [] for k in (*BAR_KEYS, "advanced", "went_back",
                                                            "slipped")}
