@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from pptx import Presentation
 
 from report_builder.build import build
 from report_builder.cli import main
@@ -281,7 +282,7 @@ def test_the_cli_shows_the_movement_from_the_history_without_a_store(tmp_path: P
     write_csv(tmp_path / "data" / "stage_history.csv", HISTORY_COLUMNS, canonical_history())
     assert not list(tmp_path.glob("*.sqlite"))
     out = tmp_path / "out"
-    assert main(["build", str(config), "--format", "html,json", "--out", str(out)]) == 0
+    assert main(["build", str(config), "--format", "html,json,pptx", "--out", str(out)]) == 0
     movement = json.loads((out / "pipeline-meeting-2026-11-24.json").read_text(
         encoding="utf-8"))["agenda"]["movement"]
     assert (movement["compared_to"], movement["previous_date"]) == ("stage_history",
@@ -296,3 +297,11 @@ def test_the_cli_shows_the_movement_from_the_history_without_a_store(tmp_path: P
     assert section.select_one('[data-chart="pipeline_movement"]') is not None
     notes = html.get_text(" ", strip=True)
     assert "stage history rows of 1 deals not in the deals table: skipped" in notes
+    deck = Presentation(str(out / "pipeline-meeting-2026-11-24.pptx"))
+    slide = next(s for s in deck.slides
+                 if any(shape.name == "pipeline_movement" for shape in s.shapes))
+    texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+    assert "Reconstructed from the deals' stage history: no snapshot of that meeting was " \
+        "stored." in texts  # a line of its own, not cut off after the caption
+    assert "Reconstructed from the deals' stage history" in \
+        slide.notes_slide.notes_text_frame.text

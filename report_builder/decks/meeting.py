@@ -189,10 +189,10 @@ class MeetingSlides:
             add_text(slide, box.top(inches(0.5)), t("movement_none"), CAPTION)
             return
         since = f.date(mv.previous_date) if mv.previous_date else mv.compared_to
-        lede = t("movement_caption", quarter=self.agenda.quarter, date=since)
-        if mv.compared_to == FROM_HISTORY:
-            lede += " " + t("movement_from_history")
-        box = self.lede(slide, box, lede)
+        box = self.lede(slide, box, t("movement_caption", quarter=self.agenda.quarter,
+                                      date=since))
+        if mv.compared_to == FROM_HISTORY:  # a line of its own: the caption fills one
+            box = self.lede(slide, box, t("movement_from_history"))
         add_waterfall(slide, box, waterfall(mv, f, t))
         self.tables(title, self.blocks.movement(), self.notes.movement())
 
