@@ -16,6 +16,7 @@ from report_builder.history.store import read_previous, write_snapshot
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
 from report_builder.model.movement import EarlierSnapshots, deal_snapshot, with_slips
+from report_builder.model.stage_history import earlier_from_history
 from report_builder.periods import next_meeting
 from report_builder.renderers.base import RenderOptions, get_renderer
 from report_builder.writer import write_atomic
@@ -44,17 +45,19 @@ def output_name(agenda: Agenda, extension: str, stem: str = "pipeline-meeting") 
 
 
 def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
-                      compare_to: Path | None = None) -> EarlierSnapshots | None:
+                      compare_to: Path | None = None,
+                      dataset: Dataset | None = None) -> EarlierSnapshots | None:
     """What the pipeline movement compares against: the deals file `compare_to`, else the
-    latest stored snapshot of a meeting before `as_of` (never the meeting's own); else None."""
+    latest stored snapshot of a meeting before `as_of` (never the meeting's own), else the
+    previous meeting rebuilt from the dataset's stage history; else None."""
     stored = read_previous(config.history_path, as_of) if history else None
     if compare_to is not None:
         previous = deal_snapshot(load_deals_export(config, compare_to), as_of)
         return EarlierSnapshots(with_slips(previous, None if stored is None else stored.deals),
                                 compare_to.name, None)
-    if stored is None:
-        return None
-    return EarlierSnapshots(stored.deals, stored.meeting.isoformat(), stored.meeting)
+    if stored is not None:
+        return EarlierSnapshots(stored.deals, stored.meeting.isoformat(), stored.meeting)
+    return None if dataset is None else earlier_from_history(dataset, config, as_of)
 
 
 def load_deals_export(config: Config, path: Path) -> Dataset:
@@ -70,8 +73,9 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     """Load, model and render every format in memory first; write files only when all succeed.
 
     With `history` (and [history] enabled), the pipeline movement compares against the latest
-    snapshot stored before the meeting (or the deals file `compare_to`), and once every file
-    is written this meeting's snapshot replaces any stored for the same date.
+    snapshot stored before the meeting (or the deals file `compare_to`; else the previous
+    meeting rebuilt from the stage history), and once every file is written this meeting's
+    snapshot replaces any stored for the same date.
 
     When a format needs static charts (the PDF), the browser that draws them starts first, so
     its start-up overlaps loading the data and building the model; it is closed at the end,
@@ -88,7 +92,8 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         progress("Loading the dataset")
         dataset = load_dataset(config)
         history = history and config.history.enabled
-        earlier = earlier_snapshots(config, as_of, history=history, compare_to=compare_to)
+        earlier = earlier_snapshots(config, as_of, history=history, compare_to=compare_to,
+                                    dataset=dataset)
         progress("Building the agenda")
         agenda = build_agenda(dataset, config, as_of, earlier=earlier)
         options = RenderOptions(templates=config.output.templates, logo=config.company.logo,

@@ -168,6 +168,8 @@ _EN: dict[str, str] = {
     "source": "Source",
     "note_ignored_columns": "columns in {source} not used by the pack",
     "note_missing_table": "no {table} table in the dataset: the figures that need it are empty",
+    "note_deleted_history_rows": "stage history rows in {source} marked deleted (in the CRM's recycle bin): skipped",
+    "note_history_unknown_deal": "stage history rows of {deals} deals not in the deals table: skipped",
     "note_no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
                           "forecast and the overdue deals ({open} of them open)",
     "note_no_amount": "deals without an amount: counted with value 0",
@@ -258,6 +260,7 @@ _EN: dict[str, str] = {
     "movement": "Pipeline movement",
     "movement_caption": "The quarter's open pipeline ({quarter}: open deals closing in the quarter) since {date}.",
     "movement_none": "No earlier snapshot yet: the movement shows from the next meeting on.",
+    "movement_from_history": "Reconstructed from the deals' stage history: no snapshot of that meeting was stored.",
     "movement_start": "Open pipeline then",
     "movement_end": "Open pipeline now",
     "movement_new": "New deals",
@@ -437,6 +440,8 @@ _DA: dict[str, str] = {
     "source": "Kilde",
     "note_ignored_columns": "kolonner i {source}, som pakken ikke bruger",
     "note_missing_table": "ingen {table}-tabel i data: tallene, der bygger på den, er tomme",
+    "note_deleted_history_rows": "rækker i fasehistorikken i {source} markeret som slettet (i CRM'ets papirkurv): sprunget over",
+    "note_history_unknown_deal": "rækker i fasehistorikken for {deals} aftaler, der ikke findes i aftaletabellen: sprunget over",
     "note_no_close_date": "aftaler uden lukkedato: ikke med i kvartalets pipeline, prognosen og "
                           "de forsinkede aftaler ({open} af dem åbne)",
     "note_no_amount": "aftaler uden beløb: talt med værdien 0",
@@ -527,6 +532,7 @@ _DA: dict[str, str] = {
     "movement": "Bevægelser i pipelinen",
     "movement_caption": "Kvartalets åbne pipeline ({quarter}: åbne aftaler, der lukker i kvartalet) siden {date}.",
     "movement_none": "Intet tidligere øjebliksbillede endnu: bevægelserne vises fra næste møde.",
+    "movement_from_history": "Genskabt ud fra aftalernes fasehistorik: der blev ikke gemt et øjebliksbillede fra det møde.",
     "movement_start": "Åben pipeline dengang",
     "movement_end": "Åben pipeline nu",
     "movement_new": "Nye aftaler",

@@ -392,8 +392,8 @@ def test_data_config_problems_are_all_listed(tmp_path: Path) -> None:
         "Config value 'data.preset': unknown preset 'zoho' (known: canonical, hubspot, "
         "salesforce, pipedrive)",
         "Config value 'data.columns.opportunities': expected a table of the dataset (deals, "
-        "leads, targets, campaigns) mapping canonical columns to source headers, like "
-        "{ owner = \"Sales Agent\" }",
+        "leads, targets, campaigns, stage_history) mapping canonical columns to source headers, "
+        "like { owner = \"Sales Agent\" }",
         "Config value 'data.encoding': 'klingon' is not a known encoding (examples: utf-8, "
         "cp1252, latin-1)"]
 
@@ -430,4 +430,4 @@ def test_canonical_leads_beside_a_hubspot_deals_export(tmp_path: Path) -> None:
     use_source(config, "hubspot", "deals.csv")
     dataset = load_dataset(load_config(config))
     assert list(dataset.leads["status"]) == [r[LEAD_COLUMNS.index("status")] for r in LEADS]
-    assert dataset.mappings[0].mapped["last_stage_change_date"] == "(derived by the preset)"
+    assert dataset.mappings[0].mapped["last_stage_change_date"] == "(from the stage history)"

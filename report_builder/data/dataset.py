@@ -25,7 +25,7 @@ class DataNote:
 
 @dataclass
 class Dataset:
-    """The four canonical tables, typed, with derived columns the model needs.
+    """The canonical tables, typed, with derived columns the model needs.
 
     deals has extra columns: `step` (opportunity, quote, won, lost from the stage map),
     `value` (amount in the company currency, 0 when missing) and `win_probability` (the deal's own
@@ -40,3 +40,6 @@ class Dataset:
     notes: list[DataNote] = field(default_factory=list)
     # how each source's columns were mapped (data.presets.MappingReport), for `validate`
     mappings: list[Any] = field(default_factory=list)
+    # the stage history (deal_id, stage, entered, amount, currency, close_date, probability,
+    # and `value` in the company currency), of deals in the deals table; None: none given
+    stage_history: pd.DataFrame | None = None

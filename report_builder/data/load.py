@@ -11,8 +11,13 @@ import pandas as pd
 from report_builder.config import Config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
-from report_builder.data.schema import TABLES, Kind, Table
+from report_builder.data.schema import DATASET_TABLES, Kind, Table
 from report_builder.data.sources import RawTable, read_tables, without_empty_rows
+from report_builder.data.stage_history import (
+    derive_history,
+    fill_last_stage_change,
+    without_deleted_rows,
+)
 from report_builder.data.validate import check_dataset
 from report_builder.errors import DataError, MappedDataError, Problem
 
@@ -35,7 +40,8 @@ def empty_table(table: Table, rows: int = 0) -> pd.DataFrame:
 
 
 def parse_table(raw: RawTable, table: Table, config: Config,
-                problems: list[Problem], notes: list[DataNote]) -> pd.DataFrame:
+                problems: list[Problem], notes: list[DataNote],
+                detect_also: tuple[pd.Series, ...] = ()) -> pd.DataFrame:
     """The canonical, typed columns of one raw table; bad values go to `problems`."""
     frame = raw.frame
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
@@ -50,7 +56,7 @@ def parse_table(raw: RawTable, table: Table, config: Config,
         notes.append(DataNote(table.name, "ignored_columns", len(ignored), {"source": raw.source},
                               tuple(ignored)))
     parser = ColumnParser(raw, date_format=config.data.date_format, decimal=config.data.decimal,
-                          date_columns=tuple(c.name for c in table.columns if c.kind is Kind.DATE))
+                          date_columns=_date_columns(table), detect_also=detect_also)
     columns = {}
     for column in table.columns:
         if column.name not in frame.columns:
@@ -65,6 +71,19 @@ def parse_table(raw: RawTable, table: Table, config: Config,
                 parser.report(column.name, blank, "is empty; every row needs a value here")
     problems.extend(parser.problems)
     return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _date_columns(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if c.kind is Kind.DATE)
+
+
+def _same_file_dates(name: str, raws: dict[str, RawTable]) -> tuple[pd.Series, ...]:
+    """The date columns of the tables read from the same file as `name` (HubSpot's deals and
+    the stage history from their `Date entered` columns), so both are read in one format."""
+    raw = raws[name]
+    kin = [r for r in raws.values() if r.derived_from == name or r.name == raw.derived_from]
+    return tuple(r.frame[c] for r in kin for c in _date_columns(DATASET_TABLES[r.name])
+                 if c in r.frame.columns)
 
 
 def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -88,17 +107,23 @@ def load_dataset(config: Config) -> Dataset:
 
         raws, reports = read_mapped(config)
     else:
-        raws = read_tables(config.data.path, list(TABLES))
+        raws = read_tables(config.data.path, list(DATASET_TABLES))
     problems: list[Problem] = []
     notes: list[DataNote] = []
     for name, raw in list(raws.items()):
         raws[name], empty_rows = without_empty_rows(raw)
         if empty_rows:
             notes.append(DataNote(name, "empty_rows", empty_rows, {"source": raw.source}))
+    if "stage_history" in raws:
+        raws["stage_history"], deleted = without_deleted_rows(raws["stage_history"])
+        notes.extend([deleted] if deleted else [])
     frames: dict[str, pd.DataFrame] = {}
-    for name, table in TABLES.items():
+    for name, table in DATASET_TABLES.items():
         if name in raws:
-            frames[name] = parse_table(raws[name], table, config, problems, notes)
+            frames[name] = parse_table(raws[name], table, config, problems, notes,
+                                       _same_file_dates(name, raws))
+        elif name == "stage_history":
+            continue  # optional, and only a CRM or a database has one: nothing to note
         elif table.required:
             problems.append(Problem(str(config.data.path), None, None, None,
                                     f"no '{name}' table found: add {name}.csv, {name}.xlsx or "
@@ -111,11 +136,21 @@ def load_dataset(config: Config) -> Dataset:
     sources = {name: raw.source for name, raw in raws.items()}
     first_rows = {name: raw.first_row for name, raw in raws.items()}
     row_numbers = {name: raw.rows for name, raw in raws.items() if raw.rows is not None}
+    history = frames.get("stage_history")
     dataset = Dataset(frames["deals"], frames["leads"], frames["targets"], frames["campaigns"],
-                      sources=sources, notes=notes, mappings=reports)
+                      sources=sources, notes=notes, mappings=reports,
+                      stage_history=history if history is not None and len(history) else None)
     check_dataset(dataset, config, first_rows=first_rows, problems=problems,
                   row_numbers=row_numbers)
     if problems:
         raise MappedDataError(problems, reports) if reports else DataError(problems)
     _derive_deal_columns(dataset.deals, config)
+    if dataset.stage_history is not None:
+        dataset.stage_history, unknown = derive_history(dataset.stage_history, dataset.deals,
+                                                        config)
+        notes.extend([unknown] if unknown else [])
+        fill_last_stage_change(dataset.deals, dataset.stage_history)
+        for report in reports:
+            if report.table == "deals":
+                report.mapped.setdefault("last_stage_change_date", "(from the stage history)")
     return dataset

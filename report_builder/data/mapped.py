@@ -16,7 +16,7 @@ import pandas as pd
 from report_builder.config import Config, TableSource
 from report_builder.data.encoding import read_csv_raw, read_excel_raw
 from report_builder.data.presets import PRESETS, MappingReport, TableMapping, apply_mapping
-from report_builder.data.schema import TABLES, Kind
+from report_builder.data.schema import DATASET_TABLES, Kind
 from report_builder.data.sources import (
     EMPTY_MARKERS,
     EXCEL_SUFFIXES,
@@ -55,7 +55,7 @@ def read_mapped(config: Config) -> tuple[dict[str, RawTable], list[MappingReport
     """Every table that has a source, with canonical column names; and how each was mapped."""
     data = config.data
     raws: dict[str, RawTable] = {}
-    rest = [n for n in TABLES if n not in data.tables]
+    rest = [n for n in DATASET_TABLES if n not in data.tables]
     sources = dict(data.tables)
     if rest and (not data.tables or data.path_given) and data.path.exists():
         sources.update(_path_sources(data.path, rest))
@@ -69,29 +69,37 @@ def read_mapped(config: Config) -> tuple[dict[str, RawTable], list[MappingReport
         raise DataError(problems)
     reports: list[MappingReport] = []
     mapped: dict[str, RawTable] = {}
-    for name in TABLES:
-        if name not in raws:
-            continue
-        raw = raws[name]
-        own = data.tables.get(name)
-        preset = PRESETS[(own.preset if own else None) or data.preset]
+    for name in DATASET_TABLES:
+        own = data.tables.get(name) if name in raws else data.tables.get("deals")
+        preset = PRESETS[(own.preset if own else None) or data.preset]  # derived: as deals
         mapping = preset.tables.get(name, IDENTITY)
+        derived = mapping.derived_from if name not in raws else None
+        if mapping.derived_from and not derived:
+            mapping = IDENTITY  # a file of its own is in our columns
+        if name not in raws and (derived is None or derived not in raws):
+            continue
+        raw = raws[name] if derived is None else raws[derived]
         report = MappingReport(name, raw.source, preset.name if mapping is not IDENTITY
                                else "canonical")
-        known = frozenset(c.name for c in TABLES[name].columns)
-        frame = apply_mapping(raw.frame, mapping, report, data.columns.get(name), known)
+        known = frozenset(c.name for c in DATASET_TABLES[name].columns)
+        source = mapping.reshape(raw.frame) if mapping.reshape else raw.frame
+        frame = apply_mapping(source, mapping, report, data.columns.get(name), known)
         frame = _fill(frame, data.empty_values, data.defaults.get(name, {}), report)
-        rows = None
-        if name == "deals" and data.pipelines and "pipeline" in frame.columns:
+        if derived is not None and frame.empty:
+            continue  # the export has no `Date entered` columns: no stage history
+        positions = frame.index.to_numpy()  # each row's position in the source
+        if data.pipelines and "pipeline" in frame.columns and name in ("deals", "stage_history"):
             keep = frame["pipeline"].astype("string").isin(list(data.pipelines))\
-                .fillna(False).astype(bool)
-            rows = tuple(int(p) + raw.first_row for p in keep.to_numpy().nonzero()[0])
-            frame = frame[keep.to_numpy()].reset_index(drop=True)
+                .fillna(False).astype(bool).to_numpy()
+            frame, positions = frame[keep], positions[keep]
+        rows = tuple(raw.row_number(int(p)) for p in positions) \
+            if derived is not None or len(positions) != len(raw.frame) else None
+        frame = frame.reset_index(drop=True)
         if "pipeline" in frame.columns and "pipeline" not in known:
             frame = frame.drop(columns=["pipeline"])
         if not data.decimal_given:
             problems.extend(ambiguous_amounts(frame, raw.source, name))
-        mapped[name] = RawTable(name, raw.source, frame, raw.first_row, rows)
+        mapped[name] = RawTable(name, raw.source, frame, raw.first_row, rows, derived)
         reports.append(report)
     if problems:
         raise MappedDataError(problems, list(reports))
@@ -106,7 +114,7 @@ def ambiguous_amounts(frame: pd.DataFrame, source: str, table: str) -> list[Prob
     """Amounts like `1.234` are 1234 in a European export and 1.234 in an English one: when
     data.decimal is not set, such a column is an error asking for it rather than a guess."""
     problems = []
-    for column in (c.name for c in TABLES[table].columns if c.kind is Kind.AMOUNT):
+    for column in (c.name for c in DATASET_TABLES[table].columns if c.kind is Kind.AMOUNT):
         if column not in frame.columns:
             continue
         text = frame[column].dropna().astype("string")

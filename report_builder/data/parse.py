@@ -21,8 +21,11 @@ from report_builder.periods import parse_quarter_label
 
 DATE_FORMATS = (
     "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d",
-    "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%y", "%d/%m/%y", "%m/%d/%y",
+    "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%m/%d/%Y", "%m-%d-%Y", "%d.%m.%y", "%d/%m/%y",
+    "%m/%d/%y",
 )
+# day-first and month-first formats that read the same text; both fitting is never guessed
+_DAY_MONTH_PAIRS = (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y"), ("%d-%m-%Y", "%m-%d-%Y"))
 TRUE_WORDS = {"true", "yes", "y", "1", "ja", "x", "sand", "wahr", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "nej", "falsk", "f"}
 MAX_PROBLEMS_PER_COLUMN = 10
@@ -32,11 +35,15 @@ class ColumnParser:
     """Parses the columns of one raw table; `problems` collects what could not be read."""
 
     def __init__(self, raw: RawTable, *, date_format: str | None, decimal: str,
-                 date_columns: tuple[str, ...] = ()) -> None:
+                 date_columns: tuple[str, ...] = (),
+                 detect_also: tuple[pd.Series, ...] = ()) -> None:
         self.raw = raw
         self.date_format = date_format
         self.decimal = decimal
         self.date_columns = date_columns  # detection looks at all of them together
+        # dates of a table read from the same file (HubSpot's deals and their stage history),
+        # looked at too, so that both get one format
+        self.detect_also = detect_also
         self.problems: list[Problem] = []
         self.ambiguous = False
         self._detected: str | None = None
@@ -113,6 +120,8 @@ class ColumnParser:
         texts = [self.raw.frame[c].dropna().astype("string").str.strip().unique()
                  for c in self.date_columns if c in self.raw.frame.columns
                  and not pd.api.types.is_datetime64_any_dtype(self.raw.frame[c])]
+        texts += [s.dropna().astype("string").str.strip().unique() for s in self.detect_also
+                  if not pd.api.types.is_datetime64_any_dtype(s)]
         values = pd.Series(np.concatenate(texts) if texts else [], dtype=object)
         values = values[values.map(lambda v: isinstance(v, str) and v != "")].unique()
         self._detected = ""
@@ -123,11 +132,13 @@ class ColumnParser:
         fits = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
                 for f in DATE_FORMATS}
         full = [f for f, n in fits.items() if n == len(sample)]
-        if "%d/%m/%Y" in full and "%m/%d/%Y" in full or "%d/%m/%y" in full and "%m/%d/%y" in full:
+        both = next((pair for pair in _DAY_MONTH_PAIRS if set(pair) <= set(full)), None)
+        if both is not None:
+            columns = [c for c in self.date_columns if c in self.raw.frame.columns]
             self.problems.append(Problem(
-                self.raw.source, None, ", ".join(self.date_columns), str(values[0]),
+                self.raw.source, None, ", ".join(columns or self.date_columns), str(values[0]),
                 "every date fits both day-first and month-first; set data.date_format in "
-                "report.toml, e.g. \"%d/%m/%Y\" or \"%m/%d/%Y\""))
+                f"report.toml, e.g. \"{both[0]}\" or \"{both[1]}\""))
             self.ambiguous = True
             return None
         best = full[0] if full else max(fits, key=lambda f: fits[f])

@@ -107,4 +107,19 @@ CAMPAIGNS = Table("campaigns", (
     _c("public", Kind.BOOL),
 ))
 
+# One row per change: the deal entered `stage` on `entered` (or, where the source records them,
+# its amount, close date or probability changed that day) and carried these values from then on.
+STAGE_HISTORY = Table("stage_history", (
+    _c("deal_id", full=True),
+    _c("stage", full=True),
+    _c("entered", Kind.DATE, full=True),
+    _c("amount", Kind.AMOUNT),
+    _c("currency"),
+    _c("close_date", Kind.DATE),
+    _c("probability", Kind.PROBABILITY),
+))
+
+# The tables a company keeps by hand (the starter workbook's sheets)...
 TABLES: dict[str, Table] = {t.name: t for t in (DEALS, LEADS, TARGETS, CAMPAIGNS)}
+# ...and every table a dataset may have: the stage history comes from a CRM or a database.
+DATASET_TABLES: dict[str, Table] = {**TABLES, STAGE_HISTORY.name: STAGE_HISTORY}

@@ -6,7 +6,7 @@ columns for Parquet). Parsing and checking happen in parse.py and validate.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ class RawTable:
     frame: pd.DataFrame
     first_row: int
     rows: tuple[int, ...] | None = None  # each frame row's number in the file, when filtered
+    derived_from: str | None = None  # the table whose source this one was read from
 
     def row_number(self, position: int) -> int:
         """The row number a user sees for the frame's row at `position`."""
@@ -57,8 +58,7 @@ def without_empty_rows(raw: RawTable) -> tuple[RawTable, int]:
         return raw, 0
     keep = [pos for pos, gone in enumerate(empty.to_numpy()) if not gone]
     rows = tuple(raw.row_number(pos) for pos in keep)
-    table = RawTable(raw.name, raw.source, frame[~empty.to_numpy()].reset_index(drop=True),
-                     raw.first_row, rows)
+    table = replace(raw, frame=frame[~empty.to_numpy()].reset_index(drop=True), rows=rows)
     return table, int(empty.sum())
 
 

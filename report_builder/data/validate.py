@@ -70,6 +70,30 @@ class _Checker:
                       f"add it there or clear the cell")
 
 
+    def stages(self, table: str, frame: pd.DataFrame, stage_names: list[str]) -> None:
+        bad_stage = frame["stage"].notna() & ~frame["stage"].isin(stage_names)
+        if not bad_stage.any():
+            return
+        self.rows(table, frame, bad_stage, "stage", "unknown stage: map it in [stages] of "
+                  f"report.toml (mapped now: {', '.join(stage_names)})")
+        unknown = frame.loc[bad_stage, "stage"].value_counts()
+        if len(unknown) > 1:  # CRMs rename stages freely: list every one to map at once
+            what = "deals" if table == "deals" else "rows"
+            listed = ", ".join(f"'{name}' ({count} {what})" for name, count in unknown.items())
+            self.problems.append(Problem(
+                self.dataset.sources.get(table, table), None, "stage", None,
+                f"{len(unknown)} stage names are not in [stages]: {listed}; map each to "
+                "opportunity, quote, won or lost"))
+
+    def currencies(self, table: str, frame: pd.DataFrame, known: set[str]) -> None:
+        currency = frame["currency"].str.upper()
+        bad_currency = currency.notna() & ~currency.isin(sorted(known))
+        if bad_currency.any():
+            self.rows(table, frame, bad_currency, "currency", "no exchange rate for this "
+                      "currency; add it to data.currency_rates in report.toml, e.g. "
+                      "{ EUR = 7.46 }")
+
+
 def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int],
                   problems: list[Problem],
                   row_numbers: dict[str, tuple[int, ...]] | None = None) -> None:
@@ -80,24 +104,11 @@ def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int
     for name, frame in (("deals", deals), ("leads", leads), ("campaigns", campaigns)):
         c.unique_ids(name, frame, TABLES[name].id_column or "")
 
-    stage_names = list(config.stages)
-    bad_stage = deals["stage"].notna() & ~deals["stage"].isin(stage_names)
-    if bad_stage.any():
-        c.rows("deals", deals, bad_stage, "stage", "unknown stage: map it in [stages] of "
-               f"report.toml (mapped now: {', '.join(stage_names)})")
-        unknown = deals.loc[bad_stage, "stage"].value_counts()
-        if len(unknown) > 1:  # CRMs rename stages freely: list every one to map at once
-            listed = ", ".join(f"'{name}' ({count} deals)" for name, count in unknown.items())
-            problems.append(Problem(dataset.sources.get("deals", "deals"), None, "stage", None,
-                                    f"{len(unknown)} stage names are not in [stages]: {listed}; "
-                                    "map each to opportunity, quote, won or lost"))
-
-    known = {config.company.currency, *config.data.currency_rates}
-    currency = deals["currency"].str.upper()
-    bad_currency = currency.notna() & ~currency.isin(sorted(known))
-    if bad_currency.any():
-        c.rows("deals", deals, bad_currency, "currency", "no exchange rate for this currency; add "
-               "it to data.currency_rates in report.toml, e.g. { EUR = 7.46 }")
+    history = dataset.stage_history
+    for name, frame in (("deals", deals), ("stage_history", history)):
+        if frame is not None:
+            c.stages(name, frame, list(config.stages))
+            c.currencies(name, frame, {config.company.currency, *config.data.currency_rates})
 
     c.allowed("leads", leads, "status", list(LEAD_STATUSES), "lead status")
     c.allowed("targets", targets, "scope", list(TARGET_SCOPES), "target scope")

@@ -31,7 +31,7 @@ from report_builder.decks.text_fit import line_height
 from report_builder.decks.timeline import add_timeline, rows_that_fit, timeline_rows
 from report_builder.formatting import Formatter
 from report_builder.i18n import translator
-from report_builder.model.agenda import Agenda, HeadlineFigure
+from report_builder.model.agenda import FROM_HISTORY, Agenda, HeadlineFigure
 
 LEDE = Style(14, min_size=11, muted=True, max_lines=1)
 HEADING = Style(18, min_size=13, bold=True, max_lines=1)
@@ -191,6 +191,8 @@ class MeetingSlides:
         since = f.date(mv.previous_date) if mv.previous_date else mv.compared_to
         box = self.lede(slide, box, t("movement_caption", quarter=self.agenda.quarter,
                                       date=since))
+        if mv.compared_to == FROM_HISTORY:  # a line of its own: the caption fills one
+            box = self.lede(slide, box, t("movement_from_history"))
         add_waterfall(slide, box, waterfall(mv, f, t))
         self.tables(title, self.blocks.movement(), self.notes.movement())
 

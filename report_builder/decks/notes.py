@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from report_builder.formatting import Formatter
 from report_builder.i18n import shown
-from report_builder.model.agenda import Agenda, DealRow, FunnelStep, TargetRow
+from report_builder.model.agenda import FROM_HISTORY, Agenda, DealRow, FunnelStep, TargetRow
 
 DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
@@ -109,11 +109,14 @@ class SpeakerNotes:
             return [self.t("movement_none")]
         since = f.date(mv.previous_date) if mv.previous_date else mv.compared_to
         bars = {b.key: b for b in mv.bars}
-        return [self.t("notes_movement", date=since, start=f.money(mv.start_value),
-                       end=f.money(mv.end_value), new=f.money(bars["new"].amount),
-                       won=f.money(-bars["won"].amount), lost=f.money(-bars["lost"].amount),
-                       pushed=f.money(-bars["pushed"].amount),
-                       pulled=f.money(bars["pulled"].amount))]
+        sentences = [self.t("notes_movement", date=since, start=f.money(mv.start_value),
+                            end=f.money(mv.end_value), new=f.money(bars["new"].amount),
+                            won=f.money(-bars["won"].amount), lost=f.money(-bars["lost"].amount),
+                            pushed=f.money(-bars["pushed"].amount),
+                            pulled=f.money(bars["pulled"].amount))]
+        if mv.compared_to == FROM_HISTORY:
+            sentences.append(self.t("movement_from_history"))
+        return sentences
 
     def stages(self) -> list[str]:
         stages = self.agenda.pipeline.stages

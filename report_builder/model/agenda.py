@@ -239,11 +239,15 @@ class MovementBar:
     deals: int
 
 
+FROM_HISTORY = "stage_history"  # MovementSection.compared_to when rebuilt from the stage history
+
+
 @dataclass(frozen=True)
 class MovementSection:
     """How the quarter's open pipeline moved since the earlier snapshot (docs/metrics.md)."""
 
-    compared_to: str  # the earlier meeting date (ISO) or the file compared to
+    # the earlier meeting date (ISO), the file compared to, or FROM_HISTORY
+    compared_to: str
     previous_date: dt.date | None  # the earlier meeting; None when compared to a file
     start_value: float
     start_count: int

@@ -33,11 +33,13 @@ _SIGN = {"new": 1, "increased": 1, "decreased": -1, "won": -1, "lost": -1, "push
 @dataclass(frozen=True)
 class EarlierSnapshots:
     """What the movement is measured against: the previous snapshot (SNAPSHOT_COLUMNS, and
-    `slips`: how often each deal's close date had moved later up to then, 0 when unknown)."""
+    `slips`: how often each deal's close date had moved later up to then, 0 when unknown), or,
+    where the source knows them through the meeting (a stage history), the counts themselves."""
 
     previous: pd.DataFrame
     compared_to: str
     previous_date: dt.date | None = None
+    slips: Mapping[str, int] | None = None
 
 
 def deal_snapshot(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
@@ -90,6 +92,8 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
     masks["went_back"] = moved & (rank_c <= rank_p).astype(bool)
     masks["slipped"] = both_open & later
     slips = both["slips_p"].fillna(0).astype(int).to_numpy() + (kept & later)
+    if earlier.slips is not None:
+        slips = np.array([earlier.slips.get(str(i), 0) for i in both.index], dtype=int)
 
     def rows(key: str) -> tuple[MovementRow, ...]:
         chosen = both[masks[key]]

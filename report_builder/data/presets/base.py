@@ -27,6 +27,11 @@ class TableMapping:
     columns: dict[str, tuple[str, ...]]
     convert: tuple[Converter, ...] = ()
     fill_missing: tuple[str, ...] = ()  # required columns the export may lack: added empty
+    # read from another table's source when the table has none of its own (HubSpot's stage
+    # history from the deals export), reshaped first: original headers in, one row per
+    # record out, the index holding each record's row position in the source
+    derived_from: str | None = None
+    reshape: Converter | None = None
 
 
 @dataclass(frozen=True)

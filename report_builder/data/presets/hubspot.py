@@ -3,11 +3,14 @@
 Quirks: dates like `2023-04-04 11:48`; `Deal probability` as a 0-1 fraction; deactivated owners
 as `name@company.com (Deactivated User)`; the source column renamed between export versions
 (`Original Source Type` -> `Original Traffic Source`); `Date entered "<Stage> (<Pipeline>)"`
-columns, of which the latest is the last stage change; duplicate headers in "all properties"
-exports (the first is used). Several pipelines: `data.pipelines` picks which rows to keep.
+columns, which become the stage history (and so the last stage change); duplicate headers in
+"all properties" exports (the first is used). Several pipelines: `data.pipelines` picks which
+rows to keep. European portals write dates day-first (`24-11-2026 11:48`, `24.11.2026`).
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -19,22 +22,44 @@ from report_builder.data.presets.base import (
     first_of_many,
     strip_suffix,
 )
+from report_builder.data.sources import normalise_header
 
 DEAL_DATES = ("created_date", "close_date", "last_stage_change_date")
+DEAL_IDS = ("Record ID", "Deal ID", "hs_object_id")
+# Date entered "Closed won (Sales Pipeline)": the stage label, then the pipeline in brackets
+_ENTERED = re.compile(r"""^date entered\s*["'“](?P<label>.+?)["'”]\s*$""", re.IGNORECASE)
+_PIPELINE_SUFFIX = re.compile(r"\s+\([^()]*\)$")
 
 
-def _last_stage_change(frame: pd.DataFrame) -> pd.DataFrame:
-    """The latest `Date entered "<Stage> (<Pipeline>)"` of each deal, when the export has them
-    and no column was mapped to last_stage_change_date."""
-    entered = [c for c in frame.columns if str(c).startswith("date_entered_")]
-    if not entered or "last_stage_change_date" in frame.columns:
-        return frame
-    stamps = pd.concat([pd.to_datetime(frame[c], format="ISO8601", errors="coerce")
-                        for c in entered], axis=1)
-    latest = stamps.max(axis=1)
-    frame["last_stage_change_date"] = latest.dt.strftime("%Y-%m-%d").astype("string")\
-        .where(latest.notna())
-    return frame
+def stage_of_header(header: str) -> str | None:
+    """'Date entered "Closed won (Sales Pipeline)"' -> 'Closed won'; None for other headers."""
+    match = _ENTERED.match(str(header).strip())
+    if match is None:
+        return None
+    return _PIPELINE_SUFFIX.sub("", match.group("label")).strip() or None
+
+
+def _date_entered_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """One stage-history row per filled `Date entered` cell: the deal's id and pipeline, the
+    stage and the date, indexed by the deal's row in the export (for row numbers)."""
+    keep = {normalise_header(h) for h in (*DEAL_IDS, "Pipeline")}
+    ids = [pos for pos, c in enumerate(frame.columns) if normalise_header(c) in keep]
+    parts = []
+    for pos, header in enumerate(frame.columns):
+        stage = stage_of_header(str(header))
+        if stage is None:
+            continue
+        cells = frame.iloc[:, pos].astype("string").str.strip()
+        filled = (cells.notna() & (cells != "")).to_numpy(dtype=bool, na_value=False)
+        part = frame.iloc[filled, ids].copy()
+        part["Stage entered"] = stage
+        part["Date entered"] = cells[filled]
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=[*(frame.columns[p] for p in ids), "Stage entered",
+                                     "Date entered"])
+    rows = pd.concat(parts)
+    return rows.iloc[pd.Index(rows.index).argsort(kind="stable")]
 
 
 DEALS = TableMapping(
@@ -61,8 +86,15 @@ DEALS = TableMapping(
         "pipeline": ("Pipeline", "pipeline"),
     },
     convert=(strip_suffix("owner", r"\s*\(Deactivated User\)$"), enum_to_label("source_channel"),
-             _last_stage_change, date_part(*DEAL_DATES)),
+             date_part(*DEAL_DATES)),
     fill_missing=("account",),
+)
+
+STAGE_HISTORY = TableMapping(
+    columns={"deal_id": DEAL_IDS, "stage": ("Stage entered",), "entered": ("Date entered",),
+             "pipeline": ("Pipeline", "pipeline")},
+    convert=(date_part("entered"),),
+    derived_from="deals", reshape=_date_entered_rows,
 )
 
 LEAD_DATES = ("created_date", "mql_date", "sql_date", "meeting_date", "opportunity_date")
@@ -112,7 +144,8 @@ LEADS = TableMapping(
 )
 
 PRESET = Preset(
-    name="hubspot", title="HubSpot", tables={"deals": DEALS, "leads": LEADS},
+    name="hubspot", title="HubSpot",
+    tables={"deals": DEALS, "leads": LEADS, "stage_history": STAGE_HISTORY},
     encodings=("utf-8-sig", "cp1252"),
     example_stages=("Appointment scheduled", "Qualified to buy", "Presentation scheduled",
                     "Decision maker bought-in", "Contract sent", "Closed won", "Closed lost"),

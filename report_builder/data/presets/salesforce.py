@@ -5,6 +5,11 @@ Quirks: files in cp1252 (Windows "ANSI") as often as UTF-8; booleans `0`/`1`; nu
 empty, `#N/A` or the null id `000000000000000AAA`; `Probability` in percent; `CreatedDate` as
 `2026-11-24T10:11:12.000Z` beside `CloseDate` as `2026-11-24`; `CurrencyIsoCode` per row in
 multi-currency orgs (converted with data.currency_rates, never summed raw).
+
+The stage history is `OpportunityHistory.csv` of the Data Export (one row per change of stage,
+amount, close date, probability or forecast category, with the values from then on and
+`CreatedDate` = when the change happened; `IsDeleted` rows are skipped) or an "Opportunity
+History" report (field labels; `Last Modified` = when the change happened).
 """
 
 from __future__ import annotations
@@ -49,6 +54,20 @@ DEALS = TableMapping(
     fill_missing=("account", "owner", "created_date"),
 )
 
+STAGE_HISTORY = TableMapping(
+    columns={
+        "deal_id": ("OpportunityId", "Opportunity ID"),
+        "stage": ("StageName", "Stage Name"),
+        "entered": ("CreatedDate", "Created Date", "Last Modified"),
+        "amount": ("Amount",),
+        "currency": ("CurrencyIsoCode", "Currency ISO Code"),
+        "close_date": ("CloseDate", "Close Date"),
+        "probability": ("Probability", "Probability (%)"),
+        "is_deleted": ("IsDeleted", "Deleted"),
+    },
+    convert=(blank_values(NULL_IDS), _percent, date_part("entered", "close_date")),
+)
+
 LEADS = TableMapping(
     columns={
         "lead_id": ("Id", "Lead ID"),
@@ -63,7 +82,8 @@ LEADS = TableMapping(
 )
 
 PRESET = Preset(
-    name="salesforce", title="Salesforce", tables={"deals": DEALS, "leads": LEADS},
+    name="salesforce", title="Salesforce",
+    tables={"deals": DEALS, "leads": LEADS, "stage_history": STAGE_HISTORY},
     encodings=("utf-8-sig", "cp1252"),
     example_stages=("Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
                     "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote",

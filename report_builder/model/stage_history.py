@@ -1,0 +1,78 @@
+"""The deals of the previous meeting, rebuilt from the stage history. Pure.
+
+With no stored snapshot of an earlier meeting, the pipeline movement compares the meeting with
+the deals as they were `meeting.cadence_days` before it: the deals created by then, each in the
+stage it had last entered by then and with the amount, close date and probability of its latest
+history row by then where the history carries them (else its values now).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from report_builder.config import Config
+from report_builder.data.dataset import Dataset
+from report_builder.model.agenda import FROM_HISTORY
+from report_builder.model.movement import SNAPSHOT_COLUMNS, EarlierSnapshots, deal_snapshot
+
+
+def earlier_from_history(dataset: Dataset, config: Config,
+                         as_of: dt.date) -> EarlierSnapshots | None:
+    """The previous meeting's deals rebuilt from the stage history; None without one."""
+    history = dataset.stage_history
+    if history is None or not len(history):
+        return None
+    day = as_of - dt.timedelta(days=config.meeting.cadence_days)
+    previous = snapshot_at(dataset.deals, history, day, config)
+    slips = slip_counts(history, deal_snapshot(dataset, as_of), as_of)
+    return EarlierSnapshots(previous, FROM_HISTORY, day, slips=slips)
+
+
+def snapshot_at(deals: pd.DataFrame, history: pd.DataFrame, day: dt.date,
+                config: Config) -> pd.DataFrame:
+    """The deals snapshot (SNAPSHOT_COLUMNS) as it was at the end of `day`."""
+    until = pd.Timestamp(day)
+    known = (deals["created_date"] <= until) | deals["created_date"].isna()
+    snap = deals.loc[known].copy()
+    snap["deal_id"] = snap["deal_id"].astype(str)
+    rows = history.assign(deal_id=history["deal_id"].astype(str))
+    rows = rows.assign(_order=range(len(rows))).sort_values(["deal_id", "entered", "_order"])
+    then = rows[rows["entered"] <= until].drop_duplicates("deal_id", keep="last")\
+        .set_index("deal_id")
+    first = rows.drop_duplicates("deal_id", keep="first").set_index("deal_id")
+    ids = snap["deal_id"]
+
+    def at(frame: pd.DataFrame, column: str) -> pd.Series:
+        return pd.Series(frame[column].reindex(ids.to_numpy(dtype=object)).to_numpy(),
+                         index=ids.index)
+
+    # a deal created by then without a history row by then: the first stage it recorded
+    stage = at(then, "stage").fillna(at(first, "stage")).fillna(snap["stage"])
+    defaults = {s.name: s.probability for s in config.stages.values()}
+    own_p = at(then, "probability").astype("float64").fillna(snap["probability"])
+    snap["stage"] = stage.astype("string")
+    snap["value"] = at(then, "value").astype("float64").fillna(snap["value"])
+    snap["close_date"] = at(then, "close_date").fillna(snap["close_date"])
+    snap["win_probability"] = own_p.fillna(stage.map(defaults).astype("float64"))
+    return snap.loc[:, list(SNAPSHOT_COLUMNS)].sort_values("deal_id").reset_index(drop=True)
+
+
+def slip_counts(history: pd.DataFrame, current: pd.DataFrame, as_of: dt.date) -> dict[str, int]:
+    """Per deal: how often its close date moved later, over its history rows up to the meeting
+    (in the order they happened) and its close date now. Rows without a close date are passed
+    over; a history without close dates gives no slips."""
+    rows = history[history["entered"] <= pd.Timestamp(as_of)]
+    rows = rows.assign(deal_id=rows["deal_id"].astype(str), _order=range(len(rows)))
+    if rows["close_date"].isna().all():
+        return {}
+    now = current.loc[:, ["deal_id", "close_date"]].assign(
+        entered=pd.Timestamp(as_of) + pd.Timedelta(days=1), _order=len(rows))
+    timeline = pd.concat([rows.loc[:, ["deal_id", "entered", "_order", "close_date"]], now])
+    timeline = timeline.dropna(subset=["close_date"])\
+        .sort_values(["deal_id", "entered", "_order"])
+    before = timeline.groupby("deal_id")["close_date"].shift()
+    later = (timeline["close_date"] > before).fillna(False).astype(bool)
+    counts = timeline.loc[later, "deal_id"].value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
