@@ -11,6 +11,7 @@ import pandas as pd
 from report_builder.config import Config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
+from report_builder.data.pipelines import keep_pipelines
 from report_builder.data.schema import TABLES, Kind, Table
 from report_builder.data.sources import RawTable, read_tables, without_empty_rows
 from report_builder.data.validate import check_dataset
@@ -95,6 +96,8 @@ def load_dataset(config: Config) -> Dataset:
         raws[name], empty_rows = without_empty_rows(raw)
         if empty_rows:
             notes.append(DataNote(name, "empty_rows", empty_rows, {"source": raw.source}))
+    if "deals" in raws and not config.data.mapped:  # mapped sources are filtered as mapped
+        raws["deals"] = keep_pipelines(raws["deals"], config.data.pipelines, problems)
     frames: dict[str, pd.DataFrame] = {}
     for name, table in TABLES.items():
         if name in raws:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from report_builder.config import Config, TableSource
 from report_builder.data.encoding import read_csv_raw, read_excel_raw
+from report_builder.data.pipelines import keep_pipelines
 from report_builder.data.presets import PRESETS, MappingReport, TableMapping, apply_mapping
 from report_builder.data.schema import TABLES, Kind
 from report_builder.data.sources import (
@@ -81,17 +82,12 @@ def read_mapped(config: Config) -> tuple[dict[str, RawTable], list[MappingReport
         known = frozenset(c.name for c in TABLES[name].columns)
         frame = apply_mapping(raw.frame, mapping, report, data.columns.get(name), known)
         frame = _fill(frame, data.empty_values, data.defaults.get(name, {}), report)
-        rows = None
-        if name == "deals" and data.pipelines and "pipeline" in frame.columns:
-            keep = frame["pipeline"].astype("string").isin(list(data.pipelines))\
-                .fillna(False).astype(bool)
-            rows = tuple(int(p) + raw.first_row for p in keep.to_numpy().nonzero()[0])
-            frame = frame[keep.to_numpy()].reset_index(drop=True)
-        if "pipeline" in frame.columns and "pipeline" not in known:
-            frame = frame.drop(columns=["pipeline"])
+        table = RawTable(name, raw.source, frame, raw.first_row)
+        if name == "deals":
+            table = keep_pipelines(table, data.pipelines, problems)
         if not data.decimal_given:
-            problems.extend(ambiguous_amounts(frame, raw.source, name))
-        mapped[name] = RawTable(name, raw.source, frame, raw.first_row, rows)
+            problems.extend(ambiguous_amounts(table.frame, raw.source, name))
+        mapped[name] = table
         reports.append(report)
     if problems:
         raise MappedDataError(problems, list(reports))
