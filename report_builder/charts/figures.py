@@ -207,7 +207,7 @@ class _Charts:
         cols = min(PER_ROW, len(pipelines))
         rows = math.ceil(len(pipelines) / cols)
         fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, horizontal_spacing=0.04,
-                            vertical_spacing=0.16 if rows > 1 else 0.0,
+                            vertical_spacing=0.24 / (rows - 1) if rows > 1 else 0.0,
                             subplot_titles=[self.name(p.pipeline) for p in pipelines])
         top = max([s.value for p in pipelines for s in p.stages] + [0.0]) * 1.15
         for i, p in enumerate(pipelines):
@@ -224,8 +224,8 @@ class _Charts:
                             customdata=[self.fmt.money(v) for v in values],
                             hovertemplate=f"{self.name(p.pipeline)} · %{{x}}: %{{customdata}}"
                             f"<extra>{label}</extra>", row=row, col=col)
-        self._layout(fig, height=120 + 300 * rows, barmode="group", bargap=0.3)
-        fig.update_layout(legend={"y": 1.0 + 0.12 / rows}, margin={"t": 90})
+        self._layout(fig, height=130 + 320 * rows, barmode="group", bargap=0.3)
+        fig.update_layout(legend={"y": 1.0 + 0.16 / rows}, margin={"t": 100})
         fig.update_annotations(font={"size": 15, "color": self.c["ink"]}, yshift=8)
         values = _nice_ticks(top)
         fig.for_each_yaxis(lambda axis: axis.update(
