@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from report_builder.model.view import NO_ACCOUNT, NO_CHANNEL, NO_REASON
+from report_builder.model.view import NO_ACCOUNT, NO_CHANNEL, NO_PIPELINE, NO_REASON
 
 LANGUAGES = ("en", "da")
 
@@ -93,6 +93,10 @@ _EN: dict[str, str] = {
     "funnel_cohort": "This quarter's leads",
     "funnel_cohort_caption": "Leads created in {quarter} and how far they have come",
     "open_by_stage": "Open pipeline by stage",
+    "by_pipeline": "Open pipeline by pipeline",
+    "by_pipeline_caption": "The deals are in {count} pipelines: each one's open deals by stage, and its quarter to date ({quarter}).",
+    "pipeline": "Pipeline",
+    "pipelines": "Pipelines",
     "funnel_step": "Funnel step",
     "deals": "Deals",
     "deal": "Deal",
@@ -134,6 +138,7 @@ _EN: dict[str, str] = {
     "no_channel": "(no channel)",
     "no_account": "(no account)",
     "no_reason": "(no reason given)",
+    "no_pipeline": "(no pipeline)",
     # 4 customers
     "won_in_quarter": "Won this quarter",
     "lost_in_quarter": "Lost this quarter",
@@ -182,6 +187,8 @@ _EN: dict[str, str] = {
                          "ignored",
     "note_no_won_reason": "won deals without a won reason: shown as '(no reason given)'",
     "note_no_lost_reason": "lost deals without a lost reason: shown as '(no reason given)'",
+    "note_no_pipeline": "deals without a pipeline while others have one: shown per pipeline "
+                        "as '(no pipeline)'",
     "note_created_after_meeting": "{table} created after the meeting date: not counted",
     "note_closed_after_meeting": "deals won or lost after the meeting date: counted neither as "
                                  "won or lost nor as open pipeline",
@@ -245,6 +252,7 @@ _EN: dict[str, str] = {
     "notes_cohort": "Of this quarter's leads: {steps}.",
     "notes_pipeline": "Open deals: {count}, worth {value} ({weighted} weighted). Overdue: {overdue}, worth {overdue_value}. Stale: {stale}, worth {stale_value}.",
     "notes_stages": "The largest stage is {stage}: {value}, {weighted} weighted; deals: {count}.",
+    "notes_by_pipeline": "{pipeline}: {count} open deals worth {value} ({weighted} weighted); won this quarter: {won_count} deals, {won}; win rate {win_rate}.",
     "notes_deal_list": "{title}: {count}, worth {value}; the largest is {name} at {deal_value}.",
     "notes_channels": "From {start} to {end}, {meetings_name} brought the most meetings ({meetings}) and {revenue_name} the most revenue ({revenue}).",
     "notes_campaign_sources": "Of the campaigns, {name} brought the most revenue: {revenue} (won deals: {won}).",
@@ -369,6 +377,10 @@ _DA: dict[str, str] = {
     "funnel_cohort": "Kvartalets leads",
     "funnel_cohort_caption": "Leads oprettet i {quarter}, og hvor langt de er nået",
     "open_by_stage": "Åben pipeline pr. fase",
+    "by_pipeline": "Åben pipeline pr. pipeline",
+    "by_pipeline_caption": "Aftalerne er i {count} pipelines: hver pipelines åbne aftaler pr. fase og dens kvartal til dato ({quarter}).",
+    "pipeline": "Pipeline",
+    "pipelines": "Pipelines",
     "funnel_step": "Tragttrin",
     "deals": "Aftaler",
     "deal": "Aftale",
@@ -409,6 +421,7 @@ _DA: dict[str, str] = {
     "no_channel": "(ingen kanal)",
     "no_account": "(ingen kunde)",
     "no_reason": "(ingen årsag angivet)",
+    "no_pipeline": "(ingen pipeline)",
     "won_in_quarter": "Vundet i kvartalet",
     "lost_in_quarter": "Tabt i kvartalet",
     "won_deals_since_last_meeting": "Aftaler vundet siden sidste møde",
@@ -455,6 +468,8 @@ _DA: dict[str, str] = {
                          "koblingen er ignoreret",
     "note_no_won_reason": "vundne aftaler uden årsag: vist som '(ingen årsag angivet)'",
     "note_no_lost_reason": "tabte aftaler uden årsag: vist som '(ingen årsag angivet)'",
+    "note_no_pipeline": "aftaler uden pipeline, mens andre har en: vist pr. pipeline som "
+                        "'(ingen pipeline)'",
     "note_created_after_meeting": "{table} oprettet efter mødedatoen: ikke talt med",
     "note_closed_after_meeting": "aftaler vundet eller tabt efter mødedatoen: hverken talt som "
                                  "vundet, tabt eller åben pipeline",
@@ -517,6 +532,7 @@ _DA: dict[str, str] = {
     "notes_cohort": "Af kvartalets leads: {steps}.",
     "notes_pipeline": "Åbne aftaler: {count}, værd {value} ({weighted} vægtet). Forsinkede: {overdue}, værd {overdue_value}. Stillestående: {stale}, værd {stale_value}.",
     "notes_stages": "Den største fase er {stage}: {value}, vægtet {weighted}; aftaler: {count}.",
+    "notes_by_pipeline": "{pipeline}: {count} åbne aftaler til {value} (vægtet {weighted}); vundet i kvartalet: {won_count} aftaler, {won}; vinderrate {win_rate}.",
     "notes_deal_list": "{title}: {count}, værd {value}; den største er {name} til {deal_value}.",
     "notes_channels": "Fra {start} til {end} gav {meetings_name} flest møder ({meetings}) og {revenue_name} mest omsætning ({revenue}).",
     "notes_campaign_sources": "Af kampagnerne gav {name} mest omsætning: {revenue} (vundne aftaler: {won}).",
@@ -570,7 +586,8 @@ _DA: dict[str, str] = {
 _LABELS = {"en": _EN, "da": _DA}
 
 # Values the model writes in place of a missing channel or reason, shown in the pack's language.
-PLACEHOLDERS = {NO_CHANNEL: "no_channel", NO_REASON: "no_reason", NO_ACCOUNT: "no_account"}
+PLACEHOLDERS = {NO_CHANNEL: "no_channel", NO_REASON: "no_reason", NO_ACCOUNT: "no_account",
+                NO_PIPELINE: "no_pipeline"}
 
 
 def labels(language: str) -> dict[str, str]:

@@ -60,11 +60,15 @@ def load_theme() -> Theme:
 
 
 MOVEMENT_KEY = "pipeline_movement"  # the waterfall: only when the agenda has a movement
+BREAKDOWN_KEY = "pipeline_breakdown"  # small multiples: only when the deals span pipelines
+PER_ROW = 3  # pipelines side by side in the small multiples
 
 
 def figure_keys(agenda: Agenda) -> tuple[str, ...]:
-    """The keys of the charts this agenda has: FIGURE_KEYS, then the movement waterfall."""
-    return FIGURE_KEYS + ((MOVEMENT_KEY,) if agenda.movement is not None else ())
+    """The keys of the charts this agenda has: FIGURE_KEYS, then the per-pipeline small
+    multiples and the movement waterfall when the agenda has them."""
+    return (FIGURE_KEYS + ((BREAKDOWN_KEY,) if agenda.pipeline.pipelines else ())
+            + ((MOVEMENT_KEY,) if agenda.movement is not None else ()))
 
 
 def build_figures(agenda: Agenda, fmt: Formatter) -> dict[str, go.Figure]:
@@ -193,6 +197,40 @@ class _Charts:
                         hovertemplate="%{x}: %{customdata}<extra>" + label + "</extra>")
         self._layout(fig, height=380, barmode="group", bargap=0.3)
         self._money_axis(fig, "y", max(value + [0.0]) * 1.12)
+        fig.update_xaxes(showgrid=False)
+        return fig
+
+    def pipeline_breakdown(self) -> go.Figure:
+        """Small multiples: each pipeline's open value and weighted value by its own stages,
+        on one money scale so the pipelines compare at a glance."""
+        pipelines = self.agenda.pipeline.pipelines
+        cols = min(PER_ROW, len(pipelines))
+        rows = math.ceil(len(pipelines) / cols)
+        fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, horizontal_spacing=0.04,
+                            vertical_spacing=0.24 / (rows - 1) if rows > 1 else 0.0,
+                            subplot_titles=[self.name(p.pipeline) for p in pipelines])
+        top = max([s.value for p in pipelines for s in p.stages] + [0.0]) * 1.15
+        for i, p in enumerate(pipelines):
+            row, col = i // cols + 1, i % cols + 1
+            names = [_two_lines(s.stage) for s in p.stages]
+            for label, values, colour in (
+                    (self.t["open_value"], [s.value for s in p.stages], self.c["navy"]),
+                    (self.t["weighted_value"], [s.weighted_value for s in p.stages],
+                     self.c["teal"])):
+                fig.add_bar(name=label, x=names, y=values, marker_color=colour,
+                            legendgroup=label, showlegend=i == 0,
+                            text=[self.fmt.money_short(v) for v in values],
+                            textposition="outside", cliponaxis=False,
+                            customdata=[self.fmt.money(v) for v in values],
+                            hovertemplate=f"{self.name(p.pipeline)} · %{{x}}: %{{customdata}}"
+                            f"<extra>{label}</extra>", row=row, col=col)
+        self._layout(fig, height=130 + 320 * rows, barmode="group", bargap=0.3)
+        fig.update_layout(legend={"y": 1.0 + 0.16 / rows}, margin={"t": 100})
+        fig.update_annotations(font={"size": 15, "color": self.c["ink"]}, yshift=8)
+        values = _nice_ticks(top)
+        fig.for_each_yaxis(lambda axis: axis.update(
+            tickvals=values, range=[0, max(values[-1], top)],
+            ticktext=[self.fmt.money_short(v) for v in values]))
         fig.update_xaxes(showgrid=False)
         return fig
 

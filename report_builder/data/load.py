@@ -11,6 +11,7 @@ import pandas as pd
 from report_builder.config import Config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
+from report_builder.data.pipelines import keep_pipelines
 from report_builder.data.schema import DATASET_TABLES, Kind, Table
 from report_builder.data.sources import RawTable, read_tables, without_empty_rows
 from report_builder.data.stage_history import (
@@ -117,6 +118,8 @@ def load_dataset(config: Config) -> Dataset:
     if "stage_history" in raws:
         raws["stage_history"], deleted = without_deleted_rows(raws["stage_history"])
         notes.extend([deleted] if deleted else [])
+    if "deals" in raws and not config.data.mapped:  # mapped sources are filtered as mapped
+        raws["deals"] = keep_pipelines(raws["deals"], config.data.pipelines, problems)
     frames: dict[str, pd.DataFrame] = {}
     for name, table in DATASET_TABLES.items():
         if name in raws:

@@ -9,12 +9,14 @@ recorded in a MappingReport per source, which `validate` prints.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 
 from report_builder.config import Config, TableSource
 from report_builder.data.encoding import read_csv_raw, read_excel_raw
+from report_builder.data.pipelines import keep_pipelines
 from report_builder.data.presets import PRESETS, MappingReport, TableMapping, apply_mapping
 from report_builder.data.schema import DATASET_TABLES, Kind
 from report_builder.data.sources import (
@@ -88,18 +90,17 @@ def read_mapped(config: Config) -> tuple[dict[str, RawTable], list[MappingReport
         if derived is not None and frame.empty:
             continue  # the export has no `Date entered` columns: no stage history
         positions = frame.index.to_numpy()  # each row's position in the source
-        if data.pipelines and "pipeline" in frame.columns and name in ("deals", "stage_history"):
-            keep = frame["pipeline"].astype("string").isin(list(data.pipelines))\
-                .fillna(False).astype(bool).to_numpy()
-            frame, positions = frame[keep], positions[keep]
         rows = tuple(raw.row_number(int(p)) for p in positions) \
             if derived is not None or len(positions) != len(raw.frame) else None
-        frame = frame.reset_index(drop=True)
-        if "pipeline" in frame.columns and "pipeline" not in known:
-            frame = frame.drop(columns=["pipeline"])
+        table = RawTable(name, raw.source, frame.reset_index(drop=True), raw.first_row, rows,
+                         derived)
+        if name in ("deals", "stage_history"):  # unknown names are reported for the deals
+            table = keep_pipelines(table, data.pipelines, problems if name == "deals" else [])
+        if "pipeline" in table.frame.columns and "pipeline" not in known:
+            table = dataclasses.replace(table, frame=table.frame.drop(columns=["pipeline"]))
         if not data.decimal_given:
-            problems.extend(ambiguous_amounts(frame, raw.source, name))
-        mapped[name] = RawTable(name, raw.source, frame, raw.first_row, rows, derived)
+            problems.extend(ambiguous_amounts(table.frame, raw.source, name))
+        mapped[name] = table
         reports.append(report)
     if problems:
         raise MappedDataError(problems, list(reports))

@@ -64,6 +64,7 @@ DEALS = Table("deals", (
     _c("last_stage_change_date", Kind.DATE),
     _c("probability", Kind.PROBABILITY),
     _c("public_reference", Kind.BOOL),
+    _c("pipeline"),  # the CRM pipeline (sales process) the deal is in; optional
 ), required=True)
 
 LEAD_STATUSES = ("open", "accepted", "rejected", "nurture")

@@ -168,6 +168,10 @@ def _tolerable_notes(dataset: Dataset, config: Config) -> None:
     if no_reason.any():
         notes.append(DataNote("deals", "no_won_reason", int(no_reason.sum()),
                               examples=_ids(deals, no_reason, "deal_id")))
+    no_pipeline = deals["pipeline"].isna()
+    if no_pipeline.any() and not no_pipeline.all():
+        notes.append(DataNote("deals", "no_pipeline", int(no_pipeline.sum()),
+                              examples=_ids(deals, no_pipeline, "deal_id")))
     lost_names = config.stage_names("lost")
     no_lost_reason = deals["stage"].isin(lost_names) & deals["lost_reason"].isna()
     if no_lost_reason.any():

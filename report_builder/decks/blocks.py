@@ -96,6 +96,40 @@ class Blocks:
                 notes=tuple(self.notes.deal_list(t(key), deals, count, value)), name=key))
         return blocks
 
+    def pipelines(self) -> list[TableBlock]:
+        """The pipelines side by side (with the company's total), then each one's stages."""
+        p, a, t, f = self.agenda.pipeline, self.agenda, self.t, self.fmt
+        if not p.pipelines:
+            return []
+        summary = tuple((self.name(b.pipeline), f.count(b.open_count), f.money(b.open_value),
+                         f.money(b.open_weighted), f.money(b.won_value),
+                         f.count(b.won_in_quarter), f.percent(b.win_rate))
+                        for b in p.pipelines)
+        total = (t("total"), f.count(p.open_count), f.money(p.open_value),
+                 f.money(p.open_weighted), f.money(a.targets.company.won),
+                 f.count(a.targets.company.won_deals), f.percent(a.customers.win_rate))
+        blocks = [TableBlock(
+            t("pipelines"),
+            (Column(t("pipeline")), Column(t("open_deals"), True),
+             Column(t("open_pipeline"), True), Column(t("weighted_pipeline"), True),
+             Column(t("won_in_quarter"), True), Column(t("deals"), True),
+             Column(t("win_rate"), True)),
+            (*summary, total), bold_last=True, name="pipelines",
+            notes=tuple(s for b in p.pipelines for s in self.notes.by_pipeline(b)))]
+        for b in p.pipelines:
+            rows = tuple((s.stage, t(f"step_{s.step}"), f.percent(s.probability), f.count(s.count),
+                          f.money(s.value), f.money(s.weighted_value)) for s in b.stages)
+            total_row = (t("total"), "", "", f.count(b.open_count), f.money(b.open_value),
+                         f.money(b.open_weighted))
+            blocks.append(TableBlock(
+                self.name(b.pipeline),
+                (Column(t("stage")), Column(t("funnel_step")), Column(t("win_probability"), True),
+                 Column(t("deals"), True), Column(t("open_value"), True),
+                 Column(t("weighted_value"), True)),
+                (*rows, total_row), bold_last=True, name="pipeline_stages",
+                notes=tuple(self.notes.by_pipeline(b))))
+        return blocks
+
     def _deal_columns(self, last: str) -> tuple[Column, ...]:
         t = self.t
         return (Column(t("account")), Column(t("deal")), Column(t("owner")), Column(t("stage")),

@@ -24,7 +24,13 @@ from report_builder.decks.shapes import INK, SERIES, Box
 from report_builder.decks.text_fit import clean_text
 from report_builder.formatting import Formatter
 from report_builder.i18n import shown
-from report_builder.model.agenda import Agenda, FunnelStep, MovementSection, ReasonRow
+from report_builder.model.agenda import (
+    Agenda,
+    FunnelStep,
+    MovementSection,
+    ReasonRow,
+    StageRow,
+)
 
 LABEL_SIZE = 16  # data labels and axis labels: readable from the back of the room
 NAVY, TEAL, AMBER, RED = SERIES[0], SERIES[1], SERIES[2], SERIES[5]
@@ -44,6 +50,7 @@ class ChartSpec:
     horizontal: bool  # bars (categories down the side) rather than columns
     categories: tuple[str, ...]
     series: tuple[Series, ...]
+    top: float | None = None  # the largest value on the scale, when several charts share one
 
 
 class ChartSpecs:
@@ -79,15 +86,18 @@ class ChartSpecs:
             Series(self.t(key),
                    tuple(float(s.count) for s in steps), labels, NAVY),))
 
-    def stages(self) -> ChartSpec:
-        stages = self.agenda.pipeline.stages
+    def stages(self, stages: Sequence[StageRow] | None = None, key: str = "pipeline_stages",
+               top: float | None = None) -> ChartSpec:
+        """Open value and weighted value by stage: the company's, or `stages` of one pipeline
+        (on a scale up to `top`, so the pipelines' slides compare)."""
+        stages = self.agenda.pipeline.stages if stages is None else stages
         money = self.fmt.money_short
-        return ChartSpec("pipeline_stages", True, tuple(self.name(s.stage) for s in stages), (
+        return ChartSpec(key, True, tuple(self.name(s.stage) for s in stages), (
             Series(self.t("open_value"), tuple(s.value for s in stages),
                    tuple(money(s.value) for s in stages), NAVY),
             Series(self.t("weighted_value"), tuple(s.weighted_value for s in stages),
                    tuple(money(s.weighted_value) for s in stages), TEAL),
-        ))
+        ), top)
 
     def channel_meetings(self) -> ChartSpec:
         rows = self.agenda.sources.channels
@@ -209,6 +219,7 @@ def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE
     plot.overlap = 0
     plot.vary_by_categories = False
     values = [v for s in spec.series for v in s.values if v is not None]
+    values += [spec.top] if spec.top is not None else []
     axis = chart.value_axis
     axis.visible = False
     axis.has_major_gridlines = False

@@ -178,8 +178,35 @@ class MeetingSlides:
             add_chart(slide, box, self.charts.stages())
         else:
             add_text(slide, box.top(inches(0.5)), t("none_to_show"), CAPTION)
+        self.pipelines()
         self.tables(title, self.blocks.deals(), self.notes.pipeline())
         self.movement()
+
+    def pipelines(self) -> None:
+        """With several CRM pipelines: a slide per pipeline (its figures and open stages), then
+        the pipelines side by side and each one's stage table."""
+        p, a, f, t = self.agenda.pipeline, self.agenda, self.fmt, self.t
+        if not p.pipelines:
+            return
+        top = max(s.value for b in p.pipelines for s in b.stages) if p.open_count else None
+        for b in p.pipelines:
+            name = self.blocks.name(b.pipeline)
+            slide, box = self.content(f"{self.point(2, 'pipeline')}: {name}",
+                                      self.notes.by_pipeline(b))
+            stats = [Figure(t("open_deals"), f.count(b.open_count)),
+                     Figure(t("open_pipeline"), f.money(b.open_value)),
+                     Figure(t("weighted_pipeline"), f.money(b.open_weighted)),
+                     Figure(t("won_in_quarter"), f.money(b.won_value),
+                            f"{t('deals')} {f.count(b.won_in_quarter)}"),
+                     Figure(t("win_rate"), f.percent(b.win_rate))]
+            add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
+            self.chart_with_heading(slide, box.below(inches(1.2), GAP),
+                                    self.charts.stages(b.stages, "pipeline_breakdown", top),
+                                    t("open_by_stage"),
+                                    t("by_pipeline_caption", count=f.count(len(p.pipelines)),
+                                      quarter=a.quarter))
+        self.tables(self.point(2, "by_pipeline"), self.blocks.pipelines(),
+                    [s for b in p.pipelines for s in self.notes.by_pipeline(b)])
 
     def movement(self) -> None:
         mv, f, t = self.agenda.movement, self.fmt, self.t

@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 
 from report_builder.formatting import Formatter
 from report_builder.i18n import shown
-from report_builder.model.agenda import FROM_HISTORY, Agenda, DealRow, FunnelStep, TargetRow
+from report_builder.model.agenda import (
+    FROM_HISTORY,
+    Agenda,
+    DealRow,
+    FunnelStep,
+    PipelineBreakdown,
+    TargetRow,
+)
 
 DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
@@ -126,6 +133,14 @@ class SpeakerNotes:
         return [self.t("notes_stages", stage=top.stage, count=self.fmt.count(top.count),
                        value=self.fmt.money(top.value),
                        weighted=self.fmt.money(top.weighted_value))]
+
+    def by_pipeline(self, b: PipelineBreakdown) -> list[str]:
+        """One pipeline's figures in a sentence."""
+        f = self.fmt
+        return [self.t("notes_by_pipeline", pipeline=shown(b.pipeline, self.agenda.language),
+                       count=f.count(b.open_count), value=f.money(b.open_value),
+                       weighted=f.money(b.open_weighted), won_count=f.count(b.won_in_quarter),
+                       won=f.money(b.won_value), win_rate=f.percent(b.win_rate))]
 
     def deal_list(self, title: str, deals: Sequence[DealRow], count: int,
                   value: float) -> list[str]:

@@ -82,6 +82,21 @@ class DealRow:
 
 
 @dataclass(frozen=True)
+class PipelineBreakdown:
+    """One pipeline's open deals by stage and its quarter, when the deals span several."""
+
+    pipeline: str  # its name, or "(no pipeline)" for deals without one
+    stages: tuple[StageRow, ...]  # only the open stages its open deals are at
+    open_count: int
+    open_value: float
+    open_weighted: float
+    won_in_quarter: int
+    won_value: float  # won this quarter to date
+    lost_in_quarter: int
+    win_rate: float | None  # won / (won + lost) this quarter, by count
+
+
+@dataclass(frozen=True)
 class PipelineSection:
     flow: tuple[FunnelStep, ...]
     cohort: tuple[FunnelStep, ...]
@@ -96,6 +111,8 @@ class PipelineSection:
     stale_value: float
     stale: tuple[DealRow, ...]
     largest: tuple[DealRow, ...]
+    # one breakdown per pipeline when the deals span more than one; else empty
+    pipelines: tuple[PipelineBreakdown, ...] = ()
 
 
 @dataclass(frozen=True)

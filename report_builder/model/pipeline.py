@@ -1,12 +1,20 @@
-"""Point 2: the pipeline - the funnel (flow and cohort), open deals by stage, deals to act on."""
+"""Point 2: the pipeline - the funnel (flow and cohort), open deals by stage, deals to act on,
+and, when the deals span several CRM pipelines, each pipeline apart.
+
+Deals without a pipeline, when others have one, form the group "(no pipeline)", listed last.
+Pipelines come in the order of `data.pipelines` when the config names them, else largest open
+value first (then by name).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
-from report_builder.model.agenda import FunnelStep, PipelineSection, StageRow
+from report_builder.model.agenda import FunnelStep, PipelineBreakdown, PipelineSection, StageRow
 from report_builder.model.rows import deal_rows, largest_first
-from report_builder.model.view import ModelView, between, ratio
+from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio
 
 FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
 
@@ -62,6 +70,45 @@ def stage_rows(view: ModelView, open_deals: pd.DataFrame) -> tuple[StageRow, ...
     return tuple(rows)
 
 
+def pipeline_breakdown(view: ModelView) -> tuple[PipelineBreakdown, ...]:
+    """One PipelineBreakdown per pipeline, or () when the deals are in one pipeline (or none)."""
+    deals = view.deals
+    if not deals["pipeline"].notna().any():
+        return ()
+    names = deals["pipeline"].astype("string").fillna(NO_PIPELINE)
+    if names.nunique() < 2:
+        return ()
+    in_quarter = between(deals["close_date"], view.quarter_to_date)
+    rows = []
+    for name in names.unique():
+        mine = (names == name).to_numpy()
+        open_deals = deals[mine & deals["is_open"].to_numpy()]
+        won = deals[mine & (deals["is_won"] & in_quarter).to_numpy()]
+        lost = deals[mine & (deals["is_lost"] & in_quarter).to_numpy()]
+        rows.append(PipelineBreakdown(
+            pipeline=str(name),
+            stages=tuple(s for s in stage_rows(view, open_deals) if s.count),
+            open_count=len(open_deals),
+            open_value=float(open_deals["value"].sum()),
+            open_weighted=float((open_deals["value"] * open_deals["win_probability"]).sum()),
+            won_in_quarter=len(won),
+            won_value=float(won["value"].sum()),
+            lost_in_quarter=len(lost),
+            win_rate=ratio(len(won), len(won) + len(lost)),
+        ))
+    return tuple(sorted(rows, key=_pipeline_order(view.config.data.pipelines)))
+
+
+def _pipeline_order(configured: tuple[str, ...]) -> Callable[[PipelineBreakdown], tuple]:
+    """Config order when data.pipelines names them, else largest open value first."""
+    position = {name.strip(): i for i, name in enumerate(configured)}
+
+    def key(row: PipelineBreakdown) -> tuple:
+        return (row.pipeline == NO_PIPELINE, position.get(row.pipeline, len(position)),
+                -row.open_value, row.pipeline)
+    return key
+
+
 def build_pipeline(view: ModelView) -> PipelineSection:
     deals, t = view.deals, view.t
     open_deals = deals[deals["is_open"]]
@@ -82,4 +129,5 @@ def build_pipeline(view: ModelView) -> PipelineSection:
         stale_value=float(stale["value"].sum()),
         stale=deal_rows(view, largest_first(stale)),
         largest=deal_rows(view, largest_first(open_deals), limit=view.config.meeting.top_n),
+        pipelines=pipeline_breakdown(view),
     )

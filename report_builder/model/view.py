@@ -18,6 +18,7 @@ from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_m
 NO_CHANNEL = "(none)"
 NO_REASON = "(no reason given)"
 NO_ACCOUNT = "(no account)"
+NO_PIPELINE = "(no pipeline)"
 
 
 def ts(day: dt.date) -> pd.Timestamp:
