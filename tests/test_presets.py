@@ -193,7 +193,8 @@ def pipedrive_rows() -> list[list[str]]:
         rows.append([r["deal_id"], r["name"], r["account"], r["owner"], stage, r["amount"],
                      r["currency"] or "DKK", f"{r['created_date']} 08:00:00", expected, status,
                      won_time, lost_time, r["lost_reason"],
-                     f"{r['last_stage_change_date']} 12:00:00", r["probability"], "Sales",
+                     f"{r['last_stage_change_date']} 12:00:00",
+                     f"{float(r['probability']) * 100:g}" if r["probability"] else "", "Sales",
                      r["source_channel"]])
     return rows
 
@@ -211,6 +212,44 @@ def test_pipedrive_export(tmp_path: Path, canonical: Agenda) -> None:
         r[COL["close_date"]] for r in DEALS]
     agenda = build_agenda(load_dataset(cfg), cfg, AS_OF)
     assert agenda.targets.company.won == canonical.targets.company.won == 157_500
+
+
+PIPEDRIVE_REFERENCE_HEADER = [  # the names of Pipedrive's import reference ("READ ME" tab)
+    "Deal - Pipedrive System ID", "Deal - Title", "Organization", "Deal - Owner",
+    "Deal - Stage (pipeline)", "Deal - Value", "Deal - Currency of value", "Deal - Creation date",
+    "Deal - Expected close date", "Deal - Status", "Deal - Closed on", "Deal - Lost reason",
+    "Deal - Probability", "Deal - Label", "Deal - Source origin"]
+
+
+def test_pipedrive_reference_headers(tmp_path: Path, canonical: Agenda) -> None:
+    """The import-reference spelling of the headers; `Closed on` dates a closed deal when there
+    is no won/lost time; probability in percent even where every value is 0 or 100; `Source
+    origin` (how the deal was created) is not read as a channel."""
+    config = write_company(tmp_path)
+    rows = []
+    for row in pipedrive_rows():
+        status = row[9]
+        closed_on = f"{row[8 if status == 'open' else 10 if status == 'won' else 11]}"
+        closed_on = "" if status == "open" else closed_on
+        probability = "100" if status == "won" else "0" if status == "lost" else ""
+        rows.append([row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                     status.capitalize(), closed_on, row[12], probability, "Hot",
+                     "Manually created"])
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(PIPEDRIVE_REFERENCE_HEADER, rows, bom=True))
+    use_source(config, "pipedrive", "deals.csv")
+    dataset = load_dataset(load_config(config))
+    deals = dataset.deals
+    assert list(deals["stage"]) == [r[COL["stage"]] for r in DEALS]
+    assert list(deals["close_date"].dt.strftime("%Y-%m-%d").fillna("")) == [
+        r[COL["close_date"]] for r in DEALS]
+    won = deals["stage"] == "Won"
+    assert list(deals.loc[won, "probability"]) == [1.0] * int(won.sum())
+    assert deals["source_channel"].isna().all()
+    report = dataset.mappings[0]
+    assert report.mapped["currency"] == "Deal - Currency of value"
+    assert report.mapped["deal_id"] == "Deal - Pipedrive System ID"
+    assert "Deal - Source origin" in report.ignored
+    assert agenda_of(config).targets.company.won == canonical.targets.company.won
 
 
 def test_unknown_preset_is_a_config_error(tmp_path: Path) -> None:
