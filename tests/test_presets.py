@@ -470,3 +470,72 @@ def test_canonical_leads_beside_a_hubspot_deals_export(tmp_path: Path) -> None:
     dataset = load_dataset(load_config(config))
     assert list(dataset.leads["status"]) == [r[LEAD_COLUMNS.index("status")] for r in LEADS]
     assert dataset.mappings[0].mapped["last_stage_change_date"] == "(derived by the preset)"
+
+
+# -- an export in Danish -------------------------------------------------------------------------
+# Headers as a CRM set to Danish might write them: no preset knows them (we found no published
+# list of Pipedrive's or HubSpot's Danish export headers), so `inspect` prints a
+# [data.columns.deals] to fill in and the export needs nothing else than [data] and [stages].
+DANISH_HEADER = ["Aftale - ID", "Aftale - Titel", "Aftale - Organisation", "Aftale - Ejer",
+                 "Aftale - Fase", "Aftale - Værdi", "Aftale - Valuta", "Aftale - Oprettet",
+                 "Aftale - Forventet lukkedato", "Aftale - Kilde", "Aftale - Sandsynlighed"]
+DANISH_STAGES = {"Discovery": "Afdækning", "Proposal": "Tilbud", "Won": "Vundet",
+                 "Lost": "Tabt"}
+
+
+def danish_rows(date_separator: str) -> list[list[str]]:
+    rows = []
+    for d in DEALS:
+        r = dict(zip(DEAL_COLUMNS, d, strict=True))
+
+        def day(iso: str) -> str:
+            return date_separator.join(reversed(iso.split("-"))) if iso else ""
+        amount = european(r["amount"]) if r["amount"] else ""
+        amount = "1.234.567,50" if r["deal_id"] == "D8" else amount  # an open deal, not won
+        p = r["probability"].replace(".", ",")
+        rows.append([r["deal_id"], r["name"], r["account"], r["owner"],
+                     DANISH_STAGES[r["stage"]], amount, r["currency"] or "DKK",
+                     day(r["created_date"]), day(r["close_date"]), r["source_channel"], p])
+    return rows
+
+
+@pytest.mark.parametrize(("encoding", "bom", "date_separator"),
+                         [("cp1252", False, "-"), ("utf-8", True, ".")])
+def test_danish_export_through_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       encoding: str, bom: bool, date_separator: str) -> None:
+    """';', decimal comma with '.' thousands, 24-11-2026 or 24.11.2026, cp1252 or UTF-8 with
+    BOM: inspect's [data.columns.deals] filled in, a stage map, and the figures follow."""
+    path = tmp_path / "aftaler.csv"
+    path.write_bytes(csv_bytes(DANISH_HEADER, danish_rows(date_separator), encoding=encoding,
+                               bom=bom, crlf=True, sep=";"))
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "no preset knows most of its headers" in out
+    assert 'decimal = ","' in out
+    assert "#   'Aftale - Værdi': '100.000,00'" in out
+    columns = out[out.index("[data.columns.deals]"):out.index("[stages]")].splitlines()
+    assert [line for line in columns if line.endswith('= ""') and not line.startswith("#")] == [
+        f'{c} = ""' for c in ("deal_id", "name", "account", "owner", "stage", "amount",
+                              "created_date", "close_date")]
+    filled = {"deal_id": "Aftale - ID", "name": "Aftale - Titel",
+              "account": "Aftale - Organisation", "owner": "Aftale - Ejer",
+              "stage": "Aftale - Fase", "amount": "Aftale - Værdi",
+              "created_date": "Aftale - Oprettet", "close_date": "Aftale - Forventet lukkedato",
+              "currency": "Aftale - Valuta", "source_channel": "Aftale - Kilde",
+              "probability": "Aftale - Sandsynlighed"}
+    for canonical, header in filled.items():
+        out = out.replace(f'{canonical} = ""', f'{canonical} = "{header}"')
+        out = out.replace(f'# {canonical} = "{header}"', f'{canonical} = "{header}"')
+    (tmp_path / "report.toml").write_text(
+        "[company]\nname = \"X\"\ncurrency = \"DKK\"\n[meeting]\ncadence_anchor = 2026-11-10\n"
+        + out.replace("[stages]", "[data.currency_rates]\nEUR = 7.5\n\n[stages]")
+        + '"Afdækning" = { step = "opportunity", probability = 0.2 }\n'
+          '"Tilbud" = { step = "quote", probability = 0.6 }\n'
+          '"Vundet" = { step = "won" }\n"Tabt" = { step = "lost" }\n', encoding="utf-8")
+    cfg = load_config(tmp_path / "report.toml")
+    deals = load_dataset(cfg).deals
+    assert deals.loc[deals["deal_id"] == "D8", "amount"].item() == 1_234_567.5
+    assert deals.loc[deals["deal_id"] == "D6", "probability"].item() == 0.5
+    assert deals.loc[deals["deal_id"] == "D3", "close_date"].item() == dt.datetime(2026, 11, 24)
+    agenda = build_agenda(load_dataset(cfg), cfg, AS_OF)
+    assert agenda.targets.company.won == 157_500  # 100,000 + 50,000 + 1,000 EUR x 7.5
