@@ -167,6 +167,8 @@ _EN: dict[str, str] = {
     "rows": "Rows",
     "source": "Source",
     "note_ignored_columns": "columns in {source} not used by the pack",
+    "note_merged_channel_spellings": "{column} spelled differently (case or spacing): counted as "
+                                     "'{channel}'",
     "note_missing_table": "no {table} table in the dataset: the figures that need it are empty",
     "note_no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
                           "forecast and the overdue deals ({open} of them open)",
@@ -436,6 +438,8 @@ _DA: dict[str, str] = {
     "rows": "Rækker",
     "source": "Kilde",
     "note_ignored_columns": "kolonner i {source}, som pakken ikke bruger",
+    "note_merged_channel_spellings": "{column} stavet forskelligt (store/små bogstaver eller "
+                                     "mellemrum): talt som '{channel}'",
     "note_missing_table": "ingen {table}-tabel i data: tallene, der bygger på den, er tomme",
     "note_no_close_date": "aftaler uden lukkedato: ikke med i kvartalets pipeline, prognosen og "
                           "de forsinkede aftaler ({open} af dem åbne)",

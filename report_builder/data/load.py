@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from report_builder.config import Config
+from report_builder.data.channels import merge_channel_spellings
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
 from report_builder.data.schema import TABLES, Kind, Table
@@ -106,6 +107,8 @@ def load_dataset(config: Config) -> Dataset:
         else:
             frames[name] = empty_table(table)
             notes.append(DataNote(name, "missing_table", 0))
+    if config.data.merge_channel_spellings:
+        notes.extend(merge_channel_spellings(frames))
     if "deals" not in frames:
         raise MappedDataError(problems, reports) if reports else DataError(problems)
     sources = {name: raw.source for name, raw in raws.items()}
