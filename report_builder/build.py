@@ -49,7 +49,7 @@ def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
     latest stored snapshot of a meeting before `as_of` (never the meeting's own); else None."""
     stored = read_snapshots(config.history_path, as_of) if history else {}
     if compare_to is not None:
-        previous = deal_snapshot(load_deals_export(config, compare_to), as_of)
+        previous = deal_snapshot(load_deals_export(config, compare_to, as_of), as_of)
         return EarlierSnapshots(previous, compare_to.name, None, (*stored.values(), previous))
     if not stored:
         return None
@@ -57,11 +57,12 @@ def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
     return EarlierSnapshots(stored[last], last.isoformat(), last, tuple(stored.values()))
 
 
-def load_deals_export(config: Config, path: Path) -> Dataset:
+def load_deals_export(config: Config, path: Path, as_of: dt.date | None = None) -> Dataset:
     """The dataset with its deals read from `path` (an earlier export in the same form)."""
     tables = {**config.data.tables, "deals": TableSource(path=path)}
     return load_dataset(dataclasses.replace(config,
-                                            data=dataclasses.replace(config.data, tables=tables)))
+                                            data=dataclasses.replace(config.data, tables=tables)),
+                        as_of=as_of)
 
 
 def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Path,
@@ -86,7 +87,7 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
             exporter = stack.enter_context(ChartExporter(find_browser(config.output.browser)))
             exporter.start()
         progress("Loading the dataset")
-        dataset = load_dataset(config)
+        dataset = load_dataset(config, as_of=as_of)
         history = history and config.history.enabled
         earlier = earlier_snapshots(config, as_of, history=history, compare_to=compare_to)
         progress("Building the agenda")

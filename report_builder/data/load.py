@@ -6,6 +6,8 @@ Dataset whose notes list every tolerable one.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from report_builder.config import Config
@@ -81,13 +83,14 @@ def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:
     return deals
 
 
-def load_dataset(config: Config) -> Dataset:
-    """Read and check every table of the dataset; raise DataError listing all fatal problems."""
+def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
+    """Read and check every table of the dataset; raise DataError listing all fatal problems.
+    `as_of`, the meeting date, is what SQL queries may bind as `:as_of`, `:since`, ..."""
     reports: list = []
     if config.data.mapped:
         from report_builder.data.mapped import read_mapped
 
-        raws, reports = read_mapped(config)
+        raws, reports = read_mapped(config, as_of)
     else:
         raws = read_tables(config.data.path, list(TABLES))
     problems: list[Problem] = []
