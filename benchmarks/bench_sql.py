@@ -6,10 +6,11 @@
 Copies the generated Parquet tables into crm.duckdb (and crm.sqlite with --sqlite) beside them,
 writes one report.toml per case and loads each in its own process (so each peak memory is its
 own): the Parquet folder as the baseline, `SELECT *` of every row, and a query that fetches only
-the canonical columns and the deals and leads the pack looks at (open and won deals, and the
-lost deals and leads of the last --window-days). Prints the load time, rows, peak memory
-and whether the headline figures equal the baseline's. Run by hand; the figures go in the
-closing notes, not in assertions.
+the canonical columns and the deals and leads the pack looks at: open and won deals, and the
+lost deals and leads since `:since`, which report-builder binds to the earliest day the pack
+reads (see report_builder.data.sql.meeting_parameters: the sources window, 365 days by
+default). Prints the load time, rows, peak memory and whether the headline figures equal the
+baseline's. Run by hand; the figures go in the closing notes, not in assertions.
 """
 
 from __future__ import annotations
@@ -32,18 +33,17 @@ LEAD_COLUMNS = ("lead_id, created_date, source_channel, campaign_id, owner, mql_
 AS_OF = dt.date(2026, 11, 24)
 
 
-def queries(since: dt.date, lost: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+def queries(lost: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     """Every open and won deal (an account's first win makes it a new customer, however old
-    its earlier wins), the lost deals of the period, and the period's leads."""
+    its earlier wins), the lost deals since :since, and the leads since :since."""
     names = ", ".join(f"'{s}'" for s in lost)
-    day = f"'{since.isoformat()}'"
     return {
         "all": ("SELECT * FROM deals", "SELECT * FROM leads"),
-        "filtered": (
+        "since": (
             f"SELECT {DEAL_COLUMNS} FROM deals WHERE stage NOT IN ({names}) "
-            f"OR close_date >= {day} OR created_date >= {day}",
-            f"SELECT {LEAD_COLUMNS} FROM leads WHERE created_date >= {day} "
-            f"OR mql_date >= {day} OR sql_date >= {day} OR opportunity_date >= {day}"),
+            "OR close_date >= :since OR created_date >= :since",
+            f"SELECT {LEAD_COLUMNS} FROM leads WHERE created_date >= :since "
+            "OR mql_date >= :since OR sql_date >= :since OR opportunity_date >= :since"),
     }
 
 
@@ -97,7 +97,7 @@ def load_one(config_path: Path) -> dict[str, object]:
 
     config = load_config(config_path)
     start = time.perf_counter()
-    dataset = load_dataset(config)
+    dataset = load_dataset(config, as_of=AS_OF)
     seconds = time.perf_counter() - start
     agenda = build_agenda(dataset, config, AS_OF)
     return {"seconds": round(seconds, 2), "deals": len(dataset.deals),
@@ -111,7 +111,6 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path, help="a folder written by generate_data.py")
     parser.add_argument("--sqlite", action="store_true", help="also SQLite (slow to write)")
-    parser.add_argument("--window-days", type=int, default=400)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -121,7 +120,12 @@ def main() -> int:
     started = time.perf_counter()
     write_databases(folder, sqlite=args.sqlite)
     print(f"databases ready in {time.perf_counter() - started:.1f} s")
-    sql = queries(AS_OF - dt.timedelta(days=args.window_days), ("Closed lost",))
+    from report_builder.config import load_config
+    from report_builder.data.sql import meeting_parameters
+
+    since = meeting_parameters(load_config(folder / "report.toml"), AS_OF)["since"]
+    print(f":since is bound to {since} for the meeting of {AS_OF}")
+    sql = queries(("Closed lost",))
     cases = {"parquet": write_config(folder, "parquet", None, None)}
     for engine in ("duckdb", "sqlite") if args.sqlite else ("duckdb",):
         url = f"{engine}:///crm.{engine}"

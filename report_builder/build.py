@@ -52,7 +52,7 @@ def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
     previous meeting rebuilt from the dataset's stage history; else None."""
     stored = read_previous(config.history_path, as_of) if history else None
     if compare_to is not None:
-        previous = deal_snapshot(load_deals_export(config, compare_to), as_of)
+        previous = deal_snapshot(load_deals_export(config, compare_to, as_of), as_of)
         return EarlierSnapshots(with_slips(previous, None if stored is None else stored.deals),
                                 compare_to.name, None)
     if stored is not None:
@@ -60,11 +60,12 @@ def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
     return None if dataset is None else earlier_from_history(dataset, config, as_of)
 
 
-def load_deals_export(config: Config, path: Path) -> Dataset:
+def load_deals_export(config: Config, path: Path, as_of: dt.date | None = None) -> Dataset:
     """The dataset with its deals read from `path` (an earlier export in the same form)."""
     tables = {**config.data.tables, "deals": TableSource(path=path)}
     return load_dataset(dataclasses.replace(config,
-                                            data=dataclasses.replace(config.data, tables=tables)))
+                                            data=dataclasses.replace(config.data, tables=tables)),
+                        as_of=as_of)
 
 
 def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Path,
@@ -90,7 +91,7 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
             exporter = stack.enter_context(ChartExporter(find_browser(config.output.browser)))
             exporter.start()
         progress("Loading the dataset")
-        dataset = load_dataset(config)
+        dataset = load_dataset(config, as_of=as_of)
         history = history and config.history.enabled
         earlier = earlier_snapshots(config, as_of, history=history, compare_to=compare_to,
                                     dataset=dataset)

@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check the config and the dataset, build nothing")
     validate.add_argument("config", type=Path, help="the report.toml of the company")
     validate.add_argument("-v", "--verbose", action="store_true", help="list every data note")
+    validate.add_argument("--as-of", type=_date, metavar="DATE",
+                          help="the meeting date SQL queries bind as :as_of, :since, ... "
+                               "(default: the config's as_of, else the next meeting)")
 
     inspect = sub.add_parser("inspect", help="guess a CRM export's preset and print a starter "
                              "[data] and [stages] config for it")
@@ -153,12 +156,14 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from report_builder.build import meeting_date
     from report_builder.data.load import load_dataset
     from report_builder.i18n import translator
 
     config = load_config(args.config)
+    as_of = meeting_date(config, args.as_of, dt.date.today())
     try:
-        dataset = load_dataset(config)
+        dataset = load_dataset(config, as_of=as_of)
     except MappedDataError as exc:  # the mapping first: it often explains the problems
         _print_mappings(out, exc.mappings)
         raise

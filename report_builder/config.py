@@ -92,6 +92,7 @@ class DataConfig:
     empty_values: tuple[str, ...] = ()  # more cell values that mean "no value" ("Select")
     decimal_given: bool = False  # data.decimal is in the config (else amounts like 1.234 fail)
     path_given: bool = True  # data.path is in the config: tables without a source come from it
+    merge_channel_spellings: bool = True  # `LinkedIn`/`linkedin` one channel (data/channels.py)
 
     @property
     def mapped(self) -> bool:
@@ -358,6 +359,7 @@ def _read_data(r: _Reader) -> DataConfig:
     if not all(isinstance(p, str) for p in pipelines):
         r.problems.append("Config value 'data.pipelines': should be a list of pipeline names")
         pipelines = []
+    merge_channels = r.get(sec, "data", "merge_channel_spellings", bool, True)
     date_format = r.get(sec, "data", "date_format", str)
     decimal = r.get(sec, "data", "decimal", str, ".")
     if decimal not in (".", ","):
@@ -375,7 +377,7 @@ def _read_data(r: _Reader) -> DataConfig:
                       columns=columns, encoding=encoding, separator=separator,
                       pipelines=tuple(pipelines), defaults=defaults,
                       empty_values=tuple(empty_values), decimal_given="decimal" in sec,
-                      path_given="path" in sec)
+                      path_given="path" in sec, merge_channel_spellings=merge_channels)
 
 
 def _read_stages(r: _Reader) -> dict[str, StageConfig]:

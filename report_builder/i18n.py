@@ -172,6 +172,8 @@ _EN: dict[str, str] = {
     "rows": "Rows",
     "source": "Source",
     "note_ignored_columns": "columns in {source} not used by the pack",
+    "note_merged_channel_spellings": "{column} spelled differently (case or spacing): counted as "
+                                     "'{channel}'",
     "note_missing_table": "no {table} table in the dataset: the figures that need it are empty",
     "note_deleted_history_rows": "stage history rows in {source} marked deleted (in the CRM's recycle bin): skipped",
     "note_history_unknown_deal": "stage history rows of {deals} deals not in the deals table: skipped",
@@ -452,6 +454,8 @@ _DA: dict[str, str] = {
     "rows": "Rækker",
     "source": "Kilde",
     "note_ignored_columns": "kolonner i {source}, som pakken ikke bruger",
+    "note_merged_channel_spellings": "{column} stavet forskelligt (store/små bogstaver eller "
+                                     "mellemrum): talt som '{channel}'",
     "note_missing_table": "ingen {table}-tabel i data: tallene, der bygger på den, er tomme",
     "note_deleted_history_rows": "rækker i fasehistorikken i {source} markeret som slettet (i CRM'ets papirkurv): sprunget over",
     "note_history_unknown_deal": "rækker i fasehistorikken for {deals} aftaler, der ikke findes i aftaletabellen: sprunget over",

@@ -193,7 +193,8 @@ def pipedrive_rows() -> list[list[str]]:
         rows.append([r["deal_id"], r["name"], r["account"], r["owner"], stage, r["amount"],
                      r["currency"] or "DKK", f"{r['created_date']} 08:00:00", expected, status,
                      won_time, lost_time, r["lost_reason"],
-                     f"{r['last_stage_change_date']} 12:00:00", r["probability"], "Sales",
+                     f"{r['last_stage_change_date']} 12:00:00",
+                     f"{float(r['probability']) * 100:g}" if r["probability"] else "", "Sales",
                      r["source_channel"]])
     return rows
 
@@ -211,6 +212,44 @@ def test_pipedrive_export(tmp_path: Path, canonical: Agenda) -> None:
         r[COL["close_date"]] for r in DEALS]
     agenda = build_agenda(load_dataset(cfg), cfg, AS_OF)
     assert agenda.targets.company.won == canonical.targets.company.won == 157_500
+
+
+PIPEDRIVE_REFERENCE_HEADER = [  # the names of Pipedrive's import reference ("READ ME" tab)
+    "Deal - Pipedrive System ID", "Deal - Title", "Organization", "Deal - Owner",
+    "Deal - Stage (pipeline)", "Deal - Value", "Deal - Currency of value", "Deal - Creation date",
+    "Deal - Expected close date", "Deal - Status", "Deal - Closed on", "Deal - Lost reason",
+    "Deal - Probability", "Deal - Label", "Deal - Source origin"]
+
+
+def test_pipedrive_reference_headers(tmp_path: Path, canonical: Agenda) -> None:
+    """The import-reference spelling of the headers; `Closed on` dates a closed deal when there
+    is no won/lost time; probability in percent even where every value is 0 or 100; `Source
+    origin` (how the deal was created) is not read as a channel."""
+    config = write_company(tmp_path)
+    rows = []
+    for row in pipedrive_rows():
+        status = row[9]
+        closed_on = f"{row[8 if status == 'open' else 10 if status == 'won' else 11]}"
+        closed_on = "" if status == "open" else closed_on
+        probability = "100" if status == "won" else "0" if status == "lost" else ""
+        rows.append([row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                     status.capitalize(), closed_on, row[12], probability, "Hot",
+                     "Manually created"])
+    (tmp_path / "deals.csv").write_bytes(csv_bytes(PIPEDRIVE_REFERENCE_HEADER, rows, bom=True))
+    use_source(config, "pipedrive", "deals.csv")
+    dataset = load_dataset(load_config(config))
+    deals = dataset.deals
+    assert list(deals["stage"]) == [r[COL["stage"]] for r in DEALS]
+    assert list(deals["close_date"].dt.strftime("%Y-%m-%d").fillna("")) == [
+        r[COL["close_date"]] for r in DEALS]
+    won = deals["stage"] == "Won"
+    assert list(deals.loc[won, "probability"]) == [1.0] * int(won.sum())
+    assert deals["source_channel"].isna().all()
+    report = dataset.mappings[0]
+    assert report.mapped["currency"] == "Deal - Currency of value"
+    assert report.mapped["deal_id"] == "Deal - Pipedrive System ID"
+    assert "Deal - Source origin" in report.ignored
+    assert agenda_of(config).targets.company.won == canonical.targets.company.won
 
 
 def test_unknown_preset_is_a_config_error(tmp_path: Path) -> None:
@@ -431,3 +470,72 @@ def test_canonical_leads_beside_a_hubspot_deals_export(tmp_path: Path) -> None:
     dataset = load_dataset(load_config(config))
     assert list(dataset.leads["status"]) == [r[LEAD_COLUMNS.index("status")] for r in LEADS]
     assert dataset.mappings[0].mapped["last_stage_change_date"] == "(from the stage history)"
+
+
+# -- an export in Danish -------------------------------------------------------------------------
+# Headers as a CRM set to Danish might write them: no preset knows them (we found no published
+# list of Pipedrive's or HubSpot's Danish export headers), so `inspect` prints a
+# [data.columns.deals] to fill in and the export needs nothing else than [data] and [stages].
+DANISH_HEADER = ["Aftale - ID", "Aftale - Titel", "Aftale - Organisation", "Aftale - Ejer",
+                 "Aftale - Fase", "Aftale - Værdi", "Aftale - Valuta", "Aftale - Oprettet",
+                 "Aftale - Forventet lukkedato", "Aftale - Kilde", "Aftale - Sandsynlighed"]
+DANISH_STAGES = {"Discovery": "Afdækning", "Proposal": "Tilbud", "Won": "Vundet",
+                 "Lost": "Tabt"}
+
+
+def danish_rows(date_separator: str) -> list[list[str]]:
+    rows = []
+    for d in DEALS:
+        r = dict(zip(DEAL_COLUMNS, d, strict=True))
+
+        def day(iso: str) -> str:
+            return date_separator.join(reversed(iso.split("-"))) if iso else ""
+        amount = european(r["amount"]) if r["amount"] else ""
+        amount = "1.234.567,50" if r["deal_id"] == "D8" else amount  # an open deal, not won
+        p = r["probability"].replace(".", ",")
+        rows.append([r["deal_id"], r["name"], r["account"], r["owner"],
+                     DANISH_STAGES[r["stage"]], amount, r["currency"] or "DKK",
+                     day(r["created_date"]), day(r["close_date"]), r["source_channel"], p])
+    return rows
+
+
+@pytest.mark.parametrize(("encoding", "bom", "date_separator"),
+                         [("cp1252", False, "-"), ("utf-8", True, ".")])
+def test_danish_export_through_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       encoding: str, bom: bool, date_separator: str) -> None:
+    """';', decimal comma with '.' thousands, 24-11-2026 or 24.11.2026, cp1252 or UTF-8 with
+    BOM: inspect's [data.columns.deals] filled in, a stage map, and the figures follow."""
+    path = tmp_path / "aftaler.csv"
+    path.write_bytes(csv_bytes(DANISH_HEADER, danish_rows(date_separator), encoding=encoding,
+                               bom=bom, crlf=True, sep=";"))
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "no preset knows most of its headers" in out
+    assert 'decimal = ","' in out
+    assert "#   'Aftale - Værdi': '100.000,00'" in out
+    columns = out[out.index("[data.columns.deals]"):out.index("[stages]")].splitlines()
+    assert [line for line in columns if line.endswith('= ""') and not line.startswith("#")] == [
+        f'{c} = ""' for c in ("deal_id", "name", "account", "owner", "stage", "amount",
+                              "created_date", "close_date")]
+    filled = {"deal_id": "Aftale - ID", "name": "Aftale - Titel",
+              "account": "Aftale - Organisation", "owner": "Aftale - Ejer",
+              "stage": "Aftale - Fase", "amount": "Aftale - Værdi",
+              "created_date": "Aftale - Oprettet", "close_date": "Aftale - Forventet lukkedato",
+              "currency": "Aftale - Valuta", "source_channel": "Aftale - Kilde",
+              "probability": "Aftale - Sandsynlighed"}
+    for canonical, header in filled.items():
+        out = out.replace(f'{canonical} = ""', f'{canonical} = "{header}"')
+        out = out.replace(f'# {canonical} = "{header}"', f'{canonical} = "{header}"')
+    (tmp_path / "report.toml").write_text(
+        "[company]\nname = \"X\"\ncurrency = \"DKK\"\n[meeting]\ncadence_anchor = 2026-11-10\n"
+        + out.replace("[stages]", "[data.currency_rates]\nEUR = 7.5\n\n[stages]")
+        + '"Afdækning" = { step = "opportunity", probability = 0.2 }\n'
+          '"Tilbud" = { step = "quote", probability = 0.6 }\n'
+          '"Vundet" = { step = "won" }\n"Tabt" = { step = "lost" }\n', encoding="utf-8")
+    cfg = load_config(tmp_path / "report.toml")
+    deals = load_dataset(cfg).deals
+    assert deals.loc[deals["deal_id"] == "D8", "amount"].item() == 1_234_567.5
+    assert deals.loc[deals["deal_id"] == "D6", "probability"].item() == 0.5
+    assert deals.loc[deals["deal_id"] == "D3", "close_date"].item() == dt.datetime(2026, 11, 24)
+    agenda = build_agenda(load_dataset(cfg), cfg, AS_OF)
+    assert agenda.targets.company.won == 157_500  # 100,000 + 50,000 + 1,000 EUR x 7.5

@@ -31,13 +31,14 @@ class Guess:
     frame: pd.DataFrame  # canonical names for the mapped columns
 
 
-def read_any(path: Path, sheet: str | None = None) -> pd.DataFrame:
+def read_any(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """The export as read, and the text encoding that read it (None for a workbook)."""
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return read_excel_raw(path, sheet)
+        return read_excel_raw(path, sheet), None
     if suffix == ".csv" or suffix == ".txt":
         return read_csv_raw(path, encodings=ENCODINGS, separator=None,
-                            empty_markers=EMPTY_MARKERS)[0]
+                            empty_markers=EMPTY_MARKERS)
     raise DataError([Problem(path.name, None, None, None, "inspect reads .csv and .xlsx files")])
 
 
@@ -84,13 +85,56 @@ def _stage_probabilities(frame: pd.DataFrame) -> dict[str, float]:
     return {str(k): round(float(v), 2) for k, v in medians.items()}
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*-?\d{1,3}(\.\d{3})*,\d+\s*$|^\s*-?\d+,\d{1,2}\s*$")
+
+
+def _decimal_comma(frame: pd.DataFrame) -> bool:
+    """Whether any text column holds numbers written with a decimal comma (1.234,50 or 12,5)."""
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position].dropna()
+        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        if values.astype("string").str.match(_DECIMAL_COMMA).fillna(False).any():
+            return True
+    return False
+
+
+def _columns_table(g: Guess, frame: pd.DataFrame) -> list[str]:
+    """A [data.columns.<table>] to fill in when required columns were not found: every
+    canonical column not mapped (the optional ones commented), then the headers no preset
+    knows, each with its first value, to pick from (e.g. a Danish export's `Aftale - Titel`)."""
+    table = TABLES[g.table]
+    required = [c.name for c in table.columns if c.required and c.name not in g.report.mapped
+                and c.name not in g.report.added_empty]
+    if not required:
+        return []
+    lines = ["", f"[data.columns.{g.table}]  # the export's header for each column: the required "
+             "ones, then any optional ones (uncomment)"]
+    lines += [f'{c} = ""' for c in required]
+    lines += [f'# {c.name} = ""' for c in table.columns
+              if c.name not in g.report.mapped and c.name not in required]
+    first: dict[str, object] = {}
+    for position, header in enumerate(map(str, frame.columns)):
+        values = frame.iloc[:, position].dropna()
+        values = values[values.astype("string").str.strip() != ""]
+        first.setdefault(header, values.iloc[0] if len(values) else "")
+    lines.append("# headers in the export no preset knows (first value):")
+    lines += [f"#   {header!r}: {str(first.get(header, ''))!r}" for header in g.report.ignored]
+    return lines
+
+
 def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> str:
     """The starter [data] and [stages] tables for the export at `path`."""
-    frame = read_any(path, sheet)
+    frame, encoding = read_any(path, sheet)
     g = guess(frame)
     title = PRESETS[g.preset].title
+    required = sum(1 for c in TABLES[g.table].columns if c.required)
     lines = [f"# {shown_path}: looks like a {title} {g.table} export "
-             f"({g.found} of {g.of} canonical columns found, {len(frame)} rows).",
+             f"({g.found} of {g.of} canonical columns found, {len(frame)} rows)."
+             if g.found >= required else
+             f"# {shown_path}: no preset knows most of its headers ({g.found} of {g.of} "
+             f"canonical columns found, {len(frame)} rows): fill in [data.columns.{g.table}] "
+             "below.",
              "[data]", f'preset = "{g.preset}"', f'{g.table} = "{shown_path}"']
     if sheet:
         lines[-1] = f'{g.table} = {{ path = "{shown_path}", sheet = "{sheet}" }}'
@@ -100,17 +144,16 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> 
     missing = [c.name for c in TABLES[g.table].columns if c.name not in g.report.mapped]
     if missing:
         lines.append(f"# not found: {', '.join(missing)}")
-    required = [c.name for c in TABLES[g.table].columns
-                if c.required and c.name in missing and c.name not in g.report.added_empty]
-    if required:
-        lines += ["", f"[data.columns.{g.table}]  # required: the export's header for each",
-                  *[f'{c} = ""' for c in required],
-                  f"# unmapped headers: {', '.join(g.report.ignored)}"]
+    if encoding and encoding not in PRESETS[g.preset].encodings:
+        lines.append(f'encoding = "{encoding}"  # the file is not UTF-8')
+    if _decimal_comma(frame):
+        lines.append('decimal = ","  # amounts like 1.234,50 found in the export')
     if "pipeline" in g.frame.columns:
         pipelines = sorted(g.frame["pipeline"].dropna().astype(str).unique())
         if len(pipelines) > 1:
             lines.append(f"# pipelines found: {', '.join(pipelines)}; keep some with")
             lines.append(f"# pipelines = {pipelines!r}".replace("'", '"'))
+    lines += _columns_table(g, frame)
     if g.table == "deals":
         lines += ["", "[stages]  # every stage found, with its deal count: check each step "
                   "(opportunity, quote, won, lost)"]
@@ -126,7 +169,10 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> 
                 spec = f'step = "{step}"' + (f", probability = {p}" if p is not None else "")
                 lines.append(f'"{stage}" = {{ {spec} }}  # {count} deal(s)')
         else:
-            lines.append("# no stage column found; for example:")
+            examples = PRESETS[g.preset].example_stages
+            lines.append("# no stage column found: once data.columns names it, `report-builder "
+                         "validate` lists every stage to map here" +
+                         ("; for example:" if examples else "."))
             lines += [f'# "{s}" = {{ step = "{_step(s, None)[0]}" }}'
-                      for s in PRESETS[g.preset].example_stages]
+                      for s in examples]
     return "\n".join(lines) + "\n"

@@ -6,9 +6,12 @@ Dataset whose notes list every tolerable one.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from report_builder.config import Config
+from report_builder.data.channels import merge_channel_spellings
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
 from report_builder.data.pipelines import keep_pipelines
@@ -100,13 +103,14 @@ def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:
     return deals
 
 
-def load_dataset(config: Config) -> Dataset:
-    """Read and check every table of the dataset; raise DataError listing all fatal problems."""
+def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
+    """Read and check every table of the dataset; raise DataError listing all fatal problems.
+    `as_of`, the meeting date, is what SQL queries may bind as `:as_of`, `:since`, ..."""
     reports: list = []
     if config.data.mapped:
         from report_builder.data.mapped import read_mapped
 
-        raws, reports = read_mapped(config)
+        raws, reports = read_mapped(config, as_of)
     else:
         raws = read_tables(config.data.path, list(DATASET_TABLES))
     problems: list[Problem] = []
@@ -134,6 +138,8 @@ def load_dataset(config: Config) -> Dataset:
         else:
             frames[name] = empty_table(table)
             notes.append(DataNote(name, "missing_table", 0))
+    if config.data.merge_channel_spellings:
+        notes.extend(merge_channel_spellings(frames))
     if "deals" not in frames:
         raise MappedDataError(problems, reports) if reports else DataError(problems)
     sources = {name: raw.source for name, raw in raws.items()}

@@ -10,6 +10,7 @@ recorded in a MappingReport per source, which `validate` prints.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -31,13 +32,17 @@ from report_builder.errors import DataError, MappedDataError, Problem
 IDENTITY = TableMapping(columns={})
 
 
-def read_source(name: str, source: TableSource, config: Config) -> RawTable:
-    """One table's source as read: original headers, cells as the file or database gives them."""
+def read_source(name: str, source: TableSource, config: Config,
+                as_of: dt.date | None = None) -> RawTable:
+    """One table's source as read: original headers, cells as the file or database gives them.
+    `as_of`, the meeting date, gives a SQL query the dates it may bind (`:since`, ...)."""
     preset = PRESETS[source.preset or config.data.preset]
     if source.sql is not None:
-        from report_builder.data.sql import read_query
+        from report_builder.data.sql import meeting_parameters, read_query
 
-        return RawTable(name, f"{name} query", read_query(source, config.path.resolve().parent), 1)
+        parameters = meeting_parameters(config, as_of) if as_of else None
+        frame = read_query(source, config.path.resolve().parent, parameters)
+        return RawTable(name, f"{name} query", frame, 1)
     path = source.path
     assert path is not None
     suffix = path.suffix.lower()
@@ -53,7 +58,8 @@ def read_source(name: str, source: TableSource, config: Config) -> RawTable:
     return RawTable(name, path.name, frame, 2)
 
 
-def read_mapped(config: Config) -> tuple[dict[str, RawTable], list[MappingReport]]:
+def read_mapped(config: Config, as_of: dt.date | None = None,
+                ) -> tuple[dict[str, RawTable], list[MappingReport]]:
     """Every table that has a source, with canonical column names; and how each was mapped."""
     data = config.data
     raws: dict[str, RawTable] = {}
@@ -64,7 +70,7 @@ def read_mapped(config: Config) -> tuple[dict[str, RawTable], list[MappingReport
     problems: list[Problem] = []
     for name, source in sources.items():
         try:
-            raws[name] = read_source(name, source, config)
+            raws[name] = read_source(name, source, config, as_of)
         except DataError as exc:
             problems.extend(exc.problems)
     if problems:

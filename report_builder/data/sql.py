@@ -4,20 +4,67 @@ The query selects the columns (named like the canonical columns or like the pres
 and does the filtering in the database, so only what the pack needs is fetched. SQLite and
 DuckDB files given by a relative path are found beside the config. The password is never in the
 config: `password_env` names the environment variable that holds it.
+
+A query may use the meeting's dates as bound parameters (`WHERE close_date >= :since`); only those
+it names are bound, an unknown `:name` is an error listing the accepted ones (PARAMETERS).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from report_builder.config import TableSource
+from report_builder.config import Config, TableSource
 from report_builder.errors import SourceError
+from report_builder.periods import fiscal_quarter, since_last_meeting
+
+PARAMETERS = {
+    "as_of": "the meeting date",
+    "period_start": "the first day since the previous meeting",
+    "quarter_start": "the first day of the meeting's fiscal quarter",
+    "quarter_end": "the last day of the meeting's fiscal quarter",
+    "since": "the earliest day any figure of the pack looks at",
+}
+# what SQLAlchemy's text() takes for a bound parameter: `:name`, not `::cast` nor `\:`
+_PLACEHOLDER = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+
+
+def meeting_parameters(config: Config, as_of: dt.date) -> dict[str, dt.date]:
+    """The dates a query may bind. `since` is the earliest of the windows the model reads: the
+    quarter (targets, forecast), the period since the last meeting, the sources window
+    (meeting.sources_window_days, 365 by default) and the public references window
+    (deck.reference_days). Open deals and won deals older than that still count (the open
+    pipeline; an account's first win makes a new customer), so filter closed-lost deals and
+    leads by it, not every deal: `WHERE stage <> 'Closed lost' OR close_date >= :since`."""
+    quarter = fiscal_quarter(as_of, config.company.fiscal_year_start_month)
+    period = since_last_meeting(as_of, config.meeting.cadence_days)
+    windows = (config.meeting.sources_window_days, config.deck.reference_days)
+    since = min(quarter.start, period.start,
+                *(as_of - dt.timedelta(days=max(days, 1) - 1) for days in windows))
+    return {"as_of": as_of, "period_start": period.start, "quarter_start": quarter.start,
+            "quarter_end": quarter.end, "since": since}
+
+
+def bound_parameters(sql: str, available: dict[str, dt.date] | None,
+                     safe: str) -> dict[str, dt.date]:
+    """The parameters `sql` names, from `available`; a clear error for any other name."""
+    names = list(dict.fromkeys(_PLACEHOLDER.findall(sql)))
+    unknown = [n for n in names if n not in PARAMETERS]
+    if unknown:
+        accepted = "; ".join(f":{k} ({v})" for k, v in PARAMETERS.items())
+        raise SourceError(f"the query for {safe} uses {', '.join(':' + n for n in unknown)}, "
+                          f"which is not a parameter report-builder binds; accepted: {accepted}")
+    if names and available is None:
+        raise SourceError(f"the query for {safe} uses {', '.join(':' + n for n in names)} but "
+                          "no meeting date was given to bind them")
+    return {n: available[n] for n in names} if available else {}
 
 FILE_DATABASES = ("sqlite", "duckdb")
-DRIVERS = {"duckdb": "duckdb-engine", "postgresql": "psycopg2-binary (or psycopg)",
+DRIVERS = {"duckdb": "duckdb-engine", "postgresql": "psycopg[binary] (or psycopg2-binary)",
            "mysql": "pymysql", "mssql": "pyodbc", "oracle": "oracledb"}
 
 
@@ -47,15 +94,22 @@ def _url(source: TableSource, base_dir: Path):  # type: ignore[no-untyped-def]
     return url
 
 
-def read_query(source: TableSource, base_dir: Path) -> pd.DataFrame:
-    """The query's result, columns as the database names them."""
+def read_query(source: TableSource, base_dir: Path,
+               parameters: dict[str, dt.date] | None = None) -> pd.DataFrame:
+    """The query's result, columns as the database names them; `parameters` are the meeting
+    dates its placeholders may name (see meeting_parameters)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 
     url = _url(source, base_dir)
     safe = url.render_as_string(hide_password=True)
+    sql = source.sql or ""
+    bound = bound_parameters(sql, parameters, safe)
     if url.get_backend_name() == "duckdb" and url.database:
-        return _read_duckdb(url.database, source.sql or "", safe)
+        return _read_duckdb(url.database, sql, bound, safe)
+    values: dict[str, object] = dict(bound)
+    if url.get_backend_name() == "sqlite":  # no date type: dates are ISO text
+        values = {k: v.isoformat() for k, v in bound.items()}
     try:
         engine = create_engine(url)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
@@ -63,7 +117,7 @@ def read_query(source: TableSource, base_dir: Path) -> pd.DataFrame:
         raise SourceError(f"no database driver for {safe} ({exc}); install {driver}") from None
     try:
         with engine.connect() as connection:
-            return pd.read_sql_query(text(source.sql or ""), connection)
+            return pd.read_sql_query(text(sql), connection, params=values)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise SourceError(f"the query for {safe} failed: {reason}") from None
@@ -71,7 +125,7 @@ def read_query(source: TableSource, base_dir: Path) -> pd.DataFrame:
         engine.dispose()
 
 
-def _read_duckdb(database: str, sql: str, safe: str) -> pd.DataFrame:
+def _read_duckdb(database: str, sql: str, bound: dict[str, dt.date], safe: str) -> pd.DataFrame:
     """DuckDB files straight to Arrow: columnar, without a Python tuple per row (a million
     deals in about a second, against half a minute through the DB-API)."""
     try:
@@ -83,6 +137,10 @@ def _read_duckdb(database: str, sql: str, safe: str) -> pd.DataFrame:
 
     try:
         with duckdb.connect(database, read_only=True) as connection:
-            return arrow_to_frame(connection.sql(sql).to_arrow_table())
+            if bound:  # DuckDB names parameters $name
+                relation = connection.sql(_PLACEHOLDER.sub(r"$\1", sql), params=bound)
+            else:
+                relation = connection.sql(sql)
+            return arrow_to_frame(relation.to_arrow_table())
     except duckdb.Error as exc:
         raise SourceError(f"the query for {safe} failed: {str(exc).splitlines()[0]}") from None

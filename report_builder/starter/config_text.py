@@ -69,11 +69,13 @@ currency_rates = {{}}              # company currency per unit, e.g. {{ EUR = 7.
 # preset = "canonical"           # or hubspot, salesforce, pipedrive for a CRM's own exports
 # deals = "exports/deals.csv"    # a table from its own file (also {{ path = "...", sheet = "..." }}
 #                                # or {{ sql = "SELECT ...", url = "sqlite:///crm.db" }}); likewise
-#                                # leads, targets and campaigns
+#                                # leads, targets and campaigns; a query may bind the meeting's
+#                                # :as_of, :period_start, :quarter_start, :quarter_end, :since
 # encoding = "utf-8"             # of CSV files, when it is not detected right
 # separator = ";"                # of CSV files, when it is not detected right
 # empty_values = ["-"]           # texts that mean "no value" in your files
 # pipelines = ["Sales"]          # report only these pipelines of the export
+# merge_channel_spellings = false  # keep "LinkedIn" and "linkedin" apart (merged by default)
 # [data.columns.deals]           # a canonical column from a header of your own
 # owner = "Sales Agent"
 # [data.defaults.deals]          # the text an empty or missing cell gets

@@ -174,3 +174,21 @@ def first_of_many(column: str, separator: str = ";") -> Converter:
             frame[column] = text.str.split(separator).str[0].str.strip()
         return frame
     return convert
+
+
+def percent(column: str) -> Converter:
+    """'50' -> '50%': a column the CRM always writes in percent, even when every value happens to
+    be 0 or 1 (which the parser's 0-1-or-0-100 guess would read as fractions). The parser then
+    reads it with data.decimal and reports what is not a number."""
+    def convert(frame: pd.DataFrame) -> pd.DataFrame:
+        if column not in frame.columns:
+            return frame
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            frame[column] = series.astype("float64") / 100
+            return frame
+        text = series.astype("string").str.strip()
+        filled = text.notna() & (text != "") & ~text.str.endswith("%")
+        frame[column] = text.where(~filled.fillna(False).astype(bool), text + "%")
+        return frame
+    return convert
