@@ -25,7 +25,10 @@ class DataNote:
 
 @dataclass
 class Dataset:
-    """The four canonical tables, typed, with derived columns the model needs.
+    """The canonical tables, typed, with derived columns the model needs.
+
+    `actions` (the actions agreed in the meetings) is None when the dataset has no actions
+    table, so the pack can leave the point out rather than show an empty one.
 
     deals has extra columns: `step` (opportunity, quote, won, lost from the stage map),
     `value` (amount in the company currency, 0 when missing) and `win_probability` (the deal's own
@@ -40,3 +43,4 @@ class Dataset:
     notes: list[DataNote] = field(default_factory=list)
     # how each source's columns were mapped (data.presets.MappingReport), for `validate`
     mappings: list[Any] = field(default_factory=list)
+    actions: pd.DataFrame | None = None

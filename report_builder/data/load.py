@@ -112,7 +112,8 @@ def load_dataset(config: Config) -> Dataset:
     first_rows = {name: raw.first_row for name, raw in raws.items()}
     row_numbers = {name: raw.rows for name, raw in raws.items() if raw.rows is not None}
     dataset = Dataset(frames["deals"], frames["leads"], frames["targets"], frames["campaigns"],
-                      sources=sources, notes=notes, mappings=reports)
+                      sources=sources, notes=notes, mappings=reports,
+                      actions=frames["actions"] if "actions" in raws else None)
     check_dataset(dataset, config, first_rows=first_rows, problems=problems,
                   row_numbers=row_numbers)
     if problems:

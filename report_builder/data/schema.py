@@ -107,4 +107,19 @@ CAMPAIGNS = Table("campaigns", (
     _c("public", Kind.BOOL),
 ))
 
-TABLES: dict[str, Table] = {t.name: t for t in (DEALS, LEADS, TARGETS, CAMPAIGNS)}
+ACTION_TEAMS = ("marketing", "sales")
+ACTION_STATUSES = ("open", "done", "cancelled")
+
+# the actions agreed in the meetings, carried from one meeting to the next (optional)
+ACTIONS = Table("actions", (
+    _c("action_id", Kind.ID, full=True),
+    _c("text", full=True),
+    _c("owner", full=True),
+    _c("team", full=True),
+    _c("agreed_on", Kind.DATE, full=True),
+    _c("due", Kind.DATE, full=True),
+    _c("status", full=True),
+    _c("closed_on", Kind.DATE),
+))
+
+TABLES: dict[str, Table] = {t.name: t for t in (DEALS, LEADS, TARGETS, CAMPAIGNS, ACTIONS)}
