@@ -46,10 +46,8 @@ class CsvActions:
                  template: Path | None = None) -> None:
         self.path = path
         self.label = path.name
-        if path.exists():
-            raw = path.read_bytes()
-        else:  # a new file: the header, written like a CSV beside it (template) or plain
-            raw = _new_file(template, separator)
+        # a new file: the header, written like a CSV beside it (template) or plain
+        raw = path.read_bytes() if path.exists() else _new_file(template, separator)
         self.bom = raw.startswith(BOM)
         body = raw[len(BOM):] if self.bom else raw
         self.encoding = encoding or "utf-8"
