@@ -54,6 +54,18 @@ are; delete them when you add your own) and run:
 """
 
 
+ACTIONS_EXAMPLES = """examples:
+  report-builder actions add report.toml --text "Call every webinar attendee" --owner "Mette" \\
+      --team sales --due 2026-12-08
+  report-builder actions close report.toml A-014
+  report-builder actions close report.toml A-009 --status cancelled --on 2026-11-20
+  report-builder actions list report.toml --open
+
+The actions table is edited where report.toml says it is (a CSV, or a sheet of an XLSX
+workbook; `add` creates actions.csv or the sheet when there is none). SQL sources are read-only.
+"""
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -132,7 +144,58 @@ def _parser() -> argparse.ArgumentParser:
                       help="xlsx: one workbook (default); csv: a folder of CSV files")
     init.add_argument("--force", action="store_true",
                       help="write into a folder that is not empty, replacing our files there")
+    _actions_parser(sub)
     return parser
+
+
+def _actions_parser(sub: argparse._SubParsersAction) -> None:
+    actions = sub.add_parser("actions", help="record the meeting's actions in the dataset",
+                             epilog=ACTIONS_EXAMPLES,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = actions.add_subparsers(dest="verb", required=True)
+    add = verbs.add_parser("add", help="add an open action; prints its new id")
+    add.add_argument("config", type=Path, help="the report.toml of the company")
+    add.add_argument("--text", required=True, help="what was agreed")
+    add.add_argument("--owner", required=True, help="who does it")
+    add.add_argument("--team", required=True, choices=("marketing", "sales"))
+    add.add_argument("--due", required=True, type=_date, metavar="DATE", help="YYYY-MM-DD")
+    add.add_argument("--agreed-on", type=_date, metavar="DATE",
+                     help="the meeting that agreed it (default: today)")
+    close = verbs.add_parser("close", help="mark an open action done (or cancelled)")
+    close.add_argument("config", type=Path, help="the report.toml of the company")
+    close.add_argument("id", help="the action's id, e.g. A-014")
+    close.add_argument("--on", type=_date, metavar="DATE", help="the day (default: today)")
+    close.add_argument("--status", choices=("done", "cancelled"), default="done")
+    listing = verbs.add_parser("list", help="list the actions")
+    listing.add_argument("config", type=Path, help="the report.toml of the company")
+    listing.add_argument("--open", action="store_true", help="only the open ones")
+
+
+def _actions(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from report_builder.actions import commands
+
+    config = load_config(args.config)
+    today = dt.date.today()
+    if args.verb == "add":
+        action_id, where = commands.add_action(
+            config, text=args.text, owner=args.owner, team=args.team, due=args.due,
+            agreed_on=args.agreed_on or today)
+        out.print(action_id)
+        err.print(escape(f"added {action_id} to {where}"))
+    elif args.verb == "close":
+        where = commands.close_action(config, args.id, on=args.on or today, status=args.status)
+        err.print(escape(f"{args.id} is {args.status} in {where}"))
+    else:
+        label, actions = commands.list_actions(config)
+        shown = [a for a in actions if a.status == "open"] if args.open else actions
+        for a in shown:
+            overdue = a.status == "open" and a.due is not None and a.due < today
+            status = "OVERDUE" if overdue else a.status
+            due = a.due.isoformat() if a.due else "-"
+            out.print(escape(f"{a.action_id:<8} {due:<10}  {status:<9}  {a.team:<9}  "
+                             f"{a.owner}: {a.text}"))
+        err.print(escape(f"{len(shown)} of {len(actions)} actions in {label}"))
+    return 0
 
 
 def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -282,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True, log_path=False)
     try:
         return {"build": _build, "validate": _validate, "send": _send,
-                "init": _init, "inspect": _inspect}[args.command](
+                "init": _init, "inspect": _inspect, "actions": _actions}[args.command](
             args, out, err)
     except ReportBuilderError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)

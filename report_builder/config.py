@@ -70,7 +70,7 @@ class TableSource:
     preset: str | None = None  # this table's preset, when it differs from data.preset
 
 
-DATA_TABLES = ("deals", "leads", "targets", "campaigns", "stage_history")
+DATA_TABLES = ("deals", "leads", "targets", "campaigns", "actions", "stage_history")
 
 
 @dataclass(frozen=True)

@@ -142,3 +142,14 @@ class HistoryError(ReportBuilderError):
         self.path = path
         super().__init__(f"History store {path}: {problem}. Point [history] path in report.toml "
                          "at another file, or move this one away to start a new history.")
+
+
+class ActionsEditError(ReportBuilderError):
+    """`report-builder actions` cannot edit the actions table (bad input, a read-only source)."""
+
+
+class ActionsBusyError(ReportBuilderError):
+    """The actions table is being edited: by another `actions` command, or open in Excel or
+    LibreOffice. Try again when it is free."""
+
+    exit_code = 1

@@ -29,11 +29,13 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert agenda["targets"]["company"]["coverage"] == round(300_000 / 242_500, 4)
     assert list(agenda) == ["company", "currency", "locale", "language", "as_of", "period_start",
                             "next_meeting", "quarter", "headline", "targets", "pipeline",
-                            "sources", "customers", "campaigns", "data_notes", "movement"]
+                            "sources", "customers", "campaigns", "data_notes", "movement",
+                            "actions"]
     assert agenda["movement"] is None  # no earlier snapshot yet
+    assert agenda["actions"] is None  # the small company has no actions table
     assert (tmp_path / "report.history.sqlite").is_file()  # beside the config, not in out
     printed = capsys.readouterr()
-    assert "Meeting pack for 2026-11-24 (2026-Q4), 2 data note(s)" in printed.out
+    assert "Meeting pack for 2026-11-24 (2026-Q4), 3 data note(s)" in printed.out  # + no actions
     assert "Loading the dataset" in printed.err and "Rendering HTML" in printed.err
 
 
@@ -71,7 +73,7 @@ def test_meeting_date_choice(tmp_path: Path) -> None:
 def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(write_company(tmp_path))]) == 0
     out = capsys.readouterr().out
-    assert "valid (9 deals, 8 leads, 7 targets, 4 campaigns); 2 data note(s)" in out
+    assert "valid (9 deals, 8 leads, 7 targets, 4 campaigns); 3 data note(s)" in out
     assert "deals: 1 deals without a close date" in out and "(e.g. D8)" in out
 
 

@@ -54,7 +54,8 @@ def test_first_meeting_is_the_next_tuesday() -> None:
 def test_workbook_sheets_headers_and_lists(tmp_path: Path) -> None:
     config = load_config(_init(tmp_path / "acme"))
     book = openpyxl.load_workbook(tmp_path / "acme" / "pipeline.xlsx")
-    assert book.sheetnames == ["Instructions", "deals", "leads", "targets", "campaigns", "Lists"]
+    assert book.sheetnames == ["Instructions", "deals", "leads", "targets", "campaigns", "actions",
+                               "Lists"]
     assert book["Lists"].sheet_state == "hidden"
     assert book.active.title == "Instructions"
     for table in TABLES.values():
@@ -63,6 +64,9 @@ def test_workbook_sheets_headers_and_lists(tmp_path: Path) -> None:
         assert sheet.freeze_panes == "B2"
         assert all(c.font.b for c in sheet[1])
         ids = [row[0].value for row in sheet.iter_rows(min_row=2) if row[0].value]
+        if table.name == "actions":  # empty, with its header: the meeting fills it in
+            assert ids == []
+            continue
         assert ids and (table.name == "targets" or all(i.startswith("EX-") for i in ids))
         for column in sheet.column_dimensions.values():
             assert column.width and 9 <= column.width <= 43  # 42 and the cell margins
@@ -72,6 +76,8 @@ def test_workbook_sheets_headers_and_lists(tmp_path: Path) -> None:
     assert _list_values(book, deals, "public_reference") == ["yes", "no"]
     assert _list_values(book, book["leads"], "status") == list(LEAD_STATUSES)
     assert _list_values(book, book["targets"], "scope") == list(TARGET_SCOPES)
+    assert _list_values(book, book["actions"], "team") == ["marketing", "sales"]
+    assert _list_values(book, book["actions"], "status") == ["open", "done", "cancelled"]
     assert _list_values(book, book["campaigns"], "channel") == \
         _list_values(book, deals, "source_channel")
     kinds = {(v.type, str(v.sqref)) for v in deals.data_validations.dataValidation}
@@ -185,7 +191,7 @@ def test_csv_folder_builds_the_same_pack(tmp_path: Path) -> None:
     config = _init(tmp_path / "csv", fmt="csv")
     folder = tmp_path / "csv" / "pipeline"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "README.md", "campaigns.csv", "deals.csv", "leads.csv", "targets.csv"]
+        "README.md", "actions.csv", "campaigns.csv", "deals.csv", "leads.csv", "targets.csv"]
     assert (folder / "deals.csv").read_bytes().startswith(b"\xef\xbb\xbfdeal_id,name,")
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "### deals.csv" in readme and "`close_date`" in readme and "Closed won" in readme

@@ -431,8 +431,8 @@ def test_data_config_problems_are_all_listed(tmp_path: Path) -> None:
         "Config value 'data.preset': unknown preset 'zoho' (known: canonical, hubspot, "
         "salesforce, pipedrive)",
         "Config value 'data.columns.opportunities': expected a table of the dataset (deals, "
-        "leads, targets, campaigns, stage_history) mapping canonical columns to source headers, "
-        "like { owner = \"Sales Agent\" }",
+        "leads, targets, campaigns, actions, stage_history) mapping canonical columns to source "
+        "headers, like { owner = \"Sales Agent\" }",
         "Config value 'data.encoding': 'klingon' is not a known encoding (examples: utf-8, "
         "cp1252, latin-1)"]
 

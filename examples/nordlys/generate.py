@@ -27,7 +27,7 @@ big tables are built with vectorised numpy/pandas, so `generate()` scales to mil
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -982,7 +982,59 @@ def generate(
     )
     targets, gap = _targets(rng, cal, deals, leads)
     _steer_pipeline(rng, cal, deals, gap)
-    return {"deals": deals, "leads": leads, "targets": targets, "campaigns": campaigns}
+    return {"deals": deals, "leads": leads, "targets": targets, "campaigns": campaigns,
+            "actions": _actions(as_of)}
+
+
+# The actions agreed in the last meetings (every 14 days before as_of): id, text, owner, team,
+# agreed (days before as_of), due (days from as_of), status, closed (days from as_of or None).
+# Hand-written so that each list of the pack's opening point has a few: due since the last
+# meeting, done and open; overdue (some due before that); closed since; one cancelled.
+_ACTIONS = [
+    ("A-001", "Opdatér battlecard mod konkurrent X med nye priser", "Sofie Kragh", "marketing",
+     -42, -28, "done", -31),
+    ("A-002", "Ring til de 12 største tabte aftaler fra Q3 og spørg hvorfor", "Mette Jensen",
+     "sales", -42, -14, "open", None),
+    ("A-003", "Ryd op i lead-status i CRM: ingen 'open' over 60 dage", "Line Poulsen", "sales",
+     -28, -14, "done", -15),
+    ("A-004", "Fælles definition af SQL skrevet ned og delt med begge teams", "Jonas Holm",
+     "marketing", -28, -7, "done", -9),
+    ("A-005", "Opfølgning på alle deltagere fra webinaret om datadrevet salg", "Rasmus Nielsen",
+     "sales", -28, -3, "open", None),
+    ("A-006", "Case med Fjordtech klar til hjemmesiden", "Ida Lund", "marketing", -14, -4,
+     "done", -2),
+    ("A-007", "Partnerliste for Q1 afstemt med Partners-teamet", "Henrik Møller", "sales", -14,
+     0, "open", None),
+    ("A-008", "LinkedIn-kampagne til SMB forlænges to uger", "Jonas Holm", "marketing", -14, -1,
+     "cancelled", -6),
+    ("A-009", "Tilbudsskabelon med nye rabattrin godkendt", "Anders Kjær", "sales", -14, 14,
+     "done", -5),
+    ("A-010", "Budget for messen i marts besluttet", "Ida Lund", "marketing", -14, 7, "open",
+     None),
+    ("A-011", "Forecast for Q1 pr. sælger afleveret", "Mads Christensen", "sales", -14, 21,
+     "open", None),
+    ("A-012", "Afvisningsårsager for MQL'er udfyldt for hele oktober", "Emma Skov", "sales",
+     -28, -10, "open", None),
+    ("A-013", "Lead scoring justeret efter afvisningerne i Q3", "Sofie Kragh", "marketing", -42,
+     -21, "open", None),
+]
+
+
+def _actions(as_of: date) -> pd.DataFrame:
+    """The actions table around the meeting on `as_of` (see _ACTIONS)."""
+
+    def day(offset: int | None) -> pd.Timestamp:
+        return pd.NaT if offset is None else pd.Timestamp(as_of + timedelta(days=offset))
+
+    return pd.DataFrame(
+        [
+            {"action_id": a, "text": text, "owner": owner, "team": team,
+             "agreed_on": day(agreed), "due": day(due), "status": status,
+             "closed_on": day(closed)}
+            for a, text, owner, team, agreed, due, status, closed in _ACTIONS
+        ]
+    ).astype({"agreed_on": "datetime64[s]", "due": "datetime64[s]",
+              "closed_on": "datetime64[s]"})
 
 
 def _owner_for_team(rng: np.random.Generator, team: np.ndarray) -> np.ndarray:
@@ -1380,7 +1432,7 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(tables: dict[str, pd.DataFrame], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("deals", "leads", "targets", "campaigns"):
+    for name in ("deals", "leads", "targets", "campaigns", "actions"):
         to_csv_frame(tables[name]).to_csv(
             folder / f"{name}.csv",
             index=False,

@@ -27,6 +27,9 @@ class DataNote:
 class Dataset:
     """The canonical tables, typed, with derived columns the model needs.
 
+    `actions` (the actions agreed in the meetings) is None when the dataset has no actions
+    table, so the pack can leave the point out rather than show an empty one.
+
     deals has extra columns: `step` (opportunity, quote, won, lost from the stage map),
     `value` (amount in the company currency, 0 when missing) and `win_probability` (the deal's own
     probability, else its stage's default).
@@ -43,3 +46,4 @@ class Dataset:
     # the stage history (deal_id, stage, entered, amount, currency, close_date, probability,
     # and `value` in the company currency), of deals in the deals table; None: none given
     stage_history: pd.DataFrame | None = None
+    actions: pd.DataFrame | None = None

@@ -148,6 +148,7 @@ def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
     history = frames.get("stage_history")
     dataset = Dataset(frames["deals"], frames["leads"], frames["targets"], frames["campaigns"],
                       sources=sources, notes=notes, mappings=reports,
+                      actions=frames["actions"] if "actions" in raws else None,
                       stage_history=history if history is not None and len(history) else None)
     check_dataset(dataset, config, first_rows=first_rows, problems=problems,
                   row_numbers=row_numbers)

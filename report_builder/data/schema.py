@@ -120,7 +120,22 @@ STAGE_HISTORY = Table("stage_history", (
     _c("probability", Kind.PROBABILITY),
 ))
 
+ACTION_TEAMS = ("marketing", "sales")
+ACTION_STATUSES = ("open", "done", "cancelled")
+
+# the actions agreed in the meetings, carried from one meeting to the next (optional)
+ACTIONS = Table("actions", (
+    _c("action_id", Kind.ID, full=True),
+    _c("text", full=True),
+    _c("owner", full=True),
+    _c("team", full=True),
+    _c("agreed_on", Kind.DATE, full=True),
+    _c("due", Kind.DATE, full=True),
+    _c("status", full=True),
+    _c("closed_on", Kind.DATE),
+))
+
 # The tables a company keeps by hand (the starter workbook's sheets)...
-TABLES: dict[str, Table] = {t.name: t for t in (DEALS, LEADS, TARGETS, CAMPAIGNS)}
+TABLES: dict[str, Table] = {t.name: t for t in (DEALS, LEADS, TARGETS, CAMPAIGNS, ACTIONS)}
 # ...and every table a dataset may have: the stage history comes from a CRM or a database.
 DATASET_TABLES: dict[str, Table] = {**TABLES, STAGE_HISTORY.name: STAGE_HISTORY}

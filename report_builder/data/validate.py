@@ -12,7 +12,13 @@ import pandas as pd
 from report_builder.config import Config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.membership import member_of
-from report_builder.data.schema import LEAD_STATUSES, TABLES, TARGET_SCOPES
+from report_builder.data.schema import (
+    ACTION_STATUSES,
+    ACTION_TEAMS,
+    LEAD_STATUSES,
+    TABLES,
+    TARGET_SCOPES,
+)
 from report_builder.errors import Problem
 
 MAX_ROWS_PER_CHECK = 10
@@ -126,11 +132,28 @@ def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int
     if backwards.any():
         c.rows("campaigns", campaigns, backwards, "end_date", "ends before it starts")
 
+    if dataset.actions is not None:
+        _check_actions(c, dataset.actions)
+
     if "campaigns" in dataset.sources:
         c.references("deals", deals, "campaign_id", campaigns["campaign_id"], "campaign")
         c.references("leads", leads, "campaign_id", campaigns["campaign_id"], "campaign")
 
     _tolerable_notes(dataset, config)
+
+
+def _check_actions(c: _Checker, actions: pd.DataFrame) -> None:
+    c.unique_ids("actions", actions, "action_id")
+    c.allowed("actions", actions, "team", list(ACTION_TEAMS), "team")
+    c.allowed("actions", actions, "status", list(ACTION_STATUSES), "action status")
+    early = actions["due"] < actions["agreed_on"]
+    if early.any():
+        c.rows("actions", actions, early, "due", "is before agreed_on; an action is due on or "
+               "after the day it was agreed")
+    closed_early = actions["closed_on"] < actions["agreed_on"]
+    if closed_early.any():
+        c.rows("actions", actions, closed_early, "closed_on",
+               "is before agreed_on; an action is closed on or after the day it was agreed")
 
 
 def _ids(frame: pd.DataFrame, mask: pd.Series, column: str) -> tuple[str, ...]:
@@ -140,6 +163,14 @@ def _ids(frame: pd.DataFrame, mask: pd.Series, column: str) -> tuple[str, ...]:
 def _tolerable_notes(dataset: Dataset, config: Config) -> None:
     deals, leads = dataset.deals, dataset.leads
     notes = dataset.notes
+    actions = dataset.actions
+    if actions is not None:
+        # a done or cancelled action without its date: still closed, but the pack cannot say
+        # whether it was closed since the last meeting; not worth stopping the meeting for
+        undated = actions["status"].isin(["done", "cancelled"]) & actions["closed_on"].isna()
+        if undated.any():
+            notes.append(DataNote("actions", "no_closed_on", int(undated.sum()),
+                                  examples=_ids(actions, undated, "action_id")))
     open_names = config.stage_names("opportunity", "quote")
     no_close = deals["close_date"].isna()
     if no_close.any():

@@ -13,7 +13,14 @@ from report_builder.decks.notes import SpeakerNotes
 from report_builder.decks.tables import Column, TableBlock
 from report_builder.formatting import MISSING, Formatter
 from report_builder.i18n import shown
-from report_builder.model.agenda import Agenda, DealRow, MovementRow, SourceRow, TargetRow
+from report_builder.model.agenda import (
+    ActionRow,
+    Agenda,
+    DealRow,
+    MovementRow,
+    SourceRow,
+    TargetRow,
+)
 from report_builder.model.rows import LIST_LIMIT
 
 SEPARATORS = (" \u2013 ", " - ", " \u2014 ", ": ", " | ")
@@ -48,6 +55,36 @@ class Blocks:
 
     def dates(self, start: dt.date, end: dt.date) -> str:
         return f"{self.fmt.day_month(start)} \u2013 {self.fmt.date(end)}"
+
+    # -- the actions from the last meeting -------------------------------------------------------
+    def actions(self) -> list[TableBlock]:
+        """Due since the last meeting, open (overdue marked) and closed since, as on the page."""
+        ac, t = self.agenda.actions, self.t
+        if ac is None:
+            return []
+        notes = tuple(self.notes.actions())
+        blocks = []
+        for key, rows, closed in (("actions_due_since", ac.due_since, False),
+                                  ("actions_open", ac.open, False),
+                                  ("actions_closed_since", ac.closed_since, True)):
+            if not rows:
+                continue
+            columns = (Column(t("action_id")), Column(t("action"), max_lines=2),
+                       Column(t("action_owner")), Column(t("team")),
+                       Column(t("action_due"), True), Column(t("status")),
+                       *((Column(t("action_closed_on"), True),) if closed else ()))
+            blocks.append(TableBlock(
+                f"{t(key)} \u00b7 {self.fmt.count(len(rows))}", columns,
+                tuple(self._action_row(a, closed) for a in rows), notes=notes,
+                name=key, marked=tuple(i for i, a in enumerate(rows) if a.overdue)))
+        return blocks
+
+    def _action_row(self, a: ActionRow, closed: bool) -> tuple[str, ...]:
+        f, t = self.fmt, self.t
+        status = t("action_overdue_by", days=f.days(a.days_overdue)) if a.overdue else \
+            t(f"action_status_{a.status}")
+        return (a.action_id, a.text, a.owner, t(f"team_{a.team}"), f.date(a.due), status,
+                *((f.date(a.closed_on),) if closed else ()))
 
     # -- 1 targets ---------------------------------------------------------------------------
     def targets(self) -> list[TableBlock]:

@@ -65,7 +65,8 @@ class MeetingSlides:
         self.blocks = Blocks(agenda, fmt, t, self.notes)
 
     def build(self) -> None:
-        for step in (self.title, self.agenda_slide, self.headline, self.targets, self.pipeline,
+        for step in (self.title, self.agenda_slide, self.headline, self.actions, self.targets,
+                     self.pipeline,
                      self.sources, self.customers, self.campaigns, self.data_notes):
             step()
 
@@ -120,7 +121,8 @@ class MeetingSlides:
     def agenda_slide(self) -> None:
         keys = ("section_targets", "section_pipeline", "section_sources", "section_customers",
                 "section_campaigns")
-        items = [self.t("section_headline"),
+        opening = [self.t("section_actions")] if self.agenda.actions is not None else []
+        items = [self.t("section_headline"), *opening,
                  *(self.point(n, key) for n, key in enumerate(keys, start=1)),
                  self.t("section_data_notes")]
         slide = self.deck.add_slide("agenda", self.t("agenda"))
@@ -144,6 +146,35 @@ class MeetingSlides:
             context = f"{self.t(h.context)} " \
                       f"{self.fmt.value(h.context_value, h.context_kind or h.kind)}"
         return Figure(self.t(h.key), self.fmt.value(h.value, h.kind), context)
+
+    def actions(self) -> None:
+        """The opening point: a lede with the counts, then the three lists as tables (overdue
+        actions marked), continued over as many slides as they need."""
+        ac, f, t = self.agenda.actions, self.fmt, self.t
+        if ac is None:
+            return
+        title = t("section_actions")
+        lede = " \u00b7 ".join((
+            f"{t('actions_due_since')}: {f.count(ac.due_since_count)} "
+            f"({t('actions_due_done', done=f.count(ac.due_since_done))})",
+            f"{t('actions_open')}: {f.count(ac.open_count)}",
+            f"{t('actions_overdue')}: {f.count(ac.overdue_count)}",
+            f"{t('actions_closed_since')}: {f.count(ac.closed_since_count)}"))
+        blocks = self.blocks.actions()
+        if not blocks:
+            slide, box = self.content(title, self.notes.actions())
+            box = self.lede(slide, box, lede)
+            add_text(slide, box.top(inches(0.5)), t("actions_none"), CAPTION)
+            return
+
+        def new_slide(continued: bool) -> tuple[Slide, Box]:
+            slide, box = self.content(f"{title} ({t('continued')})" if continued else title, ())
+            return slide, box if continued else self.lede(slide, box, lede)
+
+        def notes(slide: Slide, sentences: list[str]) -> None:
+            set_notes(slide, sentences or self.notes.actions())
+
+        TableFlow(new_slide, t("continued"), on_slide=notes).add(blocks)
 
     def targets(self) -> None:
         ts = self.agenda.targets

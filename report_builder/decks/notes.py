@@ -49,8 +49,23 @@ class SpeakerNotes:
         return [self.t("notes_title", date=f.date(a.as_of), start=f.date(a.period_start),
                        end=f.date(a.as_of), quarter=a.quarter, next=f.date(a.next_meeting))]
 
+    def actions(self) -> list[str]:
+        """The actions' counts, then each overdue action."""
+        ac, f = self.agenda.actions, self.fmt
+        if ac is None:
+            return []
+        sentences = [self.t("notes_actions", due=f.count(ac.due_since_count),
+                            done=f.count(ac.due_since_done), open=f.count(ac.open_count),
+                            overdue=f.count(ac.overdue_count),
+                            closed=f.count(ac.closed_since_count),
+                            done_since=f.count(ac.done_since_count),
+                            cancelled=f.count(ac.closed_since_count - ac.done_since_count))]
+        return sentences + [self.t("notes_action_overdue", text=a.text.rstrip("."),
+                                   owner=a.owner, due=f.date(a.due))
+                            for a in ac.open if a.overdue]
+
     def agenda_points(self) -> list[str]:
-        return [self.t("notes_agenda")]
+        return [self.t("notes_agenda" if self.agenda.actions is None else "notes_agenda_actions")]
 
     def headline(self) -> list[str]:
         sentences = []

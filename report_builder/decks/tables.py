@@ -50,6 +50,8 @@ class TableBlock:
     notes: tuple[str, ...] = ()
     bold_last: bool = False  # the last row is a total
     name: str = "table"
+    # rows to mark (e.g. overdue actions): bold, in the theme's accent 6 (our red)
+    marked: tuple[int, ...] = ()
 
 
 @dataclass
@@ -217,7 +219,7 @@ def _natural(block: TableBlock, index: int, size: float) -> int:
 
 
 def _bold(block: TableBlock, row: int) -> bool:
-    return block.bold_last and row == len(block.rows) - 1
+    return block.bold_last and row == len(block.rows) - 1 or row in block.marked
 
 
 def _header_width(header: str, size: float) -> int:
@@ -248,9 +250,10 @@ def draw_table(slide: Slide, box: Box, block: TableBlock, sized: _Sized,
     for position, row in enumerate(rows, start=1):
         table.rows[position].height = Emu(sized.heights[row])
         bold = _bold(block, row)
+        ink = MARK_INK if row in block.marked else "tx1"
         for column, spec in enumerate(block.columns):
             _cell(table.cell(position, column), sized.cells[row][column], sized.size, spec,
-                  header=False, shade=position % 2 == 0, bold=bold)
+                  header=False, shade=position % 2 == 0, bold=bold, ink=ink)
     return height
 
 
@@ -267,12 +270,15 @@ _CELL = (
 )
 
 
+MARK_INK = "accent6"
+
+
 def _cell(cell: Any, text: str, size: int, column: Column, *, header: bool, shade: bool,
-          bold: bool = False) -> None:
+          bold: bool = False, ink: str = "tx1") -> None:
     """Replace `cell` with one holding `text`, formatted and filled."""
     xml = _CELL.format(
         align="r" if column.numeric else "l", size=size * 100,
-        bold=int(header or bold), ink="bg1" if header else "tx1", text=escape(text), x=CELL_X,
+        bold=int(header or bold), ink="bg1" if header else ink, text=escape(text), x=CELL_X,
         y=CELL_Y, anchor="b" if header else "ctr",
         fill="accent1" if header else ("bg2" if shade else "bg1"))
     old = cell._tc  # noqa: SLF001 - the cell's element, replaced whole

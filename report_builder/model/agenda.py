@@ -285,6 +285,37 @@ class MovementSection:
 
 
 @dataclass(frozen=True)
+class ActionRow:
+    """One action agreed in a meeting, as it stands at the meeting date."""
+
+    action_id: str
+    text: str
+    owner: str
+    team: str  # marketing or sales
+    agreed_on: dt.date
+    due: dt.date
+    status: str  # open, done or cancelled at the meeting date
+    closed_on: dt.date | None
+    overdue: bool  # open and due before the meeting date
+    days_overdue: int | None  # meeting date - due, for an overdue action
+
+
+@dataclass(frozen=True)
+class ActionsSection:
+    """The actions carried between meetings: what fell due, what is open, what was closed."""
+
+    due_since: tuple[ActionRow, ...]  # due since the last meeting, any status, by due date
+    open: tuple[ActionRow, ...]  # open at the meeting, overdue first, then by due date
+    closed_since: tuple[ActionRow, ...]  # done or cancelled since the last meeting
+    due_since_count: int
+    due_since_done: int  # of those due since the last meeting, how many are done
+    open_count: int
+    overdue_count: int
+    closed_since_count: int
+    done_since_count: int  # of those closed since, done (the rest were cancelled)
+
+
+@dataclass(frozen=True)
 class Agenda:
     company: str
     currency: str
@@ -303,3 +334,5 @@ class Agenda:
     data_notes: DataNotesSection
     # pipeline movement since the earlier snapshot; None when there is none yet
     movement: MovementSection | None = None
+    # the actions agreed in earlier meetings; None when the dataset has no actions table
+    actions: ActionsSection | None = None

@@ -6,6 +6,7 @@ import datetime as dt
 
 from report_builder.config import Config
 from report_builder.data.dataset import Dataset
+from report_builder.model.actions import build_actions
 from report_builder.model.agenda import Agenda
 from report_builder.model.campaigns import build_campaigns
 from report_builder.model.channels import build_sources, campaign_results
@@ -45,4 +46,5 @@ def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
         data_notes=build_notes(dataset, view),
         movement=None if earlier is None else build_movement(
             deal_snapshot(dataset, as_of), earlier, config, view.quarter),
+        actions=build_actions(dataset.actions, view.period),
     )

@@ -42,7 +42,8 @@ def build_notes(dataset: Dataset, view: ModelView) -> DataNotesSection:
     return DataNotesSection(
         notes=notes,
         row_counts={"deals": len(dataset.deals), "leads": len(dataset.leads),
-                    "targets": len(dataset.targets), "campaigns": len(dataset.campaigns)},
+                    "targets": len(dataset.targets), "campaigns": len(dataset.campaigns),
+                    **({} if dataset.actions is None else {"actions": len(dataset.actions)})},
         sources=dict(dataset.sources),
         latest_activity=as_date(latest),
         days_since_latest_activity=None if latest is None else (view.t - latest).days,

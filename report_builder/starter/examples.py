@@ -89,7 +89,7 @@ class ExampleRows:
     def rows(self, table: str) -> list[list[Cell]]:
         """The rows of `table` in the canonical column order."""
         columns = [c.name for c in TABLES[table].columns]
-        return [[row.get(c) for c in columns] for row in self.tables[table]]
+        return [[row.get(c) for c in columns] for row in self.tables.get(table, [])]
 
 
 def example_rows(meeting: dt.date, *, language: str = "en",

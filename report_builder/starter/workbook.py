@@ -16,7 +16,15 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from report_builder.data.schema import LEAD_STATUSES, TABLES, TARGET_SCOPES, Kind, Table
+from report_builder.data.schema import (
+    ACTION_STATUSES,
+    ACTION_TEAMS,
+    LEAD_STATUSES,
+    TABLES,
+    TARGET_SCOPES,
+    Kind,
+    Table,
+)
 from report_builder.starter.examples import Cell, ExampleRows, Vocabulary
 
 VALIDATED_ROWS = 2000  # data validation covers rows 2 to this one
@@ -34,6 +42,8 @@ def list_columns(vocab: Vocabulary, text: dict[str, str]) -> list[tuple[str, str
         ("status", text["lists_status"], LEAD_STATUSES),
         ("scope", text["lists_scope"], TARGET_SCOPES),
         ("yes_no", text["lists_yes_no"], YES_NO),
+        ("action_team", text["lists_action_team"], ACTION_TEAMS),
+        ("action_status", text["lists_action_status"], ACTION_STATUSES),
     ]
 
 
@@ -47,6 +57,8 @@ DROP_DOWNS: dict[str, tuple[str, bool]] = {
     "targets.scope": ("scope", False),
     "campaigns.channel": ("channel", True),
     "campaigns.public": ("yes_no", False),
+    "actions.team": ("action_team", False),
+    "actions.status": ("action_status", False),
 }
 
 

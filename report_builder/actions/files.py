@@ -1,0 +1,59 @@
+"""Editing a user's file safely: one edit at a time, never while an office program has it
+open, and never half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from report_builder.errors import ActionsBusyError
+from report_builder.writer import write_atomic
+
+
+def office_lock_files(path: Path) -> list[Path]:
+    """The lock files Excel (`~$name.xlsx`) and LibreOffice (`.~lock.name.xlsx#`) keep beside
+    a file they have open."""
+    candidates = (path.with_name(f"~${path.name}"), path.with_name(f".~lock.{path.name}#"))
+    return [p for p in candidates if p.exists()]
+
+
+@contextlib.contextmanager
+def exclusive_edit(path: Path, *, wait: float = 5.0) -> Iterator[None]:
+    """Hold an exclusive lock on `.<name>.lock` beside `path` while the body runs; refuse when
+    another edit holds it for longer than `wait` seconds, or an office program has the file
+    open. The operating system releases the lock when the process ends, even on a crash."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ActionsBusyError(
+                        f"{path.name} is being edited by another report-builder actions command "
+                        f"(it holds {lock_path.name}); try again when it has finished") from None
+                time.sleep(0.1)
+        open_in = office_lock_files(path)
+        if open_in:
+            raise ActionsBusyError(
+                f"{path.name} is open in Excel or LibreOffice ({open_in[0].name} is beside it); "
+                "close it there first, so that neither program overwrites the other's change")
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def replace_file(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file beside `path` and rename it over `path`, keeping the
+    file's permissions."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    write_atomic(path, content)
+    if mode is not None:
+        path.chmod(mode)
