@@ -163,7 +163,7 @@ def test_example_figures_agree_in_every_format(example: dict[str, Path]) -> None
 
     soup = BeautifulSoup(example["html"].read_text(encoding="utf-8"), "html.parser")
     section = soup.find("section", id="actions")
-    assert section is not None and section.find("h2").get_text() == "Aftaler fra sidste møde"
+    assert section is not None and section.find("h2").get_text() == "Opfølgning fra sidste møde"
     assert [s.get_text(strip=True) for s in section.select(".stat-value")] == ["6", "7", "4", "4"]
     overdue = [tr["data-action"] for tr in section.select("table.open tr.overdue")]
     assert overdue == ["A-013", "A-002", "A-012", "A-005"]
@@ -174,17 +174,17 @@ def test_example_figures_agree_in_every_format(example: dict[str, Path]) -> None
 
     pages = [p.extract_text() for p in PdfReader(str(example["pdf"])).pages]
     contents = next(p for p in pages if "Dagsorden" in p)
-    assert "Aftaler fra sidste møde" in contents
+    assert "Opfølgning fra sidste møde" in contents
     page = next(i for i, p in enumerate(pages) if p.lstrip().split("\n")[1:2] ==
-                ["Aftaler fra sidste møde"] or "Aftalt på tidligere møder" in p)
+                ["Opfølgning fra sidste møde"] or "Aftalt på tidligere møder" in p)
     text = pages[page].lower()  # the badges are set in capitals
     assert "10 dage over fristen" in text and "21 dage over fristen" in text
     assert all(a["action_id"] in "".join(pages[page:page + 2]) for a in data["open"])
 
     slides = list(Presentation(str(example["pptx"])).slides)
     titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
-    first = titles.index("Aftaler fra sidste møde")
-    assert titles[first - 1] == "Overblik" and titles[first + 1].startswith("Aftaler fra")
+    first = titles.index("Opfølgning fra sidste møde")
+    assert titles[first - 1] == "Overblik" and titles[first + 1].startswith("Opfølgning fra")
     texts = "".join(shape.text_frame.text for s in slides[first:first + 3] for shape in s.shapes
                     if shape.has_text_frame)
     cells = [c.text for s in slides[first:first + 3] for shape in s.shapes if shape.has_table
