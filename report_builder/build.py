@@ -16,7 +16,11 @@ from report_builder.history.store import read_previous, write_snapshot
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
 from report_builder.model.movement import EarlierSnapshots, deal_snapshot, with_slips
-from report_builder.model.stage_history import earlier_from_history
+from report_builder.model.stage_history import (
+    earlier_from_history,
+    history_slips,
+    meeting_snapshot,
+)
 from report_builder.periods import next_meeting
 from report_builder.renderers.base import RenderOptions, get_renderer
 from report_builder.writer import write_atomic
@@ -51,12 +55,13 @@ def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
     latest stored snapshot of a meeting before `as_of` (never the meeting's own), else the
     previous meeting rebuilt from the dataset's stage history; else None."""
     stored = read_previous(config.history_path, as_of) if history else None
+    slips = None if dataset is None else history_slips(dataset, config, as_of)
     if compare_to is not None:
         previous = deal_snapshot(load_deals_export(config, compare_to, as_of), as_of)
         return EarlierSnapshots(with_slips(previous, None if stored is None else stored.deals),
-                                compare_to.name, None)
+                                compare_to.name, None, slips)
     if stored is not None:
-        return EarlierSnapshots(stored.deals, stored.meeting.isoformat(), stored.meeting)
+        return EarlierSnapshots(stored.deals, stored.meeting.isoformat(), stored.meeting, slips)
     return None if dataset is None else earlier_from_history(dataset, config, as_of)
 
 
@@ -111,5 +116,5 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         files[name] = write_atomic(path, content)
     if history:
         progress("Storing the deals snapshot")
-        write_snapshot(config.history_path, as_of, deal_snapshot(dataset, as_of))
+        write_snapshot(config.history_path, as_of, meeting_snapshot(dataset, config, as_of))
     return BuildResult(agenda, dataset, files)

@@ -7,18 +7,24 @@ pandas and the model, so a wrong filter in the model cannot agree with it by acc
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from report_builder.build import build
 from report_builder.cli import main
+from report_builder.config import HistoryConfig, load_config
 from report_builder.formatting import Formatter
+from report_builder.model.agenda import MovementRow
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "nordlys" / "report.toml"
 DATA = ROOT / "examples" / "nordlys" / "data"
+NOV_24 = dt.date(2026, 11, 24)
 
 
 @pytest.fixture(scope="module")
@@ -77,5 +83,46 @@ def test_committed_data_is_what_the_generator_makes(tmp_path: Path) -> None:
     spec.loader.exec_module(generate)
     generate.write_csv(generate.generate(generate.N_DEALS, generate.N_LEADS, seed=generate.SEED,
                                          as_of=generate.AS_OF), tmp_path)
-    for name in ("deals", "leads", "targets", "campaigns"):
+    for name in ("deals", "leads", "targets", "campaigns", "actions", "stage_history"):
         assert (tmp_path / f"{name}.csv").read_bytes() == (DATA / f"{name}.csv").read_bytes()
+
+
+def test_two_meetings_of_the_example_company(tmp_path: Path) -> None:
+    """Built for 2026-11-10 and then 2026-11-24, the pack compares with the stored snapshot,
+    and shows the same movement as from the stage history alone (a fresh checkout).
+
+    Checked by hand in stage_history.csv and deals.csv:
+    D-001498 was in Solution design at 404,000 closing 2026-11-18, won on 11-18: won bar.
+    D-001621 went from Proposal sent at 786,000 to Negotiation at 629,000 on 11-12: -157,000.
+    D-001695, in EUR, went from 17,000 to 18,400 when won on 11-16: +1,400 x 7.46 = +10,444.
+    D-001715 entered Solution design on 11-16 and its close date moved from 2026-12-29 to
+    2027-01-23, out of the quarter: pushed, and slipped once.
+    """
+    config = dataclasses.replace(load_config(CONFIG),
+                                 history=HistoryConfig(path=tmp_path / "history.sqlite"))
+    fresh = build(config, as_of=NOV_24, formats=["json"], out_dir=tmp_path / "a", history=False)
+    build(config, as_of=dt.date(2026, 11, 10), formats=["json"], out_dir=tmp_path / "b")
+    stored = build(config, as_of=NOV_24, formats=["json"], out_dir=tmp_path / "c")
+    from_history, movement = fresh.agenda.movement, stored.agenda.movement
+    assert from_history is not None and movement is not None
+    assert movement.compared_to == "2026-11-10" and from_history.compared_to == "stage_history"
+    assert dataclasses.replace(from_history, compared_to="2026-11-10") == movement
+
+    def row(key: str, deal_id: str) -> MovementRow:
+        return next(r for r in getattr(movement, key) if r.deal_id == deal_id)
+
+    won = row("won", "D-001498")
+    assert (won.previous_stage, won.value, won.previous_close_date) == (
+        "Solution design", 404_000, dt.date(2026, 11, 18))
+    cut = row("decreased", "D-001621")
+    assert (cut.previous_value, cut.value, cut.stage) == (786_000, 629_000, "Negotiation")
+    raised = row("increased", "D-001695")
+    assert raised.value - (raised.previous_value or 0) == pytest.approx(1_400 * 7.46)
+    pushed = row("pushed", "D-001715")
+    assert (pushed.previous_close_date, pushed.close_date, pushed.slips) == (
+        dt.date(2026, 12, 29), dt.date(2027, 1, 23), 1)
+    assert pushed in movement.slipped
+    bars = {b.key: b.amount for b in movement.bars}
+    assert movement.start_value + sum(bars.values()) == pytest.approx(movement.end_value)
+    # every deal won since 11-10 was in the quarter's open pipeline then
+    assert bars["won"] == -stored.agenda.customers.won_value

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generate the Nordlys ApS example data set: deals, leads, targets and campaigns.
+"""Generate the Nordlys ApS example data set: deals, leads, targets, campaigns, the actions
+agreed in the last meetings and the deals' stage history.
 
 Nordlys ApS is a made-up Danish B2B software company (warehouse management, production
 planning, ERP integration) that sells in DKK. The data is synthetic but shaped like a real
@@ -983,7 +984,7 @@ def generate(
     targets, gap = _targets(rng, cal, deals, leads)
     _steer_pipeline(rng, cal, deals, gap)
     return {"deals": deals, "leads": leads, "targets": targets, "campaigns": campaigns,
-            "actions": _actions(as_of)}
+            "actions": _actions(as_of), "stage_history": _stage_history(deals, cal.as_of, seed)}
 
 
 # The actions agreed in the last meetings (every 14 days before as_of): id, text, owner, team,
@@ -1406,6 +1407,66 @@ def _steer_pipeline(
     deals["close_date"] = _to_datetime(days)
 
 
+def _stage_history(deals: pd.DataFrame, as_of: int, seed: int) -> pd.DataFrame:
+    """Each deal's way to the stage it is in, one row per stage entered, as a CRM's stage
+    history records it (with the amount and expected close date from then on).
+
+    Open deals went through every open stage up to theirs, the last entered on their last stage
+    change; won deals through two to all five open stages, lost deals through one to four, then
+    closed on their close date; the stages before are spread over the time since creation. On
+    some deals the amount was set differently before a later stage, and the expected close date
+    of some open and lost deals was earlier: it slipped. The last row of each deal is the deal
+    as it is now. Drawn from a Generator of its own, so the other tables stay as they were.
+    """
+    rng = np.random.default_rng(seed + 1)
+    n = len(deals)
+    stage = deals["stage"].to_numpy(object)
+    open_index = {name: i for i, name in enumerate(STAGES_OPEN)}
+    won, lost = stage == WON, stage == LOST
+    depth = np.array([open_index.get(s, 0) for s in stage]) + 1  # open stages gone through
+    depth = np.where(won, rng.integers(2, 6, n), np.where(lost, rng.integers(1, 5, n), depth))
+    rows = depth + (won | lost)
+    created = deals["created_date"].to_numpy("datetime64[D]").astype(np.int64)
+    last = deals["last_stage_change_date"].to_numpy("datetime64[D]").astype(np.int64)
+    last = np.clip(np.maximum(last, created), None, as_of)
+
+    deal = np.repeat(np.arange(n), rows)
+    step = np.arange(len(deal)) - np.repeat(np.cumsum(rows) - rows, rows)  # 0, 1, ... per deal
+    # entered: from creation to the last change, in increasing random steps
+    gaps = np.where(step == 0, 0.0, rng.uniform(0.5, 1.5, len(deal)))
+    share = pd.Series(gaps).groupby(deal).cumsum().to_numpy(copy=True)
+    share /= np.maximum(np.repeat(pd.Series(gaps).groupby(deal).sum().to_numpy(), rows), 1e-9)
+    entered = created[deal] + np.floor(share * (last - created)[deal]).astype(np.int64)
+    final = step == rows[deal] - 1
+    entered = np.where(final, last[deal], entered)
+    names = np.array(STAGES_OPEN, dtype=object)[np.minimum(step, 4)]
+    names = np.where(final & won[deal], WON, np.where(final & lost[deal], LOST, names))
+
+    amount = deals["amount"].to_numpy(float)
+    amount_changes = (rows >= 2) & (rng.random(n) < 0.15)
+    change_at = rng.integers(1, np.maximum(rows, 2))
+    factor = rng.choice([0.8, 0.9, 1.1, 1.25], n)
+    before_change = amount_changes[deal] & (step < change_at[deal])
+    amounts = np.where(before_change, np.round(amount[deal] * factor[deal], -3), amount[deal])
+
+    close = deals["close_date"]
+    has_close = close.notna().to_numpy()
+    close_day = np.where(
+        has_close, close.fillna(pd.Timestamp(0)).to_numpy("datetime64[D]").astype(np.int64), 0)
+    slips = (rows >= 2) & has_close & ~won & (rng.random(n) < 0.3)
+    slip_at = rng.integers(1, np.maximum(rows, 2))
+    earlier = close_day - rng.integers(14, 46, n)
+    closes = np.where(slips[deal] & (step < slip_at[deal]), earlier[deal], close_day[deal])
+
+    return pd.DataFrame({
+        "deal_id": deals["deal_id"].to_numpy(object)[deal],
+        "stage": names,
+        "entered": _to_datetime(entered),
+        "amount": amounts,
+        "close_date": _to_datetime(np.where(has_close[deal], closes, MISSING)),
+    })
+
+
 # ----------------------------------------------------------------------------- files
 
 
@@ -1432,7 +1493,7 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(tables: dict[str, pd.DataFrame], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("deals", "leads", "targets", "campaigns", "actions"):
+    for name in ("deals", "leads", "targets", "campaigns", "actions", "stage_history"):
         to_csv_frame(tables[name]).to_csv(
             folder / f"{name}.csv",
             index=False,

@@ -12,9 +12,10 @@ from report_builder.model.campaigns import build_campaigns
 from report_builder.model.channels import build_sources, campaign_results
 from report_builder.model.customers import build_customers
 from report_builder.model.headline import build_headline
-from report_builder.model.movement import EarlierSnapshots, build_movement, deal_snapshot
+from report_builder.model.movement import EarlierSnapshots, build_movement
 from report_builder.model.notes import build_notes
 from report_builder.model.pipeline import build_pipeline
+from report_builder.model.stage_history import meeting_snapshot
 from report_builder.model.targets import build_targets
 from report_builder.model.view import between, make_view
 
@@ -45,6 +46,6 @@ def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
         campaigns=build_campaigns(view, results),
         data_notes=build_notes(dataset, view),
         movement=None if earlier is None else build_movement(
-            deal_snapshot(dataset, as_of), earlier, config, view.quarter),
+            meeting_snapshot(dataset, config, as_of), earlier, config, view.quarter),
         actions=build_actions(dataset.actions, view.period),
     )

@@ -26,8 +26,28 @@ def earlier_from_history(dataset: Dataset, config: Config,
         return None
     day = as_of - dt.timedelta(days=config.meeting.cadence_days)
     previous = snapshot_at(dataset.deals, history, day, config)
-    slips = slip_counts(history, deal_snapshot(dataset, as_of), as_of)
-    return EarlierSnapshots(previous, FROM_HISTORY, day, slips=slips)
+    return EarlierSnapshots(previous, FROM_HISTORY, day,
+                            slips=history_slips(dataset, config, as_of) or {})
+
+
+def history_slips(dataset: Dataset, config: Config, as_of: dt.date) -> dict[str, int] | None:
+    """Close-date slips counted over every change the stage history records, up to the meeting;
+    None when it records no close dates. Snapshots only see the slips between the meetings
+    built, so where the history knows them, its counts are used whatever the comparison."""
+    history = dataset.stage_history
+    if history is None or not len(history) or history["close_date"].isna().all():
+        return None
+    return slip_counts(history, meeting_snapshot(dataset, config, as_of), as_of)
+
+
+def meeting_snapshot(dataset: Dataset, config: Config, as_of: dt.date) -> pd.DataFrame:
+    """The deals as they stood at the meeting: the deals table as exported, or, for a meeting
+    before the stage history's last entry (a pack built for an earlier date), rebuilt from the
+    history, so the snapshot stored for that meeting is what the pipeline was then."""
+    history = dataset.stage_history
+    if history is None or not len(history) or history["entered"].max() <= pd.Timestamp(as_of):
+        return deal_snapshot(dataset, as_of)
+    return snapshot_at(dataset.deals, history, as_of, config)
 
 
 def snapshot_at(deals: pd.DataFrame, history: pd.DataFrame, day: dt.date,
