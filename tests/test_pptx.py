@@ -183,7 +183,7 @@ def test_every_slide_has_notes_and_the_headline_figures_are_read_out(
             assert fmt.value(figure.context_value, figure.context_kind or figure.kind) in headline
     assert "6.969.164\u00a0kr." in headline
     assert agenda.actions is not None  # the example opens with its actions, then point 1
-    assert "Aftaler med frist siden sidste møde: 6, heraf 2 udført." in notes(slides[3])
+    assert "Handlingspunkter med frist siden sidste møde: 6, heraf 2 udført." in notes(slides[3])
     targets = next(notes(s) for s in slides if s.shapes.title is not None
                    and s.shapes.title.text.startswith("1. "))
     assert fmt.money(agenda.targets.company.forecast) in targets
