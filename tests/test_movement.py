@@ -40,6 +40,7 @@ from report_builder.build import build
 from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.errors import HistoryError
+from report_builder.formatting import Formatter
 from report_builder.history.store import read_snapshots, write_snapshot
 from report_builder.model.agenda import Agenda
 from tests.small_company import write_company
@@ -173,6 +174,12 @@ def test_the_meeting_deck_draws_the_waterfall(company: tuple[Path, Agenda]) -> N
     assert down == (None, None, None, 10000, 86000, 25000, 80000, None, 15000, None)
     # the invisible base lifts each step to the running total
     assert base == (0, 480000, 525000, 541000, 455000, 430000, 350000, 350000, 370000, 0)
+    # each bar's amount is under its name, signed (no labels to run over thin bars)
+    fmt = Formatter(company[1].locale, company[1].currency)
+    amounts = [c.split("\n")[1] for c in chart.plots[0].categories]
+    assert amounts[0] == fmt.money_short(480000) and amounts[-1] == fmt.money_short(370000)
+    assert amounts[1] == "+" + fmt.money_short(45000)
+    assert amounts[4] == "−" + fmt.money_short(86000)
     lists = {s.name for slide in deck.slides for s in slide.shapes
              if s.name.startswith("movement_")}
     assert lists == {"movement_new", "movement_won", "movement_lost", "movement_pushed",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from report_builder.decks.notes import SpeakerNotes
 from report_builder.decks.tables import Column, TableBlock
@@ -21,7 +22,8 @@ from report_builder.model.agenda import (
     SourceRow,
     TargetRow,
 )
-from report_builder.model.rows import LIST_LIMIT
+
+T = TypeVar("T")
 
 SEPARATORS = (" \u2013 ", " - ", " \u2014 ", ": ", " | ")
 
@@ -35,6 +37,15 @@ def deal_label(deal: DealRow) -> str:
             return deal.name[len(prefix):]
     return deal.name
 
+
+
+def then_now_text(then: T | None, now: T | None, show: Callable[[T | None], str]) -> str:
+    """`then → now`, or just one of them where the other is unknown or the same."""
+    if then is None or then == now:
+        return show(now)
+    if now is None:
+        return f"{show(then)} → {MISSING}"
+    return f"{show(then)} → {show(now)}"
 
 class Blocks:
     def __init__(self, agenda: Agenda, fmt: Formatter, t: Callable[..., str],
@@ -180,6 +191,7 @@ class Blocks:
         return (self.name(d.account), deal_label(d), d.owner, d.stage, f.money(d.value),
                 f.date(d.close_date), extra)
 
+    MOVEMENT_SHOWN = 10  # the largest of each list: one slide each; the JSON has them all
     MOVEMENT_LISTS = ("new", "won", "lost", "pushed", "pulled", "increased", "decreased",
                       "deleted", "advanced", "went_back", "slipped")
 
@@ -197,14 +209,15 @@ class Blocks:
             rows: tuple[MovementRow, ...] = getattr(mv, key)
             if not rows:
                 continue
-            shown_rows = rows[:LIST_LIMIT]
+            shown_rows = rows[:self.MOVEMENT_SHOWN]
             blocks.append(TableBlock(
                 f"{t('movement_' + key)} · {f.count(len(rows))}", columns,
                 tuple((self.name(r.account), r.owner,
-                       f"{r.previous_stage or MISSING} → {r.stage or MISSING}",
-                       f"{f.money(r.previous_value)} → "
-                       f"{f.money(r.value if r.stage is not None else None)}",
-                       f"{f.date(r.previous_close_date)} → {f.date(r.close_date)}",
+                       then_now_text(r.previous_stage, r.stage, lambda v: v or MISSING),
+                       then_now_text(r.previous_value,
+                                     r.value if r.stage is not None else None, f.money),
+                       then_now_text(r.previous_close_date,
+                                     r.close_date if r.stage is not None else None, f.date),
                        f.count(r.slips)) for r in shown_rows),
                 footnote=self.shown_of(len(shown_rows), len(rows)), name=f"movement_{key}"))
         return blocks

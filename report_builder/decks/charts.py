@@ -145,14 +145,19 @@ def waterfall(movement: MovementSection, fmt: Formatter, t: Callable[..., str]) 
             total.append(None)
             running += amount
 
-    def labels(values: Sequence[float | None], sign: str) -> tuple[str, ...]:
-        return tuple("" if v is None else f"{sign}{fmt.money_short(v)}" for v in values)
+    def label(kind: str, value: float) -> str:
+        sign = "" if kind == "total" else "+" if value > 0 else "−" if value < 0 else ""
+        return f"{sign}{fmt.money_short(abs(value))}"
 
-    return ChartSpec("pipeline_movement", False, tuple(name for _, _, name in steps), (
-        Series("", tuple(base), tuple("" for _ in base), NAVY),
-        Series(t("movement_now"), tuple(total), labels(total, ""), NAVY),
-        Series("+", tuple(up), labels(up, "+"), TEAL),
-        Series("−", tuple(down), labels(down, "−"), RED),
+    # each bar's amount goes under its name: a label on a thin step would run over its
+    # neighbours, and a stacked chart cannot put labels outside the bars
+    categories = tuple(f"{name}\n{label(kind, value)}" for kind, value, name in steps)
+    no_labels = tuple("" for _ in steps)
+    return ChartSpec("pipeline_movement", False, categories, (
+        Series("", tuple(base), no_labels, NAVY),
+        Series(t("movement_now"), tuple(total), no_labels, NAVY),
+        Series("+", tuple(up), no_labels, TEAL),
+        Series("−", tuple(down), no_labels, RED),
     ))
 
 
@@ -188,9 +193,9 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
             plotted.format.fill.background()
             plotted.format.line.fill.background()
             continue
-        # the totals are dark: their labels are in the background colour
-        _fill_and_label(plotted, series, XL_LABEL_POSITION.INSIDE_END, size,
-                        MSO_THEME_COLOR.BACKGROUND_1 if index == 1 else INK)
+        plotted.format.fill.solid()  # the amounts are in the category names
+        plotted.format.fill.fore_color.theme_color = series.colour
+        plotted.invert_if_negative = False
 
 
 def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE) -> None:
