@@ -194,6 +194,20 @@ def test_a_salesforce_opportunity_history_agrees(tmp_path: Path,
     assert list(b["value"]) == [37500, 52500] and list(b["probability"]) == [0.6, 0.6]
 
 
+def test_inspect_knows_an_opportunity_history(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Not taken for deals (it has no name or account): a stage_history line and its stages."""
+    path = tmp_path / "OpportunityHistory.csv"
+    path.write_bytes(opportunity_history())
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "looks like a Salesforce stage history export" in out
+    assert 'preset = "salesforce"' in out and f'stage_history = "{path}"' in out
+    assert "# deal_id <- 'OpportunityId'" in out and "# entered <- 'CreatedDate'" in out
+    assert '"Won" = { step = "won" }  # ' in out and f'"{LOST}" = {{ step = "lost" }}' in out
+    assert "change(s)" in out
+
+
 HUBSPOT_STAGES = ("Discovery", "Proposal", "Won", LOST)
 
 

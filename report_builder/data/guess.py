@@ -11,7 +11,7 @@ import pandas as pd
 
 from report_builder.data.encoding import read_csv_raw, read_excel_raw
 from report_builder.data.presets import PRESETS, MappingReport, TableMapping, apply_mapping
-from report_builder.data.schema import TABLES
+from report_builder.data.schema import DATASET_TABLES
 from report_builder.data.sources import EMPTY_MARKERS, EXCEL_SUFFIXES, normalise_header
 from report_builder.errors import DataError, Problem
 
@@ -43,20 +43,31 @@ def read_any(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str | 
 
 
 def guess(frame: pd.DataFrame) -> Guess:
-    """The preset and table whose column names the header matches best."""
+    """The preset and table whose column names the header matches best: first a table whose
+    required columns are all there (so an OpportunityHistory export is not taken for deals
+    that lack a name), then the most columns found."""
     headers = {normalise_header(c) for c in frame.columns}
     best: Guess | None = None
+    best_score = (False, -1)
     for preset in PRESETS.values():
-        for name, table in TABLES.items():
+        for name, table in DATASET_TABLES.items():
             mapping = preset.tables.get(name)
-            if mapping is None and preset.name != "canonical":
+            if mapping is None and preset.name != "canonical" or \
+                    mapping is not None and mapping.derived_from:
                 continue
             mapping = mapping or TableMapping(columns={})
+
+            def present(column: str, m: TableMapping = mapping) -> bool:
+                if column in m.columns:
+                    return any(normalise_header(h) in headers for h in m.columns[column])
+                return column in headers
+
             wanted = [c.name for c in table.columns]
-            found = sum(1 for c in wanted if c in mapping.columns and any(
-                normalise_header(h) in headers for h in mapping.columns[c])
-                or c not in mapping.columns and c in headers)
-            if best is None or found > best.found:
+            found = sum(1 for c in wanted if present(c))
+            complete = all(present(c.name) or c.name in mapping.fill_missing
+                           for c in table.columns if c.required)
+            if (complete, found) > best_score:
+                best_score = (complete, found)
                 report = MappingReport(name, "", preset.name)
                 mapped = apply_mapping(frame.copy(), mapping, report,
                                        known=frozenset(wanted))
@@ -103,7 +114,7 @@ def _columns_table(g: Guess, frame: pd.DataFrame) -> list[str]:
     """A [data.columns.<table>] to fill in when required columns were not found: every
     canonical column not mapped (the optional ones commented), then the headers no preset
     knows, each with its first value, to pick from (e.g. a Danish export's `Aftale - Titel`)."""
-    table = TABLES[g.table]
+    table = DATASET_TABLES[g.table]
     required = [c.name for c in table.columns if c.required and c.name not in g.report.mapped
                 and c.name not in g.report.added_empty]
     if not required:
@@ -128,8 +139,8 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> 
     frame, encoding = read_any(path, sheet)
     g = guess(frame)
     title = PRESETS[g.preset].title
-    required = sum(1 for c in TABLES[g.table].columns if c.required)
-    lines = [f"# {shown_path}: looks like a {title} {g.table} export "
+    required = sum(1 for c in DATASET_TABLES[g.table].columns if c.required)
+    lines = [f"# {shown_path}: looks like a {title} {g.table.replace('_', ' ')} export "
              f"({g.found} of {g.of} canonical columns found, {len(frame)} rows)."
              if g.found >= required else
              f"# {shown_path}: no preset knows most of its headers ({g.found} of {g.of} "
@@ -138,10 +149,11 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> 
              "[data]", f'preset = "{g.preset}"', f'{g.table} = "{shown_path}"']
     if sheet:
         lines[-1] = f'{g.table} = {{ path = "{shown_path}", sheet = "{sheet}" }}'
-    lines.append('# leads = "...", targets = "targets.xlsx", campaigns = "campaigns.csv"')
+    lines.append('# deals = "...": the deals this stage history is of' if g.table == "stage_history"
+                 else '# leads = "...", targets = "targets.xlsx", campaigns = "campaigns.csv"')
     for canonical, header in g.report.mapped.items():
         lines.append(f"# {canonical} <- {header!r}")
-    missing = [c.name for c in TABLES[g.table].columns if c.name not in g.report.mapped]
+    missing = [c.name for c in DATASET_TABLES[g.table].columns if c.name not in g.report.mapped]
     if missing:
         lines.append(f"# not found: {', '.join(missing)}")
     if encoding and encoding not in PRESETS[g.preset].encodings:
@@ -154,9 +166,10 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> 
             lines.append(f"# pipelines found: {', '.join(pipelines)}; keep some with")
             lines.append(f"# pipelines = {pipelines!r}".replace("'", '"'))
     lines += _columns_table(g, frame)
-    if g.table == "deals":
-        lines += ["", "[stages]  # every stage found, with its deal count: check each step "
-                  "(opportunity, quote, won, lost)"]
+    if g.table in ("deals", "stage_history"):
+        what = "deal(s)" if g.table == "deals" else "change(s)"
+        lines += ["", f"[stages]  # every stage found, with its {what.rstrip('(s)')} count: "
+                  "check each step (opportunity, quote, won, lost)"]
         if "stage" in g.frame.columns:
             counts = g.frame["stage"].dropna().astype(str).str.strip().value_counts(sort=False)
             probabilities = _stage_probabilities(g.frame)
@@ -167,7 +180,7 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None) -> 
                 rows.append((order[step], p or 0.0, str(stage), step, p, int(count)))
             for _, _, stage, step, p, count in sorted(rows):
                 spec = f'step = "{step}"' + (f", probability = {p}" if p is not None else "")
-                lines.append(f'"{stage}" = {{ {spec} }}  # {count} deal(s)')
+                lines.append(f'"{stage}" = {{ {spec} }}  # {count} {what}')
         else:
             examples = PRESETS[g.preset].example_stages
             lines.append("# no stage column found: once data.columns names it, `report-builder "
