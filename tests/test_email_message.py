@@ -23,7 +23,7 @@ from report_builder.delivery.message import (
 from report_builder.delivery.settings import SUBJECT_FIELDS, EmailConfig
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
-from report_builder.model.agenda import Agenda
+from report_builder.model.agenda import ActionsSection, Agenda, MovementBar, MovementSection
 from tests.sample_agenda import DANISH_ACCOUNT, SCRIPT_NAME, sample_agenda
 
 SENT_AT = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
@@ -209,3 +209,31 @@ def test_an_amount_ending_in_a_dot_ends_the_sentence() -> None:
     [targets] = [line.text for line in summary(agenda, fmt) if line.key == "section_targets"]
     assert targets.endswith(f"mangler til mål {fmt.money(agenda.targets.company.gap)}")
     assert targets.endswith("kr.") and not targets.endswith("kr..")
+
+
+def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: Path) -> None:
+    base = sample_agenda("en")
+    bars = tuple(MovementBar(key, amount, deals) for key, amount, deals in (
+        ("new", 45000.0, 1), ("increased", 26000.0, 2), ("decreased", -10000.0, 1),
+        ("won", -86000.0, 2), ("lost", -25000.0, 1), ("pushed", -80000.0, 1),
+        ("pulled", 35000.0, 1), ("deleted", -15000.0, 1)))
+    movement = MovementSection("2026-11-10", dt.date(2026, 11, 10), 480000.0, 9, bars,
+                               370000.0, 6, *([()] * 11))
+    actions = ActionsSection((), (), (), due_since_count=6, due_since_done=2, open_count=7,
+                             overdue_count=4, closed_since_count=4, done_since_count=3)
+    agenda = dataclasses.replace(base, movement=movement, actions=actions)
+    fmt = Formatter(agenda.locale, agenda.currency)
+    lines = summary(agenda, fmt)
+    assert [(line.key, line.mark) for line in lines][:3] == [
+        ("section_actions", "✓"), ("section_targets", "1"), ("section_pipeline", "2")]
+    assert lines[-1].mark == "i"
+    assert lines[0].text == ("Due since the last meeting: 6 (2 done). Open: 7, 4 of them "
+                             "overdue. Closed since: 4.")
+    assert lines[2].text.endswith(
+        f"Since 10 Nov 2026, the quarter's open pipeline went from {fmt.money(480000)} to "
+        f"{fmt.money(370000)}: 1 new, 2 won, 1 lost, 1 pushed out of the quarter.")
+    message = roundtrip(compose(agenda, settings(), files(tmp_path), message_id="<m2@example.com>",
+                                date=SENT_AT))
+    points = [td.get_text() for td in html_of(message).select("span.point-number")]
+    assert points == ["✓", "1", "2", "3", "4", "5", "i"]
+    assert "✓. Actions from the last meeting" in text_of(message)

@@ -51,6 +51,7 @@ class SummaryLine:
 
     key: str
     text: str
+    mark: str = ""  # what the point is numbered with: 1-5, `i` for the data notes
 
 
 def compose(agenda: Agenda, settings: EmailConfig, attachments: Sequence[Attachment], *,
@@ -154,27 +155,45 @@ def summary(agenda: Agenda, fmt: Formatter) -> list[SummaryLine]:
               days=fmt.days(notes.days_since_latest_activity), count=len(notes.notes))
             if notes.latest_activity is not None else
             t("email_data_no_activity", count=len(notes.notes)))
+    pipeline = t("email_pipeline", count=fmt.count(p.open_count), value=fmt.money(p.open_value),
+                 weighted=fmt.money(p.open_weighted), overdue=fmt.count(p.overdue_count),
+                 stale=fmt.count(p.stale_count))
+    mv = agenda.movement
+    if mv is not None:
+        bars = {b.key: b.deals for b in mv.bars}
+        since = fmt.date(mv.previous_date) if mv.previous_date else mv.compared_to
+        pipeline += " " + t("email_movement", date=since, start=fmt.money(mv.start_value),
+                            end=fmt.money(mv.end_value), new=fmt.count(bars["new"]),
+                            won=fmt.count(bars["won"]), lost=fmt.count(bars["lost"]),
+                            pushed=fmt.count(bars["pushed"]))
+    a = agenda.actions
+    opening = [] if a is None else [SummaryLine("section_actions", t(
+        "email_actions", due=fmt.count(a.due_since_count), done=fmt.count(a.due_since_done),
+        open=fmt.count(a.open_count), overdue=fmt.count(a.overdue_count),
+        closed=fmt.count(a.closed_since_count)), "✓")]
     lines = [
-        SummaryLine("section_targets", targets),
-        SummaryLine("section_pipeline", t(
-            "email_pipeline", count=fmt.count(p.open_count), value=fmt.money(p.open_value),
-            weighted=fmt.money(p.open_weighted), overdue=fmt.count(p.overdue_count),
-            stale=fmt.count(p.stale_count))),
-        SummaryLine("section_sources", sources),
+        *opening,
+        SummaryLine("section_targets", targets, "1"),
+        SummaryLine("section_pipeline", pipeline, "2"),
+        SummaryLine("section_sources", sources, "3"),
         SummaryLine("section_customers", t(
             "email_customers", count=fmt.count(agenda.customers.won_count),
             value=fmt.money(agenda.customers.won_value),
-            new=fmt.count(agenda.customers.new_customers))),
+            new=fmt.count(agenda.customers.new_customers)), "4"),
         SummaryLine("section_campaigns", t(
             "email_campaigns", running=fmt.count(statuses.count("running")),
             starting=fmt.count(statuses.count("starting")),
             horizon=fmt.date(agenda.campaigns.horizon_end),
-            ended=fmt.count(len(agenda.campaigns.ended)))),
-        SummaryLine("section_data_notes", data),
+            ended=fmt.count(len(agenda.campaigns.ended))), "5"),
+        SummaryLine("section_data_notes", data, "i"),
     ]
-    # an amount that ends in a dot (`8.130.836 kr.`) closes the sentence itself: no `kr..`
-    return [SummaryLine(line.key, line.text[:-1] if line.text.endswith("..") else line.text)
-            for line in lines]
+    return [SummaryLine(line.key, _one_stop(line.text), line.mark) for line in lines]
+
+
+def _one_stop(text: str) -> str:
+    """An amount that ends in a dot (`8.130.836 kr.`) closes its sentence itself: no `kr..`."""
+    text = text.replace(".. ", ". ")
+    return text[:-1] if text.endswith("..") else text
 
 
 def preheader(agenda: Agenda, fmt: Formatter) -> str:
