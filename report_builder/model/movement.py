@@ -59,9 +59,9 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
     order = {s.name: i for i, s in enumerate(config.stages.values())}
     prev, cur = _indexed(earlier.previous), _indexed(current)
     both = pd.merge(prev, cur, how="outer", left_index=True, right_index=True,
-                    suffixes=("_p", "_c")).sort_index()
-    in_p = both.index.isin(prev.index)
-    in_c = both.index.isin(cur.index)
+                    suffixes=("_p", "_c"), indicator=True).sort_index()
+    side = both.pop("_merge").astype(str).to_numpy()
+    in_p, in_c = side != "right_only", side != "left_only"
     was = _in_scope(prev, steps, quarter).reindex(both.index, fill_value=False).to_numpy()
     now = _in_scope(cur, steps, quarter).reindex(both.index, fill_value=False).to_numpy()
     value_p = both["value_p"].fillna(0.0).to_numpy()
@@ -142,8 +142,9 @@ def _indexed(snapshot: pd.DataFrame) -> pd.DataFrame:
 
 def _lookup(stages: pd.Series, mapping: Mapping[str, object], default: object = None) -> np.ndarray:
     """Each stage's entry in `mapping` (its step or its rank), `default` where absent."""
-    return np.array([mapping.get(s, default) if isinstance(s, str) else default
-                     for s in stages.astype(object)], dtype=object)
+    codes, names = pd.factorize(stages)  # a few stage names, many deals: look each up once
+    found = np.array([mapping.get(str(n), default) for n in names] + [default], dtype=object)
+    return found[codes]  # code -1 (no stage) takes the last entry, `default`
 
 
 def _in_scope(frame: pd.DataFrame, steps: dict[str, str], quarter: Quarter) -> pd.Series:
