@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -115,3 +119,44 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         assert "snapshot" not in tables
         assert conn.execute("SELECT version FROM schema_info").fetchone() == (2,)
+
+
+WRITER = """
+import datetime as dt, sys
+import pandas as pd
+from report_builder.history.store import write_snapshot
+n = 400_000
+deals = pd.DataFrame({
+    "deal_id": [f"N{i}" for i in range(n)], "name": "x", "account": "y", "owner": "z",
+    "stage": "Discovery", "value": 1.0, "close_date": pd.Timestamp("2026-12-01"),
+    "win_probability": 0.2})
+print("writing", flush=True)
+write_snapshot(__import__("pathlib").Path(sys.argv[1]), dt.date(2026, 11, 24), deals)
+print("done", flush=True)
+"""
+
+
+def test_a_build_killed_while_writing_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """A real SIGKILL in the middle of the transaction (its journal on disk): the next open
+    rolls it back, the earlier meetings read as before, and the next write works."""
+    store = tmp_path / "h.sqlite"
+    a, b = ("A", "Discovery", 100.0, "2026-12-15"), ("B", "Proposal", 50.0, "2026-12-01")
+    write_snapshot(store, OCT_27, snapshot(a, b))
+    write_snapshot(store, NOV_10, snapshot(a))
+    before = read_snapshots(store, dt.date(2027, 1, 1))
+    child = subprocess.Popen([sys.executable, "-c", WRITER, str(store)], stdout=subprocess.PIPE,
+                             text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    journal = store.with_name(store.name + "-journal")
+    deadline = time.monotonic() + 60
+    while not journal.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert journal.exists(), "the writer finished before it could be killed mid-write"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    after = read_snapshots(store, dt.date(2027, 1, 1))
+    assert list(after) == [OCT_27, NOV_10]
+    for day, frame in before.items():
+        pd.testing.assert_frame_equal(after[day], frame)
+    write_snapshot(store, NOV_24, snapshot(a, b))
+    assert stored_meetings(store) == [OCT_27, NOV_10, NOV_24]
