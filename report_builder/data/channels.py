@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from report_builder.data.dataset import DataNote
@@ -26,16 +27,18 @@ def channel_key(spelling: str) -> str:
 
 
 def merge_channel_spellings(frames: dict[str, pd.DataFrame]) -> list[DataNote]:
-    """Respell every channel in `frames` (in place) as its group's winning spelling."""
+    """Respell every channel in `frames` (in place) as its group's winning spelling.
+
+    Works on each column's distinct values (a few dozen channels over millions of rows)."""
+    present = [(t, c) for t, c in CHANNEL_COLUMNS if t in frames and c in frames[t].columns]
+    distinct = {(t, c): _distinct(frames[t][c]) for t, c in present}
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    for table, column in CHANNEL_COLUMNS:
-        if table not in frames or column not in frames[table].columns:
-            continue
-        for spelling in frames[table][column].dropna().astype(str):
+    for _, uniques, rows in distinct.values():
+        for spelling, n in zip(uniques, rows, strict=True):
             tidy = " ".join(spelling.split())
             if tidy:
-                counts[tidy] += 1
+                counts[tidy] += n
                 first_seen.setdefault(tidy, len(first_seen))
     groups: dict[str, list[str]] = {}
     for spelling in sorted(counts, key=first_seen.__getitem__):
@@ -43,22 +46,27 @@ def merge_channel_spellings(frames: dict[str, pd.DataFrame]) -> list[DataNote]:
     winner = {key: max(spellings, key=lambda s: (counts[s], -first_seen[s]))
               for key, spellings in groups.items()}
     notes = []
-    for table, column in CHANNEL_COLUMNS:
-        if table not in frames or column not in frames[table].columns:
-            continue
-        series = frames[table][column]
-        text = series.astype("string")
-        merged = text.map(lambda v: winner.get(channel_key(v), v) if v.strip() else v,
-                          na_action="ignore").astype("string")
-        changed = (text != merged).fillna(False).astype(bool)
-        frames[table][column] = merged
-        if not changed.any():
-            continue
-        for channel in sorted(set(merged[changed])):
-            rows = changed & (merged == channel).fillna(False).astype(bool)
-            respelled = sorted(set(text[rows]), key=lambda s: first_seen.get(" ".join(s.split()),
-                                                                             len(first_seen)))
-            notes.append(DataNote(table, "merged_channel_spellings", int(rows.sum()),
+    for (table, column), (codes, uniques, rows) in distinct.items():
+        respelled = [winner.get(channel_key(u), u) if u.strip() else u for u in uniques]
+        values = np.array([*respelled, None], dtype=object)[codes]  # code -1 (empty): None
+        frames[table][column] = pd.array(values, dtype="string")
+        changed: dict[str, list[tuple[str, int]]] = {}
+        for before, after, n in zip(uniques, respelled, rows, strict=True):
+            if before != after:
+                changed.setdefault(after, []).append((before, n))
+        for channel in sorted(changed):
+            spellings = sorted(changed[channel], key=lambda item: first_seen.get(
+                " ".join(item[0].split()), len(first_seen)))
+            notes.append(DataNote(table, "merged_channel_spellings",
+                                  sum(n for _, n in spellings),
                                   {"channel": channel, "column": column},
-                                  tuple(repr(s) for s in respelled)))
+                                  tuple(repr(s) for s, _ in spellings)))
     return notes
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str], list[int]]:
+    """Each row's code, the distinct values as text in order of first appearance, and how
+    many rows hold each."""
+    codes, uniques = pd.factorize(series.astype("string"))
+    rows = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    return codes, [str(u) for u in uniques], [int(n) for n in rows]
