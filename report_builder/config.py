@@ -68,6 +68,7 @@ class TableSource:
     url: str | None = None
     password_env: str | None = None
     preset: str | None = None  # this table's preset, when it differs from data.preset
+    date_format: str | None = None  # this table's dates, when they differ from data.date_format
 
 
 DATA_TABLES = ("deals", "leads", "targets", "campaigns", "actions", "stage_history")
@@ -263,7 +264,7 @@ def _read_table_source(r: _Reader, name: str, value: Any) -> TableSource | None:
         r.problems.append(f"Config value '{key}': expected a file like \"exports/deals.csv\" or "
                           "{ sql = \"SELECT ...\", url = \"sqlite:///crm.db\" }")
         return None
-    known = {"path", "sheet", "sql", "url", "password_env", "preset"}
+    known = {"path", "sheet", "sql", "url", "password_env", "preset", "date_format"}
     for extra in sorted(set(value) - known):
         r.problems.append(f"Config value '{key}.{extra}': unknown "
                           f"(known: {', '.join(sorted(known))})")
@@ -286,9 +287,23 @@ def _read_table_source(r: _Reader, name: str, value: Any) -> TableSource | None:
         return None
     if "preset" in texts:
         _check_preset(r, f"{key}.preset", texts["preset"])
+    if "date_format" in texts:
+        _check_date_format(r, f"{key}.date_format", texts["date_format"])
     return TableSource(path=path, sheet=texts.get("sheet"), sql=texts.get("sql"),
                        url=texts.get("url"), password_env=texts.get("password_env"),
-                       preset=texts.get("preset"))
+                       preset=texts.get("preset"), date_format=texts.get("date_format"))
+
+
+def _check_date_format(r: _Reader, key: str, fmt: str) -> None:
+    """A strptime format that reads back the date it writes (day, month and year in it)."""
+    sample = dt.datetime(2026, 11, 24, 10, 11)
+    try:
+        ok = dt.datetime.strptime(sample.strftime(fmt), fmt).date() == sample.date()
+    except ValueError:
+        ok = False
+    if not ok:
+        r.problems.append(f"Config value '{key}': {fmt!r} is not a date format with day, month "
+                          "and year, like \"%d-%m-%Y\" or \"%Y-%m-%d %H:%M\"")
 
 
 def _check_preset(r: _Reader, key: str, name: str) -> bool:
@@ -361,6 +376,8 @@ def _read_data(r: _Reader) -> DataConfig:
         pipelines = []
     merge_channels = r.get(sec, "data", "merge_channel_spellings", bool, True)
     date_format = r.get(sec, "data", "date_format", str)
+    if date_format is not None:
+        _check_date_format(r, "data.date_format", date_format)
     decimal = r.get(sec, "data", "decimal", str, ".")
     if decimal not in (".", ","):
         r.problems.append(f"Config value 'data.decimal': {decimal!r} should be '.' or ','")

@@ -34,7 +34,7 @@ from report_builder.build import build
 from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
-from report_builder.errors import DataError
+from report_builder.errors import ConfigError, DataError
 from report_builder.model.agenda import MovementSection
 from tests.small_company import write_company, write_csv
 from tests.test_presets import csv_bytes
@@ -269,14 +269,20 @@ def test_ambiguous_day_and_month_ask_for_the_date_format(tmp_path: Path) -> None
     assert any("deals.csv" in m and "every date fits both day-first and month-first; set "
                "data.date_format in report.toml, e.g. \"%d-%m-%Y\" or \"%m-%d-%Y\"" in m
                for m in messages), messages
-    for other in ("leads", "targets", "campaigns"):  # in ISO: this export alone, day-first
-        (tmp_path / "data" / f"{other}.csv").unlink()
+    # the export is day-first, the company's own leads, targets and campaigns are ISO: the
+    # export's source says its format, and its Date entered columns follow it
     config.write_text(config.read_text().replace(
-        'preset = "hubspot"', 'preset = "hubspot"\ndate_format = "%d-%m-%Y"'))
+        'deals = "deals.csv"', 'deals = { path = "deals.csv", date_format = "%d-%m-%Y %H:%M" }'))
     dataset = load_dataset(load_config(config))
     assert dataset.stage_history is not None
     assert list(dataset.stage_history["entered"]) == [dt.datetime(2026, 10, 1),
                                                       dt.datetime(2026, 11, 5)]
+    assert dataset.deals.loc[0, "close_date"] == dt.datetime(2026, 12, 12)
+    assert len(dataset.leads) and len(dataset.campaigns)  # read in ISO as before
+    config.write_text(config.read_text().replace('"%d-%m-%Y %H:%M"', '"%d-%m"'))
+    with pytest.raises(ConfigError, match=r"Config value 'data.deals.date_format': '%d-%m' is "
+                                          "not a date format with day, month and year"):
+        load_config(config)
 
 
 def test_a_stage_history_stage_not_in_the_stage_map_stops_the_build(tmp_path: Path) -> None:

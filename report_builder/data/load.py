@@ -43,6 +43,13 @@ def empty_table(table: Table, rows: int = 0) -> pd.DataFrame:
     return pd.DataFrame({c.name: _empty_column(c.kind, index) for c in table.columns})
 
 
+def _date_format(raw: RawTable, config: Config) -> str | None:
+    """The table's own date_format (a table read from the deals export: the deals'), else
+    data.date_format: a day-first CRM export can sit beside ISO-dated files of our own."""
+    source = config.data.tables.get(raw.derived_from or raw.name)
+    return source.date_format if source and source.date_format else config.data.date_format
+
+
 def parse_table(raw: RawTable, table: Table, config: Config,
                 problems: list[Problem], notes: list[DataNote],
                 detect_also: tuple[pd.Series, ...] = ()) -> pd.DataFrame:
@@ -59,7 +66,7 @@ def parse_table(raw: RawTable, table: Table, config: Config,
     if ignored:
         notes.append(DataNote(table.name, "ignored_columns", len(ignored), {"source": raw.source},
                               tuple(ignored)))
-    parser = ColumnParser(raw, date_format=config.data.date_format, decimal=config.data.decimal,
+    parser = ColumnParser(raw, date_format=_date_format(raw, config), decimal=config.data.decimal,
                           date_columns=_date_columns(table), detect_also=detect_also)
     columns = {}
     for column in table.columns:

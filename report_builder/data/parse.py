@@ -9,6 +9,7 @@ month-first fit every value is an error asking for `data.date_format`, never a g
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -103,8 +104,7 @@ class ColumnParser:
             values = values.where(~is_stamp)
         texts = values.astype("string").str.strip()
         fmt = self.date_format or self._detect_format()
-        from_text = self._map_unique(texts, lambda u: pd.to_datetime(u, format=fmt, errors="coerce")
-                                     if fmt else pd.Series(pd.NaT, index=u.index))
+        from_text = self._map_unique(texts, lambda u: _read_dates(u, fmt))
         from_text = _as_day(pd.to_datetime(from_text))
         bad = texts.notna() & from_text.isna()
         if bad.any() and not self.ambiguous:
@@ -220,3 +220,18 @@ class ColumnParser:
 def _as_day(series: pd.Series) -> pd.Series:
     """Dates as midnight timestamps at second resolution (what the model compares against)."""
     return series.dt.normalize().astype("datetime64[s]")
+
+
+_TIME_PART = re.compile(r"[ T]*%[HIMSfpzZ].*$")
+
+
+def _read_dates(values: pd.Series, fmt: str | None) -> pd.Series:
+    """`values` read with `fmt`; a configured format with a time of day also reads the dates
+    without one (a preset may have cut the time off, an export may leave it out)."""
+    if not fmt:
+        return pd.Series(pd.NaT, index=values.index)
+    stamps = pd.to_datetime(values, format=fmt, errors="coerce")
+    day_only = _TIME_PART.sub("", fmt)
+    if day_only != fmt and stamps.isna().any():
+        stamps = stamps.fillna(pd.to_datetime(values, format=day_only, errors="coerce"))
+    return stamps
