@@ -230,8 +230,11 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     except MappedDataError as exc:  # the mapping first: it often explains the problems
         _print_mappings(out, exc.mappings)
         raise
-    counts = ", ".join(f"{len(getattr(dataset, t))} {t}" for t in
-                       ("deals", "leads", "targets", "campaigns"))
+    tables = {t: getattr(dataset, t) for t in ("deals", "leads", "targets", "campaigns",
+                                                "actions", "stage_history")}
+    counts = ", ".join(f"{len(frame)} {name.replace('_', ' ')} rows" if name == "stage_history"
+                       else f"{len(frame)} {name}"
+                       for name, frame in tables.items() if frame is not None)
     out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
     _print_mappings(out, dataset.mappings)
     english = translator("en")

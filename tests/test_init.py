@@ -208,7 +208,7 @@ def test_cli_init_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert f"wrote {folder / 'report.toml'}" in out and f"wrote {folder / 'pipeline.xlsx'}" in out
     assert main(["validate", str(folder / "report.toml")]) == 0
-    assert "valid (8 deals, 8 leads, 8 targets, 3 campaigns); 0 data note(s)" in \
+    assert "valid (8 deals, 8 leads, 8 targets, 3 campaigns, 0 actions); 0 data note(s)" in \
         capsys.readouterr().out
 
 
