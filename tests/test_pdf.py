@@ -26,6 +26,7 @@ from report_builder.i18n import labels
 from report_builder.model.build import build_agenda
 from report_builder.renderers.base import RenderOptions
 from report_builder.renderers.pdf import layout, render_pdf
+from tests.pdf_layout import page_layout
 from tests.small_company import DEALS, write_company
 
 try:
@@ -133,24 +134,10 @@ def agenda_of(tmp_path: Path, **kw: object):  # type: ignore[no-untyped-def]
 
 def test_every_chart_is_whole_on_one_page(tmp_path: Path, exporter: ChartExporter) -> None:
     document, _ = layout(agenda_of(tmp_path), RenderOptions(charts=exporter))
-    seen: dict[str, list[int]] = {}
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box  # noqa: SLF001 - the laid-out page and its boxes
-        content_bottom = page_box.content_box_y() + page_box.height
-        for box in _descendants(page_box):
-            element = getattr(box, "element", None)
-            if element is not None and element.get("class") == "chart-image" \
-                    and type(box).__name__.endswith("ReplacedBox"):
-                seen.setdefault(element.get("data-chart"), []).append(number)
-                assert box.position_y + box.height <= content_bottom
-    assert set(seen) == set(FIGURE_KEYS)
-    assert all(len(pages) == 1 for pages in seen.values()), seen
-
-
-def _descendants(box):  # type: ignore[no-untyped-def]
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _descendants(child)
+    found = page_layout(document)
+    assert found.cut_charts == []
+    assert set(found.chart_pages) == set(FIGURE_KEYS)
+    assert all(len(pages) == 1 for pages in found.chart_pages.values()), found.chart_pages
 
 
 def test_portrait_is_selectable(tmp_path: Path, exporter: ChartExporter) -> None:
@@ -215,13 +202,4 @@ def test_nothing_runs_past_the_right_margin(orientation: str, exporter: ChartExp
     assert config.meeting.as_of is not None
     agenda = build_agenda(load_dataset(config), config, config.meeting.as_of)
     document, _ = layout(agenda, RenderOptions(charts=exporter, page_orientation=orientation))
-    overflowing = []
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box  # noqa: SLF001
-        right = page_box.content_box_x() + page_box.width + 0.5
-        for box in _descendants(page_box):
-            if type(box).__name__ in ("PageBox", "MarginBox") or not hasattr(box, "position_x"):
-                continue
-            if box.margin_width() > 0 and box.position_x + box.margin_width() > right:
-                overflowing.append((number, getattr(box, "element_tag", None)))
-    assert overflowing == []
+    assert page_layout(document).overflowing == []

@@ -30,8 +30,8 @@ from report_builder.renderers.base import RenderOptions
 from report_builder.renderers.html import render_html
 from report_builder.renderers.pdf import layout
 from tests.office import convert_to_pdf, libreoffice, needs_libreoffice, page_count, profile_dir
+from tests.pdf_layout import page_layout
 from tests.small_company import write_csv
-from tests.test_pdf import _descendants
 from tests.test_pptx import _cells_fit, _shapes, _text_fits
 from tests.test_presets import csv_bytes
 from tests.two_pipelines import DEAL_COLUMNS, DEALS, NEW, RENEWALS, write_two_pipelines
@@ -297,25 +297,10 @@ def test_pdf_charts_whole_and_nothing_past_the_margin(tmp_path: Path, orientatio
     with ChartExporter() as exporter:
         document, _ = layout(agenda, RenderOptions(charts=exporter,
                                                    page_orientation=orientation))
-    seen: dict[str, list[int]] = {}
-    overflowing = []
-    for number, page in enumerate(document.pages, start=1):
-        page_box = page._page_box  # noqa: SLF001 - the laid-out page and its boxes
-        right = page_box.content_box_x() + page_box.width + 0.5
-        content_bottom = page_box.content_box_y() + page_box.height
-        for box in _descendants(page_box):
-            element = getattr(box, "element", None)
-            if element is not None and element.get("class") == "chart-image" \
-                    and type(box).__name__.endswith("ReplacedBox"):
-                seen.setdefault(element.get("data-chart"), []).append(number)
-                assert box.position_y + box.height <= content_bottom
-            if type(box).__name__ in ("PageBox", "MarginBox") or not hasattr(box, "position_x"):
-                continue
-            if box.margin_width() > 0 and box.position_x + box.margin_width() > right:
-                overflowing.append((number, getattr(box, "element_tag", None)))
-    assert overflowing == []
-    assert set(seen) == {*FIGURE_KEYS, BREAKDOWN_KEY}
-    assert all(len(pages) == 1 for pages in seen.values()), seen
+    found = page_layout(document)
+    assert found.overflowing == [] and found.cut_charts == []
+    assert set(found.chart_pages) == {*FIGURE_KEYS, BREAKDOWN_KEY}
+    assert all(len(pages) == 1 for pages in found.chart_pages.values()), found.chart_pages
 
 
 # -- a HubSpot export with two pipelines ------------------------------------------------------
