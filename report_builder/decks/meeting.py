@@ -228,7 +228,7 @@ class MeetingSlides:
                      Figure(t("open_pipeline"), f.money(b.open_value)),
                      Figure(t("weighted_pipeline"), f.money(b.open_weighted)),
                      Figure(t("won_in_quarter"), f.money(b.won_value),
-                            f"{t('deals')} {f.count(b.won_in_quarter)}"),
+                            f"{t('won_deals')}: {f.count(b.won_in_quarter)}"),
                      Figure(t("win_rate"), f.percent(b.win_rate))]
             add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
             self.chart_with_heading(slide, box.below(inches(1.2), GAP),
