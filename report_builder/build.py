@@ -62,7 +62,7 @@ def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
                                 compare_to.name, None, slips)
     if stored is not None:
         return EarlierSnapshots(stored.deals, stored.meeting.isoformat(), stored.meeting, slips)
-    return None if dataset is None else earlier_from_history(dataset, config, as_of)
+    return None if dataset is None else earlier_from_history(dataset, config, as_of, slips)
 
 
 def load_deals_export(config: Config, path: Path, as_of: dt.date | None = None) -> Dataset:

@@ -9,6 +9,7 @@ history row by then where the history carries them (else its values now).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -18,16 +19,16 @@ from report_builder.model.agenda import FROM_HISTORY
 from report_builder.model.movement import SNAPSHOT_COLUMNS, EarlierSnapshots, deal_snapshot
 
 
-def earlier_from_history(dataset: Dataset, config: Config,
-                         as_of: dt.date) -> EarlierSnapshots | None:
-    """The previous meeting's deals rebuilt from the stage history; None without one."""
+def earlier_from_history(dataset: Dataset, config: Config, as_of: dt.date,
+                         slips: Mapping[str, int] | None) -> EarlierSnapshots | None:
+    """The previous meeting's deals rebuilt from the stage history, with its `history_slips`;
+    None without a history."""
     history = dataset.stage_history
     if history is None or not len(history):
         return None
     day = as_of - dt.timedelta(days=config.meeting.cadence_days)
     previous = snapshot_at(dataset.deals, history, day, config)
-    return EarlierSnapshots(previous, FROM_HISTORY, day,
-                            slips=history_slips(dataset, config, as_of) or {})
+    return EarlierSnapshots(previous, FROM_HISTORY, day, slips=slips or {})
 
 
 def history_slips(dataset: Dataset, config: Config, as_of: dt.date) -> dict[str, int] | None:
