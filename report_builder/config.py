@@ -38,6 +38,7 @@ class CompanyConfig:
     locale: str
     fiscal_year_start_month: int = 1
     logo: Path | None = None
+    timezone: str = "UTC"
 
     @property
     def language(self) -> str:

@@ -109,8 +109,17 @@ class Blocks:
             notes = tuple(self.notes.pace() if rows is ts.owners else self.notes.targets())
             blocks.append(TableBlock(heading, self._target_columns(first),
                                      tuple(self._target_row(r) for r in with_total), notes=notes,
-                                     bold_last=rows is ts.teams, name=f"targets_{first}"))
+                                     bold_last=rows is ts.teams, name=f"targets_{first}",
+                                     footnote=self.before_quarter(ts.overdue_before_quarter_count,
+                                                                  ts.overdue_before_quarter_value)))
         return blocks
+
+    def before_quarter(self, count: int, value: float) -> str | None:
+        """The open deals left out of the quarter's pipeline (closing before it), if any."""
+        if not count:
+            return None
+        return self.t("before_quarter_note", count=self.fmt.count(count),
+                      value=self.fmt.money(value), quarter=self.agenda.quarter)
 
     def _target_columns(self, first: str) -> tuple[Column, ...]:
         t = self.t
@@ -140,7 +149,11 @@ class Blocks:
             blocks.append(TableBlock(
                 f"{t(key)} \u00b7 {self.fmt.count(count)} \u00b7 {self.fmt.money(value)}",
                 self._deal_columns(last), tuple(self._deal_row(d, last) for d in deals),
-                footnote=self.shown_of(len(deals), count),
+                footnote=" ".join(filter(None, (
+                    self.shown_of(len(deals), count),
+                    self.before_quarter(p.overdue_before_quarter_count,
+                                        p.overdue_before_quarter_value)
+                    if key == "overdue_deals" else None))) or None,
                 notes=tuple(self.notes.deal_list(t(key), deals, count, value)), name=key))
         return blocks
 
@@ -192,35 +205,50 @@ class Blocks:
                 f.date(d.close_date), extra)
 
     MOVEMENT_SHOWN = 10  # the largest of each list: one slide each; the JSON has them all
-    MOVEMENT_LISTS = ("new", "won", "lost", "pushed", "pulled", "increased", "decreased",
-                      "deleted", "advanced", "went_back", "slipped")
 
     def movement(self) -> list[TableBlock]:
-        """The lists behind the movement waterfall, each with then -> now columns."""
+        """What changed since the last meeting: a count and total per list, then each list's
+        largest deals with then -> now columns and why each is listed."""
         mv, t, f = self.agenda.movement, self.t, self.fmt
         if mv is None:
             return []
+        blocks = [TableBlock(
+            t("movement_changes"), (Column(""), Column(t("deals"), True), Column(t("value"), True)),
+            tuple((t("movement_" + c.key), f.count(c.count), f.money(c.total))
+                  for c in mv.changes),
+            footnote=t("movement_changes_caption", count=f.count(mv.changed_deals)),
+            name="movement_changes")]
         then_now = f" ({t('movement_then')} → {t('movement_now')})"
         columns = (Column(t("account")), Column(t("owner")), Column(t("stage") + then_now),
                    Column(t("value") + then_now, True), Column(t("close_date") + then_now, True),
-                   Column(t("movement_slips"), True))
-        blocks = []
-        for key in self.MOVEMENT_LISTS:
-            rows: tuple[MovementRow, ...] = getattr(mv, key)
-            if not rows:
+                   Column(t("movement_why")))
+        for c in mv.changes:
+            if not c.count:
                 continue
-            shown_rows = rows[:self.MOVEMENT_SHOWN]
+            shown_rows = c.rows[:self.MOVEMENT_SHOWN]
             blocks.append(TableBlock(
-                f"{t('movement_' + key)} · {f.count(len(rows))}", columns,
+                f"{t('movement_' + c.key)} · "
+                f"{t('movement_list_summary', count=f.count(c.count), total=f.money(c.total))}",
+                columns,
                 tuple((self.name(r.account), r.owner,
                        then_now_text(r.previous_stage, r.stage, lambda v: v or MISSING),
                        then_now_text(r.previous_value,
                                      r.value if r.stage is not None else None, f.money),
                        then_now_text(r.previous_close_date,
                                      r.close_date if r.stage is not None else None, f.date),
-                       f.count(r.slips)) for r in shown_rows),
-                footnote=self.shown_of(len(shown_rows), len(rows)), name=f"movement_{key}"))
+                       self.why(r, c.key)) for r in shown_rows),
+                footnote=self.shown_of(len(shown_rows), c.count), name=f"movement_{c.key}"))
         return blocks
+
+    def why(self, row: MovementRow, key: str) -> str:
+        """Why a deal is listed, beyond the list it is in: its other changes."""
+        t = self.t
+        parts = [t("movement_created_and_closed")] if row.created_and_closed else []
+        hidden = {key, *(("new", "won", "lost") if row.created_and_closed else ())}
+        parts += [t("movement_" + other) for other in row.changes if other not in hidden]
+        if key == "close_later" and row.slips > 1:
+            parts.append(t("movement_slip_count", count=self.fmt.count(row.slips)))
+        return " · ".join(parts)
 
     # -- 3 sources ---------------------------------------------------------------------------
     def sources(self) -> list[TableBlock]:

@@ -32,6 +32,7 @@ from report_builder.decks.timeline import add_timeline, rows_that_fit, timeline_
 from report_builder.formatting import Formatter
 from report_builder.i18n import translator
 from report_builder.model.agenda import FROM_HISTORY, Agenda, HeadlineFigure
+from report_builder.renderers.changes import change_text, direction
 
 LEDE = Style(14, min_size=11, muted=True, max_lines=1)
 HEADING = Style(18, min_size=13, bold=True, max_lines=1)
@@ -137,15 +138,19 @@ class MeetingSlides:
 
     def headline(self) -> None:
         slide, box = self.content(self.t("section_headline"), self.notes.headline())
-        add_tiles(slide, box, [self.figure(h) for h in self.agenda.headline], per_row=3,
-                  value_size=40, gap=inches(0.3))
+        add_tiles(slide, box, [self.figure(h) for h in self.agenda.headline], per_row=4,
+                  value_size=36, gap=inches(0.25))
 
     def figure(self, h: HeadlineFigure) -> Figure:
         context = None
         if h.context:
             context = f"{self.t(h.context)} " \
                       f"{self.fmt.value(h.context_value, h.context_kind or h.kind)}"
-        return Figure(self.t(h.key), self.fmt.value(h.value, h.kind), context)
+            moved = change_text(h, self.agenda, self.fmt, self.t, context=True)
+            if moved:
+                context += f" ({moved})"
+        return Figure(self.t(h.key), self.fmt.value(h.value, h.kind), context,
+                      change_text(h, self.agenda, self.fmt, self.t), direction(h.change))
 
     def actions(self) -> None:
         """The opening point: a lede with the counts, then the three lists as tables (overdue
@@ -191,9 +196,11 @@ class MeetingSlides:
         p, f, t = self.agenda.pipeline, self.fmt, self.t
         title = self.point(2, "section_pipeline")
         slide, box = self.content(title, self.notes.pipeline() + self.notes.funnels())
-        stats = [Figure(t("open_deals"), f.count(p.open_count)),
-                 Figure(t("open_pipeline"), f.money(p.open_value)),
-                 Figure(t("weighted_pipeline"), f.money(p.open_weighted)),
+        stats = [Figure(t("open_pipeline_quarter"), f.money(p.quarter_open_value),
+                        t("deals_count", count=f.count(p.quarter_open_count))),
+                 Figure(t("weighted_pipeline_quarter"), f.money(p.quarter_open_weighted)),
+                 Figure(t("all_open_deals"), f.money(p.open_value),
+                        t("deals_count", count=f.count(p.open_count))),
                  Figure(t("overdue_deals"), f.count(p.overdue_count), f.money(p.overdue_value)),
                  Figure(t("stale_deals"), f.count(p.stale_count), f.money(p.stale_value))]
         add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
@@ -251,7 +258,17 @@ class MeetingSlides:
                                       date=since))
         if mv.compared_to == FROM_HISTORY:  # a line of its own: the caption fills one
             box = self.lede(slide, box, t("movement_from_history"))
-        add_waterfall(slide, box, waterfall(mv, f, t))
+        below = [t("movement_window", start=since, end=f.date(self.agenda.as_of),
+                   timezone=mv.timezone),
+                 t("movement_overdue", count=f.count(mv.overdue_count),
+                   value=f.money(mv.overdue_value), before=f.count(mv.overdue_before_quarter_count),
+                   before_value=f.money(mv.overdue_before_quarter_value))]
+        if mv.changed_outside_quarter:
+            below.append(t("movement_outside", count=f.count(mv.changed_outside_quarter)))
+        height = line_height(CAPTION.size) * 2 * len(below)  # each may wrap to two lines
+        add_waterfall(slide, Box(box.x, box.y, box.w, box.h - height), waterfall(mv, f, t))
+        add_text(slide, Box(box.x, box.bottom - height, box.w, height), "\n".join(below),
+                 CAPTION, name="movement_notes", keep_newlines=True)
         self.tables(title, self.blocks.movement(), self.notes.movement())
 
     def sources(self) -> None:

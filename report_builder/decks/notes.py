@@ -17,6 +17,7 @@ from report_builder.model.agenda import (
     Agenda,
     DealRow,
     FunnelStep,
+    MovementSection,
     PipelineBreakdown,
     TargetRow,
 )
@@ -29,6 +30,14 @@ def lower_first(label: str) -> str:
     if len(label) > 1 and label[0].isupper() and label[1].islower():
         return label[0].lower() + label[1:]
     return label
+
+
+def changes_summary(mv: MovementSection, since: str, fmt: Formatter,
+                    t: Callable[..., str]) -> str:
+    """One sentence: each non-empty change list with its count and total (notes and email)."""
+    items = [t("changes_item", label=t("movement_" + c.key), count=fmt.count(c.count),
+               total=fmt.money(c.total)) for c in mv.changes if c.count]
+    return t("changes_summary", date=since, lists="; ".join(items) or "–")
 
 
 class SpeakerNotes:
@@ -138,6 +147,7 @@ class SpeakerNotes:
                             pulled=f.money(bars["pulled"].amount))]
         if mv.compared_to == FROM_HISTORY:
             sentences.append(self.t("movement_from_history"))
+        sentences.append(changes_summary(mv, since, f, self.t))
         return sentences
 
     def stages(self) -> list[str]:

@@ -174,6 +174,11 @@ class Figure:
     label: str
     value: str
     context: str | None = None
+    change: str | None = None  # how it moved since the last meeting
+    direction: str | None = None  # up (accent 2), down (accent 6) or flat
+
+
+CHANGE_COLOURS = {"up": MSO_THEME_COLOR.ACCENT_2, "down": MSO_THEME_COLOR.ACCENT_6}
 
 
 def add_tiles(slide: Canvas, box: Box, figures: Sequence[Figure], *, per_row: int,
@@ -195,19 +200,25 @@ def add_tiles(slide: Canvas, box: Box, figures: Sequence[Figure], *, per_row: in
 
     sizes = (common([f.label for f in figures], small, 11, 2, False),
              common([f.value for f in figures], value_size, value_size * 0.6, 1, True),
-             common([f.context for f in figures if f.context], small, 11, 2, False))
+             common([text for f in figures for text in (f.context, f.change) if text],
+                    small, 11, 2, False))
     for figure, cell in zip(figures, cells, strict=True):
         add_tile(slide, cell, figure, sizes)
 
 
 def add_tile(slide: Canvas, box: Box, figure: Figure, sizes: tuple[float, float, float]) -> None:
-    """A tile: the label (up to two lines), the value, and its context (up to two lines)."""
+    """A tile: the label (up to two lines), the value, how it moved since the last meeting
+    (one line) and its context (up to two lines)."""
     add_panel(slide, box)
     inner = Box(box.x + TILE_PAD, box.y + TILE_PAD, box.w - 2 * TILE_PAD, box.h - 2 * TILE_PAD)
     label, value, context = sizes
     parts = [(figure.label, Style(label, min_size=11, muted=True, max_lines=2)),
              (figure.value, Style(value, min_size=value * 0.6, bold=True, colour=NAVY,
                                   max_lines=1))]
+    if figure.change:
+        colour = CHANGE_COLOURS.get(figure.direction or "")
+        parts.append((figure.change, Style(context, min_size=11, bold=True, max_lines=1,
+                                            colour=colour or INK, muted=colour is None)))
     if figure.context:
         parts.append((figure.context, Style(context, min_size=11, muted=True, max_lines=2)))
     lines = [min(style.max_lines or 1, len(wrap(clean_text(text), inner.w, style.size,

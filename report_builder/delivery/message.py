@@ -23,6 +23,7 @@ import jinja2
 from babel.units import format_unit
 from markupsafe import Markup
 
+from report_builder.decks.notes import changes_summary
 from report_builder.delivery.addresses import has_control_characters
 from report_builder.delivery.settings import EmailConfig, subject_environment
 from report_builder.formatting import Formatter
@@ -166,6 +167,7 @@ def summary(agenda: Agenda, fmt: Formatter) -> list[SummaryLine]:
                             end=fmt.money(mv.end_value), new=fmt.count(bars["new"]),
                             won=fmt.count(bars["won"]), lost=fmt.count(bars["lost"]),
                             pushed=fmt.count(bars["pushed"]))
+        pipeline += " " + changes_summary(mv, since, fmt, t)
     a = agenda.actions
     opening = [] if a is None else [SummaryLine("section_actions", t(
         "email_actions", due=fmt.count(a.due_since_count), done=fmt.count(a.due_since_done),

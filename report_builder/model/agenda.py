@@ -43,6 +43,9 @@ class TargetsSection:
     company: TargetRow
     teams: tuple[TargetRow, ...]
     owners: tuple[TargetRow, ...]
+    # open deals whose close date is before the quarter: not in its open pipeline (metrics.md)
+    overdue_before_quarter_count: int = 0
+    overdue_before_quarter_value: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,12 @@ class PipelineSection:
     largest: tuple[DealRow, ...]
     # one breakdown per pipeline when the deals span more than one; else empty
     pipelines: tuple[PipelineBreakdown, ...] = ()
+    # the quarter's open pipeline (open deals closing in the quarter), as in targets and movement
+    quarter_open_count: int = 0
+    quarter_open_value: float = 0.0
+    quarter_open_weighted: float = 0.0
+    overdue_before_quarter_count: int = 0  # open deals closing before the quarter: not in it
+    overdue_before_quarter_value: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,12 @@ class HeadlineFigure:
     context: str | None = None  # a second label key shown with it
     context_value: float | int | None = None
     context_kind: str | None = None
+    # how the figure moved since the earlier snapshot (None without one): for a figure of the
+    # moment (won this quarter, pipeline) its value now minus then; for a count since the last
+    # meeting, this window's count minus the window before (`change_basis` says which)
+    change: float | int | None = None
+    change_basis: str | None = None  # since_last or previous_window
+    context_change: float | int | None = None
 
 
 @dataclass(frozen=True)
@@ -232,7 +247,7 @@ class DataNotesSection:
 
 @dataclass(frozen=True)
 class MovementRow:
-    """One deal in a list of the pipeline movement: how it stood then and how it stands now."""
+    """One deal that changed since the earlier snapshot: how it stood then and how it stands now."""
 
     deal_id: str
     name: str
@@ -245,6 +260,21 @@ class MovementRow:
     close_date: dt.date | None
     previous_close_date: dt.date | None
     slips: int  # times its close date moved later, across every snapshot and now
+    changes: tuple[str, ...] = ()  # every change list it is in (CHANGE_KEYS): why it is listed
+    bars: tuple[str, ...] = ()  # the waterfall bars it counts in; none: outside the quarter
+    created_and_closed: bool = False  # new since the earlier snapshot and already won or lost
+
+
+@dataclass(frozen=True)
+class ChangeList:
+    """Every deal with one kind of change since the earlier snapshot, whatever its close date."""
+
+    key: str  # one of CHANGE_KEYS
+    count: int
+    # the list's value: the deals' value now (then, for deleted ones); for `increased` and
+    # `decreased`, the sum of the amount changes (positive)
+    total: float
+    rows: tuple[MovementRow, ...]  # every deal, largest amount first
 
 
 @dataclass(frozen=True)
@@ -257,31 +287,38 @@ class MovementBar:
 
 
 FROM_HISTORY = "stage_history"  # MovementSection.compared_to when rebuilt from the stage history
+# the change lists, in the order the pack shows them (docs/metrics.md defines each)
+CHANGE_KEYS = ("new", "won", "lost", "reopened", "advanced", "went_back", "close_later",
+               "close_earlier", "increased", "decreased", "deleted")
 
 
 @dataclass(frozen=True)
 class MovementSection:
-    """How the quarter's open pipeline moved since the earlier snapshot (docs/metrics.md)."""
+    """What changed since the earlier snapshot (docs/metrics.md): every changed deal in its
+    lists, and the waterfall of the quarter's open pipeline."""
 
     # the earlier meeting date (ISO), the file compared to, or FROM_HISTORY
     compared_to: str
     previous_date: dt.date | None  # the earlier meeting; None when compared to a file
+    timezone: str  # the company time zone the days end in
     start_value: float
     start_count: int
     bars: tuple[MovementBar, ...]
     end_value: float
     end_count: int
-    new: tuple[MovementRow, ...]
-    increased: tuple[MovementRow, ...]
-    decreased: tuple[MovementRow, ...]
-    won: tuple[MovementRow, ...]
-    lost: tuple[MovementRow, ...]
-    pushed: tuple[MovementRow, ...]
-    pulled: tuple[MovementRow, ...]
-    deleted: tuple[MovementRow, ...]
-    advanced: tuple[MovementRow, ...]
-    went_back: tuple[MovementRow, ...]
-    slipped: tuple[MovementRow, ...]
+    changes: tuple[ChangeList, ...]  # one per CHANGE_KEYS, empty ones included
+    changed_deals: int  # distinct deals in any change list
+    # of those, the ones outside the quarter's open pipeline then and now: in no waterfall bar
+    changed_outside_quarter: int
+    # open deals now with a close date before the meeting, and those closing before the quarter
+    # (not in the quarter's open pipeline: see docs/metrics.md)
+    overdue_count: int
+    overdue_value: float
+    overdue_before_quarter_count: int
+    overdue_before_quarter_value: float
+
+    def change(self, key: str) -> ChangeList:
+        return next(c for c in self.changes if c.key == key)
 
 
 @dataclass(frozen=True)

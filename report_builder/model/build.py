@@ -11,8 +11,8 @@ from report_builder.model.agenda import Agenda
 from report_builder.model.campaigns import build_campaigns
 from report_builder.model.channels import build_sources, campaign_results
 from report_builder.model.customers import build_customers
-from report_builder.model.headline import build_headline
-from report_builder.model.movement import EarlierSnapshots, build_movement
+from report_builder.model.headline import HeadlineChanges, build_headline, window_before
+from report_builder.model.movement import EarlierSnapshots, build_movement, quarter_figures
 from report_builder.model.notes import build_notes
 from report_builder.model.pipeline import build_pipeline
 from report_builder.model.stage_history import meeting_snapshot
@@ -29,6 +29,11 @@ def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
     customers = build_customers(view)
     results = campaign_results(view)
     meetings = int(between(view.leads["meeting_date"], view.period).sum())
+    movement = None if earlier is None else build_movement(
+        meeting_snapshot(dataset, config, as_of), earlier, config, view.quarter, as_of)
+    changes = None if earlier is None else HeadlineChanges(
+        then=quarter_figures(earlier.previous, config, view.quarter, earlier.previous_date),
+        **window_before(view))
     return Agenda(
         company=config.company.name,
         currency=config.company.currency,
@@ -38,14 +43,13 @@ def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
         period_start=view.period.start,
         next_meeting=as_of + dt.timedelta(days=config.meeting.cadence_days),
         quarter=view.quarter.label,
-        headline=build_headline(targets, pipeline, customers, meetings),
+        headline=build_headline(targets, pipeline, customers, meetings, changes),
         targets=targets,
         pipeline=pipeline,
         sources=build_sources(view, results),
         customers=customers,
         campaigns=build_campaigns(view, results),
         data_notes=build_notes(dataset, view),
-        movement=None if earlier is None else build_movement(
-            meeting_snapshot(dataset, config, as_of), earlier, config, view.quarter),
+        movement=movement,
         actions=build_actions(dataset.actions, view.period),
     )

@@ -1,6 +1,10 @@
-"""The figures a manager reads first, taken from the sections (never computed twice)."""
+"""The figures a manager reads first, taken from the sections (never computed twice), with how
+each moved since the earlier snapshot where there is one."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from report_builder.model.agenda import (
     CustomersSection,
@@ -8,23 +12,64 @@ from report_builder.model.agenda import (
     PipelineSection,
     TargetsSection,
 )
-from report_builder.model.view import ratio
+from report_builder.model.rows import first_wins
+from report_builder.model.view import ModelView, between, ratio
+from report_builder.periods import Period
+
+
+@dataclass(frozen=True)
+class HeadlineChanges:
+    """What the headline is compared with: the quarter's figures in the earlier snapshot
+    (`won`, `open`, `weighted`), and the counts of the window before this one."""
+
+    then: dict[str, float]
+    new_customers: int
+    meetings: int
+
+
+def window_before(view: ModelView) -> dict[str, int]:
+    """New customers and meetings booked in the `cadence_days` before the current window."""
+    days = dt.timedelta(days=view.period.days)
+    before = Period(view.period.start - days, view.period.start - dt.timedelta(days=1))
+    firsts = first_wins(view.deals)
+    return {"new_customers": int(firsts.loc[between(firsts["close_date"], before),
+                                            "account"].nunique()),
+            "meetings": int(between(view.leads["meeting_date"], before).sum())}
 
 
 def build_headline(targets: TargetsSection, pipeline: PipelineSection,
                    customers: CustomersSection, meetings_since_last: int,
-                   ) -> tuple[HeadlineFigure, ...]:
+                   changes: HeadlineChanges | None = None) -> tuple[HeadlineFigure, ...]:
     c = targets.company
+
+    def since(now: float, key: str) -> dict[str, object]:
+        if changes is None:
+            return {}
+        return {"change": now - changes.then[key] + 0.0, "change_basis": "since_last"}
+
+    def window(now: int, before: int) -> dict[str, object]:
+        return {} if changes is None else {"change": now - before,
+                                            "change_basis": "previous_window"}
+
     return (
-        HeadlineFigure("won_to_date", c.won, "money", "target", c.target, "money"),
+        HeadlineFigure("won_to_date", c.won, "money", "target", c.target, "money",
+                       **since(c.won, "won")),  # type: ignore[arg-type]
         HeadlineFigure("attainment", c.attainment, "percent", "expected_by_now",
                        None if c.target is None or c.expected_to_date is None
                        else ratio(c.expected_to_date, c.target), "percent"),
         HeadlineFigure("forecast", c.forecast, "money", "forecast_of_target",
                        None if c.target is None else ratio(c.forecast, c.target), "percent"),
+        HeadlineFigure(
+            "weighted_pipeline_quarter", c.weighted_pipeline, "money", "open_pipeline_quarter",
+            c.open_pipeline, "money", **since(c.weighted_pipeline, "weighted"),  # type: ignore[arg-type]
+            context_change=None if changes is None
+            else c.open_pipeline - changes.then["open"] + 0.0),
         HeadlineFigure("coverage", c.coverage, "ratio", "gap", c.gap, "money"),
         HeadlineFigure("new_customers", customers.new_customers, "count", "won_since_last",
-                       customers.won_value, "money"),
-        HeadlineFigure("meetings_booked", meetings_since_last, "count", "open_pipeline",
-                       pipeline.open_value, "money"),
+                       customers.won_value, "money",
+                       **window(customers.new_customers,  # type: ignore[arg-type]
+                                changes.new_customers if changes else 0)),
+        HeadlineFigure("meetings_booked", meetings_since_last, "count",
+                       **window(meetings_since_last,  # type: ignore[arg-type]
+                                changes.meetings if changes else 0)),
     )

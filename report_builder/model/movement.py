@@ -1,8 +1,10 @@
 """Pipeline movement: the deals snapshot at the meeting against an earlier one. Pure.
 
-The waterfall is over the quarter's open pipeline: deals in an open stage (funnel step
-opportunity or quote) whose close date lies in the meeting's fiscal quarter. Every deal in
-either snapshot falls in at most one bar, so
+The change lists hold every deal that changed, whatever its close date; a deal can be in
+several (created and lost; won at a raised amount). The waterfall is over the quarter's open
+pipeline: deals in an open stage (funnel step opportunity or quote) whose close date lies in
+the meeting's fiscal quarter. A deal leaves or joins it through one bar at most (an amount
+change of a deal that then leaves counts in `increased`/`decreased` too, at its new value), so
 start + new + increased - decreased - won - lost - pushed + pulled - deleted = end, exactly.
 """
 
@@ -18,7 +20,13 @@ import pandas as pd
 
 from report_builder.config import Config
 from report_builder.data.dataset import Dataset
-from report_builder.model.agenda import MovementBar, MovementRow, MovementSection
+from report_builder.model.agenda import (
+    CHANGE_KEYS,
+    ChangeList,
+    MovementBar,
+    MovementRow,
+    MovementSection,
+)
 from report_builder.model.view import as_date, text
 from report_builder.periods import Quarter
 
@@ -52,9 +60,10 @@ def deal_snapshot(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
 
 
 def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Config,
-                   quarter: Quarter) -> MovementSection:
-    """The waterfall and its lists. Vectorised over the outer join of both snapshots on
-    deal_id; MovementRows are made only for the deals a list holds."""
+                   quarter: Quarter, as_of: dt.date) -> MovementSection:
+    """The change lists (every deal, whatever its close date) and the quarter's waterfall.
+    Vectorised over the outer join of both snapshots on deal_id; MovementRows are made only
+    for the deals a list holds."""
     steps = {s.name: s.step for s in config.stages.values()}
     order = {s.name: i for i, s in enumerate(config.stages.values())}
     prev, cur = _indexed(earlier.previous), _indexed(current)
@@ -70,7 +79,7 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
     kept = in_p & in_c
     change = value_c - value_p
     leaving = kept & was & ~now
-    masks = {
+    bars = {
         "new": ~in_p & in_c & now,
         "increased": kept & was & (change > 0),
         "decreased": kept & was & (change < 0),
@@ -78,39 +87,96 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
         "lost": leaving & (step_c == "lost"),
         "pushed": leaving & (step_c != "won") & (step_c != "lost"),
         "pulled": kept & ~was & now,
-        "deleted": in_p & ~in_c,
+        "deleted": in_p & ~in_c & was,
     }
     amounts = {"new": value_c, "increased": change, "decreased": -change, "won": value_c,
                "lost": value_c, "pushed": value_c, "pulled": value_c, "deleted": value_p}
-    counted = {k: m & was if k == "deleted" else m for k, m in masks.items()}
 
-    both_open = kept & np.isin(step_p, OPEN_STEPS) & np.isin(step_c, OPEN_STEPS)
+    open_p, open_c = np.isin(step_p, OPEN_STEPS), np.isin(step_c, OPEN_STEPS)
+    closed_p = np.isin(step_p, ("won", "lost"))
     rank_p, rank_c = _lookup(both["stage_p"], order, -1), _lookup(both["stage_c"], order, -1)
-    moved = both_open & (both["stage_p"] != both["stage_c"]).to_numpy(bool, na_value=False)
-    later = (both["close_date_c"] > both["close_date_p"]).to_numpy(bool, na_value=False)
-    masks["advanced"] = moved & (rank_c > rank_p).astype(bool)
-    masks["went_back"] = moved & (rank_c <= rank_p).astype(bool)
-    masks["slipped"] = both_open & later
+    moved = kept & open_p & open_c & \
+        (both["stage_p"] != both["stage_c"]).to_numpy(bool, na_value=False)
+    close_p, close_c = both["close_date_p"], both["close_date_c"]
+    later = (close_c > close_p).to_numpy(bool, na_value=False)
+    earlier_close = (close_c < close_p).to_numpy(bool, na_value=False)
+    lists = {
+        "new": ~in_p & in_c,
+        "won": in_c & (step_c == "won") & (~in_p | (step_p != "won")),
+        "lost": in_c & (step_c == "lost") & (~in_p | (step_p != "lost")),
+        "reopened": kept & closed_p & open_c,
+        "advanced": moved & (rank_c > rank_p).astype(bool),
+        "went_back": moved & (rank_c <= rank_p).astype(bool),
+        "close_later": kept & open_p & open_c & later,
+        "close_earlier": kept & open_p & open_c & earlier_close,
+        "increased": kept & (change > 0),
+        "decreased": kept & (change < 0),
+        "deleted": in_p & ~in_c,
+    }
+    list_amounts = {k: value_c for k in lists} | {"increased": change, "decreased": -change,
+                                                   "deleted": value_p}
     slips = both["slips_p"].fillna(0).astype(int).to_numpy() + (kept & later)
     if earlier.slips is not None:
         slips = np.array([earlier.slips.get(str(i), 0) for i in both.index], dtype=int)
+    changed = np.logical_or.reduce(list(lists.values()))
+    bar_of = np.full(len(both), "", dtype=object)
+    for key in BAR_KEYS:
+        bar_of[bars[key]] = bar_of[bars[key]] + " " + key
+    in_lists = np.array([" ".join(k for k in CHANGE_KEYS if lists[k][i])
+                         for i in np.flatnonzero(changed)], dtype=object)
+    reasons = np.full(len(both), "", dtype=object)
+    reasons[changed] = in_lists
+    created_and_closed = lists["new"] & np.isin(step_c, ("won", "lost"))
 
-    def rows(key: str) -> tuple[MovementRow, ...]:
-        chosen = both[masks[key]]
-        made = [_row(str(i), p, c, int(n)) for i, p, c, n in zip(
-            chosen.index, _side(chosen, "_p", in_p[masks[key]]),
-            _side(chosen, "_c", in_c[masks[key]]), slips[masks[key]], strict=True)]
-        return tuple(sorted(made, key=lambda r: (-r.value, r.deal_id)))
+    def change_list(key: str) -> ChangeList:
+        mask = lists[key]
+        chosen = both[mask]
+        made = [_row(str(i), p, c, int(n), tuple(str(r).split()), tuple(str(b).split()),
+                      bool(cc), float(a))
+                for i, p, c, n, r, b, cc, a in zip(
+                    chosen.index, _side(chosen, "_p", in_p[mask]),
+                    _side(chosen, "_c", in_c[mask]), slips[mask], reasons[mask], bar_of[mask],
+                    created_and_closed[mask], list_amounts[key][mask], strict=True)]
+        ordered = sorted(made, key=lambda r: (-r[1], r[0].deal_id))
+        return ChangeList(key, len(made), float(list_amounts[key][mask].sum()) + 0.0,
+                          tuple(row for row, _ in ordered))
 
-    lists = {key: rows(key) for key in masks}
+    is_open_now = in_c & open_c
+    overdue = is_open_now & (close_c < pd.Timestamp(as_of)).to_numpy(bool, na_value=False)
+    before_quarter = is_open_now & \
+        (close_c < pd.Timestamp(quarter.start)).to_numpy(bool, na_value=False)
     return MovementSection(
         compared_to=earlier.compared_to, previous_date=earlier.previous_date,
+        timezone=config.company.timezone,
         start_value=float(value_p[was].sum()), start_count=int(was.sum()),
-        bars=tuple(MovementBar(k, _SIGN[k] * float(amounts[k][counted[k]].sum()) + 0.0,
-                               int(counted[k].sum())) for k in BAR_KEYS),
+        bars=tuple(MovementBar(k, _SIGN[k] * float(amounts[k][bars[k]].sum()) + 0.0,
+                               int(bars[k].sum())) for k in BAR_KEYS),
         end_value=float(value_c[now].sum()), end_count=int(now.sum()),
-        **lists,
+        changes=tuple(change_list(k) for k in CHANGE_KEYS),
+        changed_deals=int(changed.sum()),
+        changed_outside_quarter=int((changed & ~was & ~now).sum()),
+        overdue_count=int(overdue.sum()), overdue_value=float(value_c[overdue].sum()),
+        overdue_before_quarter_count=int(before_quarter.sum()),
+        overdue_before_quarter_value=float(value_c[before_quarter].sum()),
     )
+
+
+def quarter_figures(snapshot: pd.DataFrame, config: Config, quarter: Quarter,
+                    until: dt.date | None) -> dict[str, float]:
+    """The quarter's figures as a snapshot shows them: `won` (won deals closing in the quarter
+    by `until`), `open` and `weighted` (the quarter's open pipeline: open deals closing in it)."""
+    steps = {s.name: s.step for s in config.stages.values()}
+    frame = _indexed(snapshot)
+    step = _lookup(frame["stage"], steps)
+    closes = frame["close_date"]
+    last = pd.Timestamp(quarter.end if until is None else min(until, quarter.end))
+    won = (step == "won") & ((closes >= pd.Timestamp(quarter.start)) & (closes <= last))\
+        .to_numpy(bool, na_value=False)
+    scope = _in_scope(frame, steps, quarter).to_numpy()
+    values = frame["value"].fillna(0.0).to_numpy()
+    probability = frame["win_probability"].astype(float).fillna(0.0).to_numpy()
+    return {"won": float(values[won].sum()), "open": float(values[scope].sum()),
+            "weighted": float((values[scope] * probability[scope]).sum())}
 
 
 def with_slips(snapshot: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
@@ -163,8 +229,10 @@ def _side(frame: pd.DataFrame, suffix: str, present: object) -> list[dict[str, A
             for r, here in zip(records, present, strict=True)]  # type: ignore[call-overload]
 
 
-def _row(deal_id: str, p: dict[str, Any] | None, c: dict[str, Any] | None,
-         slips: int) -> MovementRow:
+def _row(deal_id: str, p: dict[str, Any] | None, c: dict[str, Any] | None, slips: int,
+         changes: tuple[str, ...], bars: tuple[str, ...], created_and_closed: bool,
+         amount: float) -> tuple[MovementRow, float]:
+    """The deal's row, with the amount its list orders it by."""
     now = c if c is not None else p
     assert now is not None
     return MovementRow(
@@ -176,5 +244,5 @@ def _row(deal_id: str, p: dict[str, Any] | None, c: dict[str, Any] | None,
         previous_value=None if p is None else float(p["value"]),
         close_date=None if c is None else as_date(c["close_date"]),
         previous_close_date=None if p is None else as_date(p["close_date"]),
-        slips=slips,
-    )
+        slips=slips, changes=changes, bars=bars, created_and_closed=created_and_closed,
+    ), amount

@@ -14,7 +14,7 @@ import pandas as pd
 
 from report_builder.model.agenda import FunnelStep, PipelineBreakdown, PipelineSection, StageRow
 from report_builder.model.rows import deal_rows, largest_first
-from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio
+from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio, ts
 
 FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
 
@@ -115,6 +115,8 @@ def build_pipeline(view: ModelView) -> PipelineSection:
     overdue = open_deals[open_deals["close_date"] < t]
     changed = open_deals["last_stage_change_date"].fillna(open_deals["created_date"])
     stale = open_deals[(t - changed).dt.days > view.config.meeting.stale_after_days]
+    quarter = open_deals[between(open_deals["close_date"], view.quarter)]
+    before = open_deals[open_deals["close_date"] < ts(view.quarter.start)]
     return PipelineSection(
         flow=funnel_flow(view),
         cohort=funnel_cohort(view),
@@ -130,4 +132,9 @@ def build_pipeline(view: ModelView) -> PipelineSection:
         stale=deal_rows(view, largest_first(stale)),
         largest=deal_rows(view, largest_first(open_deals), limit=view.config.meeting.top_n),
         pipelines=pipeline_breakdown(view),
+        quarter_open_count=len(quarter),
+        quarter_open_value=float(quarter["value"].sum()),
+        quarter_open_weighted=float((quarter["value"] * quarter["win_probability"]).sum()),
+        overdue_before_quarter_count=len(before),
+        overdue_before_quarter_value=float(before["value"].sum()),
     )

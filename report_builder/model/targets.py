@@ -6,7 +6,7 @@ import pandas as pd
 
 from report_builder.model.agenda import TargetRow, TargetsSection
 from report_builder.model.rows import first_wins
-from report_builder.model.view import ModelView, between, ratio
+from report_builder.model.view import ModelView, between, ratio, ts
 
 
 def _int_or_none(value: object) -> int | None:
@@ -90,6 +90,8 @@ def build_targets(view: ModelView) -> TargetsSection:
     def ranked(rows: list[TargetRow]) -> tuple[TargetRow, ...]:
         return tuple(sorted(rows, key=lambda r: (-(r.target or 0), -r.won, r.name)))
 
+    deals = view.deals
+    before = deals[deals["is_open"] & (deals["close_date"] < ts(view.quarter.start))]
     return TargetsSection(
         quarter=view.quarter.label, quarter_start=view.quarter.start,
         quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
@@ -97,4 +99,6 @@ def build_targets(view: ModelView) -> TargetsSection:
         company=s.row("company", view.config.company.name, None),
         teams=ranked([s.row("team", t, "team") for t in teams]),
         owners=ranked([s.row("owner", o, "owner") for o in owners]),
+        overdue_before_quarter_count=len(before),
+        overdue_before_quarter_value=float(before["value"].sum()),
     )

@@ -23,6 +23,7 @@ from report_builder.formatting import MISSING, Formatter
 from report_builder.i18n import shown, translator
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import Renderer, RenderOptions, register
+from report_builder.renderers.changes import change_text, direction
 from report_builder.resources import assets_dir, templates_dir
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -53,8 +54,12 @@ def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
     )
     env.filters.update(fmt.filters())
     env.filters["shown"] = lambda value: MISSING if value is None else shown(value, language)
-    env.globals["t"] = translator(language)
+    t = translator(language)
+    env.globals["t"] = t
     env.globals["missing"] = MISSING
+    env.globals["change_text"] = lambda h, agenda, context=False: change_text(
+        h, agenda, fmt, t, context=context)
+    env.globals["direction"] = direction
     return env
 
 
