@@ -23,7 +23,15 @@ from report_builder.delivery.message import (
 from report_builder.delivery.settings import SUBJECT_FIELDS, EmailConfig
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
-from report_builder.model.agenda import ActionsSection, Agenda, MovementBar, MovementSection
+from report_builder.model.agenda import (
+    CHANGE_KEYS,
+    ActionsSection,
+    Agenda,
+    ChangeList,
+    MovementBar,
+    MovementRow,
+    MovementSection,
+)
 from tests.sample_agenda import DANISH_ACCOUNT, SCRIPT_NAME, sample_agenda
 
 SENT_AT = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
@@ -217,8 +225,14 @@ def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: P
         ("new", 45000.0, 1), ("increased", 26000.0, 2), ("decreased", -10000.0, 1),
         ("won", -86000.0, 2), ("lost", -25000.0, 1), ("pushed", -80000.0, 1),
         ("pulled", 35000.0, 1), ("deleted", -15000.0, 1)))
-    movement = MovementSection("2026-11-10", dt.date(2026, 11, 10), 480000.0, 9, bars,
-                               370000.0, 6, *([()] * 11))
+    lost = MovementRow("E", "E deal", "E A/S", "Anna", "Lost", "Discovery", 25000.0, 25000.0,
+                       dt.date(2026, 12, 20), dt.date(2026, 12, 20), 0, ("lost",), ("lost",))
+    changes = tuple(ChangeList(key, 1, 25000.0, (lost,)) if key == "lost"
+                    else ChangeList(key, 0, 0.0, ()) for key in CHANGE_KEYS)
+    movement = MovementSection("2026-11-10", dt.date(2026, 11, 10), "UTC", 480000.0, 9, bars,
+                               370000.0, 6, changes, changed_deals=1, changed_outside_quarter=0,
+                               overdue_count=0, overdue_value=0.0,
+                               overdue_before_quarter_count=0, overdue_before_quarter_value=0.0)
     actions = ActionsSection((), (), (), due_since_count=6, due_since_done=2, open_count=7,
                              overdue_count=4, closed_since_count=4, done_since_count=3)
     agenda = dataclasses.replace(base, movement=movement, actions=actions)
@@ -231,7 +245,8 @@ def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: P
                              "overdue. Closed since: 4.")
     assert lines[2].text.endswith(
         f"Since 10 Nov 2026, the quarter's open pipeline went from {fmt.money(480000)} to "
-        f"{fmt.money(370000)}: 1 new, 2 won, 1 lost, 1 pushed out of the quarter.")
+        f"{fmt.money(370000)}: 1 new, 2 won, 1 lost, 1 pushed out of the quarter. "
+        f"Changed since 10 Nov 2026: Lost 1 ({fmt.money(25000)}).")
     message = roundtrip(compose(agenda, settings(), files(tmp_path), message_id="<m2@example.com>",
                                 date=SENT_AT))
     points = [td.get_text() for td in html_of(message).select("span.point-number")]

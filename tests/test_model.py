@@ -179,8 +179,12 @@ def test_upcoming_and_ended_campaigns(agenda: Agenda) -> None:
 
 def test_headline(agenda: Agenda) -> None:
     h = {f.key: f for f in agenda.headline}
-    assert list(h) == ["won_to_date", "attainment", "forecast", "coverage", "new_customers",
-                       "meetings_booked"]
+    assert list(h) == ["won_to_date", "attainment", "forecast", "weighted_pipeline_quarter",
+                       "coverage", "new_customers", "meetings_booked"]
+    # D5 200,000 at 20 % and D6 100,000 at its own 50 % close in Q4; D7 (2027) and D8 do not
+    weighted = h["weighted_pipeline_quarter"]
+    assert (weighted.value, weighted.context_value) == (90_000, 300_000)
+    assert all(f.change is None for f in h.values())  # nothing to compare with
     assert (h["won_to_date"].value, h["won_to_date"].context_value) == (157_500, 400_000)
     assert h["attainment"].context_value == pytest.approx(55 / 92)
     assert h["forecast"].context_value == pytest.approx(247_500 / 400_000)

@@ -129,8 +129,9 @@ def test_the_snapshots_by_hand(from_snapshots: MovementSection) -> None:
     assert {b.key: (b.amount, b.deals) for b in mv.bars} == {
         "new": (45000, 1), "increased": (15000, 1), "decreased": (0, 0), "won": (-60000, 1),
         "lost": (-25000, 1), "pushed": (-80000, 1), "pulled": (35000, 1), "deleted": (0, 0)}
-    assert (ids(mv.advanced), ids(mv.went_back), ids(mv.slipped)) == (["A"], ["H"], ["E", "H"])
-    assert {r.deal_id: r.slips for r in mv.slipped} == {"E": 2, "H": 1}
+    assert (ids(mv.change("advanced").rows), ids(mv.change("went_back").rows),
+            ids(mv.change("close_later").rows)) == (["A"], ["H"], ["E", "H"])
+    assert {r.deal_id: r.slips for r in mv.change("close_later").rows} == {"E": 2, "H": 1}
 
 
 def test_a_canonical_stage_history_agrees(tmp_path: Path,
@@ -178,11 +179,10 @@ def test_a_salesforce_opportunity_history_agrees(tmp_path: Path,
     config.write_text(config.read_text().replace('path = "data"', 'path = "data"\nstage_history '
                       '= { path = "OpportunityHistory.csv", preset = "salesforce" }'))
     movement = movement_of(config, history=False)
-    prefixed = {f: tuple(dataclasses.replace(r, deal_id=r.deal_id.removeprefix("006"))
-                         for r in getattr(movement, f))
-                for f in ("new", "increased", "decreased", "won", "lost", "pushed", "pulled",
-                          "deleted", "advanced", "went_back", "slipped")}
-    same_movement(dataclasses.replace(movement, **prefixed), from_snapshots)
+    unprefixed = tuple(dataclasses.replace(c, rows=tuple(
+        dataclasses.replace(r, deal_id=r.deal_id.removeprefix("006")) for r in c.rows))
+        for c in movement.changes)
+    same_movement(dataclasses.replace(movement, changes=unprefixed), from_snapshots)
     dataset = load_dataset(load_config(config))
     note = next(n for n in dataset.notes if n.key == "deleted_history_rows")
     assert (note.count, note.examples, note.values) == (1, ("006A",),
@@ -246,7 +246,8 @@ def test_hubspot_date_entered_columns_agree(tmp_path: Path, date_format: str) ->
     assert from_snapshots.compared_to == "2026-11-10"
     assert {b.key: b.amount for b in from_snapshots.bars if b.amount} == {
         "won": -60000, "lost": -25000, "new": 45000}
-    assert (ids(from_snapshots.advanced), ids(from_snapshots.went_back)) == (["A"], ["H"])
+    assert (ids(from_snapshots.change("advanced").rows),
+            ids(from_snapshots.change("went_back").rows)) == (["A"], ["H"])
     same_movement(movement_of(config, history=False), from_snapshots)
     deals = load_dataset(load_config(config)).deals.set_index("deal_id")
     assert deals.loc["H", "last_stage_change_date"] == dt.datetime(2026, 11, 21)

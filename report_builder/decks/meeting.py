@@ -200,7 +200,7 @@ class MeetingSlides:
                         t("deals_count", count=f.count(p.quarter_open_count))),
                  Figure(t("weighted_pipeline_quarter"), f.money(p.quarter_open_weighted)),
                  Figure(t("all_open_deals"), f.money(p.open_value),
-                        t("deals_count", count=f.count(p.open_count))),
+                        t("deals_any_close_date", count=f.count(p.open_count))),
                  Figure(t("overdue_deals"), f.count(p.overdue_count), f.money(p.overdue_value)),
                  Figure(t("stale_deals"), f.count(p.stale_count), f.money(p.stale_value))]
         add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
@@ -261,14 +261,18 @@ class MeetingSlides:
         below = [t("movement_window", start=since, end=f.date(self.agenda.as_of),
                    timezone=mv.timezone),
                  t("movement_overdue", count=f.count(mv.overdue_count),
-                   value=f.money(mv.overdue_value), before=f.count(mv.overdue_before_quarter_count),
-                   before_value=f.money(mv.overdue_before_quarter_value))]
+                   value=f.money(mv.overdue_value))]
+        if mv.overdue_before_quarter_count:
+            below[-1] += " " + t("movement_overdue_before",
+                                 before=f.count(mv.overdue_before_quarter_count),
+                                 before_value=f.money(mv.overdue_before_quarter_value))
         if mv.changed_outside_quarter:
             below.append(t("movement_outside", count=f.count(mv.changed_outside_quarter)))
-        height = line_height(CAPTION.size) * 2 * len(below)  # each may wrap to two lines
+        notes = Style(12, min_size=10, muted=True)
+        height = line_height(notes.size) * 2 * len(below)  # each may wrap to two lines
         add_waterfall(slide, Box(box.x, box.y, box.w, box.h - height), waterfall(mv, f, t))
         add_text(slide, Box(box.x, box.bottom - height, box.w, height), "\n".join(below),
-                 CAPTION, name="movement_notes", keep_newlines=True)
+                 notes, name="movement_notes", keep_newlines=True)
         self.tables(title, self.blocks.movement(), self.notes.movement())
 
     def sources(self) -> None:

@@ -33,11 +33,12 @@ def lower_first(label: str) -> str:
 
 
 def changes_summary(mv: MovementSection, since: str, fmt: Formatter,
-                    t: Callable[..., str]) -> str:
-    """One sentence: each non-empty change list with its count and total (notes and email)."""
+                    t: Callable[..., str]) -> str | None:
+    """One sentence: each non-empty change list with its count and total (notes and email);
+    None when no deal changed."""
     items = [t("changes_item", label=t("movement_" + c.key), count=fmt.count(c.count),
                total=fmt.money(c.total)) for c in mv.changes if c.count]
-    return t("changes_summary", date=since, lists="; ".join(items) or "–")
+    return t("changes_summary", date=since, lists="; ".join(items)) if items else None
 
 
 class SpeakerNotes:
@@ -147,8 +148,8 @@ class SpeakerNotes:
                             pulled=f.money(bars["pulled"].amount))]
         if mv.compared_to == FROM_HISTORY:
             sentences.append(self.t("movement_from_history"))
-        sentences.append(changes_summary(mv, since, f, self.t))
-        return sentences
+        changed = changes_summary(mv, since, f, self.t)
+        return sentences + ([changed] if changed else [])
 
     def stages(self) -> list[str]:
         stages = self.agenda.pipeline.stages

@@ -217,7 +217,7 @@ def add_tile(slide: Canvas, box: Box, figure: Figure, sizes: tuple[float, float,
                                   max_lines=1))]
     if figure.change:
         colour = CHANGE_COLOURS.get(figure.direction or "")
-        parts.append((figure.change, Style(context, min_size=11, bold=True, max_lines=1,
+        parts.append((figure.change, Style(context, min_size=11, bold=True, max_lines=2,
                                             colour=colour or INK, muted=colour is None)))
     if figure.context:
         parts.append((figure.context, Style(context, min_size=11, muted=True, max_lines=2)))

@@ -167,7 +167,8 @@ def summary(agenda: Agenda, fmt: Formatter) -> list[SummaryLine]:
                             end=fmt.money(mv.end_value), new=fmt.count(bars["new"]),
                             won=fmt.count(bars["won"]), lost=fmt.count(bars["lost"]),
                             pushed=fmt.count(bars["pushed"]))
-        pipeline += " " + changes_summary(mv, since, fmt, t)
+        changed = changes_summary(mv, since, fmt, t)
+        pipeline += f" {changed}" if changed else ""
     a = agenda.actions
     opening = [] if a is None else [SummaryLine("section_actions", t(
         "email_actions", due=fmt.count(a.due_since_count), done=fmt.count(a.due_since_done),
