@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
@@ -38,6 +39,8 @@ class CompanyConfig:
     locale: str
     fiscal_year_start_month: int = 1
     logo: Path | None = None
+    # the IANA time zone whose days end the meetings ("Europe/Copenhagen"): the stage history's
+    # times are cut into its days
     timezone: str = "UTC"
 
     @property
@@ -236,7 +239,22 @@ def _read_company(r: _Reader) -> CompanyConfig:
     if logo is not None and not logo.is_file():
         r.problems.append(f"Config value 'company.logo': file {logo} does not exist")
         logo = None
-    return CompanyConfig(name, currency, locale, month, logo)
+    timezone = r.get(sec, "company", "timezone", str, "UTC")
+    if not known_time_zone(timezone):
+        r.problems.append(f"Config value 'company.timezone': {timezone!r} is not a known time "
+                          "zone; use an IANA name like Europe/Copenhagen, America/New_York or "
+                          "UTC")
+        timezone = "UTC"
+    return CompanyConfig(name, currency, locale, month, logo, timezone)
+
+
+def known_time_zone(name: str) -> bool:
+    """True for an IANA time zone name the machine's zone database knows."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name.strip())
 
 
 def _read_meeting(r: _Reader) -> MeetingConfig:

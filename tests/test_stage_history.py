@@ -26,6 +26,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from pptx import Presentation
@@ -276,8 +277,8 @@ def test_ambiguous_day_and_month_ask_for_the_date_format(tmp_path: Path) -> None
         'deals = "deals.csv"', 'deals = { path = "deals.csv", date_format = "%d-%m-%Y %H:%M" }'))
     dataset = load_dataset(load_config(config))
     assert dataset.stage_history is not None
-    assert list(dataset.stage_history["entered"]) == [dt.datetime(2026, 10, 1),
-                                                      dt.datetime(2026, 11, 5)]
+    assert list(dataset.stage_history["entered"]) == [  # times kept, in company.timezone
+        pd.Timestamp("2026-10-01 09:00", tz="UTC"), pd.Timestamp("2026-11-05 11:48", tz="UTC")]
     assert dataset.deals.loc[0, "close_date"] == dt.datetime(2026, 12, 12)
     assert len(dataset.leads) and len(dataset.campaigns)  # read in ISO as before
     config.write_text(config.read_text().replace('"%d-%m-%Y %H:%M"', '"%d-%m"'))

@@ -28,7 +28,7 @@ from report_builder.errors import DataError, MappedDataError, Problem
 _EMPTY_DTYPES = {
     Kind.ID: "string", Kind.TEXT: "string", Kind.QUARTER: "string",
     Kind.DATE: "datetime64[s]", Kind.AMOUNT: "float64", Kind.PROBABILITY: "float64",
-    Kind.BOOL: "boolean",
+    Kind.BOOL: "boolean", Kind.TIMESTAMP: "datetime64[us, UTC]",
 }
 
 
@@ -67,7 +67,10 @@ def parse_table(raw: RawTable, table: Table, config: Config,
         notes.append(DataNote(table.name, "ignored_columns", len(ignored), {"source": raw.source},
                               tuple(ignored)))
     parser = ColumnParser(raw, date_format=_date_format(raw, config), decimal=config.data.decimal,
-                          date_columns=_date_columns(table), detect_also=detect_also)
+                          date_columns=_date_columns(table), detect_also=detect_also,
+                          timestamp_columns=tuple(c.name for c in table.columns
+                                                  if c.kind is Kind.TIMESTAMP),
+                          timezone=config.company.timezone)
     columns = {}
     for column in table.columns:
         if column.name not in frame.columns:
@@ -85,7 +88,7 @@ def parse_table(raw: RawTable, table: Table, config: Config,
 
 
 def _date_columns(table: Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.columns if c.kind is Kind.DATE)
+    return tuple(c.name for c in table.columns if c.kind in (Kind.DATE, Kind.TIMESTAMP))
 
 
 def _same_file_dates(name: str, raws: dict[str, RawTable]) -> tuple[pd.Series, ...]:

@@ -17,6 +17,13 @@ import pandas as pd
 
 from report_builder.data.schema import Column, Kind
 from report_builder.data.sources import RawTable
+from report_builder.data.timestamps import (
+    ACCEPTED,
+    date_text,
+    local_times,
+    read_timestamps,
+)
+from report_builder.data.timestamps import dtype as moment_dtype
 from report_builder.errors import Problem
 from report_builder.periods import parse_quarter_label
 
@@ -37,11 +44,16 @@ class ColumnParser:
 
     def __init__(self, raw: RawTable, *, date_format: str | None, decimal: str,
                  date_columns: tuple[str, ...] = (),
-                 detect_also: tuple[pd.Series, ...] = ()) -> None:
+                 detect_also: tuple[pd.Series, ...] = (),
+                 timestamp_columns: tuple[str, ...] = (), timezone: str = "UTC") -> None:
         self.raw = raw
         self.date_format = date_format
         self.decimal = decimal
         self.date_columns = date_columns  # detection looks at all of them together
+        # columns with a time of day (and maybe an offset): detection reads their date part,
+        # and they are held in `timezone` (company.timezone)
+        self.timestamp_columns = timestamp_columns
+        self.timezone = timezone
         # dates of a table read from the same file (HubSpot's deals and their stage history),
         # looked at too, so that both get one format
         self.detect_also = detect_also
@@ -113,14 +125,49 @@ class ColumnParser:
             self.report(column, bad, f"is not a date; expected {accepted}")
         return stamps.fillna(from_text)
 
+    def timestamp(self, column: str) -> pd.Series:
+        """Date, time of day and offset, as moments in the company's time zone."""
+        series = self.raw.frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            return local_times(series, self.timezone)
+        values = series.where(~self.blank(series))
+        stamps = pd.Series(pd.NaT, index=series.index, dtype=moment_dtype(self.timezone))
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+            # Excel gives real date-times for date cells (local times) and text for the rest
+            is_stamp = values.map(lambda v: isinstance(v, (dt.date, pd.Timestamp)),
+                                  na_action="ignore").fillna(False).astype(bool)
+            real = pd.to_datetime(values.where(is_stamp), errors="coerce")
+            stamps = local_times(pd.Series(real, index=series.index), self.timezone)
+            values = values.where(~is_stamp)
+        texts = values.astype("string").str.strip()
+        fmt = self.date_format or self._detect_format()
+        day_format = _TIME_PART.sub("", fmt) if fmt else None
+        from_text = self._map_unique(texts, lambda u: read_timestamps(u, day_format,
+                                                                       self.timezone))
+        from_text = local_times(pd.Series(from_text, index=series.index).astype(
+            stamps.dtype), self.timezone)
+        bad = texts.notna() & from_text.isna()
+        if bad.any() and not self.ambiguous:
+            shown = f", the date as {dt.date(2026, 11, 24).strftime(day_format)} ({day_format})" \
+                if day_format else "; set data.date_format in report.toml"
+            self.report(column, bad, f"is not a date and time; expected {ACCEPTED}{shown}")
+        return stamps.fillna(from_text)
+
     def _detect_format(self) -> str | None:
-        """The one format that fits every date in every date column of the table."""
+        """The one format that fits every date in every date column of the table (of the
+        columns with a time of day, and of `detect_also`, their date part)."""
         if self._detected is not None:
             return self._detected or None
-        texts = [self.raw.frame[c].dropna().astype("string").str.strip().unique()
-                 for c in self.date_columns if c in self.raw.frame.columns
-                 and not pd.api.types.is_datetime64_any_dtype(self.raw.frame[c])]
-        texts += [s.dropna().astype("string").str.strip().unique() for s in self.detect_also
+        frame = self.raw.frame
+
+        def distinct(series: pd.Series, date_only: bool) -> np.ndarray:
+            texts = series.dropna().astype("string").str.strip()
+            return (date_text(texts) if date_only else texts).unique()
+
+        texts = [distinct(frame[c], c in self.timestamp_columns)
+                 for c in self.date_columns if c in frame.columns
+                 and not pd.api.types.is_datetime64_any_dtype(frame[c])]
+        texts += [distinct(s, True) for s in self.detect_also
                   if not pd.api.types.is_datetime64_any_dtype(s)]
         values = pd.Series(np.concatenate(texts) if texts else [], dtype=object)
         values = values[values.map(lambda v: isinstance(v, str) and v != "")].unique()
@@ -213,6 +260,7 @@ class ColumnParser:
             Kind.ID: self.text, Kind.TEXT: self.text, Kind.DATE: self.date,
             Kind.AMOUNT: self.amount, Kind.PROBABILITY: self.probability,
             Kind.BOOL: self.boolean, Kind.QUARTER: self.quarter,
+            Kind.TIMESTAMP: self.timestamp,
         }
         return readers[column.kind](column.name)
 

@@ -14,6 +14,7 @@ class Kind(Enum):
     ID = "id"  # text, unique within its table
     TEXT = "text"
     DATE = "date"
+    TIMESTAMP = "timestamp"  # a date with a time of day and maybe a UTC offset (data/timestamps)
     AMOUNT = "amount"  # a number >= 0, in the row's currency
     PROBABILITY = "probability"  # 0-1, or 0-100 for the whole column
     BOOL = "bool"
@@ -108,12 +109,13 @@ CAMPAIGNS = Table("campaigns", (
     _c("public", Kind.BOOL),
 ))
 
-# One row per change: the deal entered `stage` on `entered` (or, where the source records them,
-# its amount, close date or probability changed that day) and carried these values from then on.
+# One row per change: the deal entered `stage` at `entered` (or, where the source records them,
+# its amount, close date or probability changed then) and carried these values from then on.
+# `entered` keeps its time of day and offset: a deal's changes are ordered by it.
 STAGE_HISTORY = Table("stage_history", (
     _c("deal_id", full=True),
     _c("stage", full=True),
-    _c("entered", Kind.DATE, full=True),
+    _c("entered", Kind.TIMESTAMP, full=True),
     _c("amount", Kind.AMOUNT),
     _c("currency"),
     _c("close_date", Kind.DATE),

@@ -17,6 +17,7 @@ from report_builder.data.dataset import DataNote
 from report_builder.data.membership import member_of
 from report_builder.data.parse import TRUE_WORDS
 from report_builder.data.sources import RawTable
+from report_builder.data.timestamps import local_days
 
 MAX_EXAMPLES = 8
 
@@ -61,20 +62,28 @@ def derive_history(history: pd.DataFrame, deals: pd.DataFrame,
     return rows, note
 
 
+def in_time_order(history: pd.DataFrame) -> pd.DataFrame:
+    """The rows by deal, each deal's in the order its changes happened: by `entered` (date,
+    time and zone), the order of the source breaking exact ties only."""
+    return history.assign(_order=range(len(history)))\
+        .sort_values(["deal_id", "entered", "_order"]).drop(columns="_order")
+
+
 def last_stage_changes(history: pd.DataFrame) -> pd.Series:
-    """Per deal: the day it entered the stage it was last in (rows that only changed an amount
-    or a close date do not count), from rows in the order they happened."""
-    ordered = history.sort_values(["deal_id", "entered"], kind="stable")
+    """Per deal: when it entered the stage it was last in (rows that only changed an amount or
+    a close date do not count)."""
+    ordered = in_time_order(history)
     before = ordered.groupby("deal_id")["stage"].shift()
     changed = (ordered["stage"] != before).fillna(True) | before.isna()
     return ordered.loc[changed.astype(bool)].groupby("deal_id")["entered"].last()
 
 
 def fill_last_stage_change(deals: pd.DataFrame, history: pd.DataFrame) -> None:
-    """Deals without a last_stage_change_date take it from the stage history."""
+    """Deals without a last_stage_change_date take it from the stage history: the day, in the
+    company's time zone, of the change that put the deal in its last stage."""
     missing = deals["last_stage_change_date"].isna()
     if missing.any() and len(history):
         ids = deals.loc[missing, "deal_id"]
-        found = last_stage_changes(history).reindex(ids.to_numpy(dtype=object))
+        found = local_days(last_stage_changes(history)).reindex(ids.to_numpy(dtype=object))
         deals.loc[missing, "last_stage_change_date"] = pd.Series(
             found.to_numpy(), index=ids.index).astype("datetime64[s]")

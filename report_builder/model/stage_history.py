@@ -4,6 +4,10 @@ With no stored snapshot of an earlier meeting, the pipeline movement compares th
 the deals as they were `meeting.cadence_days` before it: the deals created by then, each in the
 stage it had last entered by then and with the amount, close date and probability of its latest
 history row by then where the history carries them (else its values now).
+
+"By a day" is up to the end of that day in the company's time zone (`company.timezone`), that
+day included; a deal's changes are taken in the order of their full timestamps, the order of
+the source breaking exact ties only.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import pandas as pd
 
 from report_builder.config import Config
 from report_builder.data.dataset import Dataset
+from report_builder.data.stage_history import in_time_order
+from report_builder.data.timestamps import end_of_day, local_times
 from report_builder.model.agenda import FROM_HISTORY
 from report_builder.model.movement import SNAPSHOT_COLUMNS, EarlierSnapshots, deal_snapshot
 
@@ -38,7 +44,8 @@ def history_slips(dataset: Dataset, config: Config, as_of: dt.date) -> dict[str,
     history = dataset.stage_history
     if history is None or not len(history) or history["close_date"].isna().all():
         return None
-    return slip_counts(history, meeting_snapshot(dataset, config, as_of), as_of)
+    return slip_counts(history, meeting_snapshot(dataset, config, as_of), as_of,
+                       config.company.timezone)
 
 
 def meeting_snapshot(dataset: Dataset, config: Config, as_of: dt.date) -> pd.DataFrame:
@@ -46,21 +53,23 @@ def meeting_snapshot(dataset: Dataset, config: Config, as_of: dt.date) -> pd.Dat
     before the stage history's last entry (a pack built for an earlier date), rebuilt from the
     history, so the snapshot stored for that meeting is what the pipeline was then."""
     history = dataset.stage_history
-    if history is None or not len(history) or history["entered"].max() <= pd.Timestamp(as_of):
+    if history is None or not len(history) or \
+            local_times(history["entered"], config.company.timezone).max() < \
+            end_of_day(as_of, config.company.timezone):
         return deal_snapshot(dataset, as_of)
     return snapshot_at(dataset.deals, history, as_of, config)
 
 
 def snapshot_at(deals: pd.DataFrame, history: pd.DataFrame, day: dt.date,
                 config: Config) -> pd.DataFrame:
-    """The deals snapshot (SNAPSHOT_COLUMNS) as it was at the end of `day`."""
-    until = pd.Timestamp(day)
-    known = (deals["created_date"] <= until) | deals["created_date"].isna()
+    """The deals snapshot (SNAPSHOT_COLUMNS) as it was at the end of `day` in the company's time
+    zone: each deal as its last change at or before then left it."""
+    known = (deals["created_date"] <= pd.Timestamp(day)) | deals["created_date"].isna()
     snap = deals.loc[known].copy()
     snap["deal_id"] = snap["deal_id"].astype(str)
-    rows = history.assign(deal_id=history["deal_id"].astype(str))
-    rows = rows.assign(_order=range(len(rows))).sort_values(["deal_id", "entered", "_order"])
-    then = rows[rows["entered"] <= until].drop_duplicates("deal_id", keep="last")\
+    rows = in_time_order(timed(history, config.company.timezone))
+    end = end_of_day(day, config.company.timezone)
+    then = rows[rows["entered"] < end].drop_duplicates("deal_id", keep="last")\
         .set_index("deal_id")
     first = rows.drop_duplicates("deal_id", keep="first").set_index("deal_id")
     ids = snap["deal_id"]
@@ -80,19 +89,28 @@ def snapshot_at(deals: pd.DataFrame, history: pd.DataFrame, day: dt.date,
     return snap.loc[:, list(SNAPSHOT_COLUMNS)].sort_values("deal_id").reset_index(drop=True)
 
 
-def slip_counts(history: pd.DataFrame, current: pd.DataFrame, as_of: dt.date) -> dict[str, int]:
-    """Per deal: how often its close date moved later, over its history rows up to the meeting
-    (in the order they happened) and its close date now. Rows without a close date are passed
-    over; a history without close dates gives no slips."""
-    rows = history[history["entered"] <= pd.Timestamp(as_of)]
-    rows = rows.assign(deal_id=rows["deal_id"].astype(str), _order=range(len(rows)))
+def timed(history: pd.DataFrame, timezone: str) -> pd.DataFrame:
+    """The history with text deal ids and `entered` as moments in the company's time zone (a
+    history made without a zone is taken as local time)."""
+    return history.assign(deal_id=history["deal_id"].astype(str),
+                          entered=local_times(history["entered"], timezone))
+
+
+def slip_counts(history: pd.DataFrame, current: pd.DataFrame, as_of: dt.date,
+                timezone: str = "UTC") -> dict[str, int]:
+    """Per deal: how often its close date moved later, over its history rows up to the end of
+    the meeting day (in the order they happened) and its close date now. Rows without a close
+    date are passed over; a history without close dates gives no slips."""
+    end = end_of_day(as_of, timezone)
+    rows = timed(history, timezone)
+    rows = rows[rows["entered"] < end]
     if rows["close_date"].isna().all():
         return {}
     now = current.loc[:, ["deal_id", "close_date"]].assign(
-        entered=pd.Timestamp(as_of) + pd.Timedelta(days=1), _order=len(rows))
-    timeline = pd.concat([rows.loc[:, ["deal_id", "entered", "_order", "close_date"]], now])
-    timeline = timeline.dropna(subset=["close_date"])\
-        .sort_values(["deal_id", "entered", "_order"])
+        deal_id=current["deal_id"].astype(str), entered=end)
+    timeline = in_time_order(pd.concat([rows.loc[:, ["deal_id", "entered", "close_date"]],
+                                        now], ignore_index=True))
+    timeline = timeline.dropna(subset=["close_date"])
     before = timeline.groupby("deal_id")["close_date"].shift()
     later = (timeline["close_date"] > before).fillna(False).astype(bool)
     counts = timeline.loc[later, "deal_id"].value_counts()

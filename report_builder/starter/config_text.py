@@ -49,6 +49,7 @@ name = {toml_string(company)}
 {_kv("currency", toml_string(currency), "ISO 4217 code of the amounts")}
 {_kv("locale", toml_string(locale), "number and date formats; da_* gives Danish labels")}
 fiscal_year_start_month = 1      # 1 = the fiscal year starts in January
+# timezone = "Europe/Copenhagen" # the days of the CRM's change times (default: "UTC")
 # logo = "logo.png"              # shown on the pack's cover and header
 
 [meeting]

@@ -3,7 +3,8 @@
 Quirks: dates like `2023-04-04 11:48`; `Deal probability` as a 0-1 fraction; deactivated owners
 as `name@company.com (Deactivated User)`; the source column renamed between export versions
 (`Original Source Type` -> `Original Traffic Source`); `Date entered "<Stage> (<Pipeline>)"`
-columns, which become the stage history (and so the last stage change); duplicate headers in
+columns, which become the stage history (and so the last stage change), their times of day
+kept, in the portal's time zone without an offset; duplicate headers in
 "all properties" exports (the first is used). Several pipelines: `data.pipelines` picks which
 rows to keep. European portals write dates day-first (`24-11-2026 11:48`, `24.11.2026`).
 """
@@ -93,8 +94,7 @@ DEALS = TableMapping(
 STAGE_HISTORY = TableMapping(
     columns={"deal_id": DEAL_IDS, "stage": ("Stage entered",), "entered": ("Date entered",),
              "pipeline": ("Pipeline", "pipeline")},
-    convert=(date_part("entered"),),
-    derived_from="deals", reshape=_date_entered_rows,
+    derived_from="deals", reshape=_date_entered_rows,  # `entered` keeps its time of day
 )
 
 LEAD_DATES = ("created_date", "mql_date", "sql_date", "meeting_date", "opportunity_date")

@@ -8,8 +8,10 @@ multi-currency orgs (converted with data.currency_rates, never summed raw).
 
 The stage history is `OpportunityHistory.csv` of the Data Export (one row per change of stage,
 amount, close date, probability or forecast category, with the values from then on and
-`CreatedDate` = when the change happened; `IsDeleted` rows are skipped) or an "Opportunity
-History" report (field labels; `Last Modified` = when the change happened).
+`CreatedDate` = when the change happened, to the second, with its offset in the Data Export
+(`2026-11-12T09:14:03.000+0000`) and without one from the Data Loader; `IsDeleted` rows are
+skipped) or an "Opportunity History" report (field labels; `Last Modified` = when the change
+happened). The rows of one opportunity are not in time order: the times order them.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ STAGE_HISTORY = TableMapping(
         "probability": ("Probability", "Probability (%)"),
         "is_deleted": ("IsDeleted", "Deleted"),
     },
-    convert=(blank_values(NULL_IDS), _percent, date_part("entered", "close_date")),
+    # `entered` keeps its time and offset (changes of one day are ordered by them)
+    convert=(blank_values(NULL_IDS), _percent, date_part("close_date")),
 )
 
 LEADS = TableMapping(
