@@ -236,7 +236,7 @@ def test_every_format_shows_the_movement(company: tuple[Path, Agenda]) -> None:
     assert lost[1][3] == "Lost" and "Created and closed since the last meeting" in lost[1][6]
     outside = section.select_one(".outside").get_text(" ", strip=True)
     assert outside.startswith("3 of the changed deals")
-    assert "Open deals overdue now (close date before the meeting): 2" in \
+    assert f"Open deals overdue now: 2 worth {fmt.money(15000)} (close date before" in \
         section.select_one(".overdue").get_text(" ", strip=True)
     tile = html.select_one('.tile[data-key="won_to_date"] .tile-change')
     assert tile.get_text(strip=True) == f"▲ +{fmt.money(86000)} since 10 Nov 2026"
