@@ -68,12 +68,14 @@ DRIVERS = {"duckdb": "duckdb-engine", "postgresql": "psycopg[binary] (or psycopg
            "mysql": "pymysql", "mssql": "pyodbc", "oracle": "oracledb"}
 
 
-_URL_PASSWORD = re.compile(r"(?<=://)([^:/?#@\s]*):\S*@")  # up to the last @
+# `user:password@` after the scheme (or at the start of a URL without one), up to the last @
+_URL_PASSWORD = re.compile(r"(?<=://)([^:/?#@\s]*):\S*@")
+_BARE_PASSWORD = re.compile(r"^([^:/?#@\s]*):\S*@")
 
 
 def masked_url(url: str) -> str:
     """`url` as it may be shown: a password in it (`user:secret@host`) written `***`."""
-    return _URL_PASSWORD.sub(r"\1:***@", url)
+    return (_URL_PASSWORD if "://" in url else _BARE_PASSWORD).sub(r"\1:***@", url)
 
 
 def _require_sqlalchemy(source: TableSource) -> None:
@@ -138,8 +140,12 @@ def read_query(source: TableSource, base_dir: Path,
     try:
         with engine.connect() as connection:
             return pd.read_sql_query(text(sql), connection, params=values)
-    except SQLAlchemyError as exc:
-        reason = _first_line(str(getattr(exc, "orig", None) or exc), url.password)
+    except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
+        # pandas wraps the database's error in its own (the cause is SQLAlchemy's, whose
+        # `orig` is the driver's)
+        cause = exc.__cause__ if isinstance(exc, pd.errors.DatabaseError) and \
+            exc.__cause__ is not None else exc
+        reason = _first_line(str(getattr(cause, "orig", None) or cause), url.password)
         raise SourceError(f"the query for {safe} failed: {reason}") from None
     finally:
         engine.dispose()
