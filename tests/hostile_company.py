@@ -49,7 +49,10 @@ def payloads(port: int) -> tuple[str, ...]:
 
 # the columns whose text is free (not a date, a number, a flag or a closed list)
 DEAL_TEXT = ("deal_id", "name", "account", "owner", "team", "stage", "source_channel",
-             "campaign_id", "won_reason", "lost_reason")
+             "campaign_id", "won_reason", "lost_reason", "pipeline")
+DEAL_COLUMNS = [*small.DEAL_COLUMNS, "pipeline"]
+# two CRM pipelines, so the per-pipeline charts, tables and slides are drawn too
+DEALS = [[*row, "New business" if i < 5 else "Renewals"] for i, row in enumerate(small.DEALS)]
 LEAD_TEXT = ("lead_id", "source_channel", "campaign_id", "owner", "deal_id", "rejection_reason")
 TARGET_TEXT = ("scope_value",)
 CAMPAIGN_TEXT = ("campaign_id", "name", "channel", "owner", "goal", "sales_actions")
@@ -93,8 +96,7 @@ def write_hostile_company(folder: Path, *, port: int = 9) -> tuple[Path, Hostile
     hostile = Hostile(port)
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    small.write_csv(data / "deals.csv", small.DEAL_COLUMNS,
-                    hostile.rows(small.DEAL_COLUMNS, small.DEALS, DEAL_TEXT))
+    small.write_csv(data / "deals.csv", DEAL_COLUMNS, hostile.rows(DEAL_COLUMNS, DEALS, DEAL_TEXT))
     small.write_csv(data / "leads.csv", small.LEAD_COLUMNS,
                     hostile.rows(small.LEAD_COLUMNS, small.LEADS, LEAD_TEXT))
     small.write_csv(data / "targets.csv", small.TARGET_COLUMNS,

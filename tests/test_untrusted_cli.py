@@ -43,7 +43,8 @@ def actions_csv(text: str) -> str:
 
 # -- the terminal -------------------------------------------------------------------------------
 def test_terminal_text_drops_control_characters() -> None:
-    assert terminal_text(f"Call {ESCAPES}Ann\r\nnext\tline\x00") == "Call [2J]0;pwned[31m1mAnn\nnext\tline"
+    assert terminal_text(f"Call {ESCAPES}Ann\r\nnext\tline\x00") == \
+        "Call [2J]0;pwned[31m1mAnn\nnext\tline"
 
 
 def test_actions_list_prints_no_escape_sequence(tmp_path: Path,

@@ -159,7 +159,9 @@ def test_exported_svgs_show_the_labels_as_text(
         "pipeline_stages": [_shown(s.stage) for s in agenda.pipeline.stages],
         "campaigns": [_shown(c.name) for c in agenda.campaigns.upcoming + agenda.campaigns.ended],
         "targets_teams": [_shown(t.name) for t in agenda.targets.teams],
+        "pipeline_breakdown": [_shown(p.pipeline) for p in agenda.pipeline.pipelines],
     }
+    assert len(expected["pipeline_breakdown"]) == 2
     for key, chart in charts.items():
         assert chart.format == "svg", key
         root = etree.fromstring(chart.data)
