@@ -204,12 +204,23 @@ def test_html_pack_opened_runs_nothing_and_fetches_nothing(
                 ".filter(s => /url\\((?!\\s*['\"]?#)/.test(s)).length")
             channel_text = page.evaluate(
                 "[...document.querySelectorAll('#chart-channels text')].map(t => t.textContent)")
+            hover_text = []
+            for point in range(len(pack[0].agenda.sources.channels)):
+                page.evaluate(f"Plotly.Fx.hover('chart-channels', "
+                              f"[{{curveNumber: 1, pointNumber: {point}}}], 'x2y2')")
+                page.wait_for_timeout(150)  # Plotly throttles hover events
+                hover_text += page.evaluate(
+                    "[...document.querySelectorAll('#chart-channels .hoverlayer text')]"
+                    ".map(t => t.textContent)")
+                links += page.evaluate("document.querySelectorAll('svg a').length")
         finally:
             browser.close()
     assert dialogs == []  # no alert() from a <script> or onerror payload
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     assert links == 0 and styled == 0
     assert any(LINK in t for t in channel_text)
+    assert any(LINK in t for t in hover_text), hover_text  # the hover label too, as text
+    assert any(beacon(server[0]) in t for t in hover_text)
     assert server[1] == []  # the beacon URL was never fetched (neither by the PDF build)
 
 
