@@ -19,6 +19,7 @@ from rich.markup import escape
 from report_builder import __version__
 from report_builder.config import load_config
 from report_builder.errors import MappedDataError, ReportBuilderError
+from report_builder.terminal import SafeConsole
 
 EXAMPLES = """examples:
   report-builder build examples/nordlys/report.toml
@@ -344,8 +345,9 @@ def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True, log_path=False)
+    # data (names, values in messages) is printed without its control characters
+    out = SafeConsole(highlight=False, soft_wrap=True)
+    err = SafeConsole(stderr=True, highlight=False, soft_wrap=True, log_path=False)
     try:
         return {"build": _build, "validate": _validate, "send": _send,
                 "init": _init, "inspect": _inspect, "actions": _actions}[args.command](

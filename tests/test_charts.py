@@ -107,7 +107,9 @@ def test_reasons(figures: dict[str, go.Figure], agenda: Agenda, attr: str) -> No
 
 def test_campaign_timeline(figures: dict[str, go.Figure], agenda: Agenda) -> None:
     fig = figures["campaigns"]
-    campaigns = {c.name: c for c in agenda.campaigns.upcoming + agenda.campaigns.ended}
+    # names are drawn as text: `Aarhus & Odense` is written `Aarhus &amp; Odense` for Plotly
+    campaigns = {c.name.replace("&", "&amp;"): c
+                 for c in agenda.campaigns.upcoming + agenda.campaigns.ended}
     drawn = 0
     for trace in fig.data:
         for name, base, width in zip(trace.y, trace.base, trace.x, strict=True):

@@ -25,8 +25,10 @@ def office_lock_files(path: Path) -> list[Path]:
 def exclusive_edit(path: Path, *, wait: float = 5.0) -> Iterator[None]:
     """Hold an exclusive lock on `.<name>.lock` beside `path` while the body runs; refuse when
     another edit holds it for longer than `wait` seconds, or an office program has the file
-    open. The operating system releases the lock when the process ends, even on a crash."""
-    lock_path = path.with_name(f".{path.name}.lock")
+    open. The operating system releases the lock when the process ends, even on a crash.
+    A symbolic link is locked where it points, so edits through two links wait for each other."""
+    target = Path(os.path.realpath(path))
+    lock_path = target.with_name(f".{target.name}.lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + wait
@@ -40,7 +42,8 @@ def exclusive_edit(path: Path, *, wait: float = 5.0) -> Iterator[None]:
                         f"{path.name} is being edited by another report-builder actions command "
                         f"(it holds {lock_path.name}); try again when it has finished") from None
                 time.sleep(0.1)
-        open_in = office_lock_files(path)
+        open_in = office_lock_files(path) + (office_lock_files(target) if target != path
+                                             else [])
         if open_in:
             raise ActionsBusyError(
                 f"{path.name} is open in Excel or LibreOffice ({open_in[0].name} is beside it); "
@@ -52,7 +55,8 @@ def exclusive_edit(path: Path, *, wait: float = 5.0) -> Iterator[None]:
 
 def replace_file(path: Path, content: bytes) -> None:
     """Write `content` to a temporary file beside `path` and rename it over `path`, keeping the
-    file's permissions."""
+    file's permissions. A symbolic link stays a link: the file it points to is replaced."""
+    path = Path(os.path.realpath(path))
     mode = path.stat().st_mode & 0o777 if path.exists() else None
     write_atomic(path, content)
     if mode is not None:

@@ -1,5 +1,6 @@
 """Edit the actions sheet of an XLSX workbook with openpyxl, keeping the other sheets, the
-formatting and the drop-down lists; dates are written as real dates in the column's format."""
+formatting and the drop-down lists; dates are written as real dates in the column's format, and
+text always as text (never a formula)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,11 @@ class XlsxActions:
     def _set(self, row: int, column: str, value: str | dt.date | None) -> None:
         cell: Any = self.sheet.cell(row, self.positions[column] + 1)
         cell.value = value
+        if isinstance(value, str) and cell.data_type != "s":
+            # openpyxl reads a leading `=` as a formula: text from the command line stays text
+            # (the quote prefix keeps it text when the cell is edited in Excel too)
+            cell.data_type = "s"
+            cell.quotePrefix = True
         if isinstance(value, dt.date):
             above = self.sheet.cell(row - 1, self.positions[column] + 1) if row > 2 else None
             fmt = above.number_format if above is not None and above.is_date else \

@@ -4,6 +4,10 @@ Every number shown on a chart (bar labels, hover text, money axis ticks, date ti
 the Formatter; Plotly only formats plain count axes, with the locale's separators. Each figure
 keeps its data simple (one category list, one value list per trace) so it can be exported to SVG
 or redrawn as a native PowerPoint chart. Figures are deterministic: no random ids, no clock.
+
+The chart code writes plain text (a newline where a label breaks); build_figures passes every
+figure through charts.text.escape_figure, so data is shown as text, never read as Plotly's
+label markup.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from report_builder.charts.text import escape_figure
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels, shown
 from report_builder.model.agenda import Agenda, FunnelStep, ReasonRow, TargetRow
@@ -72,9 +77,10 @@ def figure_keys(agenda: Agenda) -> tuple[str, ...]:
 
 
 def build_figures(agenda: Agenda, fmt: Formatter) -> dict[str, go.Figure]:
-    """Every chart of the pack, keyed by figure_keys(agenda) (in that order)."""
+    """Every chart of the pack, keyed by figure_keys(agenda) (in that order), each escaped for
+    Plotly's label markup (charts.text)."""
     charts = _Charts(agenda, fmt, load_theme(), labels(agenda.language))
-    return {key: getattr(charts, key)() for key in figure_keys(agenda)}
+    return {key: escape_figure(getattr(charts, key)()) for key in figure_keys(agenda)}
 
 
 class _Charts:
@@ -88,8 +94,9 @@ class _Charts:
         self.template = go.layout.Template(layout={"colorway": list(theme.series)})
 
     def name(self, value: str) -> str:
-        """A category name as shown: the model's placeholders in the pack's language."""
-        return shown(value, self.agenda.language) or ""
+        """A category name as shown: the model's placeholders in the pack's language, white
+        space (newlines too) as single spaces, so only the chart code breaks lines."""
+        return " ".join((shown(value, self.agenda.language) or "").split())
 
     # -- 1 targets ---------------------------------------------------------------------------
     def targets_company(self) -> go.Figure:
@@ -100,7 +107,7 @@ class _Charts:
         return self._bullet(teams, height=max(220, 90 + 70 * len(teams)))
 
     def _bullet(self, rows: Sequence[TargetRow], *, height: int) -> go.Figure:
-        names = [r.name for r in rows]
+        names = [self.name(r.name) for r in rows]
         won = [r.won for r in rows]
         weighted = [r.weighted_pipeline for r in rows]
         targets = [r.target for r in rows]
@@ -185,7 +192,7 @@ class _Charts:
 
     def pipeline_stages(self) -> go.Figure:
         stages = self.agenda.pipeline.stages
-        names = [s.stage for s in stages]
+        names = [self.name(s.stage) for s in stages]
         value = [s.value for s in stages]
         weighted = [s.weighted_value for s in stages]
         fig = go.Figure()
@@ -212,7 +219,7 @@ class _Charts:
         top = max([s.value for p in pipelines for s in p.stages] + [0.0]) * 1.15
         for i, p in enumerate(pipelines):
             row, col = i // cols + 1, i % cols + 1
-            names = [_two_lines(s.stage) for s in p.stages]
+            names = [_two_lines(self.name(s.stage)) for s in p.stages]
             for label, values, colour in (
                     (self.t["open_value"], [s.value for s in p.stages], self.c["navy"]),
                     (self.t["weighted_value"], [s.weighted_value for s in p.stages],
@@ -296,7 +303,7 @@ class _Charts:
                 continue
             fig.add_bar(
                 name=self.t[f"status_{status}"], orientation="h",
-                y=[r.name for r in chosen],
+                y=[self.name(r.name) for r in chosen],
                 base=[r.start_date.isoformat() for r in chosen],
                 x=[((r.end_date - r.start_date).days + 1) * MS_PER_DAY for r in chosen],
                 marker_color=colours.get(status, self.c["muted"]),
@@ -314,7 +321,7 @@ class _Charts:
                          tickvals=[d.isoformat() for d in ticks],
                          ticktext=[self.fmt.day_month(d) for d in ticks], tickangle=0)
         fig.update_yaxes(type="category", categoryorder="array",
-                         categoryarray=[r.name for r in rows], autorange="reversed",
+                         categoryarray=[self.name(r.name) for r in rows], autorange="reversed",
                          showgrid=False, ticksuffix="  ")
         for day, key, dash, side in ((self.agenda.as_of, "this_meeting", "solid", "right"),
                                      (self.agenda.next_meeting, "next_meeting", "dot", "left")):
@@ -403,7 +410,7 @@ def _two_lines(label: str) -> str:
         return label
     middle = len(label) / 2
     cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
-    return f"{label[:cut]}<br>{label[cut + 1:]}"
+    return f"{label[:cut]}\n{label[cut + 1:]}"
 
 
 def _gradient(start: str, end: str, n: int) -> list[str]:

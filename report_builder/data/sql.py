@@ -68,14 +68,36 @@ DRIVERS = {"duckdb": "duckdb-engine", "postgresql": "psycopg[binary] (or psycopg
            "mysql": "pymysql", "mssql": "pyodbc", "oracle": "oracledb"}
 
 
+# `user:password@` after the scheme (or at the start of a URL without one), up to the last @
+_URL_PASSWORD = re.compile(r"(?<=://)([^:/?#@\s]*):\S*@")
+_BARE_PASSWORD = re.compile(r"^([^:/?#@\s]*):\S*@")
+
+
+def masked_url(url: str) -> str:
+    """`url` as it may be shown: a password in it (`user:secret@host`) written `***`."""
+    return (_URL_PASSWORD if "://" in url else _BARE_PASSWORD).sub(r"\1:***@", url)
+
+
+def _require_sqlalchemy(source: TableSource) -> None:
+    try:
+        import sqlalchemy  # noqa: F401
+    except ModuleNotFoundError:
+        raise SourceError(f"data source url {masked_url(source.url or '')!r}: reading a SQL "
+                          "database needs SQLAlchemy, which is not installed; install it with "
+                          "pip install 'report-builder[sql]' (plus the database's driver)") \
+            from None
+
+
 def _url(source: TableSource, base_dir: Path):  # type: ignore[no-untyped-def]
+    _require_sqlalchemy(source)
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    shown = masked_url(source.url or "")
     try:
         url = make_url(source.url or "")
     except ArgumentError:
-        raise SourceError(f"data source url {source.url!r} is not a SQLAlchemy URL; expected "
+        raise SourceError(f"data source url {shown!r} is not a SQLAlchemy URL; expected "
                           "e.g. \"sqlite:///crm.db\" or \"postgresql://user@host/crm\"") from None
     if source.password_env:
         password = os.environ.get(source.password_env)
@@ -90,7 +112,7 @@ def _url(source: TableSource, base_dir: Path):  # type: ignore[no-untyped-def]
     if url.get_backend_name() in FILE_DATABASES and url.database and \
             not Path(url.database).is_file() and url.database != ":memory:":
         raise SourceError(f"database file {url.database} does not exist (data source url "
-                          f"{source.url!r}); check the path, relative to the config")
+                          f"{shown!r}); check the path, relative to the config")
     return url
 
 
@@ -98,10 +120,10 @@ def read_query(source: TableSource, base_dir: Path,
                parameters: dict[str, dt.date] | None = None) -> pd.DataFrame:
     """The query's result, columns as the database names them; `parameters` are the meeting
     dates its placeholders may name (see meeting_parameters)."""
+    url = _url(source, base_dir)  # first: it says when SQLAlchemy is missing
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 
-    url = _url(source, base_dir)
     safe = url.render_as_string(hide_password=True)
     sql = source.sql or ""
     bound = bound_parameters(sql, parameters, safe)
@@ -118,8 +140,12 @@ def read_query(source: TableSource, base_dir: Path,
     try:
         with engine.connect() as connection:
             return pd.read_sql_query(text(sql), connection, params=values)
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
+        # pandas wraps the database's error in its own (the cause is SQLAlchemy's, whose
+        # `orig` is the driver's)
+        cause = exc.__cause__ if isinstance(exc, pd.errors.DatabaseError) and \
+            exc.__cause__ is not None else exc
+        reason = _first_line(str(getattr(cause, "orig", None) or cause), url.password)
         raise SourceError(f"the query for {safe} failed: {reason}") from None
     finally:
         engine.dispose()
@@ -141,6 +167,14 @@ def _read_duckdb(database: str, sql: str, bound: dict[str, dt.date], safe: str) 
                 relation = connection.sql(_PLACEHOLDER.sub(r"$\1", sql), params=bound)
             else:
                 relation = connection.sql(sql)
+            if relation is None:
+                raise SourceError(f"the query for {safe} returns no table; it must be a SELECT")
             return arrow_to_frame(relation.to_arrow_table())
     except duckdb.Error as exc:
-        raise SourceError(f"the query for {safe} failed: {str(exc).splitlines()[0]}") from None
+        raise SourceError(f"the query for {safe} failed: {_first_line(str(exc), None)}") from None
+
+
+def _first_line(message: str, password: str | None) -> str:
+    """The first line of a database's error message, the password (were it echoed) masked."""
+    line = (message.strip().splitlines() or ["(no message)"])[0]
+    return line.replace(password, "***") if password else line

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
+from report_builder.decks.chart_workbook import TextCategoryChartData
 from report_builder.decks.shapes import INK, SERIES, Box
 from report_builder.decks.text_fit import clean_text
 from report_builder.formatting import Formatter
@@ -163,7 +163,7 @@ def waterfall(movement: MovementSection, fmt: Formatter, t: Callable[..., str]) 
 
 def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) -> None:
     """Draw a `waterfall` spec: stacked columns whose first (base) series is not shown."""
-    data = CategoryChartData()
+    data = TextCategoryChartData()
     data.categories = spec.categories
     for index, series in enumerate(spec.series):
         data.add_series(clean_text(series.name) or f"base{index}", series.values)
@@ -200,7 +200,7 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
 
 def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE) -> None:
     """Draw `spec` as a native clustered bar or column chart filling `box`."""
-    data = CategoryChartData()
+    data = TextCategoryChartData()
     data.categories = spec.categories
     for series in spec.series:
         data.add_series(clean_text(series.name), series.values)

@@ -23,6 +23,7 @@ from report_builder.starter.csv_folder import write_csv_folder
 from report_builder.starter.examples import example_rows, vocabulary
 from report_builder.starter.instructions import starter_text
 from report_builder.starter.workbook import write_workbook
+from report_builder.writer import new_file_mode
 
 FORMATS = ("xlsx", "csv")
 MEETING_WEEKDAY = 1  # Tuesday
@@ -94,6 +95,7 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     temporary = Path(name)
     try:
         write(temporary)
+        os.chmod(temporary, new_file_mode())  # mkstemp makes it private; the umask decides
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
