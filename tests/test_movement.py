@@ -252,7 +252,7 @@ def test_every_format_shows_the_movement(company: tuple[Path, Agenda]) -> None:
                     .split())
     for key, (ids_, total) in LISTS.items():
         if ids_:
-            assert " ".join(f"{len(ids_)} deals, {fmt.money(total)}".split()) in text, key
+            assert " ".join(f"· {len(ids_)} · {fmt.money(total)}".split()) in text, key
     assert "N deal" in text and "M deal" in text and "Q deal" in text
     assert " ".join(f"+{fmt.money(86000)} since 10 Nov 2026".split()) in text
 
