@@ -100,7 +100,7 @@ class _Charts:
         return self._bullet(teams, height=max(220, 90 + 70 * len(teams)))
 
     def _bullet(self, rows: Sequence[TargetRow], *, height: int) -> go.Figure:
-        names = [r.name for r in rows]
+        names = [self.name(r.name) for r in rows]
         won = [r.won for r in rows]
         weighted = [r.weighted_pipeline for r in rows]
         targets = [r.target for r in rows]

@@ -121,7 +121,7 @@ class Blocks:
 
     def _target_row(self, r: TargetRow) -> tuple[str, ...]:
         f = self.fmt
-        name = self.t("total") if r.scope == "company" else r.name
+        name = self.t("total") if r.scope == "company" else self.name(r.name)
         return (name, f.money(r.target), f.money(r.won), f.percent(r.attainment),
                 f.percent(r.pace), f.money(r.weighted_pipeline), f.money(r.forecast),
                 f.money(r.gap), f.ratio(r.coverage))
