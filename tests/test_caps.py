@@ -11,13 +11,14 @@ import pytest
 
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
+from report_builder.errors import DataError, Problem
 from report_builder.i18n import shown
 from report_builder.model import caps
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
 from report_builder.model.rows import reason_rows
 from report_builder.text_limits import clip
-from tests.small_company import CAMPAIGNS, LEADS, write_company
+from tests.small_company import CAMPAIGNS, DEALS, LEADS, write_company
 
 AS_OF = dt.date(2026, 11, 24)
 
@@ -132,3 +133,35 @@ def test_clip() -> None:
     assert clip("abcdefg", 6) == "abcde\u2026"
     assert clip("abc   defg", 6) == "abc\u2026"  # no space before the ellipsis
     assert len(shown("x" * 1_000_000, "en") or "") == 80
+
+
+def test_the_unknown_stage_message_names_a_handful(tmp_path: Path) -> None:
+    deals = [row.copy() for row in DEALS]
+    for i in range(20):
+        deals.append([f"U{i}", f"New {i}", "Acme", "Anna", "North", f"Stage {i:02d}", "10",
+                      "", "2026-11-01", "2026-12-01", "", "", "", "", "2026-11-01", "", ""])
+    config = load_config(write_company(tmp_path, deals=deals))
+    with pytest.raises(DataError) as caught:
+        load_dataset(config)
+    summary = [p.message for p in caught.value.problems if "stage names" in p.message]
+    assert len(summary) == 1
+    assert summary[0].startswith("20 stage names are not in [stages]: 'Stage 00' (1 deals), ")
+    assert "'Stage 07' (1 deals), \u2026 and 12 more; map each to" in summary[0]
+    assert "Stage 08" not in summary[0]
+
+
+def test_the_ignored_columns_note_names_a_handful(tmp_path: Path) -> None:
+    config = write_company(tmp_path)
+    leads = tmp_path / "data" / "leads.csv"
+    rows = leads.read_text(encoding="utf-8").splitlines()
+    extra = [f"extra_{i:04d}" for i in range(1_000)]
+    rows = [rows[0] + "," + ",".join(extra)] + [r + "," * len(extra) for r in rows[1:]]
+    leads.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    notes = [n for n in load_dataset(load_config(config)).notes if n.key == "ignored_columns"]
+    assert [(n.table, n.count, n.examples) for n in notes] == [
+        ("leads", 1_000, tuple(f"extra_{i:04d}" for i in range(8)))]
+
+
+def test_a_bad_million_character_value_is_cut_in_the_message() -> None:
+    problem = Problem("deals.csv", 2, "stage", "x" * 1_000_000, "unknown stage")
+    assert len(str(problem)) < 200
