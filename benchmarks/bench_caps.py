@@ -6,7 +6,8 @@ categories and one very long deal name, to show the caps keep the build near the
 
 The example company is copied to a temporary folder with its newest leads (and added ones, made
 days before the meeting) each in its own lead source, every lost deal with its own lost reason, every rejected lead with its own
-rejection reason, and the first open deal named with `--name-length` characters. Run by hand;
+rejection reason, and the first open deal named with `--name-length` characters (and made the
+largest, so every format lists it). Run by hand;
 the figures go in the closing notes, not in assertions.
 """
 
@@ -63,9 +64,12 @@ def make_company(folder: Path, *, sources: int, name_length: int) -> Path:
             deal["lost_reason"] = f"Lost reason {i:06d}"
         if deal["won_reason"]:
             deal["won_reason"] = f"Won reason {i:06d}"
-    if name_length:
+    if name_length:  # the largest open deal, so it is in the lists every format shows
         first_open = next(d for d in deals if not d["stage"].startswith("Closed"))
         first_open["name"] = ("Deal " * (name_length // 5 + 1))[:name_length]
+        first_open["amount"] = "99000000"
+        first_open["currency"] = ""
+        first_open["close_date"] = "2026-12-15"
     _write(folder / "data" / "deals.csv", columns, deals)
     config = folder / "report.toml"
     config.write_text(config.read_text(encoding="utf-8").replace(
@@ -86,7 +90,9 @@ def timed_build(config: Path, out: Path, label: str, *, profile: bool = False) -
         profiler.disable()
     took = time.perf_counter() - start
     marks = [(name, at - start) for name, at in steps]
-    print(f"{label:<28} {took:7.2f} s   " + ", ".join(f"{n} @{t:.1f}" for n, t in marks))
+    print(f"{label:<40} {took:7.2f} s")
+    for name, at in marks:
+        print(f"    {at:7.2f} s  {name[:70]}")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     return took

@@ -19,11 +19,11 @@ from report_builder.model.agenda import SourceRow
 from report_builder.model.view import ratio
 
 # how many rows of each list are shown before the rest is folded into "Other"
-CHANNELS = 25
+CHANNELS = 15  # a chart of 16 bars still fits the PDF page with every label
 CAMPAIGNS = 30
-REASONS = 15
+REASONS = 12
 OWNERS = 30
-TEAMS = 30
+TEAMS = 12  # drawn as a chart too
 
 OTHER_NAME = "(other: {count} more)"
 _OTHER = re.compile(r"\(other: (\d+) more\)")
