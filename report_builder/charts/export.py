@@ -361,12 +361,11 @@ class ChartExporter:
 
     async def _open(self, session: _Session) -> Any:
         import kaleido
-        from kaleido._page_generator import PageGenerator
 
         # the page lives in the profile folder, so one folder holds all the browser leaves
         page = session.profile_dir / "page" / "index.html"
         page.parent.mkdir()
-        page.write_text(PageGenerator(plotly=self._plotly_js.as_uri(), mathjax=False)
+        page.write_text(kaleido.PageGenerator(plotly=self._plotly_js.as_uri(), mathjax=False)
                         .generate_index(), encoding="utf-8")
         sandbox, why_not = sandbox_decision()
         if not sandbox:
