@@ -93,8 +93,12 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         if any(r.static_charts for r in renderers):
             from report_builder.charts.export import ChartExporter, find_browser
 
+            from report_builder.charts.confinement import sandbox_decision
+
             exporter = stack.enter_context(ChartExporter(find_browser(config.output.browser)))
             exporter.start()
+            if (why_not := sandbox_decision()[1]) is not None:
+                progress(f"Drawing the charts without the browser's sandbox: {why_not}")
         progress("Loading the dataset")
         dataset = load_dataset(config, as_of=as_of)
         history = history and config.history.enabled

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -343,15 +345,34 @@ def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[
             yield lambda step: status.update(f"{step}...")
 
 
+@contextlib.contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """SIGTERM (a service stop, `kill`) unwinds like an exit, so the chart browser is closed and
+    its profile folder removed instead of left behind. Only from the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # data (names, values in messages) is printed without its control characters
     out = SafeConsole(highlight=False, soft_wrap=True)
     err = SafeConsole(stderr=True, highlight=False, soft_wrap=True, log_path=False)
     try:
-        return {"build": _build, "validate": _validate, "send": _send,
-                "init": _init, "inspect": _inspect, "actions": _actions}[args.command](
-            args, out, err)
+        with _exit_on_sigterm():
+            return {"build": _build, "validate": _validate, "send": _send,
+                    "init": _init, "inspect": _inspect, "actions": _actions}[args.command](
+                args, out, err)
     except ReportBuilderError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         return exc.exit_code

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from report_builder.text_limits import clip
+
 
 class ReportBuilderError(Exception):
     """Base class for errors caused by the user's input or environment."""
@@ -44,7 +46,7 @@ class Problem:
             where.append(f"column '{self.column}'")
         text = ", ".join(where) + ": "
         if self.value is not None:
-            text += f"value {self.value!r}: "
+            text += f"value {clip(self.value)!r}: "  # a million-character cell stays short
         return text + self.message
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from report_builder.model.caps import other_count
 from report_builder.model.view import NO_ACCOUNT, NO_CHANNEL, NO_PIPELINE, NO_REASON
+from report_builder.text_limits import NAME_LIMIT, clip
 
 LANGUAGES = ("en", "da")
 
@@ -29,6 +31,7 @@ _EN: dict[str, str] = {
     "total": "Total",
     "none_to_show": "Nothing to show.",
     "showing_n_of_total": "Showing {shown} of {total}.",
+    "other_more": "Other ({count} more)",
     # sections and navigation
     "section_headline": "At a glance",
     "section_targets": "Quarterly targets: where we stand",
@@ -373,6 +376,7 @@ _DA: dict[str, str] = {
     "total": "I alt",
     "none_to_show": "Intet at vise.",
     "showing_n_of_total": "Viser {shown} af {total}.",
+    "other_more": "Øvrige ({count} flere)",
     "section_headline": "Overblik",
     "section_targets": "Kvartalets mål: hvor står vi",
     "section_pipeline": "Pipelinen",
@@ -725,8 +729,13 @@ def translator(language: str) -> Callable[..., str]:
     return t
 
 
-def shown(value: str | None, language: str) -> str | None:
-    """A model value as shown: the model's placeholders (e.g. `(none)`) in the pack's language."""
-    if value is None or value not in PLACEHOLDERS:
+def shown(value: str | None, language: str, limit: int = NAME_LIMIT) -> str | None:
+    """A model value as shown: the model's placeholders (e.g. `(none)`, the "Other" row of a
+    capped list) in the pack's language, and data text cut at `limit` characters."""
+    if value is None:
         return value
-    return _LABELS[language][PLACEHOLDERS[value]]
+    if value in PLACEHOLDERS:
+        return _LABELS[language][PLACEHOLDERS[value]]
+    if (others := other_count(value)) is not None:
+        return _LABELS[language]["other_more"].format(count=others)
+    return clip(value, limit)

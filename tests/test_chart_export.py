@@ -378,8 +378,9 @@ def main_browser_commands(tag: str) -> list[str]:
 @needs_browser
 def test_export_works_offline_and_fetches_nothing(tag: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every http(s) request goes to a proxy that accepts and never answers, so a script from
-    a CDN would stall the export into its timeout (kaleido's default MathJax does)."""
+    """A proxy that accepts and never answers is offered through choreographer's variable; the
+    exporter replaces it with its own closed one (test_browser_confinement.py), so a script
+    from a CDN could neither stall the export into its timeout nor arrive here."""
     requests: list[bytes] = []
     server = socket.create_server(("127.0.0.1", 0))
     held: list[socket.socket] = []

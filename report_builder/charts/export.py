@@ -10,7 +10,8 @@ its calls have no timeout, and stopping it waits for a stuck render. Here every 
 runs under one deadline, and the browser's whole process group is killed when it passes.
 
 The page the browser draws in loads plotly.js from the installed plotly package and no MathJax,
-so nothing is fetched from a CDN and export works offline.
+so nothing is fetched from a CDN and export works offline. The browser is confined (no network,
+no file access beyond its page, its sandbox where it can run it): see confinement.py.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 import threading
 import time
 import weakref
@@ -40,6 +40,12 @@ from typing import Any, TypeVar
 import plotly
 import plotly.graph_objects as go
 
+from report_builder.charts.confinement import (
+    browser_flags,
+    make_profile_dir,
+    remove_stale_profiles,
+    sandbox_decision,
+)
 from report_builder.errors import BrowserNotFoundError, ChartExportError
 
 log = logging.getLogger(__name__)
@@ -48,10 +54,6 @@ BROWSER_ENV = "REPORT_BUILDER_BROWSER"
 MARKER_ENV = "REPORT_BUILDER_CHART_BROWSER"  # set in the browser's environment: its profile path
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 USUAL_PATHS = (Path("/usr/bin/chromium"),)
-# choreographer already passes --no-sandbox (also needed as root), --disable-gpu,
-# --disable-component-update, --disable-sync and --disable-extensions (asked for below); it takes
-# no extra arguments, so the one flag it lacks is added by a Chromium subclass.
-EXTRA_FLAGS = ("--disable-background-networking",)
 PNG_SCALE = 2.0  # dense charts are drawn at twice their size, so they stay crisp when printed
 CLOSE_TIMEOUT = 15.0  # seconds for a polite browser shutdown before its processes are killed
 POINT_KEYS = ("x", "y", "z", "values", "labels", "lat", "lon", "r", "theta", "a", "b", "c",
@@ -167,18 +169,21 @@ def _length(value: Any) -> int:
 
 @functools.cache
 def _chromium_class() -> type:
-    """choreographer's Chromium with EXTRA_FLAGS added (imported late: kaleido is slow to load)."""
+    """choreographer's Chromium, confined (imported late: kaleido is slow to load)."""
     from choreographer.browsers.chromium import Chromium
 
     class ReportChromium(Chromium):
         def get_cli(self) -> Sequence[str]:
-            return [*super().get_cli(), *EXTRA_FLAGS]
+            return browser_flags(super().get_cli(), sandbox=self.sandbox_enabled)
 
         def get_env(self) -> MutableMapping[str, str]:
             # Marks the processes (the crash handler too, which leaves the process group) so
             # a last-resort cleanup can find them; tmp_dir is made just before this is called.
             env = super().get_env()
             env[MARKER_ENV] = str(self.tmp_dir.path)
+            # its own temporary files (shared memory with --disable-dev-shm-usage) go into the
+            # profile folder too, so they go with it
+            env["TMPDIR"] = str(self.tmp_dir.path)
             return env
 
     return ReportChromium
@@ -346,7 +351,8 @@ class ChartExporter:
             loop = asyncio.new_event_loop()
             thread = threading.Thread(target=_run_loop, args=(loop,), daemon=True,
                                       name="chart-export-browser")
-            profile_dir = Path(tempfile.mkdtemp(prefix="report-builder-chrome-"))
+            remove_stale_profiles()
+            profile_dir = make_profile_dir()
             session = _Session(loop, thread, profile_dir)
             thread.start()
             session.opening = session.submit(self._open(session))
@@ -356,15 +362,22 @@ class ChartExporter:
     async def _open(self, session: _Session) -> Any:
         import kaleido
 
+        # the page lives in the profile folder, so one folder holds all the browser leaves
+        page = session.profile_dir / "page" / "index.html"
+        page.parent.mkdir()
+        page.write_text(kaleido.PageGenerator(plotly=self._plotly_js.as_uri(), mathjax=False)
+                        .generate_index(), encoding="utf-8")
+        sandbox, why_not = sandbox_decision()
+        if not sandbox:
+            log.info("the chart browser runs without its sandbox: %s", why_not)
         session.kaleido = kaleido.Kaleido(
             path=str(self.browser),
             n=1,
             timeout=None,  # export() keeps the deadline
-            plotlyjs=self._plotly_js.as_uri(),
-            mathjax=False,
+            page_generator=str(page),
             browser_cls=_chromium_class(),
             headless=True,
-            enable_sandbox=False,  # --no-sandbox: Chromium refuses to start as root otherwise
+            enable_sandbox=sandbox,
             enable_gpu=False,
             enable_extensions=False,
             tmp_dir=str(session.profile_dir),

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from report_builder.data.dataset import DataNote
+from report_builder.text_limits import LISTED, clip
 
 CHANNEL_COLUMNS = (("deals", "source_channel"), ("leads", "source_channel"),
                    ("campaigns", "channel"))
@@ -60,7 +61,7 @@ def merge_channel_spellings(frames: dict[str, pd.DataFrame]) -> list[DataNote]:
             notes.append(DataNote(table, "merged_channel_spellings",
                                   sum(n for _, n in spellings),
                                   {"channel": channel, "column": column},
-                                  tuple(repr(s) for s, _ in spellings)))
+                                  tuple(repr(clip(s)) for s, _ in spellings[:LISTED])))
     return notes
 
 

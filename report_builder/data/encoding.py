@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from report_builder.data.workbook_size import check_unpacked_size
 from report_builder.errors import DataError, Problem
 
 SEPARATORS = (",", ";", "\t", "|")
@@ -69,6 +70,7 @@ def read_excel_raw(path: Path, sheet: str | None) -> pd.DataFrame:
     """A sheet (the first, unless named; names match case-insensitively), header row as it is."""
     from python_calamine import CalamineWorkbook
 
+    check_unpacked_size(path)
     names = CalamineWorkbook.from_path(str(path)).sheet_names
     chosen: str | int = 0
     if sheet is not None:

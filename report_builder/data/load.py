@@ -24,6 +24,7 @@ from report_builder.data.stage_history import (
 )
 from report_builder.data.validate import check_dataset
 from report_builder.errors import DataError, MappedDataError, Problem
+from report_builder.text_limits import LISTED, clip, listed
 
 _EMPTY_DTYPES = {
     Kind.ID: "string", Kind.TEXT: "string", Kind.QUARTER: "string",
@@ -59,13 +60,13 @@ def parse_table(raw: RawTable, table: Table, config: Config,
     if missing:
         problems.append(Problem(raw.source, 1, None, None,
                                 f"missing required column(s): {', '.join(missing)} "
-                                f"(found: {', '.join(map(str, frame.columns)) or 'none'})"))
+                                f"(found: {listed(list(map(str, frame.columns))) or 'none'})"))
         return empty_table(table)
     known = {c.name for c in table.columns}
     ignored = [str(c) for c in frame.columns if c not in known]
     if ignored:
         notes.append(DataNote(table.name, "ignored_columns", len(ignored), {"source": raw.source},
-                              tuple(ignored)))
+                              tuple(clip(c) for c in ignored[:LISTED])))
     parser = ColumnParser(raw, date_format=_date_format(raw, config), decimal=config.data.decimal,
                           date_columns=_date_columns(table), detect_also=detect_also,
                           timestamp_columns=tuple(c.name for c in table.columns

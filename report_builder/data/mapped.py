@@ -28,6 +28,7 @@ from report_builder.data.sources import (
     locate_tables,
 )
 from report_builder.errors import DataError, MappedDataError, Problem
+from report_builder.text_limits import listed
 
 IDENTITY = TableMapping(columns={})
 
@@ -179,5 +180,5 @@ def describe(reports: list[MappingReport]) -> list[str]:
         if r.duplicates:
             lines.append(f"    duplicate headers, the first used: {', '.join(r.duplicates)}")
         if r.ignored:
-            lines.append(f"    ignored ({len(r.ignored)}): {', '.join(r.ignored)}")
+            lines.append(f"    ignored ({len(r.ignored)}): {listed(r.ignored)}")
     return lines

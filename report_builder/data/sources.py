@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from report_builder.data.workbook_size import check_unpacked_size
 from report_builder.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
+    check_unpacked_size(path)
     return pd.read_excel(path, sheet_name=sheet, engine="calamine",
                          na_values=list(EMPTY_MARKERS))
 
@@ -147,6 +149,7 @@ def locate_tables(path: Path, names: list[str]) -> dict[str, tuple[Path, str | N
                                      "data.path should be a folder or an .xlsx workbook")])
         from python_calamine import CalamineWorkbook
 
+        check_unpacked_size(path)
         sheets = {s.strip().lower(): s for s in CalamineWorkbook.from_path(str(path)).sheet_names}
         return {name: (path, sheets[name]) for name in names if name in sheets}
     found: dict[str, tuple[Path, str | None]] = {}

@@ -20,6 +20,7 @@ from report_builder.data.schema import (
     TARGET_SCOPES,
 )
 from report_builder.errors import Problem
+from report_builder.text_limits import clip, listed
 
 MAX_ROWS_PER_CHECK = 10
 MAX_EXAMPLES = 8
@@ -81,14 +82,15 @@ class _Checker:
         if not bad_stage.any():
             return
         self.rows(table, frame, bad_stage, "stage", "unknown stage: map it in [stages] of "
-                  f"report.toml (mapped now: {', '.join(stage_names)})")
+                  f"report.toml (mapped now: {listed(stage_names)})")
         unknown = frame.loc[bad_stage, "stage"].value_counts()
-        if len(unknown) > 1:  # CRMs rename stages freely: list every one to map at once
+        if len(unknown) > 1:  # CRMs rename stages freely: list them to map at once
             what = "deals" if table == "deals" else "rows"
-            listed = ", ".join(f"'{name}' ({count} {what})" for name, count in unknown.items())
+            names = listed([f"'{clip(str(name))}' ({count} {what})"
+                            for name, count in unknown.items()])
             self.problems.append(Problem(
                 self.dataset.sources.get(table, table), None, "stage", None,
-                f"{len(unknown)} stage names are not in [stages]: {listed}; map each to "
+                f"{len(unknown)} stage names are not in [stages]: {names}; map each to "
                 "opportunity, quote, won or lost"))
 
     def currencies(self, table: str, frame: pd.DataFrame, known: set[str]) -> None:

@@ -130,7 +130,7 @@ class Blocks:
 
     def _target_row(self, r: TargetRow) -> tuple[str, ...]:
         f = self.fmt
-        name = self.t("total") if r.scope == "company" else r.name
+        name = self.t("total") if r.scope == "company" else self.name(r.name)
         return (name, f.money(r.target), f.money(r.won), f.percent(r.attainment),
                 f.percent(r.pace), f.money(r.weighted_pipeline), f.money(r.forecast),
                 f.money(r.gap), f.ratio(r.coverage))
@@ -230,8 +230,8 @@ class Blocks:
                 f"{t('movement_' + c.key)} · "
                 f"{t('movement_list_summary', count=f.count(c.count), total=f.money(c.total))}",
                 columns,
-                tuple((self.name(r.account), r.owner,
-                       then_now_text(r.previous_stage, r.stage, lambda v: v or MISSING),
+                tuple((self.name(r.account), self.name(r.owner),
+                       then_now_text(r.previous_stage, r.stage, self.name),
                        then_now_text(r.previous_value,
                                      r.value if r.stage is not None else None, f.money),
                        then_now_text(r.previous_close_date,

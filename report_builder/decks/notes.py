@@ -104,20 +104,21 @@ class SpeakerNotes:
     def target_row(self, row: TargetRow) -> str:
         f = self.fmt
         if row.target is None:
-            return self.t("notes_target_row_open", name=row.name, won=f.money(row.won),
+            return self.t("notes_target_row_open", name=self.name(row.name), won=f.money(row.won),
                           forecast=f.money(row.forecast))
-        return self.t("notes_target_row", name=row.name, won=f.money(row.won),
+        return self.t("notes_target_row", name=self.name(row.name), won=f.money(row.won),
                       target=f.money(row.target), attainment=f.percent(row.attainment),
                       forecast=f.money(row.forecast))
 
     def pace(self) -> list[str]:
-        owners = [r for r in self.agenda.targets.owners if r.attainment is not None]
+        owners = [r for r in self.agenda.targets.owners
+                  if r.attainment is not None and not r.others]  # not the "Other" row
         if not owners:
             return []
         best = max(owners, key=lambda r: (r.attainment or 0.0, r.name))
         ahead = sum(1 for r in owners if r.pace is not None and r.pace >= 1)
         return [self.t("notes_pace", ahead=self.fmt.count(ahead), total=self.fmt.count(len(owners)),
-                       name=best.name, attainment=self.fmt.percent(best.attainment))]
+                       name=self.name(best.name), attainment=self.fmt.percent(best.attainment))]
 
     def funnels(self) -> list[str]:
         pipeline = self.agenda.pipeline

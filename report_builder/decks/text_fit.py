@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from report_builder.decks import font_metrics
+from report_builder.text_limits import TEXT_LIMIT, clip
 
 EMU_PER_PT = 12_700
 EMU_PER_INCH = 914_400
@@ -32,7 +33,9 @@ def clean_text(value: object, *, keep_newlines: bool = False) -> str:
     Line breaks are kept (as `\\n`) only with `keep_newlines`; otherwise every run of white
     space, including tabs and newlines, becomes one space.
     """
-    text = _INVALID.sub("", str(value).replace("\x0b", "\n").replace("\x0c", "\n"))
+    # no slide shows more than TEXT_LIMIT characters of one text: cut before any work on it
+    text = clip(str(value), TEXT_LIMIT)
+    text = _INVALID.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
     if keep_newlines:
         lines = (_SPACES.sub(" ", line).strip() for line in re.split(r"\r\n|[\r\n]", text))
         return "\n".join(line for line in lines if line)

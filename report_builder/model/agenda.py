@@ -31,6 +31,7 @@ class TargetRow:
     new_customers_target: int | None
     meetings: int
     meetings_target: int | None
+    others: int = 0  # for the row folding the owners or teams past the first shown: how many
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class SourceRow:
     rejected_mqls: int
     budget: float | None
     cost_per_won_deal: float | None
+    others: int = 0  # for the row folding the channels or campaigns past the first: how many
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ class ReasonRow:
     count: int
     value: float
     share: float  # of the count
+    others: int = 0  # for the row folding the reasons past the first shown: how many
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 
+from report_builder.model import caps
 from report_builder.model.agenda import SourceRow, SourcesSection
 from report_builder.model.rows import reason_rows
 from report_builder.model.view import NO_CHANNEL, ModelView, between, ratio, ts
@@ -66,15 +68,29 @@ def _campaign_budget(campaigns: pd.DataFrame, mask: pd.Series) -> float | None:
     return float(budgets.sum()) if len(budgets) else None
 
 
-def channel_rows(view: ModelView, window: Period) -> tuple[SourceRow, ...]:
+def channel_rows(view: ModelView, window: Period,
+                 limit: int | None = None) -> tuple[SourceRow, ...]:
+    """One row per channel, most revenue first (then meetings, then name); past the first
+    `limit` (caps.CHANNELS), the rest as one "Other" row of their summed counts and budgets."""
+    limit = caps.CHANNELS if limit is None else limit
     counts = source_counts(view, view.leads["source_channel"].fillna(NO_CHANNEL),
                            view.deals["channel"], window)
+    counts.index = counts.index.map(str)
+    counts = counts.assign(_name=counts.index).sort_values(
+        ["revenue", "meetings", "_name"], ascending=[False, False, True], kind="stable"
+    ).drop(columns="_name")
     camps = view.campaigns
     overlapping = (camps["start_date"] <= view.t) & (camps["end_date"] >= ts(window.start))
-    rows = [_row(str(ch), str(ch), None, c,
-                 _campaign_budget(camps, overlapping & (camps["channel"] == ch)))
-            for ch, c in counts.iterrows()]
-    return tuple(sorted(rows, key=lambda r: (-r.revenue, -r.meetings, r.name)))
+    shown = counts if len(counts) <= limit + 1 else counts.iloc[:limit]
+    rows = [_row(ch, ch, None, c, _campaign_budget(camps, overlapping & (camps["channel"] == ch)))
+            for ch, c in shown.iterrows()]
+    if len(shown) < len(counts):
+        rest = counts.iloc[limit:]
+        name = caps.OTHER_NAME.format(count=len(rest))
+        budget = _campaign_budget(camps, overlapping & camps["channel"].isin(rest.index))
+        rows.append(dataclasses.replace(_row(name, name, None, rest.sum(), budget),
+                                        others=len(rest)))
+    return tuple(rows)
 
 
 def campaign_results(view: ModelView) -> dict[str, SourceRow]:
@@ -102,6 +118,7 @@ def build_sources(view: ModelView, results: dict[str, SourceRow]) -> SourcesSect
     return SourcesSection(
         window_start=window.start, window_end=window.end,
         channels=channel_rows(view, window),
-        campaigns=tuple(sorted(campaigns, key=lambda r: (-r.revenue, -r.meetings, r.name))),
+        campaigns=caps.capped(sorted(campaigns, key=lambda r: (-r.revenue, -r.meetings, r.name)),
+                              caps.CAMPAIGNS, caps.fold_sources),
         rejection_reasons=reason_rows(rejected.assign(value=0.0), "rejection_reason"),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from report_builder.model.agenda import DealRow, ReasonRow
+from report_builder.model import caps
+from report_builder.model.caps import OTHER_NAME
 from report_builder.model.view import NO_ACCOUNT, NO_REASON, ModelView, as_date, text
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
@@ -50,8 +52,11 @@ def largest_first(deals: pd.DataFrame) -> pd.DataFrame:
     return deals.sort_values(["value", "deal_id"], ascending=[False, True], kind="stable")
 
 
-def reason_rows(deals: pd.DataFrame, column: str) -> tuple[ReasonRow, ...]:
-    """Count and value per reason, most frequent first; missing reasons grouped as one row."""
+def reason_rows(deals: pd.DataFrame, column: str,
+                limit: int | None = None) -> tuple[ReasonRow, ...]:
+    """Count and value per reason, most frequent first; missing reasons grouped as one row;
+    past the first `limit` (caps.REASONS), the rest as one "Other" row."""
+    limit = caps.REASONS if limit is None else limit
     if deals.empty:
         return ()
     reasons = deals[column].fillna(NO_REASON)
@@ -60,5 +65,12 @@ def reason_rows(deals: pd.DataFrame, column: str) -> tuple[ReasonRow, ...]:
     grouped = grouped.reset_index().sort_values(["count", "sum", "reason"],
                                                 ascending=[False, False, True])
     total = int(grouped["count"].sum())
-    return tuple(ReasonRow(str(r.reason), int(r.count), float(r.sum), r.count / total)
-                 for r in grouped.itertuples(index=False))
+    shown = grouped if len(grouped) <= limit + 1 else grouped.iloc[:limit]
+    rows = [ReasonRow(str(r.reason), int(r.count), float(r.sum), r.count / total)
+            for r in shown.itertuples(index=False)]
+    if len(shown) < len(grouped):
+        rest = grouped.iloc[limit:]
+        count = int(rest["count"].sum())
+        rows.append(ReasonRow(OTHER_NAME.format(count=len(rest)), count,
+                              float(rest["sum"].sum()), count / total, others=len(rest)))
+    return tuple(rows)

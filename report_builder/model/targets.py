@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from report_builder.model.agenda import TargetRow, TargetsSection
+from report_builder.model import caps
+from report_builder.model.caps import OTHER_NAME
 from report_builder.model.rows import first_wins
 from report_builder.model.view import ModelView, between, ratio, ts
 
@@ -33,9 +37,15 @@ class _Scope:
         targets = view.targets
         self.targets = targets[targets["quarter"] == view.quarter.label]
 
-    def row(self, scope: str, name: str, column: str | None) -> TargetRow:
+    def row(self, scope: str, name: str, column: str | None,
+            members: Sequence[str] | None = None) -> TargetRow:
+        """The row of one scope; with `members`, of those teams or owners together (the
+        "Other" row named `name`: their targets and figures summed)."""
         def pick(frame: pd.DataFrame, col: str | None = column) -> pd.DataFrame:
-            return frame if col is None else frame[frame[col] == name]
+            if col is None:
+                return frame
+            return frame[frame[col].isin(members)] if members is not None \
+                else frame[frame[col] == name]
 
         won = pick(self.won)
         pipeline = pick(self.pipeline)
@@ -47,6 +57,11 @@ class _Scope:
                 target_rows = self.targets[self.targets["scope"] == "team"]
                 target_rows = target_rows.sum(numeric_only=True).to_frame().T \
                     if len(target_rows) else target_rows
+        elif members is not None:
+            target_rows = self.targets[(self.targets["scope"] == scope)
+                                       & self.targets["scope_value"].isin(members)]
+            target_rows = target_rows.sum(numeric_only=True, min_count=1).to_frame().T \
+                if len(target_rows) else target_rows
         else:
             target_rows = self.targets[(self.targets["scope"] == scope)
                                        & (self.targets["scope_value"] == name)]
@@ -59,6 +74,7 @@ class _Scope:
         expected = None if target is None else \
             target * self.view.quarter_to_date.days / q.days
         return TargetRow(
+            others=0 if members is None else len(members),
             scope=scope, name=name, target=target, won=won_value, won_deals=len(won),
             attainment=None if target is None else ratio(won_value, target),
             open_pipeline=open_value, weighted_pipeline=weighted,
@@ -87,8 +103,16 @@ def build_targets(view: ModelView) -> TargetsSection:
     owners = _names(targets.loc[targets["scope"] == "owner", "scope_value"],
                     s.won["owner"], s.pipeline["owner"])
 
-    def ranked(rows: list[TargetRow]) -> tuple[TargetRow, ...]:
-        return tuple(sorted(rows, key=lambda r: (-(r.target or 0), -r.won, r.name)))
+    def ranked(scope: str, names: list[str], limit: int) -> tuple[TargetRow, ...]:
+        """By target, then won, then name; past the first `limit`, the rest as one row. The
+        order is found from the summed targets and wins first, so a row is made only for the
+        shown names (one per name would take minutes for tens of thousands)."""
+        order = _rank(names, targets[targets["scope"] == scope], s.won, scope)
+        if len(order) <= limit + 1:
+            return tuple(s.row(scope, n, scope) for n in order)
+        rest = order[limit:]
+        return (*(s.row(scope, n, scope) for n in order[:limit]),
+                s.row(scope, OTHER_NAME.format(count=len(rest)), scope, members=rest))
 
     deals = view.deals
     before = deals[deals["is_open"] & (deals["close_date"] < ts(view.quarter.start))]
@@ -97,8 +121,21 @@ def build_targets(view: ModelView) -> TargetsSection:
         quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
         days_total=view.quarter.days,
         company=s.row("company", view.config.company.name, None),
-        teams=ranked([s.row("team", t, "team") for t in teams]),
-        owners=ranked([s.row("owner", o, "owner") for o in owners]),
+        teams=ranked("team", teams, caps.TEAMS),
+        owners=ranked("owner", owners, caps.OWNERS),
         overdue_before_quarter_count=len(before),
         overdue_before_quarter_value=float(before["value"].sum()),
     )
+
+
+def _rank(names: list[str], targets: pd.DataFrame, won: pd.DataFrame, column: str) -> list[str]:
+    """`names` as their rows are listed: largest revenue target first (none counts as 0), then
+    most won this quarter, then by name."""
+    target = targets.drop_duplicates("scope_value").set_index("scope_value")["revenue_target"]
+    won_value = won.groupby(column)["value"].sum()
+    frame = pd.DataFrame({"name": names})
+    frame["target"] = frame["name"].map(target).astype(float).fillna(0.0)
+    frame["won"] = frame["name"].map(won_value).astype(float).fillna(0.0)
+    frame = frame.sort_values(["target", "won", "name"], ascending=[False, False, True],
+                              kind="stable")
+    return frame["name"].tolist()

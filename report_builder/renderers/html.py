@@ -25,6 +25,7 @@ from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import Renderer, RenderOptions, register
 from report_builder.renderers.changes import change_text, direction
 from report_builder.resources import assets_dir, templates_dir
+from report_builder.text_limits import TEXT_LIMIT, clip
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
@@ -48,12 +49,14 @@ def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
+        finalize=_clip_text,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
     env.filters.update(fmt.filters())
     env.filters["shown"] = lambda value: MISSING if value is None else shown(value, language)
+    env.filters["clip"] = clip
     t = translator(language)
     env.globals["t"] = t
     env.globals["missing"] = MISSING
@@ -63,7 +66,15 @@ def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
     return env
 
 
-def logo_data_uri(path: Path | None) -> str:
+def _clip_text(value: object) -> object:
+    """Every text a template prints is at most TEXT_LIMIT characters (a safety net: names are
+    cut shorter by the `shown` and `clip` filters); our own markup (Markup) is left whole."""
+    if type(value) is str:
+        return clip(value, TEXT_LIMIT)
+    return value
+
+
+def logo_data_uri(path: Path | None) -> Markup:
     """The logo as a data: URI (ours when `path` is None); SVG, PNG or JPEG."""
     path = path if path is not None else assets_dir() / "logo.svg"
     media_type = LOGO_TYPES.get(path.suffix.lower())
@@ -75,7 +86,8 @@ def logo_data_uri(path: Path | None) -> str:
     except OSError as exc:
         raise OutputError(f"Logo {path} cannot be read ({exc.strerror}); "
                           "check company.logo in report.toml") from None
-    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+    # base64 and a media type of ours: nothing to escape, and never cut
+    return Markup(f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}")
 
 
 def chart_div_id(key: str) -> str:

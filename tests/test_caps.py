@@ -1,0 +1,167 @@
+"""Long lists keep their first rows plus one "Other (M more)" row whose figures are the rest's
+totals, checked by hand on tests/small_company.py (see test_model.py for the uncapped rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from report_builder.config import load_config
+from report_builder.data.load import load_dataset
+from report_builder.errors import DataError, Problem
+from report_builder.i18n import shown
+from report_builder.model import caps
+from report_builder.model.agenda import Agenda
+from report_builder.model.build import build_agenda
+from report_builder.model.rows import reason_rows
+from report_builder.text_limits import clip
+from tests.small_company import CAMPAIGNS, DEALS, LEADS, write_company
+
+AS_OF = dt.date(2026, 11, 24)
+
+
+def build(folder: Path, **kw: object) -> Agenda:
+    config = load_config(write_company(folder, **kw))  # type: ignore[arg-type]
+    return build_agenda(load_dataset(config), config, AS_OF)
+
+
+@pytest.fixture
+def uncapped(tmp_path: Path) -> Agenda:
+    return build(tmp_path / "whole")
+
+
+def test_channels_past_the_cap_are_one_row_of_their_totals(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uncapped: Agenda) -> None:
+    monkeypatch.setattr(caps, "CHANNELS", 2)
+    channels = build(tmp_path / "capped").sources.channels
+    # Partner and Webinar shown; (none) (D8), Outbound (D4, D7) and Paid search (L5, L6) folded
+    assert [r.name for r in channels] == ["Partner", "Webinar", "(other: 3 more)"]
+    other = channels[-1]
+    assert other.others == 3 and [r.others for r in channels[:2]] == [0, 0]
+    assert (other.leads, other.mqls, other.sqls, other.meetings) == (2, 1, 0, 0)
+    assert (other.opportunities, other.won_deals, other.revenue) == (3, 0, 0.0)
+    assert (other.rejected_mqls, other.mql_to_sql, other.mql_to_won) == (1, 0.0, 0.0)
+    assert other.budget is None and other.cost_per_won_deal is None  # no campaign in them
+    assert channels[:2] == uncapped.sources.channels[:2]
+    for figure in ("leads", "mqls", "sqls", "meetings", "opportunities", "won_deals",
+                   "revenue", "rejected_mqls"):  # totals still add up
+        assert sum(getattr(r, figure) for r in channels) == \
+            sum(getattr(r, figure) for r in uncapped.sources.channels), figure
+
+
+def test_one_row_past_the_cap_is_shown_not_folded(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(caps, "CHANNELS", 4)  # five channels: "Other (1 more)" would hide one
+    channels = build(tmp_path).sources.channels
+    assert len(channels) == 5 and all(r.others == 0 for r in channels)
+
+
+def test_campaigns_fold_with_budgets_summed(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """C1 (2 leads, 2 won, 107,500, budget 20,000) is shown; C2, C5, C6 are folded."""
+    monkeypatch.setattr(caps, "CAMPAIGNS", 1)
+    extra = [["C5", "Autumn mail", "Email", "2026-11-01", "2026-11-30", "Ida", "1000", "",
+              "", ""],
+             ["C6", "Autumn ads", "LinkedIn ads", "2026-10-01", "2026-12-31", "Ida", "", "", "",
+              ""]]
+    monkeypatch.setattr("tests.small_company.CAMPAIGNS", CAMPAIGNS + extra)
+    campaigns = build(tmp_path).sources.campaigns
+    assert [r.campaign_id for r in campaigns] == ["C1", None]
+    other = campaigns[1]
+    assert (other.name, other.others) == ("(other: 3 more)", 3)
+    # C2: L4 (MQL, SQL, meeting in the window); C5, C6: nothing yet
+    assert (other.leads, other.mqls, other.sqls, other.meetings, other.won_deals) == \
+        (1, 1, 1, 1, 0)
+    assert other.mql_to_sql == 1.0 and other.mql_to_won == 0.0
+    assert (other.budget, other.cost_per_won_deal) == (50_000 + 1_000, None)
+
+
+def test_reasons_past_the_cap() -> None:
+    deals = pd.DataFrame({
+        "reason": ["A", "A", "A", "B", "B", "C", "D", None],
+        "value": [10.0, 10.0, 10.0, 5.0, 5.0, 7.0, 1.0, 2.0],
+    })
+    rows = reason_rows(deals, "reason", limit=2)
+    assert [(r.reason, r.count, r.value, r.share, r.others) for r in rows] == [
+        ("A", 3, 30.0, 3 / 8, 0), ("B", 2, 10.0, 2 / 8, 0),
+        ("(other: 3 more)", 3, 10.0, 3 / 8, 3)]  # C 7, (no reason given) 2, D 1
+
+
+def test_owners_past_the_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             uncapped: Agenda) -> None:
+    monkeypatch.setattr(caps, "OWNERS", 1)
+    targets = build(tmp_path / "capped").targets
+    assert [r.name for r in targets.owners] == ["Anna", "(other: 2 more)"]
+    other = targets.owners[1]  # Bo and Cy
+    assert (other.scope, other.others, other.target) == ("owner", 2, 250_000)
+    assert (other.won, other.won_deals) == (57_500, 2)  # D2 50,000 (Bo), D3 1,000 EUR (Cy)
+    assert (other.open_pipeline, other.weighted_pipeline) == (100_000, 50_000)  # D6 at 0.5
+    assert other.forecast == 107_500 and other.gap == 192_500
+    assert other.attainment == pytest.approx(57_500 / 250_000)
+    assert other.coverage == pytest.approx(100_000 / 192_500)
+    assert other.expected_to_date == pytest.approx(250_000 * 55 / 92)
+    assert other.pace == pytest.approx(57_500 / (250_000 * 55 / 92))
+    assert (other.meetings, other.new_customers) == (2, 2)  # L8 Bo, L2 Cy; Beta, Gamma
+    assert targets.owners[0] == uncapped.targets.owners[0]
+    whole = uncapped.targets.owners
+    assert other.won == sum(r.won for r in whole[1:])
+    assert other.open_pipeline == sum(r.open_pipeline for r in whole[1:])
+
+
+def test_many_distinct_lead_sources_are_capped(tmp_path: Path) -> None:
+    leads = [row.copy() for row in LEADS]
+    for i in range(60):
+        leads.append([f"X{i}", "2026-11-20", f"Source {i:02d}", "", "", "", "", "", "", "",
+                      "open", ""])
+    channels = build(tmp_path, leads=leads).sources.channels
+    assert len(channels) == caps.CHANNELS + 1
+    assert channels[-1].others == 5 + 60 - caps.CHANNELS
+    assert sum(r.leads for r in channels) == 8 + 60
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "Other (12 more)"),
+                                                ("da", "Øvrige (12 flere)")])
+def test_the_other_row_is_shown_in_the_pack_language(language: str, text: str) -> None:
+    assert shown("(other: 12 more)", language) == text
+
+
+def test_clip() -> None:
+    assert clip("abcdef", 6) == "abcdef"
+    assert clip("abcdefg", 6) == "abcde\u2026"
+    assert clip("abc   defg", 6) == "abc\u2026"  # no space before the ellipsis
+    assert len(shown("x" * 1_000_000, "en") or "") == 80
+
+
+def test_the_unknown_stage_message_names_a_handful(tmp_path: Path) -> None:
+    deals = [row.copy() for row in DEALS]
+    for i in range(20):
+        deals.append([f"U{i}", f"New {i}", "Acme", "Anna", "North", f"Stage {i:02d}", "10",
+                      "", "2026-11-01", "2026-12-01", "", "", "", "", "2026-11-01", "", ""])
+    config = load_config(write_company(tmp_path, deals=deals))
+    with pytest.raises(DataError) as caught:
+        load_dataset(config)
+    summary = [p.message for p in caught.value.problems if "stage names" in p.message]
+    assert len(summary) == 1
+    assert summary[0].startswith("20 stage names are not in [stages]: 'Stage 00' (1 deals), ")
+    assert "'Stage 07' (1 deals), \u2026 and 12 more; map each to" in summary[0]
+    assert "Stage 08" not in summary[0]
+
+
+def test_the_ignored_columns_note_names_a_handful(tmp_path: Path) -> None:
+    config = write_company(tmp_path)
+    leads = tmp_path / "data" / "leads.csv"
+    rows = leads.read_text(encoding="utf-8").splitlines()
+    extra = [f"extra_{i:04d}" for i in range(1_000)]
+    rows = [rows[0] + "," + ",".join(extra)] + [r + "," * len(extra) for r in rows[1:]]
+    leads.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    notes = [n for n in load_dataset(load_config(config)).notes if n.key == "ignored_columns"]
+    assert [(n.table, n.count, n.examples) for n in notes] == [
+        ("leads", 1_000, tuple(f"extra_{i:04d}" for i in range(8)))]
+
+
+def test_a_bad_million_character_value_is_cut_in_the_message() -> None:
+    problem = Problem("deals.csv", 2, "stage", "x" * 1_000_000, "unknown stage")
+    assert len(str(problem)) < 200
