@@ -91,9 +91,8 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     with contextlib.ExitStack() as stack:
         exporter = None
         if any(r.static_charts for r in renderers):
-            from report_builder.charts.export import ChartExporter, find_browser
-
             from report_builder.charts.confinement import sandbox_decision
+            from report_builder.charts.export import ChartExporter, find_browser
 
             exporter = stack.enter_context(ChartExporter(find_browser(config.output.browser)))
             exporter.start()

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from report_builder.errors import OutputError
 
-
 _UMASK_LOCK = threading.Lock()
 
 

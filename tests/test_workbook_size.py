@@ -17,10 +17,10 @@ from tests.small_company import write_company
 def zip_bomb(path: Path, unpacked: int) -> Path:
     """An .xlsx-named zip whose one member is `unpacked` zero bytes (it packs to ~1/1000)."""
     chunk = b"\0" * (1 << 20)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            for _ in range(unpacked // len(chunk)):
-                member.write(chunk)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+        for _ in range(unpacked // len(chunk)):
+            member.write(chunk)
     return path
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from report_builder.model.agenda import DealRow, ReasonRow
 from report_builder.model import caps
+from report_builder.model.agenda import DealRow, ReasonRow
 from report_builder.model.caps import OTHER_NAME
 from report_builder.model.view import NO_ACCOUNT, NO_REASON, ModelView, as_date, text
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from report_builder.model.agenda import TargetRow, TargetsSection
 from report_builder.model import caps
+from report_builder.model.agenda import TargetRow, TargetsSection
 from report_builder.model.caps import OTHER_NAME
 from report_builder.model.rows import first_wins
 from report_builder.model.view import ModelView, between, ratio, ts
