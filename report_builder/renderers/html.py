@@ -25,6 +25,7 @@ from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import Renderer, RenderOptions, register
 from report_builder.renderers.changes import change_text, direction
 from report_builder.resources import assets_dir, templates_dir
+from report_builder.terminal import terminal_text
 from report_builder.text_limits import TEXT_LIMIT, clip
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -68,9 +69,10 @@ def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
 
 def _clip_text(value: object) -> object:
     """Every text a template prints is at most TEXT_LIMIT characters (a safety net: names are
-    cut shorter by the `shown` and `clip` filters); our own markup (Markup) is left whole."""
+    cut shorter by the `shown` and `clip` filters) and holds no control characters (they show
+    as boxes); our own markup (Markup) is left whole."""
     if type(value) is str:
-        return clip(value, TEXT_LIMIT)
+        return clip(terminal_text(value), TEXT_LIMIT)
     return value
 
 
