@@ -272,7 +272,7 @@ def _print_mappings(out: Console, mappings: list[object]) -> None:
 
 
 def _inspect(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from report_builder.data.guess import starter_config
+    from report_builder.starter.inspect_config import starter_config
     from report_builder.errors import DataError, Problem
 
     if not args.file.is_file():

@@ -350,18 +350,21 @@ def test_inspect_hubspot_export(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert f'preset = "hubspot"\ndeals = "{path}"' in out
     assert '# pipelines = ["Renewals", "Sales Pipeline"]' in out
-    stages = [line for line in out.splitlines() if line.startswith('"')]
-    assert stages == [
-        '"Discovery" = { step = "opportunity", probability = 0.2 }  # 2 deal(s)',
-        '"Renewal due" = { step = "opportunity", probability = 0.2 }  # 1 deal(s)',
-        '"Proposal" = { step = "quote", probability = 0.5 }  # 2 deal(s)',
-        '"Won" = { step = "won" }  # 4 deal(s)',
-        '"Lost" = { step = "lost" }  # 1 deal(s)']
-    # the printed tables, with the stage map, make a config that loads
+    section = out[out.index("[stages]"):out.index("[output]")].splitlines()[1:]
+    stages = [line for line in section if line and not line.startswith("#")]
+    assert stages == [  # a deal's stage entered earlier counts in the stage history's column
+        'Discovery = {step = "opportunity", probability = 0.2}  # 2 deal(s), '
+        '5 time(s) in the stage history',
+        '"Renewal due" = {step = "opportunity", probability = 0.2}  # 1 deal(s)',
+        'Proposal = {step = "quote", probability = 0.5}  # 2 deal(s)',
+        'Won = {step = "won"}  # 4 deal(s), 4 time(s) in the stage history',
+        'Lost = {step = "lost"}  # 1 deal(s)']
+    # two currencies: a rate line to fill in for the other one, its direction spelt out
+    assert 'currency = "DKK"' in out
+    assert "\n# EUR = 0.0  # fill in: 1 EUR = ? DKK (1 deal, 1,000.00 EUR)\n" in out
+    # the printed config, with the rate filled in and the pipelines kept, loads as it is
     (tmp_path / "report.toml").write_text(
-        "[company]\nname = \"X\"\ncurrency = \"DKK\"\n[meeting]\ncadence_anchor = 2026-11-10\n"
-        + out.replace("# pipelines =", "pipelines =")
-        + "\n[data.currency_rates]\nEUR = 7.5\n")
+        out.replace("# pipelines =", "pipelines =").replace("# EUR = 0.0", "EUR = 7.5"))
     dataset = load_dataset(load_config(tmp_path / "report.toml"))
     assert len(dataset.deals) == 10
 
@@ -526,12 +529,13 @@ def test_danish_export_through_inspect(tmp_path: Path, capsys: pytest.CaptureFix
     for canonical, header in filled.items():
         out = out.replace(f'{canonical} = ""', f'{canonical} = "{header}"')
         out = out.replace(f'# {canonical} = "{header}"', f'{canonical} = "{header}"')
+    out = out.replace("currency = \"EUR\"", "currency = \"DKK\"")
     (tmp_path / "report.toml").write_text(
-        "[company]\nname = \"X\"\ncurrency = \"DKK\"\n[meeting]\ncadence_anchor = 2026-11-10\n"
-        + out.replace("[stages]", "[data.currency_rates]\nEUR = 7.5\n\n[stages]")
-        + '"Afdækning" = { step = "opportunity", probability = 0.2 }\n'
-          '"Tilbud" = { step = "quote", probability = 0.6 }\n'
-          '"Vundet" = { step = "won" }\n"Tabt" = { step = "lost" }\n', encoding="utf-8")
+        out.replace("[stages]", "[data.currency_rates]\nEUR = 7.5\n\n[stages]\n"
+                    '"Afdækning" = { step = "opportunity", probability = 0.2 }\n'
+                    '"Tilbud" = { step = "quote", probability = 0.6 }\n'
+                    '"Vundet" = { step = "won" }\n"Tabt" = { step = "lost" }\n'),
+        encoding="utf-8")
     cfg = load_config(tmp_path / "report.toml")
     deals = load_dataset(cfg).deals
     assert deals.loc[deals["deal_id"] == "D8", "amount"].item() == 1_234_567.5
