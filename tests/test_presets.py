@@ -280,9 +280,10 @@ def test_every_unmapped_stage_is_listed(tmp_path: Path) -> None:
     use_source(config, "hubspot", "deals.csv")
     with pytest.raises(DataError) as info:
         load_dataset(load_config(config))
-    assert str(info.value.problems[-1]) == (
-        "deals.csv, column 'stage': 2 stage names are not in [stages]: 'Closed: lost' (1 deals),"
-        " 'Closed: abandoned' (1 deals); map each to opportunity, quote, won or lost")
+    assert [str(p) for p in info.value.problems] == [
+        f"deals.csv, row {row}, column 'stage': value '{name}': unknown stage: map it in "
+        "[stages] of report.toml (mapped now: Discovery, Proposal, Won, Lost)"
+        for row, name in ((5, "Closed: lost"), (6, "Closed: abandoned"))]
 
 
 def test_hubspot_xlsx_export(tmp_path: Path, canonical: Agenda) -> None:

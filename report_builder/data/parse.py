@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from report_builder.data.problems import grouped_problems
 from report_builder.data.schema import Column, Kind
 from report_builder.data.sources import RawTable
 from report_builder.errors import Problem
@@ -29,7 +30,6 @@ DATE_FORMATS = (
 _DAY_MONTH_PAIRS = (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y"), ("%d-%m-%Y", "%m-%d-%Y"))
 TRUE_WORDS = {"true", "yes", "y", "1", "ja", "x", "sand", "wahr", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "nej", "falsk", "f"}
-MAX_PROBLEMS_PER_COLUMN = 10
 
 
 class ColumnParser:
@@ -51,16 +51,11 @@ class ColumnParser:
 
     # -- helpers -------------------------------------------------------------------------------
     def report(self, column: str, bad: pd.Series, message: str) -> None:
-        """Add one Problem per bad row (capped per column, with a count of the rest)."""
+        """Add one Problem per distinct bad value, with its count and first rows."""
         positions = np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False))
-        values = self.raw.frame[column].to_numpy()
-        for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
-            self.problems.append(Problem(self.raw.source, self.raw.row_number(int(pos)), column,
-                                         str(values[pos]), message))
-        if len(positions) > MAX_PROBLEMS_PER_COLUMN:
-            self.problems.append(Problem(self.raw.source, None, column, None,
-                                         f"and {len(positions) - MAX_PROBLEMS_PER_COLUMN} more "
-                                         f"rows like these ({len(positions)} in all)"))
+        self.problems.extend(grouped_problems(
+            self.raw.source, column, message, positions, self.raw.frame[column].to_numpy(),
+            self.raw.row_number))
 
     @staticmethod
     def blank(series: pd.Series) -> pd.Series:
