@@ -126,6 +126,10 @@ def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
         raws[name], empty_rows = without_empty_rows(raw)
         if empty_rows:
             notes.append(DataNote(name, "empty_rows", empty_rows, {"source": raw.source}))
+    if "deals" in raws and raws["deals"].frame.empty:
+        problems.append(Problem(raws["deals"].source, None, None, None,
+                                "has no deals: a header but no rows below it; export the deals "
+                                "again (the pack needs at least one deal)"))
     if "stage_history" in raws:
         raws["stage_history"], deleted = without_deleted_rows(raws["stage_history"])
         notes.extend([deleted] if deleted else [])

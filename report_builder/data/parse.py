@@ -153,6 +153,11 @@ class ColumnParser:
             example = "1234567,50" if self.decimal == "," else "1234567.50"
             self.report(column, bad_text, f"is not an amount; expected a number like {example} "
                          f"(decimal separator '{self.decimal}', set by data.decimal)")
+        infinite = np.isinf(numbers.to_numpy(dtype="float64", na_value=np.nan))
+        if infinite.any():  # `inf`, `1e999`: a broken export, never a deal's value
+            self.report(column, pd.Series(infinite, index=series.index),
+                        "is not a finite number; expected an amount like 1234567.50")
+            numbers = numbers.mask(infinite)
         negative = numbers < 0
         if negative.any():
             self.report(column, negative, "is negative; amounts must be 0 or more")

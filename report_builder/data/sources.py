@@ -84,6 +84,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
         problem = Problem(path.name, None, None, None,
                           f"is not UTF-8 text ({exc.reason}); save it as CSV UTF-8")
         raise DataError([problem]) from None
+    except pd.errors.EmptyDataError:
+        from report_builder.data.encoding import empty_file
+
+        raise DataError([empty_file(path.name)]) from None
     except pd.errors.ParserError as exc:
         raise DataError([Problem(path.name, None, None, None, f"is not a readable CSV: {exc}")]) \
             from None

@@ -31,6 +31,7 @@ from report_builder.data.parse import ColumnParser
 from report_builder.data.presets import PRESETS, MappingReport, apply_mapping
 from report_builder.data.schema import DATASET_TABLES, Kind
 from report_builder.data.sources import RawTable
+from report_builder.errors import DataError, Problem
 from report_builder.starter import toml_doc as t
 
 NO_STAGE = "(no stage)"
@@ -254,6 +255,10 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
     from report_builder.starter.init import first_meeting
 
     frame, encoding = read_any(path, sheet)
+    if frame.empty:
+        raise DataError([Problem(path.name, None, None, None, "has no rows below its header: "
+                                 "inspect needs the export's rows to list its stages and "
+                                 "currencies; export them again")])
     g = guess(frame)
     recognised = _recognised(g)
     doc = t.document()
@@ -274,11 +279,11 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
     data, decimal = _data(g, frame, shown_path, sheet, encoding, recognised)
     if g.table in ("deals", "stage_history") and "amount" in g.frame.columns:
         totals = currency_totals(_amounts(g, decimal), g.frame.get("currency"), currency, {})
+        data.add(t.comment("the amounts per currency, as read:"))
+        for line in describe_totals(totals, currency):
+            data.add(t.comment(f"  {line}"))
         if len(totals) > 1:
             data.add("currency_rates", _rates(totals, currency))
-        else:
-            for line in describe_totals(totals, currency):
-                data.add(t.comment(f"money: {line}"))
     no_stage = 0
     if not recognised:
         columns = t.table(super_table=True)
