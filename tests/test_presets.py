@@ -173,6 +173,30 @@ def test_salesforce_cp1252_export(tmp_path: Path, canonical: Agenda) -> None:
     assert "Thêta Møbler" in set(deals["account"])
 
 
+def test_salesforce_reason_fields_spelt_two_ways(tmp_path: Path, canonical: Agenda,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Loss_Reason__c empty in every row beside Lost_Reason__c holding the reasons (another
+    org's spelling): the reasons are read from the one with values, and the pack says so."""
+    config = write_company(tmp_path)
+    lost = SALESFORCE_HEADER.index("Loss_Reason__c")
+    header = [*SALESFORCE_HEADER, "Lost_Reason__c"]
+    rows = [[*r[:lost], "", *r[lost + 1:], r[lost]] for r in salesforce_rows()]
+    (tmp_path / "Opportunity.csv").write_bytes(csv_bytes(header, rows))
+    use_source(config, "salesforce", "Opportunity.csv")
+    dataset = load_dataset(load_config(config))
+    assert dataset.deals.loc[dataset.deals["deal_id"] == "D4", "lost_reason"].item() == "Price"
+    note = next(n for n in dataset.notes if n.key == "column_with_values")
+    assert (note.table, note.values) == ("deals", {
+        "column": "lost_reason", "header": "Lost_Reason__c", "empty": "'Loss_Reason__c'"})
+    assert_same_figures(agenda_of(config), canonical)
+    assert main(["inspect", str(tmp_path / "Opportunity.csv")]) == 0
+    assert ("# lost_reason <- 'Lost_Reason__c' (it holds values; 'Loss_Reason__c' is empty in "
+            "every row)") in capsys.readouterr().out
+    assert main(["validate", str(config), "-v"]) == 0
+    assert ("deals: lost_reason read from 'Lost_Reason__c', the column that holds values "
+            "('Loss_Reason__c' is empty in every row)") in capsys.readouterr().out
+
+
 # -- Pipedrive ----------------------------------------------------------------------------------
 PIPEDRIVE_HEADER = [
     "Deal - ID", "Deal - Title", "Deal - Organization", "Deal - Owner", "Deal - Stage",

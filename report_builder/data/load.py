@@ -121,7 +121,11 @@ def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
     else:
         raws = read_tables(config.data.path, list(DATASET_TABLES))
     problems: list[Problem] = []
-    notes: list[DataNote] = []
+    notes: list[DataNote] = [
+        DataNote(report.table, "column_with_values", 0,
+                 {"column": column, "header": report.mapped[column],
+                  "empty": ", ".join(f"'{h}'" for h in empty)})
+        for report in reports for column, empty in report.passed_over.items()]
     for name, raw in list(raws.items()):
         raws[name], empty_rows = without_empty_rows(raw)
         if empty_rows:

@@ -140,7 +140,10 @@ def _data(g: Guess, frame: pd.DataFrame, shown_path: str, sheet: str | None,
                       if g.table == "stage_history" else
                       "leads = \"...\", targets = \"targets.xlsx\", campaigns = \"campaigns.csv\""))
     for canonical, header in g.report.mapped.items():
-        sec.add(t.comment(f"{canonical} <- {header!r}"))
+        empty = g.report.passed_over.get(canonical)
+        sec.add(t.comment(f"{canonical} <- {header!r}" + (
+            f" (it holds values; {', '.join(map(repr, empty))} is empty in every row)"
+            if empty else "")))
     missing = [c.name for c in DATASET_TABLES[g.table].columns if c.name not in g.report.mapped]
     if missing:
         sec.add(t.comment(f"not found: {', '.join(missing)}"))
