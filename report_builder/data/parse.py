@@ -80,7 +80,9 @@ class ColumnParser:
         series = self.raw.frame[column]
         if pd.api.types.is_float_dtype(series):  # Excel ids like 1001.0
             whole = series.dropna()
-            if (whole == whole.round()).all():
+            # only numbers a float holds exactly: 1e19 or inf stay as written
+            exact = np.isfinite(whole) & (whole.abs() < 2**53)
+            if exact.all() and (whole == whole.round()).all():
                 series = series.astype("Int64")
         out = series.astype("string").str.strip()
         return out.mask(out == "")
@@ -93,8 +95,8 @@ class ColumnParser:
         stamps = pd.Series(pd.NaT, index=series.index, dtype="datetime64[s]")
         if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
             # Excel gives real dates for date cells and text for the rest
-            is_stamp = values.map(lambda v: isinstance(v, (dt.date, pd.Timestamp)),
-                                  na_action="ignore").fillna(False).astype(bool)
+            is_stamp = pd.Series([isinstance(v, (dt.date, pd.Timestamp)) for v in values],
+                                 index=values.index, dtype=bool)
             stamps = _as_day(pd.to_datetime(values.where(is_stamp), errors="coerce"))
             values = values.where(~is_stamp)
         texts = values.astype("string").str.strip()
