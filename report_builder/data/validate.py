@@ -79,7 +79,8 @@ class _Checker:
         if not bad_stage.any():
             return
         self.rows(table, frame, bad_stage, "stage", "unknown stage: map it in [stages] of "
-                  f"report.toml (mapped now: {', '.join(stage_names)})", every_value=True)
+                  f"report.toml (mapped now: {', '.join(stage_names) or 'none'})",
+                  every_value=True)
 
     def currencies(self, table: str, frame: pd.DataFrame, known: set[str],
                    company: str) -> None:
