@@ -280,7 +280,7 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
     meeting.add("cadence_days", 14)
     doc.add("meeting", meeting)
     data, decimal = _data(g, frame, shown_path, sheet, encoding, recognised)
-    if g.table in ("deals", "stage_history") and "amount" in g.frame.columns:
+    if g.table == "deals" and "amount" in g.frame.columns:  # a history's rows are no deals
         totals = currency_totals(_amounts(g, decimal), g.frame.get("currency"), currency, {})
         data.add(t.comment("the amounts per currency, as read:"))
         for line in describe_totals(totals, currency):
