@@ -12,6 +12,7 @@ import pytest
 
 from report_builder.cli import main
 from report_builder.config import load_config
+from report_builder.data.guess import stage_step
 from report_builder.starter.config_text import config_text
 from report_builder.starter.examples import Stage
 from tests.test_presets import csv_bytes
@@ -132,3 +133,13 @@ def test_real_exports_validate_as_printed(tmp_path: Path, capsys: pytest.Capture
     config.write_text(out, encoding="utf-8")
     assert main(["validate", str(config), "--as-of", MEETING]) == 0
     assert ": valid (" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("stage", "step"), [
+    ("CW - Churned", "won"), ("7. CW - Trial", "won"), ("8. Closed Won", "won"),
+    ("9. Closed lost", "lost"), ("Closed Won Lost", "lost"), ("Crowdfunding", "opportunity"),
+    ("Proposal/Price Quote", "quote"), ("Vundet", "won"), ("Tabt", "lost")])
+def test_stage_step_guesses(stage: str, step: str) -> None:
+    """HubSpot portals write `CW` for closed won: a churned or trial customer was won, not an
+    open deal (694 of them would have swollen the open pipeline of a real export)."""
+    assert stage_step(stage, None)[0] == step

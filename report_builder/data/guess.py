@@ -16,7 +16,7 @@ from report_builder.data.sources import EMPTY_MARKERS, EXCEL_SUFFIXES, normalise
 from report_builder.errors import DataError, Problem
 
 ENCODINGS = ("utf-8-sig", "cp1252")
-_WON = re.compile(r"\b(won|vundet|gewonnen|gagn)", re.I)
+_WON = re.compile(r"\b(won|vundet|gewonnen|gagn|cw\b)", re.I)  # CW: closed won
 _LOST = re.compile(r"\b(lost|tabt|abandon|verloren|perdu|disqualif|cancel)", re.I)
 _QUOTE = re.compile(r"(proposal|quote|contract|negotiat|tilbud|kontrakt|price|forhandl)", re.I)
 
