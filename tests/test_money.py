@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from report_builder.cli import main
+from report_builder.config import load_config
+from report_builder.data.load import load_dataset
 from report_builder.data.money import CurrencyTotal, currency_totals
 from tests.small_company import DEAL_COLUMNS, DEALS, write_company
 from tests.test_presets import csv_bytes
@@ -73,7 +75,7 @@ def test_amounts_that_are_not_finite_numbers(tmp_path: Path, bad: str,
 ])
 def test_empty_deals_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                           content: bytes, message: str) -> None:
-    config = write_company(tmp_path)
+    config = write_company(tmp_path, leads=[])  # no leads either: nothing to make a pack of
     (config.parent / "data" / "deals.csv").write_bytes(content)
     out = tmp_path / "out"
     assert main(["build", str(config), "--format", "json", "--out", str(out)]) == 2
@@ -81,3 +83,13 @@ def test_empty_deals_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert message in err and "Traceback" not in err and not out.exists()
     assert main(["validate", str(config)]) == 2
     assert main(["inspect", str(config.parent / "data" / "deals.csv")]) == 2
+
+
+def test_header_only_deals_beside_leads(tmp_path: Path) -> None:
+    """A leads-only pack (examples/x_education) keeps a header-only deals.csv: a data note."""
+    config = write_company(tmp_path)
+    (config.parent / "data" / "deals.csv").write_text(",".join(DEAL_COLUMNS) + "\n")
+    dataset = load_dataset(load_config(config))
+    assert len(dataset.deals) == 0 and len(dataset.leads) == 8
+    assert [n.values for n in dataset.notes if n.key == "no_deal_rows"] == [
+        {"source": "deals.csv"}]
