@@ -80,9 +80,8 @@ def test_unknown_currency_and_lead_status(tmp_path: Path) -> None:
     leads[0][10] = "won"
     problems = problems_of(tmp_path, deals=deals_with(0, 7, "SEK"), leads=leads)
     assert problems == [
-        "deals.csv, row 2, column 'currency': value 'SEK': no exchange rate for this currency; "
-        "add it under [data.currency_rates] in report.toml as the DKK per one unit, e.g. "
-        "EUR = 7.46 for 1 EUR = 7.46 DKK",
+        "deals.csv, row 2, column 'currency': value 'SEK': no exchange rate for SEK; add SEK = "
+        "the DKK per one SEK under [data.currency_rates] in report.toml (1 SEK = ? DKK)",
         "leads.csv, row 2, column 'status': value 'won': unknown lead status; expected one of: "
         "open, accepted, rejected, nurture"]
 
@@ -115,9 +114,9 @@ def test_each_bad_value_named_once_with_every_missing_rate(tmp_path: Path) -> No
         "deals.csv, row 60, column 'amount': value 'lots': is not an amount; expected a number "
         "like 1234567.50 (decimal separator '.', set by data.decimal)",
         *(f"deals.csv, 15 rows ({', '.join(str(first + 3 * k) for k in range(5))}, ...), "
-          f"column 'currency': value '{code}': no exchange rate for this currency; add it under "
-          "[data.currency_rates] in report.toml as the DKK per one unit, e.g. EUR = 7.46 for "
-          "1 EUR = 7.46 DKK" for code, first in (("SEK", 2), ("NOK", 3), ("USD", 4)))]
+          f"column 'currency': value '{code}': no exchange rate for {code}; add {code} = the DKK "
+          f"per one {code} under [data.currency_rates] in report.toml (1 {code} = ? DKK)"
+          for code, first in (("SEK", 2), ("NOK", 3), ("USD", 4)))]
 
 
 def test_dates_detected_over_the_whole_table(tmp_path: Path) -> None:

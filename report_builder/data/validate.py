@@ -86,10 +86,10 @@ class _Checker:
                    company: str) -> None:
         currency = frame["currency"].str.upper()
         bad_currency = currency.notna() & ~currency.isin(sorted(known))
-        if bad_currency.any():
-            self.rows(table, frame, bad_currency, "currency", "no exchange rate for this "
-                      "currency; add it under [data.currency_rates] in report.toml as the "
-                      f"{company} per one unit, e.g. EUR = 7.46 for 1 EUR = 7.46 {company}",
+        for code in currency[bad_currency].drop_duplicates():  # in the order first seen
+            self.rows(table, frame, bad_currency & (currency == code), "currency",
+                      f"no exchange rate for {code}; add {code} = the {company} per one {code} "
+                      f"under [data.currency_rates] in report.toml (1 {code} = ? {company})",
                       values=currency, every_value=True)
 
 
