@@ -14,14 +14,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from report_builder import __version__
 from report_builder.config import load_config
 from report_builder.errors import MappedDataError, ReportBuilderError
 from report_builder.terminal import SafeConsole
+
+if TYPE_CHECKING:
+    from report_builder.build import BuildResult
 
 EXAMPLES = """examples:
   report-builder build examples/nordlys/report.toml
@@ -99,8 +104,10 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: the snapshot of the previous meeting)")
     build.add_argument("--no-history", action="store_true",
                        help="neither read nor store deal snapshots in the history store")
-    build.add_argument("-v", "--verbose", action="store_true", help="show each step and figure")
-    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="also show each step with its time")
+    build.add_argument("-q", "--quiet", action="store_true",
+                       help="print nothing but errors (no summary of the files written)")
 
     validate = sub.add_parser("validate", help="check the config and the dataset, build nothing")
     validate.add_argument("config", type=Path, help="the report.toml of the company")
@@ -208,17 +215,39 @@ def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format \
         else list(config.output.formats)
     as_of = meeting_date(config, args.as_of, dt.date.today())
+    started = time.perf_counter()
     with _progress(err, quiet=args.quiet, verbose=args.verbose) as progress:
         result = build(config, as_of=as_of, formats=formats,
                        out_dir=args.out or config.output.out_dir, progress=progress,
                        history=not args.no_history, compare_to=args.compare_to)
-    if not args.quiet and (out.is_terminal or args.verbose):  # quiet under cron
-        notes = result.agenda.data_notes.notes
-        out.print(f"Meeting pack for {result.agenda.as_of.isoformat()} "
-                  f"({result.agenda.quarter}), {len(notes)} data note(s):")
-        for path in result.files.values():
-            out.print(escape(f"  {path}"))
+    if not args.quiet:  # one short summary, also under cron: where the pack is
+        for line in build_summary(result, time.perf_counter() - started):
+            out.print(escape(line))
     return 0
+
+
+def file_size(size: int) -> str:
+    """1234567 -> '1.2 MB' (decimal units, as file managers show them)."""
+    value = float(size)
+    for unit in ("B", "kB", "MB"):
+        if value < 1000:
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+def build_summary(result: BuildResult, seconds: float) -> list[str]:
+    """What a build did: the meeting, each file written with its size, the data notes and
+    the time taken."""
+    agenda = result.agenda
+    notes = len(agenda.data_notes.notes)
+    lines = [f"Meeting pack for {agenda.as_of.isoformat()} ({agenda.quarter}): "
+             f"{len(result.files)} file(s) in {seconds:.1f} s, {notes} data note(s)"
+             + (" (listed at the end of the pack)" if notes else "")]
+    width = max((len(str(p)) for p in result.files.values()), default=0)
+    lines += [f"  {str(path):<{width}}  {file_size(path.stat().st_size):>8}"
+              for path in result.files.values()]
+    return lines
 
 
 def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -240,6 +269,7 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
                        for name, frame in tables.items() if frame is not None)
     out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
     _print_mappings(out, dataset.mappings)
+    _print_money(out, dataset.deals, config)
     english = translator("en")
     for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
         text = english(f"note_{note.key}", count=note.count, table=note.table, **note.values)
@@ -263,6 +293,19 @@ def _init(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def _print_money(out: Console, deals: object, config: object) -> None:
+    """The deals per currency, in that currency and in the company currency at the rate used:
+    a rate off by a factor of a thousand, or the wrong way round, shows at once."""
+    from report_builder.data.money import currency_totals, describe_totals
+
+    company = config.company.currency  # type: ignore[attr-defined]
+    totals = currency_totals(deals["amount"], deals["currency"], company,  # type: ignore[index]
+                             config.data.currency_rates)  # type: ignore[attr-defined]
+    out.print(f"Deals per currency (the pack's amounts are in {company}):")
+    for line in describe_totals(totals, company):
+        out.print(escape(f"  {line}"))
+
+
 def _print_mappings(out: Console, mappings: list[object]) -> None:
     """How each source's columns were mapped onto the canonical tables (presets, own sources)."""
     if not mappings:
@@ -275,8 +318,8 @@ def _print_mappings(out: Console, mappings: list[object]) -> None:
 
 
 def _inspect(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from report_builder.data.guess import starter_config
     from report_builder.errors import DataError, Problem
+    from report_builder.starter.inspect_config import starter_config
 
     if not args.file.is_file():
         raise DataError([Problem(str(args.file), None, None, None, "file not found")])
@@ -328,8 +371,8 @@ def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 @contextlib.contextmanager
 def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
-    """Report build steps: a spinner on a terminal, timed log lines with --verbose, else nothing
-    (so cron mails stay empty)."""
+    """Report build steps: a progress line (the step and the time so far) on a terminal, timed
+    log lines with --verbose, else nothing (cron mails get the summary alone)."""
     started = time.perf_counter()
 
     def log(step: str) -> None:
@@ -341,8 +384,10 @@ def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[
         yield log
         log("done")
     else:
-        with err.status("Building the meeting pack", spinner="dots") as status:
-            yield lambda step: status.update(f"{step}...")
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("Building the meeting pack", total=None)
+            yield lambda step: bar.update(task, description=f"{step}...")
 
 
 @contextlib.contextmanager

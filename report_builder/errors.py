@@ -30,17 +30,23 @@ class ConfigError(ReportBuilderError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One bad value in the input data. `row` is the row number a user sees in the file."""
+    """One bad value in the input data. `row` is the row number a user sees in the file; a value
+    found in several rows is one Problem: `count` rows, the first of them in `rows`."""
 
     file: str
     row: int | None
     column: str | None
     value: str | None
     message: str
+    rows: tuple[int, ...] = ()  # example rows, when the value is in more than one
+    count: int = 1  # the rows holding this value
 
     def __str__(self) -> str:
         where = [self.file]
-        if self.row is not None:
+        if self.count > 1 and self.rows:
+            more = ", ..." if self.count > len(self.rows) else ""
+            where.append(f"{self.count} rows ({', '.join(map(str, self.rows))}{more})")
+        elif self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
@@ -53,7 +59,7 @@ class Problem:
 class DataError(ReportBuilderError):
     """The dataset has fatal problems. Every problem found is listed, not just the first."""
 
-    max_shown = 40
+    max_shown = 200  # each distinct bad value is one problem, so this is rarely reached
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems

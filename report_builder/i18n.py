@@ -206,6 +206,10 @@ _EN: dict[str, str] = {
     "note_merged_channel_spellings": "{column} spelled differently (case or spacing): counted as "
                                      "'{channel}'",
     "note_missing_table": "no {table} table in the dataset: the figures that need it are empty",
+    "note_column_with_values": "{column} read from '{header}', the column that holds values "
+                               "({empty} is empty in every row)",
+    "note_no_deal_rows": "{source} has a header but no rows: the figures that need deals are "
+                         "empty",
     "note_deleted_history_rows": "stage history rows in {source} marked deleted (in the CRM's recycle bin): skipped",
     "note_history_unknown_deal": "stage history rows of {deals} deals not in the deals table: skipped",
     "note_no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
@@ -543,6 +547,10 @@ _DA: dict[str, str] = {
     "note_merged_channel_spellings": "{column} stavet forskelligt (store/små bogstaver eller "
                                      "mellemrum): talt som '{channel}'",
     "note_missing_table": "ingen {table}-tabel i data: tallene, der bygger på den, er tomme",
+    "note_column_with_values": "{column} læst fra '{header}', kolonnen med værdier ({empty} er "
+                               "tom i alle rækker)",
+    "note_no_deal_rows": "{source} har en overskrift, men ingen rækker: tallene, der bygger på "
+                         "aftaler, er tomme",
     "note_deleted_history_rows": "rækker i fasehistorikken i {source} markeret som slettet (i CRM'ets papirkurv): sprunget over",
     "note_history_unknown_deal": "rækker i fasehistorikken for {deals} aftaler, der ikke findes i aftaletabellen: sprunget over",
     "note_no_close_date": "aftaler uden lukkedato: ikke med i kvartalets pipeline, prognosen og "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from report_builder.build import meeting_date
-from report_builder.cli import main
+from report_builder.cli import file_size, main
 from report_builder.config import load_config
 from tests.small_company import write_company
 
@@ -35,14 +36,35 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert agenda["actions"] is None  # the small company has no actions table
     assert (tmp_path / "report.history.sqlite").is_file()  # beside the config, not in out
     printed = capsys.readouterr()
-    assert "Meeting pack for 2026-11-24 (2026-Q4), 3 data note(s)" in printed.out  # + no actions
+    assert re.search(r"^Meeting pack for 2026-11-24 \(2026-Q4\): 2 file\(s\) in \d+\.\d s, "
+                     r"3 data note\(s\)", printed.out)  # + no actions
     assert "Loading the dataset" in printed.err and "Rendering HTML" in printed.err
 
 
-def test_quiet_when_not_on_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """From cron nothing is printed unless something is wrong, so no mail is sent for nothing."""
-    assert main(["build", str(write_company(tmp_path)), "--out", str(tmp_path / "out")]) == 0
+def test_summary_when_not_on_a_terminal(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """From cron: no progress, only the short summary (each file with its size); -q: nothing
+    unless something is wrong."""
+    out = tmp_path / "out"
+    assert main(["build", str(write_company(tmp_path)), "--format", "html,json",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert printed.err == ""
+    lines = printed.out.splitlines()
+    assert len(lines) == 3
+    assert re.fullmatch(r"Meeting pack for 2026-11-24 \(2026-Q4\): 2 file\(s\) in \d+\.\d s, "
+                        r"3 data note\(s\) \(listed at the end of the pack\)", lines[0])
+    html, data = out / "pipeline-meeting-2026-11-24.html", out / "pipeline-meeting-2026-11-24.json"
+    assert [line.split() for line in lines[1:]] == [
+        [str(html), f"{html.stat().st_size / 1e6:.1f}", "MB"],
+        [str(data), f"{data.stat().st_size / 1e3:.1f}", "kB"]]
+    assert main(["build", str(write_company(tmp_path)), "--out", str(out), "-q"]) == 0
     assert capsys.readouterr() == ("", "")
+
+
+def test_file_sizes() -> None:
+    assert [file_size(n) for n in (0, 999, 1000, 19_949, 4_861_611, 2_500_000_000)] == [
+        "0 B", "999 B", "1.0 kB", "19.9 kB", "4.9 MB", "2.5 GB"]
 
 
 def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:

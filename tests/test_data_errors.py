@@ -50,11 +50,9 @@ def test_unparseable_amount(tmp_path: Path) -> None:
 
 def test_duplicate_ids(tmp_path: Path) -> None:
     problems = problems_of(tmp_path, deals=deals_with(2, 0, "D1"))
-    assert problems == [
-        "deals.csv, row 2, column 'deal_id': value 'D1': duplicate deal_id: each deal_id may "
-        "appear once",
-        "deals.csv, row 4, column 'deal_id': value 'D1': duplicate deal_id: each deal_id may "
-        "appear once"]
+    assert problems == [  # one value, named once with its rows
+        "deals.csv, 2 rows (2, 4), column 'deal_id': value 'D1': duplicate deal_id: each "
+        "deal_id may appear once"]
 
 
 def test_unknown_campaign(tmp_path: Path) -> None:
@@ -82,8 +80,8 @@ def test_unknown_currency_and_lead_status(tmp_path: Path) -> None:
     leads[0][10] = "won"
     problems = problems_of(tmp_path, deals=deals_with(0, 7, "SEK"), leads=leads)
     assert problems == [
-        "deals.csv, row 2, column 'currency': value 'SEK': no exchange rate for this currency; "
-        "add it to data.currency_rates in report.toml, e.g. { EUR = 7.46 }",
+        "deals.csv, row 2, column 'currency': value 'SEK': no exchange rate for SEK; add SEK = "
+        "the DKK per one SEK under [data.currency_rates] in report.toml (1 SEK = ? DKK)",
         "leads.csv, row 2, column 'status': value 'won': unknown lead status; expected one of: "
         "open, accepted, rejected, nurture"]
 
@@ -96,6 +94,29 @@ def test_every_problem_is_listed_not_just_the_first(tmp_path: Path) -> None:
     assert [p.split(": value")[0] for p in problems] == [
         "deals.csv, row 2, column 'amount'", "deals.csv, row 3, column 'close_date'",
         "deals.csv, row 4, column 'stage'"]
+
+
+def test_each_bad_value_named_once_with_every_missing_rate(tmp_path: Path) -> None:
+    """Many rows, three currencies without a rate and two bad amounts: every currency and
+    value is named once, with its count and first rows, whatever the number of rows."""
+    base = DEALS[0]
+    rows = []
+    for i in range(60):  # rows 2-61 of the file
+        row = list(base)
+        row[0] = f"X{i}"
+        row[7] = ("SEK", "NOK", "USD")[i % 3] if i < 45 else ""
+        row[6] = "80k" if i in (50, 55) else ("lots" if i == 58 else row[6])
+        rows.append(row)
+    problems = problems_of(tmp_path, deals=rows)
+    assert problems == [
+        "deals.csv, 2 rows (52, 57), column 'amount': value '80k': is not an amount; expected a "
+        "number like 1234567.50 (decimal separator '.', set by data.decimal)",
+        "deals.csv, row 60, column 'amount': value 'lots': is not an amount; expected a number "
+        "like 1234567.50 (decimal separator '.', set by data.decimal)",
+        *(f"deals.csv, 15 rows ({', '.join(str(first + 3 * k) for k in range(5))}, ...), "
+          f"column 'currency': value '{code}': no exchange rate for {code}; add {code} = the DKK "
+          f"per one {code} under [data.currency_rates] in report.toml (1 {code} = ? DKK)"
+          for code, first in (("SEK", 2), ("NOK", 3), ("USD", 4)))]
 
 
 def test_dates_detected_over_the_whole_table(tmp_path: Path) -> None:

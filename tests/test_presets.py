@@ -173,6 +173,30 @@ def test_salesforce_cp1252_export(tmp_path: Path, canonical: Agenda) -> None:
     assert "Thêta Møbler" in set(deals["account"])
 
 
+def test_salesforce_reason_fields_spelt_two_ways(tmp_path: Path, canonical: Agenda,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Loss_Reason__c empty in every row beside Lost_Reason__c holding the reasons (another
+    org's spelling): the reasons are read from the one with values, and the pack says so."""
+    config = write_company(tmp_path)
+    lost = SALESFORCE_HEADER.index("Loss_Reason__c")
+    header = [*SALESFORCE_HEADER, "Lost_Reason__c"]
+    rows = [[*r[:lost], "", *r[lost + 1:], r[lost]] for r in salesforce_rows()]
+    (tmp_path / "Opportunity.csv").write_bytes(csv_bytes(header, rows))
+    use_source(config, "salesforce", "Opportunity.csv")
+    dataset = load_dataset(load_config(config))
+    assert dataset.deals.loc[dataset.deals["deal_id"] == "D4", "lost_reason"].item() == "Price"
+    note = next(n for n in dataset.notes if n.key == "column_with_values")
+    assert (note.table, note.values) == ("deals", {
+        "column": "lost_reason", "header": "Lost_Reason__c", "empty": "'Loss_Reason__c'"})
+    assert_same_figures(agenda_of(config), canonical)
+    assert main(["inspect", str(tmp_path / "Opportunity.csv")]) == 0
+    assert ("# lost_reason <- 'Lost_Reason__c' (it holds values; 'Loss_Reason__c' is empty in "
+            "every row)") in capsys.readouterr().out
+    assert main(["validate", str(config), "-v"]) == 0
+    assert ("deals: lost_reason read from 'Lost_Reason__c', the column that holds values "
+            "('Loss_Reason__c' is empty in every row)") in capsys.readouterr().out
+
+
 # -- Pipedrive ----------------------------------------------------------------------------------
 PIPEDRIVE_HEADER = [
     "Deal - ID", "Deal - Title", "Deal - Organization", "Deal - Owner", "Deal - Stage",
@@ -280,9 +304,10 @@ def test_every_unmapped_stage_is_listed(tmp_path: Path) -> None:
     use_source(config, "hubspot", "deals.csv")
     with pytest.raises(DataError) as info:
         load_dataset(load_config(config))
-    assert str(info.value.problems[-1]) == (
-        "deals.csv, column 'stage': 2 stage names are not in [stages]: 'Closed: lost' (1 deals),"
-        " 'Closed: abandoned' (1 deals); map each to opportunity, quote, won or lost")
+    assert [str(p) for p in info.value.problems] == [
+        f"deals.csv, row {row}, column 'stage': value '{name}': unknown stage: map it in "
+        "[stages] of report.toml (mapped now: Discovery, Proposal, Won, Lost)"
+        for row, name in ((5, "Closed: lost"), (6, "Closed: abandoned"))]
 
 
 def test_hubspot_xlsx_export(tmp_path: Path, canonical: Agenda) -> None:
@@ -350,18 +375,21 @@ def test_inspect_hubspot_export(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert f'preset = "hubspot"\ndeals = "{path}"' in out
     assert '# pipelines = ["Renewals", "Sales Pipeline"]' in out
-    stages = [line for line in out.splitlines() if line.startswith('"')]
-    assert stages == [
-        '"Discovery" = { step = "opportunity", probability = 0.2 }  # 2 deal(s)',
-        '"Renewal due" = { step = "opportunity", probability = 0.2 }  # 1 deal(s)',
-        '"Proposal" = { step = "quote", probability = 0.5 }  # 2 deal(s)',
-        '"Won" = { step = "won" }  # 4 deal(s)',
-        '"Lost" = { step = "lost" }  # 1 deal(s)']
-    # the printed tables, with the stage map, make a config that loads
+    section = out[out.index("[stages]"):out.index("[output]")].splitlines()[1:]
+    stages = [line for line in section if line and not line.startswith("#")]
+    assert stages == [  # a deal's stage entered earlier counts in the stage history's column
+        'Discovery = {step = "opportunity", probability = 0.2}  # 2 deal(s), '
+        '5 time(s) in the stage history',
+        '"Renewal due" = {step = "opportunity", probability = 0.2}  # 1 deal(s)',
+        'Proposal = {step = "quote", probability = 0.5}  # 2 deal(s)',
+        'Won = {step = "won"}  # 4 deal(s), 4 time(s) in the stage history',
+        'Lost = {step = "lost"}  # 1 deal(s)']
+    # two currencies: a rate line to fill in for the other one, its direction spelt out
+    assert 'currency = "DKK"' in out
+    assert "\n# EUR = 0.0  # fill in: 1 EUR = ? DKK (1 deal, 1,000.00 EUR)\n" in out
+    # the printed config, with the rate filled in and the pipelines kept, loads as it is
     (tmp_path / "report.toml").write_text(
-        "[company]\nname = \"X\"\ncurrency = \"DKK\"\n[meeting]\ncadence_anchor = 2026-11-10\n"
-        + out.replace("# pipelines =", "pipelines =")
-        + "\n[data.currency_rates]\nEUR = 7.5\n")
+        out.replace("# pipelines =", "pipelines =").replace("# EUR = 0.0", "EUR = 7.5"))
     dataset = load_dataset(load_config(tmp_path / "report.toml"))
     assert len(dataset.deals) == 10
 
@@ -526,12 +554,13 @@ def test_danish_export_through_inspect(tmp_path: Path, capsys: pytest.CaptureFix
     for canonical, header in filled.items():
         out = out.replace(f'{canonical} = ""', f'{canonical} = "{header}"')
         out = out.replace(f'# {canonical} = "{header}"', f'{canonical} = "{header}"')
+    out = out.replace("currency = \"EUR\"", "currency = \"DKK\"")
     (tmp_path / "report.toml").write_text(
-        "[company]\nname = \"X\"\ncurrency = \"DKK\"\n[meeting]\ncadence_anchor = 2026-11-10\n"
-        + out.replace("[stages]", "[data.currency_rates]\nEUR = 7.5\n\n[stages]")
-        + '"Afdækning" = { step = "opportunity", probability = 0.2 }\n'
-          '"Tilbud" = { step = "quote", probability = 0.6 }\n'
-          '"Vundet" = { step = "won" }\n"Tabt" = { step = "lost" }\n', encoding="utf-8")
+        out.replace("[stages]", "[data.currency_rates]\nEUR = 7.5\n\n[stages]\n"
+                    '"Afdækning" = { step = "opportunity", probability = 0.2 }\n'
+                    '"Tilbud" = { step = "quote", probability = 0.6 }\n'
+                    '"Vundet" = { step = "won" }\n"Tabt" = { step = "lost" }\n'),
+        encoding="utf-8")
     cfg = load_config(tmp_path / "report.toml")
     deals = load_dataset(cfg).deals
     assert deals.loc[deals["deal_id"] == "D8", "amount"].item() == 1_234_567.5

@@ -64,5 +64,5 @@ def test_inspect_salesforce_export(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["inspect", str(SHARED / "salesforce_sample_fizzly" / "Opportunity.csv")]) == 0
     out = capsys.readouterr().out
     assert 'preset = "salesforce"' in out
-    assert '"Closed Won" = { step = "won" }  # 2 deal(s)' in out
-    assert '"Negotiation/Review" = { step = "quote", probability = 0.9 }  # 1 deal(s)' in out
+    assert '"Closed Won" = {step = "won"}  # 2 deal(s)' in out
+    assert '"Negotiation/Review" = {step = "quote", probability = 0.9}  # 1 deal(s)' in out

@@ -205,7 +205,7 @@ def test_inspect_knows_an_opportunity_history(tmp_path: Path,
     assert "looks like a Salesforce stage history export" in out
     assert 'preset = "salesforce"' in out and f'stage_history = "{path}"' in out
     assert "# deal_id <- 'OpportunityId'" in out and "# entered <- 'CreatedDate'" in out
-    assert '"Won" = { step = "won" }  # ' in out and f'"{LOST}" = {{ step = "lost" }}' in out
+    assert 'Won = {step = "won"}  # ' in out and f'"{LOST}" = {{step = "lost"}}' in out
     assert "change(s)" in out
 
 

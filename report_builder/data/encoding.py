@@ -47,10 +47,18 @@ def read_csv_raw(path: Path, *, encodings: tuple[str, ...], separator: str | Non
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str,
                             keep_default_na=False, na_values=list(empty_markers))
+    except pd.errors.EmptyDataError:
+        raise DataError([empty_file(path.name)]) from None
     except pd.errors.ParserError as exc:
         raise DataError([Problem(path.name, None, None, None,
                                  f"is not a readable CSV: {exc}")]) from None
     return _header_from_first_row(frame), encoding
+
+
+def empty_file(name: str) -> Problem:
+    """The problem of a file with nothing in it, not even a header (a failed export)."""
+    return Problem(name, None, None, None, "is empty: not even a header row; export it again "
+                   "(or remove the file and its line in report.toml)")
 
 
 def _header_from_first_row(frame: pd.DataFrame) -> pd.DataFrame:

@@ -125,11 +125,23 @@ def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
     else:
         raws = read_tables(config.data.path, list(DATASET_TABLES))
     problems: list[Problem] = []
-    notes: list[DataNote] = []
+    notes: list[DataNote] = [
+        DataNote(report.table, "column_with_values", 0,
+                 {"column": column, "header": report.mapped[column],
+                  "empty": ", ".join(f"'{h}'" for h in empty)})
+        for report in reports for column, empty in report.passed_over.items()]
     for name, raw in list(raws.items()):
         raws[name], empty_rows = without_empty_rows(raw)
         if empty_rows:
             notes.append(DataNote(name, "empty_rows", empty_rows, {"source": raw.source}))
+    if "deals" in raws and raws["deals"].frame.empty:
+        # a failed or over-filtered export, unless the leads make a pack of their own
+        if "leads" in raws and not raws["leads"].frame.empty:
+            notes.append(DataNote("deals", "no_deal_rows", 0, {"source": raws["deals"].source}))
+        else:
+            problems.append(Problem(raws["deals"].source, None, None, None,
+                                    "has no deals: a header but no rows below it; export the "
+                                    "deals again (the pack needs deals, or leads)"))
     if "stage_history" in raws:
         raws["stage_history"], deleted = without_deleted_rows(raws["stage_history"])
         notes.extend([deleted] if deleted else [])

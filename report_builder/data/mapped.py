@@ -172,6 +172,9 @@ def describe(reports: list[MappingReport]) -> list[str]:
     for r in reports:
         lines.append(f"{r.table} from {r.source} ({r.preset}):")
         lines.extend(f"    {canonical} <- {header!r}" for canonical, header in r.mapped.items())
+        for column, empty in r.passed_over.items():
+            lines.append(f"    {column}: {r.mapped[column]!r} holds values; passed over, empty "
+                         f"in every row: {', '.join(map(repr, empty))}")
         if r.defaults:
             lines.append("    empty cells filled: " + ", ".join(
                 f"{c} = {v!r}" for c, v in r.defaults.items()))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from report_builder.data.problems import grouped_problems
 from report_builder.data.schema import Column, Kind
 from report_builder.data.sources import RawTable
 from report_builder.data.timestamps import (
@@ -36,7 +37,6 @@ DATE_FORMATS = (
 _DAY_MONTH_PAIRS = (("%d/%m/%Y", "%m/%d/%Y"), ("%d/%m/%y", "%m/%d/%y"), ("%d-%m-%Y", "%m-%d-%Y"))
 TRUE_WORDS = {"true", "yes", "y", "1", "ja", "x", "sand", "wahr", "t"}
 FALSE_WORDS = {"false", "no", "n", "0", "nej", "falsk", "f"}
-MAX_PROBLEMS_PER_COLUMN = 10
 
 
 class ColumnParser:
@@ -63,16 +63,11 @@ class ColumnParser:
 
     # -- helpers -------------------------------------------------------------------------------
     def report(self, column: str, bad: pd.Series, message: str) -> None:
-        """Add one Problem per bad row (capped per column, with a count of the rest)."""
+        """Add one Problem per distinct bad value, with its count and first rows."""
         positions = np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False))
-        values = self.raw.frame[column].to_numpy()
-        for pos in positions[:MAX_PROBLEMS_PER_COLUMN]:
-            self.problems.append(Problem(self.raw.source, self.raw.row_number(int(pos)), column,
-                                         str(values[pos]), message))
-        if len(positions) > MAX_PROBLEMS_PER_COLUMN:
-            self.problems.append(Problem(self.raw.source, None, column, None,
-                                         f"and {len(positions) - MAX_PROBLEMS_PER_COLUMN} more "
-                                         f"rows like these ({len(positions)} in all)"))
+        self.problems.extend(grouped_problems(
+            self.raw.source, column, message, positions, self.raw.frame[column].to_numpy(),
+            self.raw.row_number))
 
     @staticmethod
     def blank(series: pd.Series) -> pd.Series:
@@ -97,7 +92,9 @@ class ColumnParser:
         series = self.raw.frame[column]
         if pd.api.types.is_float_dtype(series):  # Excel ids like 1001.0
             whole = series.dropna()
-            if (whole == whole.round()).all():
+            # only numbers a float holds exactly: 1e19 or inf stay as written
+            exact = np.isfinite(whole) & (whole.abs() < 2**53)
+            if exact.all() and (whole == whole.round()).all():
                 series = series.astype("Int64")
         out = series.astype("string").str.strip()
         return out.mask(out == "")
@@ -110,8 +107,8 @@ class ColumnParser:
         stamps = pd.Series(pd.NaT, index=series.index, dtype="datetime64[s]")
         if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
             # Excel gives real dates for date cells and text for the rest
-            is_stamp = values.map(lambda v: isinstance(v, (dt.date, pd.Timestamp)),
-                                  na_action="ignore").fillna(False).astype(bool)
+            is_stamp = pd.Series([isinstance(v, (dt.date, pd.Timestamp)) for v in values],
+                                 index=values.index, dtype=bool)
             stamps = _as_day(pd.to_datetime(values.where(is_stamp), errors="coerce"))
             values = values.where(~is_stamp)
         texts = values.astype("string").str.strip()
@@ -205,6 +202,11 @@ class ColumnParser:
             example = "1234567,50" if self.decimal == "," else "1234567.50"
             self.report(column, bad_text, f"is not an amount; expected a number like {example} "
                          f"(decimal separator '{self.decimal}', set by data.decimal)")
+        infinite = np.isinf(numbers.to_numpy(dtype="float64", na_value=np.nan))
+        if infinite.any():  # `inf`, `1e999`: a broken export, never a deal's value
+            self.report(column, pd.Series(infinite, index=series.index),
+                        "is not a finite number; expected an amount like 1234567.50")
+            numbers = numbers.mask(infinite)
         negative = numbers < 0
         if negative.any():
             self.report(column, negative, "is negative; amounts must be 0 or more")

@@ -6,6 +6,7 @@ columns for Parquet). Parsing and checking happen in parse.py and validate.py.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,14 +78,28 @@ def _sniff_separator(path: Path) -> str:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(
-            path, sep=_sniff_separator(path), dtype=str, keep_default_na=False,
-            na_values=list(EMPTY_MARKERS), encoding="utf-8-sig", skipinitialspace=False,
-        )
+        with warnings.catch_warnings():
+            # a row longer than the header: pandas would make its first cells the row's index
+            # (index_col=False) or drop its last ones with a warning; neither goes unsaid
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(
+                path, sep=_sniff_separator(path), dtype=str, keep_default_na=False,
+                na_values=list(EMPTY_MARKERS), encoding="utf-8-sig", skipinitialspace=False,
+                index_col=False,
+            )
+    except pd.errors.ParserWarning:
+        raise DataError([Problem(path.name, None, None, None,
+                                 "has rows with more values than its header has columns; check "
+                                 "the separator, and that a value holding it is in quotes")]) \
+            from None
     except UnicodeDecodeError as exc:
         problem = Problem(path.name, None, None, None,
                           f"is not UTF-8 text ({exc.reason}); save it as CSV UTF-8")
         raise DataError([problem]) from None
+    except pd.errors.EmptyDataError:
+        from report_builder.data.encoding import empty_file
+
+        raise DataError([empty_file(path.name)]) from None
     except pd.errors.ParserError as exc:
         raise DataError([Problem(path.name, None, None, None, f"is not a readable CSV: {exc}")]) \
             from None

@@ -12,6 +12,7 @@ import pandas as pd
 from report_builder.config import Config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.membership import member_of
+from report_builder.data.problems import MAX_VALUES, grouped_problems
 from report_builder.data.schema import (
     ACTION_STATUSES,
     ACTION_TEAMS,
@@ -20,9 +21,8 @@ from report_builder.data.schema import (
     TARGET_SCOPES,
 )
 from report_builder.errors import Problem
-from report_builder.text_limits import clip, listed
+from report_builder.text_limits import listed
 
-MAX_ROWS_PER_CHECK = 10
 MAX_EXAMPLES = 8
 
 
@@ -39,19 +39,17 @@ class _Checker:
         return numbers[pos] if numbers is not None else pos + self.first_rows.get(table, 2)
 
     def rows(self, table: str, frame: pd.DataFrame, mask: pd.Series, column: str | None,
-             message: str, *, values: pd.Series | None = None) -> None:
-        """Report each row where `mask` holds (capped, with a count of the rest)."""
+             message: str, *, values: pd.Series | None = None, every_value: bool = False) -> None:
+        """Report each distinct value where `mask` holds, once, with its rows (the values
+        capped unless `every_value`, with a count of the rest)."""
         positions = np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False))
         shown = values if values is not None else (frame[column] if column else None)
         source = self.dataset.sources.get(table, table)
-        for pos in positions[:MAX_ROWS_PER_CHECK]:
-            value = None if shown is None else str(shown.iloc[pos])
-            self.problems.append(Problem(source, self._row(table, int(pos)), column, value,
-                                         message))
-        if len(positions) > MAX_ROWS_PER_CHECK:
-            self.problems.append(Problem(source, None, column, None,
-                                         f"and {len(positions) - MAX_ROWS_PER_CHECK} more rows "
-                                         f"like these ({len(positions)} in all)"))
+        self.problems.extend(grouped_problems(
+            source, column, message, positions,
+            None if shown is None else shown.to_numpy(dtype=object),
+            lambda pos: self._row(table, pos),
+            max_values=None if every_value else MAX_VALUES))
 
     def unique_ids(self, table: str, frame: pd.DataFrame, column: str) -> None:
         ids = frame[column].dropna()
@@ -82,24 +80,18 @@ class _Checker:
         if not bad_stage.any():
             return
         self.rows(table, frame, bad_stage, "stage", "unknown stage: map it in [stages] of "
-                  f"report.toml (mapped now: {listed(stage_names)})")
-        unknown = frame.loc[bad_stage, "stage"].value_counts()
-        if len(unknown) > 1:  # CRMs rename stages freely: list them to map at once
-            what = "deals" if table == "deals" else "rows"
-            names = listed([f"'{clip(str(name))}' ({count} {what})"
-                            for name, count in unknown.items()])
-            self.problems.append(Problem(
-                self.dataset.sources.get(table, table), None, "stage", None,
-                f"{len(unknown)} stage names are not in [stages]: {names}; map each to "
-                "opportunity, quote, won or lost"))
+                  f"report.toml (mapped now: {listed(stage_names) or 'none'})",
+                  every_value=True)
 
-    def currencies(self, table: str, frame: pd.DataFrame, known: set[str]) -> None:
+    def currencies(self, table: str, frame: pd.DataFrame, known: set[str],
+                   company: str) -> None:
         currency = frame["currency"].str.upper()
         bad_currency = currency.notna() & ~currency.isin(sorted(known))
-        if bad_currency.any():
-            self.rows(table, frame, bad_currency, "currency", "no exchange rate for this "
-                      "currency; add it to data.currency_rates in report.toml, e.g. "
-                      "{ EUR = 7.46 }")
+        for code in currency[bad_currency].drop_duplicates():  # in the order first seen
+            self.rows(table, frame, bad_currency & (currency == code), "currency",
+                      f"no exchange rate for {code}; add {code} = the {company} per one {code} "
+                      f"under [data.currency_rates] in report.toml (1 {code} = ? {company})",
+                      values=currency, every_value=True)
 
 
 def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int],
@@ -116,7 +108,8 @@ def check_dataset(dataset: Dataset, config: Config, *, first_rows: dict[str, int
     for name, frame in (("deals", deals), ("stage_history", history)):
         if frame is not None:
             c.stages(name, frame, list(config.stages))
-            c.currencies(name, frame, {config.company.currency, *config.data.currency_rates})
+            c.currencies(name, frame, {config.company.currency, *config.data.currency_rates},
+                         config.company.currency)
 
     c.allowed("leads", leads, "status", list(LEAD_STATUSES), "lead status")
     c.allowed("targets", targets, "scope", list(TARGET_SCOPES), "target scope")

@@ -55,6 +55,9 @@ class MappingReport:
     ignored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     defaults: dict[str, str] = field(default_factory=dict)  # column -> value for empty cells
+    # column -> the candidate headers present but empty in every row, passed over for the one
+    # that holds values (custom fields spelt differently per org: Loss_Reason__c, Lost Reason)
+    passed_over: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: MappingReport,
@@ -83,12 +86,18 @@ def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: MappingRep
         candidates[canonical] = (header,)
     renames: dict[str, str] = {}
     for canonical, headers in candidates.items():
-        for header in headers:
-            key = normalise_header(header)
-            if key in original_of and key not in renames:
-                renames[key] = canonical
-                report.mapped[canonical] = original_of[key]
-                break
+        present = list(dict.fromkeys(k for k in map(normalise_header, headers)
+                                     if k in original_of and k not in renames))
+        if not present:
+            continue
+        # the first candidate that holds a value; the first one when none does
+        filled = [k for k in present if _holds_values(frame[k])] if len(present) > 1 else []
+        key = filled[0] if filled else present[0]
+        renames[key] = canonical
+        report.mapped[canonical] = original_of[key]
+        empty = tuple(original_of[k] for k in present[:present.index(key)])
+        if empty:
+            report.passed_over[canonical] = empty
     # a source column already named like a canonical column keeps it unless a candidate won
     taken = set(renames.values())
     frame = frame.drop(columns=[c for c in frame.columns if c in taken and c not in renames])
@@ -110,6 +119,11 @@ def apply_mapping(frame: pd.DataFrame, mapping: TableMapping, report: MappingRep
         if column in known and column not in report.mapped and column not in report.added_empty:
             report.mapped[column] = "(derived by the preset)"
     return frame
+
+
+def _holds_values(column: pd.Series) -> bool:
+    text = column.dropna().astype("string").str.strip()
+    return bool((text != "").any())
 
 
 # -- converters shared by several presets -----------------------------------------------------

@@ -46,8 +46,11 @@ DEALS = TableMapping(
         "close_date": ("CloseDate", "Close Date"),
         "source_channel": ("LeadSource", "Lead Source"),
         "campaign_id": ("CampaignId", "Campaign ID", "Primary Campaign Source"),
-        "won_reason": ("Win_Reason__c", "Won Reason", "Win Reason"),
-        "lost_reason": ("Loss_Reason__c", "Lost Reason", "Loss Reason"),
+        # custom fields, spelt differently per org: the first that holds values is read
+        "won_reason": ("Win_Reason__c", "Won_Reason__c", "Reason_Won__c", "Closed_Won_Reason__c",
+                       "Won Reason", "Win Reason"),
+        "lost_reason": ("Loss_Reason__c", "Lost_Reason__c", "Reason_Lost__c",
+                        "Closed_Lost_Reason__c", "Lost Reason", "Loss Reason"),
         "last_stage_change_date": ("LastStageChangeDate", "Last Stage Change Date"),
         "probability": ("Probability", "Probability (%)"),
     },
