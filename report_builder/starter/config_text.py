@@ -28,7 +28,7 @@ _DATA_COMMENTED = (
      "default)"),
 )
 
-_EMAIL_COMMENTED = (
+_EMAIL_COMMENTED: tuple[tuple[str, object, str | None], ...] = (
     ("host", "smtp.example.com", None), ("port", 587, None),
     ("security", "starttls", "starttls, ssl or none"),
     ("username", "pipeline@example.com", None),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from tomlkit.items import Table
 
 from report_builder.data.guess import (
     Guess,
@@ -132,7 +133,7 @@ def _source(g: Guess, shown_path: str, sheet: str | None) -> object:
 
 
 def _data(g: Guess, frame: pd.DataFrame, shown_path: str, sheet: str | None,
-          encoding: str | None, recognised: bool) -> tuple[object, str]:
+          encoding: str | None, recognised: bool) -> tuple[Table, str]:
     sec = t.table()
     sec.add("preset", g.preset)
     sec.add(g.table, _source(g, shown_path, sheet))
