@@ -269,7 +269,7 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
                        for name, frame in tables.items() if frame is not None)
     out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
     _print_mappings(out, dataset.mappings)
-    _print_money(out, dataset.deals, config)
+    _print_money(out, dataset.deals, config, dataset.currency_rates)
     english = translator("en")
     for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
         text = english(f"note_{note.key}", count=note.count, table=note.table, **note.values)
@@ -293,14 +293,15 @@ def _init(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
-def _print_money(out: Console, deals: object, config: object) -> None:
+def _print_money(out: Console, deals: object, config: object,
+                 rates: dict[str, float]) -> None:
     """The deals per currency, in that currency and in the company currency at the rate used:
     a rate off by a factor of a thousand, or the wrong way round, shows at once."""
     from report_builder.data.money import currency_totals, describe_totals
 
     company = config.company.currency  # type: ignore[attr-defined]
     totals = currency_totals(deals["amount"], deals["currency"], company,  # type: ignore[index]
-                             config.data.currency_rates)  # type: ignore[attr-defined]
+                             rates, values=deals["value"])  # type: ignore[index]
     out.print(f"Deals per currency (the pack's amounts are in {company}):")
     for line in describe_totals(totals, company):
         out.print(escape(f"  {line}"))

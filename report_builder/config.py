@@ -76,6 +76,19 @@ class TableSource:
 
 
 DATA_TABLES = ("deals", "leads", "targets", "campaigns", "actions", "stage_history")
+# tables of names a CRM export keeps beside its records: ids in the records become these names
+# (users: owners; accounts: the deals' accounts; campaign_members: each lead's campaign)
+LOOKUP_TABLES = ("users", "accounts", "campaign_members")
+
+
+@dataclass(frozen=True)
+class RateTableSource:
+    """The CRM's own exchange-rate tables (Salesforce `CurrencyType.csv`, and
+    `DatedConversionRate.csv` for rates by close date), read through a preset."""
+
+    path: Path | None = None  # one rate per currency
+    dated: Path | None = None  # rates with the date ranges they were in force
+    preset: str = "salesforce"
 
 
 @dataclass(frozen=True)
@@ -98,12 +111,14 @@ class DataConfig:
     decimal_given: bool = False  # data.decimal is in the config (else amounts like 1.234 fail)
     path_given: bool = True  # data.path is in the config: tables without a source come from it
     merge_channel_spellings: bool = True  # `LinkedIn`/`linkedin` one channel (data/channels.py)
+    lookups: dict[str, TableSource] = field(default_factory=dict)  # LOOKUP_TABLES -> source
+    rate_table: RateTableSource | None = None  # currency_rates = { path = ..., dated = ... }
 
     @property
     def mapped(self) -> bool:
         """True when tables are read through a preset, own sources or column overrides."""
         return self.preset != "canonical" or bool(self.tables) or bool(self.columns) or \
-            bool(self.defaults) or bool(self.empty_values)
+            bool(self.defaults) or bool(self.empty_values) or bool(self.lookups)
 
 
 PAGE_ORIENTATIONS = ("landscape", "portrait")
@@ -402,6 +417,12 @@ def _read_data(r: _Reader) -> DataConfig:
         r.problems.append(f"Config value 'data.decimal': {decimal!r} should be '.' or ','")
         decimal = "."
     rates_raw = r.get(sec, "data", "currency_rates", dict, {})
+    rate_table = None
+    if "path" in rates_raw or "dated" in rates_raw:
+        rate_table = _read_rate_table(r, rates_raw)
+        rates_raw = {}
+    lookups = {name: source for name in LOOKUP_TABLES if name in sec
+               for source in [_read_table_source(r, name, sec[name])] if source is not None}
     rates: dict[str, float] = {}
     for code, rate in rates_raw.items():
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0:
@@ -413,7 +434,36 @@ def _read_data(r: _Reader) -> DataConfig:
                       columns=columns, encoding=encoding, separator=separator,
                       pipelines=tuple(pipelines), defaults=defaults,
                       empty_values=tuple(empty_values), decimal_given="decimal" in sec,
-                      path_given="path" in sec, merge_channel_spellings=merge_channels)
+                      path_given="path" in sec, merge_channel_spellings=merge_channels,
+                      lookups=lookups, rate_table=rate_table)
+
+
+def _read_rate_table(r: _Reader, value: dict[str, Any]) -> RateTableSource | None:
+    """currency_rates = { path = "CurrencyType.csv", dated = "DatedConversionRate.csv",
+    preset = "salesforce" }: the CRM's own rate tables instead of rates written out."""
+    key = "data.currency_rates"
+    known = {"path", "dated", "preset"}
+    problems = [f"Config value '{key}.{extra}': unknown (known: {', '.join(sorted(known))}; "
+                "or write the rates out: { EUR = 7.46 })" for extra in sorted(set(value) - known)]
+    paths: dict[str, Path | None] = {}
+    for name in ("path", "dated"):
+        text = value.get(name)
+        if text is None:
+            paths[name] = None
+        elif not isinstance(text, str) or not text.strip():
+            problems.append(f"Config value '{key}.{name}': {text!r} should be a file name")
+        elif not (found := r.path(text)) or not found.is_file():
+            problems.append(f"Config value '{key}.{name}': file {found} does not exist")
+        else:
+            paths[name] = found
+    preset = value.get("preset", "salesforce")
+    if preset != "salesforce":
+        problems.append(f"Config value '{key}.preset': {preset!r}; the rate tables read are "
+                        "Salesforce's (CurrencyType, DatedConversionRate): \"salesforce\"")
+    r.problems.extend(problems)
+    if problems:
+        return None
+    return RateTableSource(paths.get("path"), paths.get("dated"), "salesforce")
 
 
 def _read_stages(r: _Reader) -> dict[str, StageConfig]:

@@ -215,6 +215,7 @@ _EN: dict[str, str] = {
     "note_no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
                           "forecast and the overdue deals ({open} of them open)",
     "note_no_amount": "deals without an amount: counted with value 0",
+    "note_unmatched_ids": "{column} ids not found in {source}: shown as ids",
     "note_empty_rows": "empty rows in {source} (cleared, not deleted): skipped",
     "note_no_account": "deals without an account: shown as '(no account)' and never counted as "
                        "new customers",
@@ -556,6 +557,7 @@ _DA: dict[str, str] = {
     "note_no_close_date": "aftaler uden lukkedato: ikke med i kvartalets pipeline, prognosen og "
                           "de forsinkede aftaler ({open} af dem åbne)",
     "note_no_amount": "aftaler uden beløb: talt med værdien 0",
+    "note_unmatched_ids": "{column}-id'er, der ikke findes i {source}: vist som id'er",
     "note_empty_rows": "tomme rækker i {source} (ryddet, ikke slettet): sprunget over",
     "note_no_account": "aftaler uden kunde: vist som '(ingen kunde)' og aldrig talt som nye "
                        "kunder",

@@ -47,3 +47,6 @@ class Dataset:
     # and `value` in the company currency), of deals in the deals table; None: none given
     stage_history: pd.DataFrame | None = None
     actions: pd.DataFrame | None = None
+    # company currency per unit of each other currency, as used (the config's, or the CRM rate
+    # table's turned the right way round); deals with dated rates convert at their close date's
+    currency_rates: dict[str, float] = field(default_factory=dict)

@@ -6,6 +6,7 @@ Dataset whose notes list every tolerable one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -15,6 +16,7 @@ from report_builder.data.channels import merge_channel_spellings
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.parse import ColumnParser
 from report_builder.data.pipelines import keep_pipelines
+from report_builder.data.rates import CurrencyRates, read_rates
 from report_builder.data.schema import DATASET_TABLES, Kind, Table
 from report_builder.data.sources import RawTable, read_tables, without_empty_rows
 from report_builder.data.stage_history import (
@@ -101,12 +103,29 @@ def _same_file_dates(name: str, raws: dict[str, RawTable]) -> tuple[pd.Series, .
                  if c in r.frame.columns)
 
 
-def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:
+def _with_table_rates(config: Config) -> tuple[Config, CurrencyRates | None]:
+    """The config with the CRM rate table's rates (company currency per unit, turned the right
+    way round) under data.currency_rates (rates written out only for currencies the table
+    lacks); and the table, for rates by close date."""
+    if config.data.rate_table is None:
+        return config, None
+    rates = read_rates(config.data.rate_table, config.company.currency)
+    merged = {**config.data.currency_rates, **rates.company_rates()}
+    merged.pop(config.company.currency.upper(), None)
+    data = dataclasses.replace(config.data, currency_rates=merged)
+    return dataclasses.replace(config, data=data), rates
+
+
+def _derive_deal_columns(deals: pd.DataFrame, config: Config,
+                         table: CurrencyRates | None = None) -> pd.DataFrame:
     stage_step = {s.name: s.step for s in config.stages.values()}
     stage_p = {s.name: s.probability for s in config.stages.values()}
     deals["step"] = deals["stage"].map(stage_step).astype("string")
     rate = deals["currency"].str.upper().map(
         {**config.data.currency_rates, config.company.currency: 1.0}).astype("float64")
+    if table is not None and not table.dated.empty:  # the rate in force on the close date
+        dated = table.per_deal(deals["currency"], deals["close_date"])
+        rate = dated.where(dated.notna(), rate)
     rate = rate.where(deals["currency"].notna(), 1.0)
     deals["value"] = (deals["amount"].fillna(0.0) * rate).astype("float64")
     default_p = deals["stage"].map(stage_p).astype("float64")
@@ -114,18 +133,38 @@ def _derive_deal_columns(deals: pd.DataFrame, config: Config) -> pd.DataFrame:
     return deals
 
 
+def _with_names(raws: dict[str, RawTable], config: Config, as_of: dt.date | None,
+                ) -> tuple[dict[str, RawTable], list[DataNote]]:
+    """Owners, accounts (and leads' campaigns) from the CRM's tables of names, where given."""
+    if not config.data.lookups:
+        return raws, []
+    from report_builder.data.mapped import read_source
+    from report_builder.data.names import apply_members, apply_names
+
+    lookups = {name: read_source(name, source, config, as_of)
+               for name, source in config.data.lookups.items()}
+    members = lookups.pop("campaign_members", None)
+    if members is not None:
+        raws = apply_members(raws, members, config)
+    return apply_names(raws, lookups, config)
+
+
 def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
     """Read and check every table of the dataset; raise DataError listing all fatal problems.
     `as_of`, the meeting date, is what SQL queries may bind as `:as_of`, `:since`, ..."""
     reports: list = []
+    name_notes: list[DataNote] = []
+    config, rate_table = _with_table_rates(config)
     if config.data.mapped:
         from report_builder.data.mapped import read_mapped
 
         raws, reports = read_mapped(config, as_of)
+        raws, name_notes = _with_names(raws, config, as_of)
     else:
         raws = read_tables(config.data.path, list(DATASET_TABLES))
     problems: list[Problem] = []
-    notes: list[DataNote] = [
+    notes: list[DataNote] = [*name_notes] if config.data.mapped else []
+    notes += [
         DataNote(report.table, "column_with_values", 0,
                  {"column": column, "header": report.mapped[column],
                   "empty": ", ".join(f"'{h}'" for h in empty)})
@@ -177,7 +216,8 @@ def load_dataset(config: Config, *, as_of: dt.date | None = None) -> Dataset:
                   row_numbers=row_numbers)
     if problems:
         raise MappedDataError(problems, reports) if reports else DataError(problems)
-    _derive_deal_columns(dataset.deals, config)
+    _derive_deal_columns(dataset.deals, config, rate_table)
+    dataset.currency_rates = dict(config.data.currency_rates)
     if dataset.stage_history is not None:
         dataset.stage_history, unknown = derive_history(dataset.stage_history, dataset.deals,
                                                         config)

@@ -17,12 +17,15 @@ class CurrencyTotal:
     total: float  # in this currency
     rate: float | None  # company currency per one unit; None: no rate given
     company_total: float | None  # in the company currency; None without a rate
+    averaged: bool = False  # the deals converted at rates by close date; `rate` is their mean
 
 
 def currency_totals(amounts: pd.Series, currencies: pd.Series | None, company_currency: str,
-                    rates: dict[str, float]) -> list[CurrencyTotal]:
+                    rates: dict[str, float], *,
+                    values: pd.Series | None = None) -> list[CurrencyTotal]:
     """Per currency (the company's first, then by deal count): deals, total, converted total.
-    Deals without a currency are in the company currency."""
+    Deals without a currency are in the company currency. `values`, the deals' amounts in the
+    company currency as converted (at rates by close date), gives the converted totals."""
     code = (currencies.astype("string").str.strip().str.upper()
             if currencies is not None else pd.Series(pd.NA, index=amounts.index, dtype="string"))
     code = code.mask(code == "").fillna(company_currency.upper())
@@ -30,13 +33,21 @@ def currency_totals(amounts: pd.Series, currencies: pd.Series | None, company_cu
     frame = pd.DataFrame({"currency": code.to_numpy(), "amount": amounts.to_numpy()})
     grouped = frame.groupby("currency", sort=False)["amount"]
     counts, filled, totals = grouped.size(), grouped.count(), grouped.sum()
+    converted = None if values is None else pd.Series(values.to_numpy(dtype="float64"))\
+        .groupby(frame["currency"]).sum()
     known = {k.upper(): v for k, v in rates.items()} | {company_currency.upper(): 1.0}
     rows = []
     for currency in counts.index:
         rate = known.get(str(currency))
         total = float(totals[currency])
+        company_total = None if rate is None else total * rate
+        averaged = False
+        if converted is not None and rate is not None and company_total is not None and \
+                abs(float(converted[currency]) - company_total) > 0.005:
+            company_total = float(converted[currency])
+            rate, averaged = company_total / total, True
         rows.append(CurrencyTotal(str(currency), int(counts[currency]), int(filled[currency]),
-                                  total, rate, None if rate is None else total * rate))
+                                  total, rate, company_total, averaged))
     own = company_currency.upper()
     return sorted(rows, key=lambda r: (r.currency != own, -r.deals, r.currency))
 
@@ -57,5 +68,6 @@ def describe_totals(totals: list[CurrencyTotal], company_currency: str) -> list[
             lines.append(f"{line}; no rate: 1 {t.currency} = ? {own}")
         else:
             lines.append(f"{line} = {t.company_total:,.2f} {own} at 1 {t.currency} = "
-                         f"{t.rate:g} {own}")
+                         f"{t.rate:g} {own}" + (" on average (each deal at the rate of its "
+                                                 "close date)" if t.averaged else ""))
     return lines

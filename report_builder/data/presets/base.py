@@ -35,10 +35,34 @@ class TableMapping:
 
 
 @dataclass(frozen=True)
+class NameTable:
+    """A table of names beside the records (Salesforce `User.csv`, `Account.csv`; HubSpot's
+    companies): the id header, the name header (candidates, the first found wins) or a
+    first and last name to join, and the (table, column)s whose ids become these names."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    replaces: tuple[tuple[str, str], ...]
+    first_last: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class MemberTable:
+    """Campaign memberships (Salesforce `CampaignMember.csv`): each lead's campaign, read where
+    the lead has none of its own; the earliest membership wins."""
+
+    lead_id: tuple[str, ...]
+    campaign_id: tuple[str, ...]
+    created: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Preset:
     name: str
     title: str
     tables: dict[str, TableMapping]
+    names: dict[str, NameTable] = field(default_factory=dict)  # users, accounts
+    members: MemberTable | None = None
     encodings: tuple[str, ...] = ("utf-8-sig",)  # tried in order when data.encoding is unset
     example_stages: tuple[str, ...] = ()  # what inspect suggests when it finds no stage column
 

@@ -16,6 +16,7 @@ import re
 import pandas as pd
 
 from report_builder.data.presets.base import (
+    NameTable,
     Preset,
     TableMapping,
     date_part,
@@ -68,7 +69,7 @@ DEALS = TableMapping(
         "deal_id": ("Record ID", "Deal ID", "hs_object_id"),
         "name": ("Deal Name", "dealname"),
         "account": ("Associated Company (Primary)", "Associated Company", "Company name",
-                    "Company"),
+                    "Company", "Associated Company IDs (Primary)", "Associated Company IDs"),
         "owner": ("Deal owner", "hubspot_owner_id"),
         "team": ("HubSpot Team", "hubspot_team_id"),
         "stage": ("Deal Stage", "dealstage"),
@@ -143,9 +144,14 @@ LEADS = TableMapping(
              date_part(*LEAD_DATES)),
 )
 
+# the companies export: deals whose company column holds the company's Record ID get its name
+COMPANIES = NameTable(ids=("Record ID", "Company ID", "hs_object_id"),
+                      names=("Company name", "Name", "name"), replaces=(("deals", "account"),))
+
 PRESET = Preset(
     name="hubspot", title="HubSpot",
     tables={"deals": DEALS, "leads": LEADS, "stage_history": STAGE_HISTORY},
+    names={"accounts": COMPANIES},
     encodings=("utf-8-sig", "cp1252"),
     example_stages=("Appointment scheduled", "Qualified to buy", "Presentation scheduled",
                     "Decision maker bought-in", "Contract sent", "Closed won", "Closed lost"),

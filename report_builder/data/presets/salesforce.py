@@ -18,7 +18,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from report_builder.data.presets.base import Preset, TableMapping, blank_values, date_part
+from report_builder.data.presets.base import (
+    MemberTable,
+    NameTable,
+    Preset,
+    TableMapping,
+    blank_values,
+    date_part,
+)
 
 NULL_IDS = ("000000000000000AAA", "000000000000000")
 
@@ -74,6 +81,28 @@ STAGE_HISTORY = TableMapping(
     convert=(blank_values(NULL_IDS), _percent, date_part("close_date")),
 )
 
+# Lead Status (the standard picklist) -> our lead status; other values stay as they are and
+# `validate` names them
+_STATUS = {"open - not contacted": "open", "working - contacted": "open", "open": "open",
+           "working": "open", "new": "open", "contacted": "open", "nurturing": "nurture",
+           "nurture": "nurture", "qualified": "accepted", "closed - converted": "accepted",
+           "converted": "accepted", "closed - not converted": "rejected",
+           "unqualified": "rejected", "disqualified": "rejected"}
+
+
+def _lead_status(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lead Status -> open/accepted/rejected/nurture; a converted lead is accepted whatever
+    its status says."""
+    if "status" in frame.columns:
+        original = frame["status"].astype("string")
+        frame["status"] = original.str.strip().str.lower().map(_STATUS).astype("string")\
+            .fillna(original)
+        if "isconverted" in frame.columns:
+            converted = frame["isconverted"].astype("string").str.strip().isin(["1", "true"])
+            frame.loc[converted.to_numpy(dtype=bool), "status"] = "accepted"
+    return frame
+
+
 LEADS = TableMapping(
     columns={
         "lead_id": ("Id", "Lead ID"),
@@ -83,13 +112,52 @@ LEADS = TableMapping(
         "owner": ("Lead Owner", "Owner.Name", "OwnerId"),
         "deal_id": ("ConvertedOpportunityId", "Converted Opportunity ID"),
         "opportunity_date": ("ConvertedDate", "Converted Date"),
+        "status": ("Status", "Lead Status"),
     },
-    convert=(blank_values(NULL_IDS), date_part("created_date", "opportunity_date")),
+    convert=(blank_values(NULL_IDS), _lead_status,
+             date_part("created_date", "opportunity_date")),
 )
+
+def _budget(frame: pd.DataFrame) -> pd.DataFrame:
+    """The actual cost where the campaign has one, else its budgeted cost."""
+    if "budgetedcost" in frame.columns:
+        planned = frame["budgetedcost"].astype("string")
+        if "budget" not in frame.columns:
+            frame["budget"] = planned
+        else:
+            actual = frame["budget"].astype("string")
+            frame["budget"] = actual.where(actual.str.strip().fillna("") != "", planned)
+    return frame
+
+
+CAMPAIGNS = TableMapping(
+    columns={
+        "campaign_id": ("Id", "Campaign ID"),
+        "name": ("Name", "Campaign Name"),
+        "channel": ("Type", "Campaign Type"),
+        "start_date": ("StartDate", "Start Date"),
+        "end_date": ("EndDate", "End Date"),
+        "owner": ("Campaign Owner", "Owner.Name", "OwnerId"),
+        # what was spent where the campaign has run, else what was budgeted
+        "budget": ("ActualCost", "Actual Cost in Campaign"),  # else BudgetedCost (_budget)
+    },
+    convert=(blank_values(NULL_IDS), _budget, date_part("start_date", "end_date")),
+    fill_missing=("owner",),
+)
+
+USERS = NameTable(ids=("Id", "User ID"), names=("Name", "Full Name"),
+                  first_last=("FirstName", "LastName"),
+                  replaces=(("deals", "owner"), ("leads", "owner"), ("campaigns", "owner")))
+ACCOUNTS = NameTable(ids=("Id", "Account ID"), names=("Name", "Account Name"),
+                     replaces=(("deals", "account"),))
+MEMBERS = MemberTable(lead_id=("LeadId", "Lead ID"), campaign_id=("CampaignId", "Campaign ID"),
+                      created=("CreatedDate", "Created Date"))
 
 PRESET = Preset(
     name="salesforce", title="Salesforce",
-    tables={"deals": DEALS, "leads": LEADS, "stage_history": STAGE_HISTORY},
+    tables={"deals": DEALS, "leads": LEADS, "campaigns": CAMPAIGNS,
+            "stage_history": STAGE_HISTORY},
+    names={"users": USERS, "accounts": ACCOUNTS}, members=MEMBERS,
     encodings=("utf-8-sig", "cp1252"),
     example_stages=("Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
                     "Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote",
