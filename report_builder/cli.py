@@ -118,7 +118,8 @@ def _parser() -> argparse.ArgumentParser:
 
     inspect = sub.add_parser("inspect", help="guess a CRM export's preset and print a starter "
                              "[data] and [stages] config for it")
-    inspect.add_argument("file", type=Path, help="a CRM export (.csv or .xlsx)")
+    inspect.add_argument("file", type=Path, help="a CRM export (.csv or .xlsx), or a folder "
+                         "holding a whole export (Salesforce data export, HubSpot export set)")
     inspect.add_argument("--sheet", help="the sheet of an .xlsx file (default: the first)")
 
     send = sub.add_parser("send", help="build the pack for the due meeting and mail it",
@@ -322,6 +323,13 @@ def _inspect(args: argparse.Namespace, out: Console, err: Console) -> int:
     from report_builder.errors import DataError, Problem
     from report_builder.starter.inspect_config import starter_config
 
+    if args.file.is_dir():
+        from report_builder.starter.inspect_folder import find_files
+
+        export = find_files(args.file, str(args.file))
+        out.print(escape(starter_config(export.deals, export.shown["deals"], folder=export)),
+                  end="")
+        return 0
     if not args.file.is_file():
         raise DataError([Problem(str(args.file), None, None, None, "file not found")])
     out.print(escape(starter_config(args.file, str(args.file), sheet=args.sheet)), end="")

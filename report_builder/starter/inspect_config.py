@@ -12,9 +12,11 @@ any stage, pipeline or column name comes back as it is.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from tomlkit.items import Table
@@ -35,12 +37,16 @@ from report_builder.data.sources import RawTable
 from report_builder.errors import DataError, Problem
 from report_builder.starter import toml_doc as t
 
+if TYPE_CHECKING:
+    from report_builder.starter.inspect_folder import ExportFolder
+
 NO_STAGE = "(no stage)"
 NO_OWNER = "(no owner)"
 DEFAULT_CURRENCY = "EUR"
 STEP_ORDER = {"opportunity": 0, "quote": 1, "won": 2, "lost": 3}
 # placeholders for text columns every row needs, when the export leaves cells empty
-PLACEHOLDERS = {"stage": NO_STAGE, "owner": NO_OWNER}
+PLACEHOLDERS = {"stage": NO_STAGE, "owner": NO_OWNER, "source_channel": "(no source)",
+                "channel": "(no channel)"}
 
 
 @dataclass(frozen=True)
@@ -254,8 +260,10 @@ def _stages(g: Guess, counts: list[StageCount], no_stage: int) -> object:
 
 
 def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
-                   today: dt.date | None = None) -> str:
-    """The report.toml for the export at `path`, as `inspect` prints it."""
+                   today: dt.date | None = None, folder: ExportFolder | None = None) -> str:
+    """The report.toml for the export at `path`, as `inspect` prints it; with `folder`, the
+    deals file's config with the export folder's other files added."""
+    from report_builder.starter import inspect_folder as f
     from report_builder.starter.init import first_meeting
 
     frame, encoding = read_any(path, sheet)
@@ -269,6 +277,13 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
     for line in _header(g, shown_path, len(frame), recognised):
         doc.add(t.comment(line))
     currency, currency_note = _company_currency(g)
+    rates, corporate = f.rate_table(folder) if folder is not None else (None, None)
+    if folder is not None:
+        used = ", ".join(sorted(p.name for p in folder.files.values()))
+        doc.add(t.comment(f"The {PRESETS[g.preset].title} export folder as one source: {used}."))
+    if corporate is not None:
+        currency, currency_note = corporate, "the corporate currency of the CRM's rate table"
+        rates = dataclasses.replace(rates, company=corporate) if rates else None
     company = t.table()
     company.add("name", t.value("My company", "your company's name, on the pack's cover"))
     company.add("currency", t.value(currency, currency_note))
@@ -281,12 +296,20 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
     meeting.add("cadence_days", 14)
     doc.add("meeting", meeting)
     data, decimal = _data(g, frame, shown_path, sheet, encoding, recognised)
+    more = f.add_sources(data, folder, g.preset, rates) if folder is not None else []
     if g.table == "deals" and "amount" in g.frame.columns:  # a history's rows are no deals
-        totals = currency_totals(_amounts(g, decimal), g.frame.get("currency"), currency, {})
-        data.add(t.comment("the amounts per currency, as read:"))
+        amounts = _amounts(g, decimal)
+        if rates is not None:
+            totals = currency_totals(amounts, g.frame.get("currency"), currency,
+                                     rates.company_rates(),
+                                     values=f.deal_values(g, amounts, rates))
+            data.add(t.comment("the amounts per currency, at the CRM's rates:"))
+        else:
+            totals = currency_totals(amounts, g.frame.get("currency"), currency, {})
+            data.add(t.comment("the amounts per currency, as read:"))
         for line in describe_totals(totals, currency):
             data.add(t.comment(f"  {line}"))
-        if len(totals) > 1:
+        if len(totals) > 1 and rates is None:
             data.add("currency_rates", _rates(totals, currency))
     no_stage = 0
     if not recognised:
@@ -295,13 +318,21 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
         data.add("columns", columns)
     else:
         defaults, no_stage = _defaults(g)
+        holder = t.table(super_table=True)
         if defaults is not None:
-            holder = t.table(super_table=True)
             holder.add(g.table, defaults)
+        for name, other in more:
+            extra, _ = _defaults(other)
+            if extra is not None:
+                holder.add(name, extra)
+        if holder.value:
             data.add("defaults", holder)
     doc.add("data", data)
     if g.table in ("deals", "stage_history"):
-        counts = _stage_counts(g, _history_stages(frame, g))
+        history = _history_stages(frame, g)
+        if folder is not None:
+            history = pd.concat([history, f.history_stages(folder, g.preset)])
+        counts = _stage_counts(g, history)
         doc.add("stages", _stages(g, counts, no_stage))
     output = t.table()
     output.add("formats", t.value(["html", "pdf", "json"], "also \"pptx\" (meeting deck) and "
