@@ -158,11 +158,11 @@ def add_sources(data: Table, export: ExportFolder, preset: str,
                                             "the CRM's own rates, read the right way round: "
                                             "its ConversionRate is per one corporate unit"))
     if export.crm == "salesforce":
-        for role, file in (("users", "User.csv"), ("accounts", "Account.csv")):
+        for role, file, who in (("users", "User.csv", "owners"),
+                                ("accounts", "Account.csv", "accounts")):
             if role not in export.files:
-                data.add(t.comment(f"{role} = \"{file}\": not in the export, so "
-                                   f"{WHAT[role].replace(' names', 's')} show as ids; export "
-                                   "it too for names"))
+                data.add(t.comment(f"{role} = \"{file}\": not in the export, so {who} show "
+                                   "as ids; export it too for names"))
     for name in export.ignored:
         data.add(t.comment(f"{name}: not used by the pack"))
     return tables
