@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the fixture rows are laid out as tables, one record a line)
 """A CRM's whole export folder as one source: `inspect FOLDER` prints one config that validates
 and builds as printed; owners and accounts as names; the CRM's own rates the right way round,
 dated by close date (the figures worked out by hand in tests/salesforce_folder.py)."""
@@ -147,3 +148,55 @@ def test_shared_salesforce_export_folder(tmp_path: Path,
     assert "accounts = " in out and "campaigns = " in out and "leads = " in out
     accounts = {d["account"] for d in agenda["pipeline"]["largest"]}
     assert accounts and not any(a.startswith("001") for a in accounts)
+
+
+# -- a HubSpot export set: deals, contacts, companies --------------------------------------
+HUBSPOT_DEALS = (["Record ID", "Deal Name", "Associated Company IDs (Primary)", "Deal owner",
+                  "Deal Stage", "Amount", "Create Date", "Close Date", "Pipeline"], [
+    ["101", "Acme - Pro", "9001", "Anna Berg", "Closed won", "1000", "2026-09-01 10:00", "2026-11-02 10:00", "Sales Pipeline"],
+    ["102", "Beta - Pro", "9002", "Bo Lund", "Closed won", "500", "2026-08-01 10:00", "2026-10-05 10:00", "Sales Pipeline"],
+    ["103", "Core - Lite", "9003", "Anna Berg", "Contract sent", "2000", "2026-10-01 10:00", "2026-12-15 10:00", "Sales Pipeline"],
+    ["104", "Gone - Trial", "9999", "Bo Lund", "Appointment scheduled", "", "2026-11-01 10:00", "2026-12-20 10:00", "Sales Pipeline"],
+])
+HUBSPOT_CONTACTS = (["Record ID", "Create Date", "Lifecycle Stage", "Original Source",
+                     "Became a Marketing Qualified Lead Date",
+                     "Became a Sales Qualified Lead Date", "Associated Deal IDs",
+                     "Contact owner"], [
+    ["1", "2026-08-20 09:00", "Customer", "Organic Search", "2026-08-22 09:00", "2026-08-25 09:00", "101", "Anna Berg"],
+    ["2", "2026-10-02 09:00", "Marketing Qualified Lead", "Paid Social", "2026-10-03 09:00", "", "", "Bo Lund"],
+    ["3", "2026-11-12 09:00", "Lead", "Organic Search", "", "", "", ""],
+])
+HUBSPOT_COMPANIES = (["Record ID", "Company name", "Company Domain Name"], [
+    ["9001", "Acme Corp", "acme.example"], ["9002", "Beta Ltd", "beta.example"],
+    ["9003", "Core AS", "core.example"],
+])
+
+
+def write_hubspot(folder: Path) -> Path:
+    from tests.test_presets import csv_bytes
+
+    folder.mkdir(parents=True)
+    for what, (header, rows) in (("deals", HUBSPOT_DEALS), ("contacts", HUBSPOT_CONTACTS),
+                                 ("companies", HUBSPOT_COMPANIES)):
+        (folder / f"hubspot-crm-exports-all-{what}-2026-11-23.csv").write_bytes(
+            csv_bytes(header, rows, bom=True))
+    return folder
+
+
+def test_hubspot_export_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Deals with company ids, the companies export beside them, contacts as leads (lifecycle
+    stage as status, original source as channel, MQL/SQL dates)."""
+    out, agenda = inspect_build(write_hubspot(tmp_path / "export"), tmp_path, capsys,
+                                "2026-11-24")
+    data = tomllib.loads(out)["data"]
+    assert data["preset"] == "hubspot"
+    assert Path(data["leads"]).name.startswith("hubspot-crm-exports-all-contacts")
+    assert Path(data["accounts"]).name.startswith("hubspot-crm-exports-all-companies")
+    company = agenda["targets"]["company"]
+    assert (company["won"], company["won_deals"], company["open_pipeline"]) == (1500, 2, 2000)
+    assert [d["account"] for d in agenda["pipeline"]["largest"]] == ["Core AS", "9999"]
+    channels = {c["name"]: (c["leads"], c["mqls"]) for c in agenda["sources"]["channels"]
+                if c["leads"]}  # the deals export names no source: its deals are `(none)`
+    assert channels == {"Organic Search": (2, 1), "Paid Social": (1, 1)}
+    unmatched = [n for n in agenda["data_notes"]["notes"] if n["key"] == "unmatched_ids"]
+    assert [(n["count"], n["examples"]) for n in unmatched] == [(1, ["9999"])]

@@ -13,7 +13,7 @@ import pandas as pd
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import DataNote
 from report_builder.data.presets import PRESETS
-from report_builder.data.presets.base import MemberTable, NameTable
+from report_builder.data.presets.base import NameTable
 from report_builder.data.sources import RawTable, normalise_header
 from report_builder.errors import DataError, Problem
 
