@@ -216,6 +216,13 @@ _EN: dict[str, str] = {
                           "forecast and the overdue deals ({open} of them open)",
     "note_no_amount": "deals without an amount: counted with value 0",
     "note_unmatched_ids": "{column} ids not found in {source}: shown as ids",
+    "note_open_without_amount": "open deals without an amount ({count} of {open}): counted "
+                                "as 0 in the open pipeline",
+    "note_dominant_open_value": "one deal, '{deal}', holds {share}% of the open pipeline",
+    "note_dominant_quarter_open_value": "one deal, '{deal}', holds {share}% of the quarter's "
+                                        "open pipeline",
+    "note_dominant_won_value": "one deal, '{deal}', holds {share}% of the value won this "
+                               "quarter",
     "note_empty_rows": "empty rows in {source} (cleared, not deleted): skipped",
     "note_no_account": "deals without an account: shown as '(no account)' and never counted as "
                        "new customers",
@@ -558,6 +565,12 @@ _DA: dict[str, str] = {
                           "de forsinkede aftaler ({open} af dem åbne)",
     "note_no_amount": "aftaler uden beløb: talt med værdien 0",
     "note_unmatched_ids": "{column}-id'er, der ikke findes i {source}: vist som id'er",
+    "note_open_without_amount": "åbne aftaler uden beløb ({count} af {open}): talt som 0 i "
+                                "den åbne pipeline",
+    "note_dominant_open_value": "én aftale, '{deal}', udgør {share} % af den åbne pipeline",
+    "note_dominant_quarter_open_value": "én aftale, '{deal}', udgør {share} % af kvartalets "
+                                        "åbne pipeline",
+    "note_dominant_won_value": "én aftale, '{deal}', udgør {share} % af det vundne i kvartalet",
     "note_empty_rows": "tomme rækker i {source} (ryddet, ikke slettet): sprunget over",
     "note_no_account": "aftaler uden kunde: vist som '(ingen kunde)' og aldrig talt som nye "
                        "kunder",

@@ -101,6 +101,17 @@ class PipelineBreakdown:
 
 
 @dataclass(frozen=True)
+class DominantDeal:
+    """One deal that holds more than half of a figure."""
+
+    figure: str  # open_value, quarter_open_value or won_value (won this quarter to date)
+    deal_id: str
+    name: str
+    value: float  # in the company currency
+    share: float  # of the figure, 0-1
+
+
+@dataclass(frozen=True)
 class PipelineSection:
     flow: tuple[FunnelStep, ...]
     cohort: tuple[FunnelStep, ...]
@@ -123,6 +134,12 @@ class PipelineSection:
     quarter_open_weighted: float = 0.0
     overdue_before_quarter_count: int = 0  # open deals closing before the quarter: not in it
     overdue_before_quarter_value: float = 0.0
+    # how far the open value can be trusted: open deals without an amount (counted as 0), the
+    # share of the open value the largest deals hold, and single deals holding most of a figure
+    open_without_amount: int = 0
+    largest_share: float | None = None  # of open_value, held by the largest_share_deals
+    largest_share_deals: int = 0  # the largest open deals counted: up to 5
+    dominant: tuple[DominantDeal, ...] = ()
 
 
 @dataclass(frozen=True)

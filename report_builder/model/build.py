@@ -49,7 +49,7 @@ def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
         sources=build_sources(view, results),
         customers=customers,
         campaigns=build_campaigns(view, results),
-        data_notes=build_notes(dataset, view),
+        data_notes=build_notes(dataset, view, pipeline),
         movement=movement,
         actions=build_actions(dataset.actions, view.period),
     )

@@ -6,7 +6,7 @@ import pandas as pd
 
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.i18n import translator
-from report_builder.model.agenda import DataNotesSection, Note
+from report_builder.model.agenda import DataNotesSection, Note, PipelineSection
 from report_builder.model.view import ModelView, as_date
 
 _ACTIVITY = {
@@ -26,8 +26,23 @@ def latest_activity(view: ModelView) -> pd.Timestamp | None:
     return max(latest) if latest else None
 
 
-def build_notes(dataset: Dataset, view: ModelView) -> DataNotesSection:
+def pipeline_notes(pipeline: PipelineSection) -> list[DataNote]:
+    """Open deals without an amount, and single deals that hold most of a figure."""
+    found = []
+    if pipeline.open_without_amount:
+        found.append(DataNote("deals", "open_without_amount", pipeline.open_without_amount,
+                              {"open": pipeline.open_count}))
+    for d in pipeline.dominant:
+        found.append(DataNote("deals", f"dominant_{d.figure}", 1,
+                              {"deal": d.name, "share": round(d.share * 100)}, (d.deal_id,)))
+    return found
+
+
+def build_notes(dataset: Dataset, view: ModelView,
+                pipeline: PipelineSection | None = None) -> DataNotesSection:
     found = list(dataset.notes)
+    if pipeline is not None:
+        found.extend(pipeline_notes(pipeline))
     if view.future_deals:
         found.append(DataNote("deals", "created_after_meeting", view.future_deals))
     if view.future_leads:

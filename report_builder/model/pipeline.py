@@ -12,11 +12,19 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from report_builder.model.agenda import FunnelStep, PipelineBreakdown, PipelineSection, StageRow
+from report_builder.model.agenda import (
+    DominantDeal,
+    FunnelStep,
+    PipelineBreakdown,
+    PipelineSection,
+    StageRow,
+)
 from report_builder.model.rows import deal_rows, largest_first
 from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio, ts
 
 FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
+TOP_DEALS = 5  # the largest open deals whose share of the open value is shown
+DOMINANT = 0.5  # one deal holding more than this share of a figure is named
 
 
 def _steps(counts: list[int]) -> tuple[FunnelStep, ...]:
@@ -109,6 +117,33 @@ def _pipeline_order(configured: tuple[str, ...]) -> Callable[[PipelineBreakdown]
     return key
 
 
+def largest_share(open_deals: pd.DataFrame) -> tuple[float | None, int]:
+    """The share of the open value held by the TOP_DEALS largest open deals (with a value),
+    and how many deals that is; None when the open value is 0."""
+    values = open_deals["value"][open_deals["value"] > 0].sort_values(ascending=False)
+    total = float(values.sum())
+    if total <= 0:
+        return None, 0
+    top = values.head(TOP_DEALS)
+    return float(top.sum()) / total, len(top)
+
+
+def dominant_deals(figures: dict[str, pd.DataFrame]) -> tuple[DominantDeal, ...]:
+    """Per figure (name -> the deals it sums), the deal holding more than half of it, if any:
+    a figure of two or more deals (one deal alone is the whole figure, and says so itself)."""
+    found = []
+    for figure, deals in figures.items():
+        total = float(deals["value"].sum())
+        if total <= 0 or len(deals) < 2:
+            continue
+        top = deals.loc[deals["value"].idxmax()]
+        share = float(top["value"]) / total
+        if share > DOMINANT:
+            found.append(DominantDeal(figure, str(top["deal_id"]), str(top["name"]),
+                                      float(top["value"]), share))
+    return tuple(found)
+
+
 def build_pipeline(view: ModelView) -> PipelineSection:
     deals, t = view.deals, view.t
     open_deals = deals[deals["is_open"]]
@@ -117,6 +152,8 @@ def build_pipeline(view: ModelView) -> PipelineSection:
     stale = open_deals[(t - changed).dt.days > view.config.meeting.stale_after_days]
     quarter = open_deals[between(open_deals["close_date"], view.quarter)]
     before = open_deals[open_deals["close_date"] < ts(view.quarter.start)]
+    won = deals[deals["is_won"] & between(deals["close_date"], view.quarter_to_date)]
+    share, share_deals = largest_share(open_deals)
     return PipelineSection(
         flow=funnel_flow(view),
         cohort=funnel_cohort(view),
@@ -137,4 +174,9 @@ def build_pipeline(view: ModelView) -> PipelineSection:
         quarter_open_weighted=float((quarter["value"] * quarter["win_probability"]).sum()),
         overdue_before_quarter_count=len(before),
         overdue_before_quarter_value=float(before["value"].sum()),
+        open_without_amount=int(open_deals["amount"].isna().sum()),
+        largest_share=share,
+        largest_share_deals=share_deals,
+        dominant=dominant_deals({"open_value": open_deals, "quarter_open_value": quarter,
+                                 "won_value": won}),
     )
