@@ -216,6 +216,14 @@ _EN: dict[str, str] = {
                           "forecast and the overdue deals ({open} of them open)",
     "note_no_amount": "deals without an amount: counted with value 0",
     "note_unmatched_ids": "{column} ids not found in {source}: shown as ids",
+    "quality_without_amount": "{count} of {open} open deals have no amount: they count as 0.",
+    "quality_largest_share": "The {count} largest of {open} open deals hold {share} of the open "
+                             "value.",
+    "quality_dominant_open_value": "One deal, {deal} ({value}), is {share} of the open pipeline.",
+    "quality_dominant_quarter_open_value": "One deal, {deal} ({value}), is {share} of the "
+                                           "quarter's open pipeline.",
+    "quality_dominant_won_value": "One deal, {deal} ({value}), is {share} of the value won this "
+                                  "quarter.",
     "note_open_without_amount": "open deals without an amount ({count} of {open}): counted "
                                 "as 0 in the open pipeline",
     "note_dominant_open_value": "one deal, '{deal}', holds {share}% of the open pipeline",
@@ -565,6 +573,15 @@ _DA: dict[str, str] = {
                           "de forsinkede aftaler ({open} af dem åbne)",
     "note_no_amount": "aftaler uden beløb: talt med værdien 0",
     "note_unmatched_ids": "{column}-id'er, der ikke findes i {source}: vist som id'er",
+    "quality_without_amount": "{count} af {open} åbne aftaler har intet beløb: de tæller som 0.",
+    "quality_largest_share": "De {count} største af {open} åbne aftaler udgør {share} af den "
+                             "åbne værdi.",
+    "quality_dominant_open_value": "Én aftale, {deal} ({value}), udgør {share} af den åbne "
+                                   "pipeline.",
+    "quality_dominant_quarter_open_value": "Én aftale, {deal} ({value}), udgør {share} af "
+                                           "kvartalets åbne pipeline.",
+    "quality_dominant_won_value": "Én aftale, {deal} ({value}), udgør {share} af det vundne i "
+                                  "kvartalet.",
     "note_open_without_amount": "åbne aftaler uden beløb ({count} af {open}): talt som 0 i "
                                 "den åbne pipeline",
     "note_dominant_open_value": "én aftale, '{deal}', udgør {share} % af den åbne pipeline",

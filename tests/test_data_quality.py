@@ -77,3 +77,29 @@ def test_no_open_value(tmp_path: Path) -> None:
     p = agenda_of(tmp_path, closed).pipeline
     assert (p.largest_share, p.largest_share_deals, p.open_without_amount) == (None, 0, 0)
     assert [d.figure for d in p.dominant] == ["won_value"]
+
+
+def test_pages_and_deck_say_it(tmp_path: Path) -> None:
+    """The HTML pipeline section and the meeting deck's pipeline notes carry the sentences."""
+    from bs4 import BeautifulSoup
+    from pptx import Presentation
+
+    from report_builder.cli import main
+
+    config = write_company(tmp_path, deals=[*DEALS, *MORE])
+    out = tmp_path / "out"
+    assert main(["build", str(config), "--format", "html,pptx", "--out",
+                 str(out), "-q"]) == 0
+    html = BeautifulSoup((out / f"pipeline-meeting-{AS_OF}.html").read_text(), "lxml")
+    shown = html.select_one("#pipeline p.data-quality")
+    assert shown is not None
+    expected = [
+        "1 of 8 open deals have no amount: they count as 0.",
+        "The 5 largest of 8 open deals hold 88% of the open value.",
+        "One deal, Acme - Add-on (DKK\u00a0200,000), is 52% of the quarter's open pipeline.",
+        "One deal, Acme - Pro (DKK\u00a0100,000), is 63% of the value won this quarter.",
+    ]
+    assert shown.get_text(" ", strip=True) == " ".join(expected)
+    deck = Presentation(str(out / f"pipeline-meeting-{AS_OF}.pptx"))
+    notes = [s.notes_slide.notes_text_frame.text for s in deck.slides if s.has_notes_slide]
+    assert any(all(line in n for line in expected) for n in notes)

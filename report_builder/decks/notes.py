@@ -21,6 +21,7 @@ from report_builder.model.agenda import (
     PipelineBreakdown,
     TargetRow,
 )
+from report_builder.renderers.quality import quality_lines
 
 DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
@@ -134,7 +135,8 @@ class SpeakerNotes:
         return [self.t("notes_pipeline", count=f.count(p.open_count), value=f.money(p.open_value),
                        weighted=f.money(p.open_weighted), overdue=f.count(p.overdue_count),
                        overdue_value=f.money(p.overdue_value), stale=f.count(p.stale_count),
-                       stale_value=f.money(p.stale_value))]
+                       stale_value=f.money(p.stale_value)),
+                *quality_lines(p, f, self.t)]
 
     def movement(self) -> list[str]:
         mv, f = self.agenda.movement, self.fmt

@@ -24,6 +24,7 @@ from report_builder.i18n import shown, translator
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import Renderer, RenderOptions, register
 from report_builder.renderers.changes import change_text, direction
+from report_builder.renderers.quality import quality_lines
 from report_builder.resources import assets_dir, templates_dir
 from report_builder.terminal import terminal_text
 from report_builder.text_limits import TEXT_LIMIT, clip
@@ -64,6 +65,7 @@ def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
     env.globals["change_text"] = lambda h, agenda, context=False: change_text(
         h, agenda, fmt, t, context=context)
     env.globals["direction"] = direction
+    env.globals["quality_lines"] = lambda pipeline: quality_lines(pipeline, fmt, t)
     return env
 
 
