@@ -420,7 +420,8 @@ def _read_data(r: _Reader) -> DataConfig:
     rate_table = None
     if "path" in rates_raw or "dated" in rates_raw:
         rate_table = _read_rate_table(r, rates_raw)
-        rates_raw = {}
+        # written-out rates beside the tables: for currencies the tables lack
+        rates_raw = {k: v for k, v in rates_raw.items() if k not in ("path", "dated", "preset")}
     lookups = {name: source for name in LOOKUP_TABLES if name in sec
                for source in [_read_table_source(r, name, sec[name])] if source is not None}
     rates: dict[str, float] = {}
@@ -443,8 +444,10 @@ def _read_rate_table(r: _Reader, value: dict[str, Any]) -> RateTableSource | Non
     preset = "salesforce" }: the CRM's own rate tables instead of rates written out."""
     key = "data.currency_rates"
     known = {"path", "dated", "preset"}
-    problems = [f"Config value '{key}.{extra}': unknown (known: {', '.join(sorted(known))}; "
-                "or write the rates out: { EUR = 7.46 })" for extra in sorted(set(value) - known)]
+    codes = {k for k in value if len(k) == 3 and k.isalpha() and k.isupper()}
+    problems = [f"Config value '{key}.{extra}': unknown (known: {', '.join(sorted(known))}, "
+                "and rates for currencies the tables lack: EUR = 7.46)"
+                for extra in sorted(set(value) - known - codes)]
     paths: dict[str, Path | None] = {}
     for name in ("path", "dated"):
         text = value.get(name)

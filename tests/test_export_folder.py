@@ -200,3 +200,52 @@ def test_hubspot_export_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert channels == {"Organic Search": (2, 1), "Paid Social": (1, 1)}
     unmatched = [n for n in agenda["data_notes"]["notes"] if n["key"] == "unmatched_ids"]
     assert [(n["count"], n["examples"]) for n in unmatched] == [(1, ["9999"])]
+
+
+def _inspected(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    assert main(["inspect", str(export)]) == 0
+    config = tmp_path / "report.toml"
+    config.write_text(capsys.readouterr().out, encoding="utf-8")
+    return config
+
+
+def test_rate_the_tables_lack_written_out(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A deal in SEK, a currency the CRM's tables lack: validate names it; a rate written out
+    beside the tables (1 SEK = 0.1 USD) converts it: won 3,125 - 1,000 USD + 5,000 SEK x 0.1
+    = 2,625 USD."""
+    export = sf.write_export(tmp_path / "export")
+    rows = [r.copy() for r in sf.OPPORTUNITIES]
+    rows[0][5], rows[0][12] = "5000", "SEK"  # O1: 5,000 SEK instead of 1,000 USD
+    from tests.test_presets import csv_bytes
+
+    (export / "Opportunity.csv").write_bytes(csv_bytes(sf.OPPORTUNITY, rows, crlf=True,
+                                                       quote_all=True))
+    config = _inspected(export, tmp_path, capsys)
+    assert main(["validate", str(config)]) == 2
+    assert "no exchange rate for SEK" in capsys.readouterr().err
+    text = config.read_text().replace('dated = ', 'SEK = 0.1, dated = ')
+    config.write_text(text)
+    assert main(["build", str(config), "--as-of", sf.AS_OF, "--format", "json", "--out",
+                 str(tmp_path / "out"), "-q"]) == 0
+    agenda = json.loads((tmp_path / "out" / f"pipeline-meeting-{sf.AS_OF}.json").read_text())
+    assert agenda["agenda"]["targets"]["company"]["won"] == pytest.approx(2625)
+
+
+def test_company_currency_not_in_the_rate_table(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    config = _inspected(sf.write_export(tmp_path / "export"), tmp_path, capsys)
+    config.write_text(config.read_text().replace('currency = "USD"', 'currency = "DKK"'))
+    assert main(["validate", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "company.currency DKK has no rate in the CRM's table (corporate currency: USD)" in err
+
+
+def test_user_table_without_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = sf.write_export(tmp_path / "export")
+    config = _inspected(export, tmp_path, capsys)
+    (export / "User.csv").write_text("Id,Username\r\n" + f"{sf.U1},soren@example.com\r\n")
+    assert main(["validate", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "User.csv" in err and "has no name column (expected one of: Name, Full Name, " \
+        "FirstName + LastName)" in err and "Traceback" not in err

@@ -61,9 +61,8 @@ class CurrencyRates:
             return result
         day = pd.to_datetime(on, errors="coerce").dt.strftime("%Y-%m-%d").astype("string")
         own = self._dated_units(pd.Series(self.company, index=code.index), day)
-        own = own.fillna(self.fixed.get(self.company, 1.0) if self.company in self.fixed
-                         or self.company == self.corporate or self.corporate is None else
-                         float("nan"))
+        # the company currency is the corporate one when the fixed table does not list it
+        own = own.fillna(self.fixed.get(self.company, 1.0))
         theirs = self._dated_units(code, day)
         dated = own / theirs
         return dated.where(dated.notna(), result)
