@@ -249,3 +249,15 @@ def test_user_table_without_names(tmp_path: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert "User.csv" in err and "has no name column (expected one of: Name, Full Name, " \
         "FirstName + LastName)" in err and "Traceback" not in err
+
+
+def test_names_table_through_a_preset_without_one(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    config = _inspected(sf.write_export(tmp_path / "export"), tmp_path, capsys)
+    text = config.read_text()
+    users = next(line for line in text.splitlines() if line.startswith("users = "))
+    path = users.split('"')[1]
+    config.write_text(text.replace(users, f'users = {{ path = "{path}", preset = "pipedrive" }}'))
+    assert main(["validate", str(config)]) == 2
+    assert "data.users: the pipedrive preset reads no table of users; set data.preset (or the " \
+        "table's preset) to one that does: salesforce" in capsys.readouterr().err

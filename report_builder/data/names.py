@@ -13,7 +13,7 @@ import pandas as pd
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import DataNote
 from report_builder.data.presets import PRESETS
-from report_builder.data.presets.base import NameTable
+from report_builder.data.presets.base import NameTable, Preset
 from report_builder.data.sources import RawTable, normalise_header
 from report_builder.errors import DataError, Problem
 
@@ -73,9 +73,14 @@ def apply_names(raws: dict[str, RawTable], lookups: dict[str, RawTable], config:
     notes: list[DataNote] = []
     raws = dict(raws)
     for name, lookup in lookups.items():
-        table = _preset_for(name, config.data.lookups[name], config).names.get(name)
+        preset = _preset_for(config.data.lookups[name], config)
+        table = preset.names.get(name)
         if table is None:
-            continue
+            knows = [p.name for p in PRESETS.values() if name in p.names]
+            raise DataError([Problem(lookup.source, None, None, None,
+                                     f"data.{name}: the {preset.name} preset reads no table of "
+                                     f"{name}; set data.preset (or the table's preset) to one "
+                                     f"that does: {', '.join(knows)}")])
         names = name_map(lookup, table)
         for target, column in table.replaces:
             raw = raws.get(target)
@@ -93,8 +98,7 @@ def apply_names(raws: dict[str, RawTable], lookups: dict[str, RawTable], config:
 def apply_members(raws: dict[str, RawTable], members: RawTable, config: Config
                   ) -> dict[str, RawTable]:
     """Leads without a campaign take their earliest campaign membership's campaign."""
-    table = _preset_for("campaign_members", config.data.lookups["campaign_members"],
-                        config).members
+    table = _preset_for(config.data.lookups["campaign_members"], config).members
     leads = raws.get("leads")
     if table is None or leads is None:
         return raws
@@ -117,5 +121,5 @@ def apply_members(raws: dict[str, RawTable], members: RawTable, config: Config
     return {**raws, "leads": dataclasses.replace(leads, frame=lead_frame)}
 
 
-def _preset_for(name: str, source: TableSource, config: Config):  # noqa: ANN202
+def _preset_for(source: TableSource, config: Config) -> Preset:
     return PRESETS[source.preset or config.data.preset]
