@@ -37,8 +37,8 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (tmp_path / "report.history.sqlite").is_file()  # beside the config, not in out
     printed = capsys.readouterr()
     assert re.search(r"^Meeting pack for 2026-11-24 \(2026-Q4\): 2 file\(s\) in \d+\.\d s, "
-                     r"6 data note\(s\)", printed.out)  # + no actions; + 3 deals holding most
-    # of a figure (D5: the open pipeline and the quarter's; D1: the value won)
+                     r"5 data note\(s\)", printed.out)  # + no actions; + 2 deals holding most
+    # of a figure (D5: the open pipeline; D1: the value won)
     assert "Loading the dataset" in printed.err and "Rendering HTML" in printed.err
 
 
@@ -54,7 +54,7 @@ def test_summary_when_not_on_a_terminal(tmp_path: Path,
     lines = printed.out.splitlines()
     assert len(lines) == 3
     assert re.fullmatch(r"Meeting pack for 2026-11-24 \(2026-Q4\): 2 file\(s\) in \d+\.\d s, "
-                        r"6 data note\(s\) \(listed at the end of the pack\)", lines[0])
+                        r"5 data note\(s\) \(listed at the end of the pack\)", lines[0])
     html, data = out / "pipeline-meeting-2026-11-24.html", out / "pipeline-meeting-2026-11-24.json"
     assert [line.split() for line in lines[1:]] == [
         [str(html), f"{html.stat().st_size / 1e6:.1f}", "MB"],

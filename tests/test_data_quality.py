@@ -42,8 +42,8 @@ def test_small_company(tmp_path: Path) -> None:
     assert p.open_without_amount == 0
     assert (p.largest_share, p.largest_share_deals) == (1.0, 4)  # four open deals, all counted
     got = {d.figure: (d.deal_id, d.value, round(d.share, 4)) for d in p.dominant}
+    # the quarter's open pipeline is two deals (D5, D6): one of two is always the larger
     assert got == {"open_value": ("D5", 200_000, round(200_000 / 370_000, 4)),
-                   "quarter_open_value": ("D5", 200_000, round(200_000 / 300_000, 4)),
                    "won_value": ("D1", 100_000, round(100_000 / 157_500, 4))}
 
 

@@ -106,7 +106,7 @@ def test_slides_in_agenda_order(small: tuple[Path, Agenda]) -> None:
     order = [title for i, title in enumerate(base) if i == 0 or title != base[i - 1]]
     movement = f"2. {t['movement']}"  # says there is no earlier snapshot yet
     assert order == [sections[0], sections[1], sections[2], sections[1], movement, *sections[3:]]
-    assert len(Presentation(str(deck)).slides) == len(shown_titles) == 19  # data notes on two
+    assert len(Presentation(str(deck)).slides) == len(shown_titles) == 18
     prs = Presentation(str(deck))
     assert (prs.slide_width, prs.slide_height) == (Emu(12_192_000), Emu(6_858_000))  # 16:9
 

@@ -24,7 +24,8 @@ from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio, ts
 
 FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
 TOP_DEALS = 5  # the largest open deals whose share of the open value is shown
-DOMINANT = 0.5  # one deal holding more than this share of a figure is named
+DOMINANT = 0.5  # one deal holding more than this share of a figure is named...
+DOMINANT_AMONG = 3  # ...when the figure sums this many deals or more (of two, one is the most)
 
 
 def _steps(counts: list[int]) -> tuple[FunnelStep, ...]:
@@ -129,12 +130,12 @@ def largest_share(open_deals: pd.DataFrame) -> tuple[float | None, int]:
 
 
 def dominant_deals(figures: dict[str, pd.DataFrame]) -> tuple[DominantDeal, ...]:
-    """Per figure (name -> the deals it sums), the deal holding more than half of it, if any:
-    a figure of two or more deals (one deal alone is the whole figure, and says so itself)."""
+    """Per figure (name -> the deals it sums), the deal holding more than half of it, if any,
+    for figures of DOMINANT_AMONG deals or more (of one or two deals, one always is most)."""
     found = []
     for figure, deals in figures.items():
         total = float(deals["value"].sum())
-        if total <= 0 or len(deals) < 2:
+        if total <= 0 or len(deals) < DOMINANT_AMONG:
             continue
         top = deals.loc[deals["value"].idxmax()]
         share = float(top["value"]) / total
