@@ -135,19 +135,26 @@ def test_clip() -> None:
     assert len(shown("x" * 1_000_000, "en") or "") == 80
 
 
-def test_the_unknown_stage_message_names_a_handful(tmp_path: Path) -> None:
+def test_each_unknown_stage_is_named_once_and_the_message_stays_bounded(tmp_path: Path) -> None:
+    """Every unknown stage is a problem of its own (a user maps them all in one run), each
+    naming its value once; past DataError.max_shown problems the message gives the count."""
     deals = [row.copy() for row in DEALS]
-    for i in range(20):
-        deals.append([f"U{i}", f"New {i}", "Acme", "Anna", "North", f"Stage {i:02d}", "10",
-                      "", "2026-11-01", "2026-12-01", "", "", "", "", "2026-11-01", "", ""])
+    for i in range(250):
+        for _ in range(2 if i == 0 else 1):
+            deals.append([f"U{i}-{len(deals)}", f"New {i}", "Acme", "Anna", "North",
+                          f"Stage {i:03d}", "10", "", "2026-11-01", "2026-12-01", "", "", "",
+                          "", "2026-11-01", "", ""])
     config = load_config(write_company(tmp_path, deals=deals))
     with pytest.raises(DataError) as caught:
         load_dataset(config)
-    summary = [p.message for p in caught.value.problems if "stage names" in p.message]
-    assert len(summary) == 1
-    assert summary[0].startswith("20 stage names are not in [stages]: 'Stage 00' (1 deals), ")
-    assert "'Stage 07' (1 deals), \u2026 and 12 more; map each to" in summary[0]
-    assert "Stage 08" not in summary[0]
+    stages = [p for p in caught.value.problems if p.column == "stage"]
+    assert len(stages) == 250
+    first = next(p for p in stages if "'Stage 000'" in str(p))
+    assert first.count == 2 and str(first).count("Stage 000") == 1
+    message = str(caught.value)
+    assert message.count("\n  - ") == DataError.max_shown
+    assert message.endswith(f"... and {len(caught.value.problems) - DataError.max_shown} more "
+                            "problem(s)")
 
 
 def test_the_ignored_columns_note_names_a_handful(tmp_path: Path) -> None:
