@@ -172,3 +172,33 @@ def test_the_ignored_columns_note_names_a_handful(tmp_path: Path) -> None:
 def test_a_bad_million_character_value_is_cut_in_the_message() -> None:
     problem = Problem("deals.csv", 2, "stage", "x" * 1_000_000, "unknown stage")
     assert len(str(problem)) < 200
+
+
+def test_open_stages_past_the_cap_fold_into_one_row(tmp_path: Path) -> None:
+    """25 open stages S01..S25 before Discovery and Proposal in [stages], one deal of 1,000 x n
+    in stage Sn at 10 %: the first 20 stay; the other 7 stages become one row: S21..S25 (5
+    deals, 1,000 x (21+...+25) = 115,000), Discovery (D5 200,000 and D8 30,000 at 20 %) and
+    Proposal (D6 100,000 at its own 50 %, D7 40,000 at 60 %)."""
+    extra = [[f"X{n}", f"X{n}", "Acme", "Anna", "North", f"S{n:02d}", str(1000 * n), "",
+              "2026-11-01", "2026-12-15", "", "", "", "", "2026-11-01", "", ""]
+             for n in range(1, 26)]
+    config_path = write_company(tmp_path, deals=[*DEALS, *extra])
+    stages = "".join(f'"S{n:02d}" = {{ step = "opportunity", probability = 0.1 }}\n'
+                     for n in range(1, 26))
+    text = config_path.read_text(encoding="utf-8").replace("[stages]\n", "[stages]\n" + stages)
+    config_path.write_text(text, encoding="utf-8")
+    config = load_config(config_path)
+    agenda = build_agenda(load_dataset(config), config, AS_OF)
+    rows = agenda.pipeline.stages
+    assert len(rows) == caps.STAGES + 1
+    assert [r.stage for r in rows[:3]] == ["S01", "S02", "S03"]
+    other = rows[-1]
+    assert caps.other_count(other.stage) == 7
+    assert shown(other.stage, "en") == "Other (7 more)"
+    assert (other.count, other.value) == (9, 485_000)
+    # 11,500 + 40,000 + 6,000 + 50,000 + 24,000
+    assert other.weighted_value == pytest.approx(131_500)
+    assert other.probability == pytest.approx(131_500 / 485_000)
+    assert sum(r.count for r in rows) == agenda.pipeline.open_count
+    assert sum(r.value for r in rows) == agenda.pipeline.open_value
+    assert sum(r.weighted_value for r in rows) == pytest.approx(agenda.pipeline.open_weighted)
