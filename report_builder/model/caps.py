@@ -3,8 +3,9 @@
 A chart or table of 100,000 lead sources helps nobody and takes minutes to draw. Each list of
 categories (channels, campaigns, reasons, teams, owners, open stages) keeps its first rows in
 the order it already has and folds the rest into one row whose figures are their totals, so
-totals still add up. Channels, reasons, teams and owners fold where they are counted (channels.py, rows.py,
-targets.py: no row is made for a folded name); campaigns fold here, from their rows.
+totals still add up. Channels, reasons, teams and owners fold where they are counted
+(channels.py, rows.py, targets.py: no row is made for a folded name); campaigns and stages fold
+here, from their rows.
 The folded row's name is a placeholder shown in the pack's language as "Other (M more)"
 (`i18n.shown`), and its `others` field holds M.
 """
