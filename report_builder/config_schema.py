@@ -20,7 +20,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 DATA_TABLES = ("deals", "leads", "targets", "campaigns", "actions", "stage_history")
 SLIDE_KINDS = ("title", "agenda", "content")
@@ -45,7 +45,7 @@ class Named(dict[str, "Spec"]):
     """A table whose names its reader checks; the values of known names are checked here."""
 
 
-Spec = Union[dict[str, "Spec"], Each, None]
+Spec: TypeAlias = "dict[str, Spec] | Each | None"
 
 
 def _keys(*names: str) -> dict[str, Spec]:
