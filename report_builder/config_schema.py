@@ -86,10 +86,9 @@ def dataset_columns() -> dict[str, tuple[str, ...]]:
     """Each table's columns a `[data.columns.<table>]` or `[data.defaults.<table>]` may name:
     the canonical ones, then those a CRM preset reads on the way (like `is_deleted`)."""
     from report_builder.data.presets import PRESETS
-    from report_builder.data.schema import STAGE_HISTORY, TABLES
+    from report_builder.data.schema import DATASET_TABLES
 
-    tables = {**TABLES, STAGE_HISTORY.name: STAGE_HISTORY}
-    found = {name: [c.name for c in tables[name].columns] for name in DATA_TABLES}
+    found = {name: [c.name for c in DATASET_TABLES[name].columns] for name in DATA_TABLES}
     for preset in PRESETS.values():
         for name, mapping in preset.tables.items():
             found[name] += [c for c in mapping.columns if c not in found[name]]
