@@ -15,6 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from report_builder.config_schema import (
+    DATA_TABLES,
+    LOOKUP_TABLES,
+    SLIDE_KINDS,
+    SOURCE,
+    unknown_keys,
+)
 from report_builder.delivery.settings import EmailConfig, read_email
 from report_builder.errors import ConfigError
 
@@ -75,12 +82,6 @@ class TableSource:
     date_format: str | None = None  # this table's dates, when they differ from data.date_format
 
 
-DATA_TABLES = ("deals", "leads", "targets", "campaigns", "actions", "stage_history")
-# tables of names a CRM export keeps beside its records: ids in the records become these names
-# (users: owners; accounts: the deals' accounts; campaign_members: each lead's campaign)
-LOOKUP_TABLES = ("users", "accounts", "campaign_members")
-
-
 @dataclass(frozen=True)
 class RateTableSource:
     """The CRM's own exchange-rate tables (Salesforce `CurrencyType.csv`, and
@@ -133,7 +134,6 @@ class OutputConfig:
     browser: Path | None = None  # the Chrome/Chromium that exports static charts
 
 
-SLIDE_KINDS = ("title", "agenda", "content")
 DECK_TEMPLATE_SUFFIXES = (".pptx", ".potx")
 
 
@@ -298,11 +298,7 @@ def _read_table_source(r: _Reader, name: str, value: Any) -> TableSource | None:
         r.problems.append(f"Config value '{key}': expected a file like \"exports/deals.csv\" or "
                           "{ sql = \"SELECT ...\", url = \"sqlite:///crm.db\" }")
         return None
-    known = {"path", "sheet", "sql", "url", "password_env", "preset", "date_format"}
-    for extra in sorted(set(value) - known):
-        r.problems.append(f"Config value '{key}.{extra}': unknown "
-                          f"(known: {', '.join(sorted(known))})")
-    texts = {k: value[k] for k in known if k in value}
+    texts = {k: value[k] for k in SOURCE if k in value}
     for k, v in texts.items():
         if not isinstance(v, str) or not v.strip():
             r.problems.append(f"Config value '{key}.{k}': {v!r} should be a non-empty string")
@@ -542,8 +538,6 @@ def _read_deck(r: _Reader) -> DeckConfig:
 
 def _read_history(r: _Reader) -> HistoryConfig:
     sec = r.section("history")
-    for extra in sorted(set(sec) - {"enabled", "path"}):
-        r.problems.append(f"Config value 'history.{extra}': unknown (known: enabled, path)")
     enabled = r.get(sec, "history", "enabled", bool, True)
     return HistoryConfig(enabled, r.path(r.get(sec, "history", "path", str)))
 
@@ -552,17 +546,16 @@ def load_config(path: str | Path) -> Config:
     """Read and check report.toml; raise ConfigError listing every problem found."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(path, [f"file not found: {path}"]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, [f"{path.name}: not valid TOML: not UTF-8 text ({exc})"]) from None
+    except tomllib.TOMLDecodeError as exc:  # its message ends "(at line 3, column 5)"
+        raise ConfigError(path, [f"{path.name}: not valid TOML: {exc}"]) from None
     r = _Reader(raw, path.resolve().parent)
-    known = {"company", "meeting", "data", "stages", "output", "deck", "email", "history"}
-    for key in raw:
-        if key not in known:
-            r.problems.append(f"Config section [{key}] is unknown "
-                              f"(known: {', '.join(sorted(known))})")
+    r.problems.extend(unknown_keys(raw, text, path.name))
     config = Config(
         path=path,
         company=_read_company(r),

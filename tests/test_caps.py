@@ -135,19 +135,26 @@ def test_clip() -> None:
     assert len(shown("x" * 1_000_000, "en") or "") == 80
 
 
-def test_the_unknown_stage_message_names_a_handful(tmp_path: Path) -> None:
+def test_each_unknown_stage_is_named_once_and_the_message_stays_bounded(tmp_path: Path) -> None:
+    """Every unknown stage is a problem of its own (a user maps them all in one run), each
+    naming its value once; past DataError.max_shown problems the message gives the count."""
     deals = [row.copy() for row in DEALS]
-    for i in range(20):
-        deals.append([f"U{i}", f"New {i}", "Acme", "Anna", "North", f"Stage {i:02d}", "10",
-                      "", "2026-11-01", "2026-12-01", "", "", "", "", "2026-11-01", "", ""])
+    for i in range(250):
+        for _ in range(2 if i == 0 else 1):
+            deals.append([f"U{i}-{len(deals)}", f"New {i}", "Acme", "Anna", "North",
+                          f"Stage {i:03d}", "10", "", "2026-11-01", "2026-12-01", "", "", "",
+                          "", "2026-11-01", "", ""])
     config = load_config(write_company(tmp_path, deals=deals))
     with pytest.raises(DataError) as caught:
         load_dataset(config)
-    summary = [p.message for p in caught.value.problems if "stage names" in p.message]
-    assert len(summary) == 1
-    assert summary[0].startswith("20 stage names are not in [stages]: 'Stage 00' (1 deals), ")
-    assert "'Stage 07' (1 deals), \u2026 and 12 more; map each to" in summary[0]
-    assert "Stage 08" not in summary[0]
+    stages = [p for p in caught.value.problems if p.column == "stage"]
+    assert len(stages) == 250
+    first = next(p for p in stages if "'Stage 000'" in str(p))
+    assert first.count == 2 and str(first).count("Stage 000") == 1
+    message = str(caught.value)
+    assert message.count("\n  - ") == DataError.max_shown
+    assert message.endswith(f"... and {len(caught.value.problems) - DataError.max_shown} more "
+                            "problem(s)")
 
 
 def test_the_ignored_columns_note_names_a_handful(tmp_path: Path) -> None:
@@ -165,3 +172,33 @@ def test_the_ignored_columns_note_names_a_handful(tmp_path: Path) -> None:
 def test_a_bad_million_character_value_is_cut_in_the_message() -> None:
     problem = Problem("deals.csv", 2, "stage", "x" * 1_000_000, "unknown stage")
     assert len(str(problem)) < 200
+
+
+def test_open_stages_past_the_cap_fold_into_one_row(tmp_path: Path) -> None:
+    """25 open stages S01..S25 before Discovery and Proposal in [stages], one deal of 1,000 x n
+    in stage Sn at 10 %: the first 20 stay; the other 7 stages become one row: S21..S25 (5
+    deals, 1,000 x (21+...+25) = 115,000), Discovery (D5 200,000 and D8 30,000 at 20 %) and
+    Proposal (D6 100,000 at its own 50 %, D7 40,000 at 60 %)."""
+    extra = [[f"X{n}", f"X{n}", "Acme", "Anna", "North", f"S{n:02d}", str(1000 * n), "",
+              "2026-11-01", "2026-12-15", "", "", "", "", "2026-11-01", "", ""]
+             for n in range(1, 26)]
+    config_path = write_company(tmp_path, deals=[*DEALS, *extra])
+    stages = "".join(f'"S{n:02d}" = {{ step = "opportunity", probability = 0.1 }}\n'
+                     for n in range(1, 26))
+    text = config_path.read_text(encoding="utf-8").replace("[stages]\n", "[stages]\n" + stages)
+    config_path.write_text(text, encoding="utf-8")
+    config = load_config(config_path)
+    agenda = build_agenda(load_dataset(config), config, AS_OF)
+    rows = agenda.pipeline.stages
+    assert len(rows) == caps.STAGES + 1
+    assert [r.stage for r in rows[:3]] == ["S01", "S02", "S03"]
+    other = rows[-1]
+    assert caps.other_count(other.stage) == 7
+    assert shown(other.stage, "en") == "Other (7 more)"
+    assert (other.count, other.value) == (9, 485_000)
+    # 11,500 + 40,000 + 6,000 + 50,000 + 24,000
+    assert other.weighted_value == pytest.approx(131_500)
+    assert other.probability == pytest.approx(131_500 / 485_000)
+    assert sum(r.count for r in rows) == agenda.pipeline.open_count
+    assert sum(r.value for r in rows) == agenda.pipeline.open_value
+    assert sum(r.weighted_value for r in rows) == pytest.approx(agenda.pipeline.open_weighted)

@@ -336,7 +336,8 @@ def test_the_starter_config_documents_the_time_zone(tmp_path: Path) -> None:
     text = config_text(company="Acme", currency="DKK", locale="da_DK",
                        anchor=dt.date(2026, 12, 1), data_path="data",
                        stages=VOCABULARIES["en"].stages)
-    line = '# timezone = "Europe/Copenhagen" # the days of the CRM\'s change times (default: "UTC")'
+    line = ('# timezone = "Europe/Copenhagen"  '
+            '# the days of the CRM\'s change times (default: "UTC")')
     assert line in text.splitlines()
     config = tmp_path / "report.toml"
     (tmp_path / "data").mkdir()

@@ -364,8 +364,8 @@ def test_hubspot_export_with_two_pipelines(tmp_path: Path) -> None:
 
 
 def test_danish_labels_and_the_group_without_a_pipeline(tmp_path: Path) -> None:
-    agenda = agenda_of(write_two_pipelines(tmp_path, deals=deals_with(R4=""), locale="da_DK",
-                                           language="da"))
+    agenda = agenda_of(write_two_pipelines(tmp_path, deals=deals_with(R4=""),
+                                           locale="da_DK"))
     soup = BeautifulSoup(render_html(agenda, RenderOptions()), "lxml")
     section = soup.select_one("#by-pipeline")
     assert section is not None and section.h3 is not None

@@ -61,7 +61,6 @@ CONFIG = """
 name = "Two Pipelines Co"
 currency = "DKK"
 locale = "{locale}"
-language = "{language}"
 
 [meeting]
 as_of = {as_of}
@@ -83,9 +82,9 @@ path = "data"
 
 
 def write_two_pipelines(folder: Path, *, deals: list[list[str]] | None = None,
-                        data: str = "", locale: str = "en_GB", language: str = "en") -> Path:
+                        data: str = "", locale: str = "en_GB") -> Path:
     """Write the company to `folder` (optionally other deal rows and [data] lines); return
-    report.toml."""
+    report.toml. The labels' language follows the locale."""
     folder_data = folder / "data"
     folder_data.mkdir(parents=True, exist_ok=True)
     write_csv(folder_data / "deals.csv", DEAL_COLUMNS, DEALS if deals is None else deals)
@@ -93,6 +92,6 @@ def write_two_pipelines(folder: Path, *, deals: list[list[str]] | None = None,
     write_csv(folder_data / "targets.csv", TARGET_COLUMNS, TARGETS)
     write_csv(folder_data / "campaigns.csv", CAMPAIGN_COLUMNS, CAMPAIGNS)
     config = folder / "report.toml"
-    config.write_text(CONFIG.format(locale=locale, language=language, as_of=AS_OF, data=data),
+    config.write_text(CONFIG.format(locale=locale, as_of=AS_OF, data=data),
                       encoding="utf-8")
     return config

@@ -26,9 +26,6 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 # the values a subject template may use, each formatted as the pack shows it
 SUBJECT_FIELDS = ("company", "date", "iso_date", "quarter", "attainment", "won", "target",
                   "forecast", "gap", "coverage", "next_meeting")
-KEYS = ("host", "port", "security", "username", "password_env", "ca_file", "sender", "to", "cc",
-        "bcc", "subject", "attach", "days_before", "max_attachments_mb", "send_log", "timeout",
-        "retries", "retry_delay")
 _KIND_NAMES = {int: "a whole number", float: "a number", str: "a string", list: "a list"}
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -82,15 +79,7 @@ def read_email(raw: object, config_path: Path, problems: list[str]) -> EmailConf
         problems.append("Config value 'email': expected a table [email]")
         return None
     base_dir = config_path.resolve().parent
-    get = _Getter(raw, problems)
-    for key in raw:
-        if key == "password":
-            problems.append("Config value 'email.password': passwords are never read from the "
-                            "file; set password_env to the name of an environment variable "
-                            "that holds it")
-        elif key not in KEYS:
-            problems.append(f"Config value 'email.{key}': unknown key (known: {', '.join(KEYS)})")
-
+    get = _Getter(raw, problems)  # unknown keys are found by config_schema.unknown_keys
     host = get("host", str, "", required=True).strip()
     if host and (any(c.isspace() for c in host) or "/" in host):
         problems.append(f"Config value 'email.host': {host!r} should be a host name like "

@@ -1,10 +1,11 @@
 """The top categories of a list, plus one "Other" row that holds the rest.
 
 A chart or table of 100,000 lead sources helps nobody and takes minutes to draw. Each list of
-categories (channels, campaigns, reasons, teams, owners) keeps its first rows in the order it
-already has and folds the rest into one row whose figures are their totals, so totals still add
-up. Channels, reasons, teams and owners fold where they are counted (channels.py, rows.py,
-targets.py: no row is made for a folded name); campaigns fold here, from their rows.
+categories (channels, campaigns, reasons, teams, owners, open stages) keeps its first rows in
+the order it already has and folds the rest into one row whose figures are their totals, so
+totals still add up. Channels, reasons, teams and owners fold where they are counted
+(channels.py, rows.py, targets.py: no row is made for a folded name); campaigns and stages fold
+here, from their rows.
 The folded row's name is a placeholder shown in the pack's language as "Other (M more)"
 (`i18n.shown`), and its `others` field holds M.
 """
@@ -15,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from report_builder.model.agenda import SourceRow
+from report_builder.model.agenda import SourceRow, StageRow
 from report_builder.model.view import ratio
 
 # how many rows of each list are shown before the rest is folded into "Other"
@@ -24,6 +25,7 @@ CAMPAIGNS = 30
 REASONS = 12
 OWNERS = 30
 TEAMS = 12  # drawn as a chart too
+STAGES = 20  # open stages, in the order of [stages]
 
 OTHER_NAME = "(other: {count} more)"
 _OTHER = re.compile(r"\(other: (\d+) more\)")
@@ -74,3 +76,13 @@ def fold_sources(rows: Sequence[SourceRow], name: str) -> SourceRow:
 
 __all__ = ["CAMPAIGNS", "CHANNELS", "OTHER_NAME", "OWNERS", "REASONS", "TEAMS", "capped",
            "fold_sources", "other_count"]
+
+
+def fold_stages(rows: Sequence[StageRow], name: str) -> StageRow:
+    """Open stages as one: deals and values summed; the probability is the weighted share of
+    the value (the stages' own defaults differ), the step the later one of the folded stages."""
+    value = sum(r.value for r in rows)
+    weighted = sum(r.weighted_value for r in rows)
+    step = "quote" if any(r.step == "quote" for r in rows) else "opportunity"
+    return StageRow(stage=name, step=step, probability=ratio(weighted, value) or 0.0,
+                    count=sum(r.count for r in rows), value=value, weighted_value=weighted)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from report_builder.model import caps
 from report_builder.model.agenda import (
     DominantDeal,
     FunnelStep,
@@ -19,6 +20,7 @@ from report_builder.model.agenda import (
     PipelineSection,
     StageRow,
 )
+from report_builder.model.caps import capped
 from report_builder.model.rows import deal_rows, largest_first
 from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio, ts
 
@@ -76,7 +78,7 @@ def stage_rows(view: ModelView, open_deals: pd.DataFrame) -> tuple[StageRow, ...
             value=float(sums["value"].get(stage.name, 0.0)),
             weighted_value=float(sums["weighted"].get(stage.name, 0.0)),
         ))
-    return tuple(rows)
+    return capped(rows, caps.STAGES, caps.fold_stages)
 
 
 def pipeline_breakdown(view: ModelView) -> tuple[PipelineBreakdown, ...]:

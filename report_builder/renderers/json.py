@@ -11,7 +11,7 @@ from typing import Any
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import Renderer, RenderOptions, register
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: movement lists as `changes` (every changed deal), headline changes
 
 
 def to_plain(value: Any) -> Any:
