@@ -100,6 +100,19 @@ def test_hostile_headers_of_an_unknown_export(tmp_path: Path,
     assert "#   'Titel\\n[email]\\nhost = \"x\"': 'A'" in out
 
 
+@pytest.mark.parametrize(("file_name", "table"), [
+    ("Leads.csv", "leads"), ("kampagner_campaigns.csv", "campaigns"), ("export.csv", "deals")])
+def test_an_export_no_preset_knows_is_read_as_the_table_its_name_says(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], file_name: str, table: str) -> None:
+    """Headers no preset knows (a lead-scoring set's `Lead Number`, `Lead Origin`): the file's
+    name decides which table's columns inspect asks for; a name that says nothing: deals."""
+    path = tmp_path / file_name
+    path.write_bytes(csv_bytes(["Lead Number", "Lead Origin", "Converted"],
+                               [["660737", "API", "0"], ["660728", "Landing Page", "1"]]))
+    parsed = tomllib.loads(inspect(path, capsys))
+    assert list(parsed["data"]["columns"]) == [table]
+
+
 def test_init_config_round_trips_hostile_names(tmp_path: Path) -> None:
     stages = (Stage(EVIL_STAGE, "opportunity", 0.2), Stage("Closed won", "won", None))
 

@@ -42,13 +42,27 @@ def read_any(path: Path, sheet: str | None = None) -> tuple[pd.DataFrame, str | 
     raise DataError([Problem(path.name, None, None, None, "inspect reads .csv and .xlsx files")])
 
 
-def guess(frame: pd.DataFrame) -> Guess:
+# words in a file's name that say which table it holds, most specific first
+_NAMED_TABLES = (("history", "stage_history"), ("campaign", "campaigns"), ("lead", "leads"),
+                 ("contact", "leads"), ("opportunit", "deals"), ("deal", "deals"),
+                 ("target", "targets"), ("action", "actions"))
+
+
+def table_named(file_name: str) -> str | None:
+    """The table a file's name points to (`Leads.csv` -> leads), or None."""
+    name = file_name.lower()
+    return next((table for word, table in _NAMED_TABLES if word in name), None)
+
+
+def guess(frame: pd.DataFrame, file_name: str = "") -> Guess:
     """The preset and table whose column names the header matches best: first a table whose
     required columns are all there (so an OpportunityHistory export is not taken for deals
-    that lack a name), then the most columns found."""
+    that lack a name), then the table the file's name points to (an export with headers no
+    preset knows, like `Leads.csv`), then the most columns found."""
     headers = {normalise_header(c) for c in frame.columns}
+    hinted = table_named(file_name)
     best: Guess | None = None
-    best_score = (False, -1)
+    best_score = (False, False, -1)
     for preset in PRESETS.values():
         for name, table in DATASET_TABLES.items():
             mapping = preset.tables.get(name)
@@ -66,8 +80,9 @@ def guess(frame: pd.DataFrame) -> Guess:
             found = sum(1 for c in wanted if present(c))
             complete = all(present(c.name) or c.name in mapping.fill_missing
                            for c in table.columns if c.required)
-            if (complete, found) > best_score:
-                best_score = (complete, found)
+            score = (complete, name == hinted, found)
+            if score > best_score:
+                best_score = score
                 report = MappingReport(name, "", preset.name)
                 mapped = apply_mapping(frame.copy(), mapping, report,
                                        known=frozenset(wanted))

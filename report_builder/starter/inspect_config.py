@@ -271,7 +271,7 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
         raise DataError([Problem(path.name, None, None, None, "has no rows below its header: "
                                  "inspect needs the export's rows to list its stages and "
                                  "currencies; export them again")])
-    g = guess(frame)
+    g = guess(frame, path.name)
     recognised = _recognised(g)
     doc = t.document()
     for line in _header(g, shown_path, len(frame), recognised):
