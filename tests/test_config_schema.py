@@ -159,10 +159,13 @@ def test_column_keys_are_the_canonical_columns_and_those_presets_read() -> None:
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*/report.toml")),
                          ids=lambda p: p.parent.name)
 def test_the_examples_load(example: Path) -> None:
-    config = load_config(example)
-    assert config.stages
+    """Every example has no unknown key; those whose data is the public samples beside the
+    repository (../shared/data) load only where that folder is."""
     text = example.read_text(encoding="utf-8")
     assert unknown_keys(tomllib.loads(text), text, example.name) == []
+    if "shared/data" in text and not (EXAMPLES.parent.parent / "shared" / "data").is_dir():
+        pytest.skip("../shared/data is absent")
+    assert load_config(example).stages
 
 
 def every_setting(text: str) -> str:
