@@ -7,10 +7,11 @@ import dataclasses
 import plotly.graph_objects as go
 import pytest
 
-from report_builder.charts.figures import FIGURE_KEYS, build_figures, load_theme
+from report_builder.charts.figures import FIGURE_KEYS, build_figures
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
 from report_builder.model.agenda import Agenda
+from report_builder.theme import load_theme
 from tests.sample_agenda import sample_agenda
 
 MS_PER_DAY = 86_400_000

@@ -13,11 +13,8 @@ label markup.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import plotly.graph_objects as go
@@ -27,7 +24,7 @@ from report_builder.charts.text import escape_figure
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels, shown
 from report_builder.model.agenda import Agenda, FunnelStep, ReasonRow, TargetRow
-from report_builder.resources import assets_dir
+from report_builder.theme import Theme, load_theme
 
 FIGURE_KEYS = (
     "targets_company",
@@ -41,27 +38,6 @@ FIGURE_KEYS = (
     "campaigns",
 )
 MS_PER_DAY = 86_400_000
-
-
-@dataclass(frozen=True)
-class Theme:
-    """The palette and font, defined once in assets/theme.json (also fed to the CSS)."""
-
-    font_family: str
-    colors: dict[str, str]
-    series: tuple[str, ...]
-
-    def css_variables(self) -> str:
-        """`:root { --navy: ...; }` for the HTML, so the page and the charts share colours."""
-        lines = [f"  --{name.replace('_', '-')}: {value};" for name, value in self.colors.items()]
-        lines.append(f"  --font: {self.font_family};")
-        return ":root {\n" + "\n".join(lines) + "\n}\n"
-
-
-@lru_cache(maxsize=1)
-def load_theme() -> Theme:
-    raw = json.loads((assets_dir() / "theme.json").read_text(encoding="utf-8"))
-    return Theme(raw["font_family"], dict(raw["colors"]), tuple(raw["series"]))
 
 
 MOVEMENT_KEY = "pipeline_movement"  # the waterfall: only when the agenda has a movement

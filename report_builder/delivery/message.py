@@ -227,12 +227,12 @@ def _environment(agenda: Agenda, fmt: Formatter, templates: Path | None) -> jinj
 
 
 def _theme_colors() -> dict[str, str]:
-    from report_builder.charts.figures import load_theme
+    from report_builder.theme import load_theme
 
     return dict(load_theme().colors)
 
 
 def _theme_font() -> str:
-    from report_builder.charts.figures import load_theme
+    from report_builder.theme import load_theme
 
     return load_theme().font_family

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from report_builder.charts.figures import build_figures, load_theme
+from report_builder.charts.figures import build_figures
 from report_builder.errors import OutputError
 from report_builder.formatting import MISSING, Formatter
 from report_builder.i18n import shown, translator
@@ -28,6 +28,7 @@ from report_builder.renderers.quality import quality_lines
 from report_builder.resources import assets_dir, templates_dir
 from report_builder.terminal import terminal_text
 from report_builder.text_limits import TEXT_LIMIT, clip
+from report_builder.theme import load_theme
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",

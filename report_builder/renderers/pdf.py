@@ -14,13 +14,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from report_builder.charts.figures import build_figures, load_theme
+from report_builder.charts.figures import build_figures
 from report_builder.formatting import Formatter
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import Renderer, RenderOptions, StaticChartSource, register
 from report_builder.renderers.fetcher import RestrictedFetcher
 from report_builder.renderers.html import logo_data_uri, template_environment
 from report_builder.resources import assets_dir, templates_dir
+from report_builder.theme import load_theme
 
 log = logging.getLogger(__name__)
 # WeasyPrint warns about every screen-only rule of the shared stylesheet (media queries, sticky
