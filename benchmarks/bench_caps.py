@@ -5,10 +5,10 @@ categories and one very long deal name, to show the caps keep the build near the
     python benchmarks/bench_caps.py --sources 2000 --profile
 
 The example company is copied to a temporary folder with its newest leads (and added ones, made
-days before the meeting) each in its own lead source, every lost deal with its own lost reason, every rejected lead with its own
-rejection reason, and the first open deal named with `--name-length` characters (and made the
-largest, so every format lists it). Run by hand;
-the figures go in the closing notes, not in assertions.
+days before the meeting) each in its own lead source, every lost deal with its own lost reason,
+every rejected lead with its own rejection reason, and the first open deal named with
+`--name-length` characters (and made the largest, so every format lists it). Run by hand; the
+figures go in the closing notes, not in assertions.
 """
 
 from __future__ import annotations

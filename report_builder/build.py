@@ -15,12 +15,7 @@ from report_builder.data.load import load_dataset
 from report_builder.history.store import read_previous, write_snapshot
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
-from report_builder.model.movement import EarlierSnapshots, deal_snapshot, with_slips
-from report_builder.model.stage_history import (
-    earlier_from_history,
-    history_slips,
-    meeting_snapshot,
-)
+from report_builder.model.comparison import Comparison, EarlierExport, compare
 from report_builder.periods import next_meeting
 from report_builder.renderers.base import RenderOptions, get_renderer
 from report_builder.writer import write_atomic
@@ -48,21 +43,15 @@ def output_name(agenda: Agenda, extension: str, stem: str = "pipeline-meeting") 
     return f"{stem}-{agenda.as_of.isoformat()}{extension}"
 
 
-def earlier_snapshots(config: Config, as_of: dt.date, *, history: bool = True,
-                      compare_to: Path | None = None,
-                      dataset: Dataset | None = None) -> EarlierSnapshots | None:
-    """What the pipeline movement compares against: the deals file `compare_to`, else the
-    latest stored snapshot of a meeting before `as_of` (never the meeting's own), else the
-    previous meeting rebuilt from the dataset's stage history; else None."""
+def comparison(config: Config, dataset: Dataset, as_of: dt.date, *, history: bool = True,
+               compare_to: Path | None = None) -> Comparison:
+    """What the pipeline movement compares: the meeting's deals against the deals file
+    `compare_to`, else the latest snapshot stored before `as_of` (never the meeting's own),
+    else the previous meeting rebuilt from the dataset's stage history."""
     stored = read_previous(config.history_path, as_of) if history else None
-    slips = None if dataset is None else history_slips(dataset, config, as_of)
-    if compare_to is not None:
-        previous = deal_snapshot(load_deals_export(config, compare_to, as_of), as_of)
-        return EarlierSnapshots(with_slips(previous, None if stored is None else stored.deals),
-                                compare_to.name, None, slips)
-    if stored is not None:
-        return EarlierSnapshots(stored.deals, stored.meeting.isoformat(), stored.meeting, slips)
-    return None if dataset is None else earlier_from_history(dataset, config, as_of, slips)
+    export = None if compare_to is None else EarlierExport(
+        load_deals_export(config, compare_to, as_of), compare_to.name)
+    return compare(dataset, config, as_of, stored=stored, export=export)
 
 
 def load_deals_export(config: Config, path: Path, as_of: dt.date | None = None) -> Dataset:
@@ -101,10 +90,9 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         progress("Loading the dataset")
         dataset = load_dataset(config, as_of=as_of)
         history = history and config.history.enabled
-        earlier = earlier_snapshots(config, as_of, history=history, compare_to=compare_to,
-                                    dataset=dataset)
+        compared = comparison(config, dataset, as_of, history=history, compare_to=compare_to)
         progress("Building the agenda")
-        agenda = build_agenda(dataset, config, as_of, earlier=earlier)
+        agenda = build_agenda(dataset, config, as_of, comparison=compared)
         options = RenderOptions(templates=config.output.templates, logo=config.company.logo,
                                 page_orientation=config.output.page_orientation,
                                 charts=exporter, browser=config.output.browser,
@@ -119,5 +107,5 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         files[name] = write_atomic(path, content)
     if history:
         progress("Storing the deals snapshot")
-        write_snapshot(config.history_path, as_of, meeting_snapshot(dataset, config, as_of))
+        write_snapshot(config.history_path, as_of, compared.current)
     return BuildResult(agenda, dataset, files)

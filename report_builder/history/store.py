@@ -29,8 +29,11 @@ import numpy as np
 import pandas as pd
 
 from report_builder.errors import HistoryError
-from report_builder.model.movement import SNAPSHOT_COLUMNS
 
+# A deal as a snapshot holds it: what the store keeps of each deal, and what the pipeline movement
+# compares between two meetings (model/movement.py reads the columns from here).
+SNAPSHOT_COLUMNS = ("deal_id", "name", "account", "owner", "stage", "value", "close_date",
+                    "win_probability")
 SCHEMA_VERSION = 2
 APPLICATION = "report-builder history"
 _STATE = SNAPSHOT_COLUMNS[1:]  # what makes a new version when it changes

@@ -10,27 +10,29 @@ from report_builder.model.actions import build_actions
 from report_builder.model.agenda import Agenda
 from report_builder.model.campaigns import build_campaigns
 from report_builder.model.channels import build_sources, campaign_results
+from report_builder.model.comparison import Comparison
 from report_builder.model.customers import build_customers
 from report_builder.model.headline import HeadlineChanges, build_headline, window_before
-from report_builder.model.movement import EarlierSnapshots, build_movement, quarter_figures
+from report_builder.model.movement import build_movement, quarter_figures
 from report_builder.model.notes import build_notes
 from report_builder.model.pipeline import build_pipeline
-from report_builder.model.stage_history import meeting_snapshot
 from report_builder.model.targets import build_targets
 from report_builder.model.view import between, make_view
 
 
 def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
-                 earlier: EarlierSnapshots | None = None) -> Agenda:
-    """The agenda at `as_of`; with `earlier` snapshots, also the pipeline movement since then."""
+                 comparison: Comparison | None = None) -> Agenda:
+    """The agenda at `as_of`; with a `comparison` that has an earlier snapshot, also the
+    pipeline movement since then (model/comparison.py's `compare` makes it)."""
     view = make_view(dataset, config, as_of)
     targets = build_targets(view)
     pipeline = build_pipeline(view)
     customers = build_customers(view)
     results = campaign_results(view)
     meetings = int(between(view.leads["meeting_date"], view.period).sum())
-    movement = None if earlier is None else build_movement(
-        meeting_snapshot(dataset, config, as_of), earlier, config, view.quarter, as_of)
+    earlier = None if comparison is None else comparison.earlier
+    movement = None if comparison is None or earlier is None else build_movement(
+        comparison.current, earlier, config, view.quarter, as_of)
     changes = None if earlier is None else HeadlineChanges(
         then=quarter_figures(earlier.previous, config, view.quarter, earlier.previous_date),
         **window_before(view))

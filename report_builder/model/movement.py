@@ -20,6 +20,7 @@ import pandas as pd
 
 from report_builder.config import Config
 from report_builder.data.dataset import Dataset
+from report_builder.history.store import SNAPSHOT_COLUMNS
 from report_builder.model.agenda import (
     CHANGE_KEYS,
     ChangeList,
@@ -30,8 +31,6 @@ from report_builder.model.agenda import (
 from report_builder.model.view import as_date, text
 from report_builder.periods import Quarter
 
-SNAPSHOT_COLUMNS = ("deal_id", "name", "account", "owner", "stage", "value", "close_date",
-                    "win_probability")
 OPEN_STEPS = ("opportunity", "quote")
 BAR_KEYS = ("new", "increased", "decreased", "won", "lost", "pushed", "pulled", "deleted")
 _SIGN = {"new": 1, "increased": 1, "decreased": -1, "won": -1, "lost": -1, "pushed": -1,

@@ -21,8 +21,9 @@ from report_builder.config import Config
 from report_builder.data.dataset import Dataset
 from report_builder.data.stage_history import in_time_order
 from report_builder.data.timestamps import end_of_day, local_times
+from report_builder.history.store import SNAPSHOT_COLUMNS
 from report_builder.model.agenda import FROM_HISTORY
-from report_builder.model.movement import SNAPSHOT_COLUMNS, EarlierSnapshots, deal_snapshot
+from report_builder.model.movement import EarlierSnapshots, deal_snapshot
 
 
 def earlier_from_history(dataset: Dataset, config: Config, as_of: dt.date,
@@ -37,15 +38,18 @@ def earlier_from_history(dataset: Dataset, config: Config, as_of: dt.date,
     return EarlierSnapshots(previous, FROM_HISTORY, day, slips=slips or {})
 
 
-def history_slips(dataset: Dataset, config: Config, as_of: dt.date) -> dict[str, int] | None:
-    """Close-date slips counted over every change the stage history records, up to the meeting;
-    None when it records no close dates. Snapshots only see the slips between the meetings
-    built, so where the history knows them, its counts are used whatever the comparison."""
+def history_slips(dataset: Dataset, config: Config, as_of: dt.date, *,
+                  current: pd.DataFrame | None = None) -> dict[str, int] | None:
+    """Close-date slips counted over every change the stage history records, up to the meeting
+    (`current`: the meeting's snapshot, when already made); None when it records no close
+    dates. Snapshots only see the slips between the meetings built, so where the history knows
+    them, its counts are used whatever the comparison."""
     history = dataset.stage_history
     if history is None or not len(history) or history["close_date"].isna().all():
         return None
-    return slip_counts(history, meeting_snapshot(dataset, config, as_of), as_of,
-                       config.company.timezone)
+    if current is None:
+        current = meeting_snapshot(dataset, config, as_of)
+    return slip_counts(history, current, as_of, config.company.timezone)
 
 
 def meeting_snapshot(dataset: Dataset, config: Config, as_of: dt.date) -> pd.DataFrame:
