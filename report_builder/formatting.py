@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import re
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -21,10 +22,15 @@ from babel.numbers import (
 )
 from babel.units import format_unit
 
+from report_builder.periods import parse_quarter_label
+
 MISSING = "\u2013"  # what a missing value (None) shows as
 NBSP = "\u00a0"
 
 KINDS = ("money", "money_short", "percent", "count", "ratio", "days", "date", "day_month")
+_LONG_NUMBER = re.compile(r"\d{4}")  # four digits without a separator: not a short form
+# How each language names a quarter; others read "Q4 2026"
+_QUARTER_PATTERNS = {"da": "{quarter}. kvt. {year}", "en": "Q{quarter} {year}"}
 
 
 class Formatter:
@@ -65,13 +71,23 @@ class Formatter:
         return self._space_symbol(text)
 
     def money_short(self, x: float | None) -> str:
-        """A rounded amount for chart axes and tiles: `1,2 mio. kr.`, `€1.2m`."""
+        """A rounded amount for chart axes and tiles: `35,4 tkr.`, `1,2 mio. kr.`, `€1.2m`.
+
+        Where the locale has no short form for an amount (German thousands), the whole amount
+        is written as `money` writes it, with its separators. Danish kroner in thousands are
+        `tkr.`, as Danish business writing has them (CLDR's `t kr.` reads as a typo).
+        """
         if x is None or _missing(x):
             return MISSING
         if abs(x) < 1000:
             return self.money(x)
         text = format_compact_currency(x, self.currency, locale=self.locale, fraction_digits=1)
-        return self._space_symbol(text)
+        if _LONG_NUMBER.search(text):  # no compact pattern: Babel wrote the bare digits
+            return self.money(x)
+        text = self._space_symbol(text)
+        if self.locale.language == "da" and self._symbol == "kr.":
+            text = text.replace(f"{NBSP}t{NBSP}kr.", f"{NBSP}tkr.")
+        return text
 
     def percent(self, x: float | None) -> str:
         """A fraction as a whole percentage: 0.253 -> `25 %` (da), `25%` (en)."""
@@ -115,6 +131,18 @@ class Formatter:
             return MISSING
         return format_skeleton("yMMMM", d, locale=self.locale)
 
+    def quarter(self, label: str | None) -> str:
+        """A fiscal quarter as the locale writes it: `2026-Q4` -> `4. kvt. 2026`, `Q4 2026`.
+        The quarter is the fiscal one; its year is the year it ends in, as the model names it."""
+        if label is None:
+            return MISSING
+        parsed = parse_quarter_label(label)
+        if parsed is None:
+            raise ValueError(f"not a quarter label: {label!r}; expected the form 2026-Q4")
+        year, number = parsed
+        pattern = _QUARTER_PATTERNS.get(self.locale.language, "Q{quarter} {year}")
+        return pattern.format(quarter=number, year=year)
+
     def value(self, x: float | dt.date | None, kind: str) -> str:
         """Format by kind name: one of KINDS (money, percent, count, ratio, days, date...)."""
         if kind not in KINDS:
@@ -124,7 +152,8 @@ class Formatter:
 
     def filters(self) -> dict[str, object]:
         """The methods as Jinja filters, by name."""
-        return {name: getattr(self, name) for name in KINDS} | {"fmt": self.value}
+        return {name: getattr(self, name) for name in KINDS} | {"fmt": self.value,
+                                                                 "quarter": self.quarter}
 
     def _space_symbol(self, text: str) -> str:
         """CLDR currency spacing: a letter symbol next to a digit gets a no-break space.

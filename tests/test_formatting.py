@@ -34,6 +34,12 @@ def test_money_letter_symbol_is_spaced_from_the_number() -> None:
     ("fmt", "value", "expected"),
     [
         (DA, 1_234_567, f"1,2{NBSP}mio.{NBSP}kr."),
+        (DA, 35_400, f"35,4{NBSP}tkr."),  # Danish business writing, not CLDR's "t kr."
+        (DA, 2_500_000_000, f"2,5{NBSP}mia.{NBSP}kr."),
+        (Formatter("da_DK", "EUR"), 35_400, f"35,4{NBSP}t{NBSP}€"),
+        # German has no short form for thousands: the whole amount, grouped
+        (Formatter("de_DE", "EUR"), 35_400, f"35.400{NBSP}€"),
+        (Formatter("de_DE", "EUR"), 1_234_567, f"1,2{NBSP}Mio.{NBSP}€"),
         (EN, 1_234_567, "€1.2m"),
         (EN, 23_456, "€23.5k"),
         (EN, 999, "€999"),
@@ -93,3 +99,12 @@ def test_value_dispatches_by_kind() -> None:
 def test_plotly_separators() -> None:
     assert DA.plotly_separators == ",."
     assert EN.plotly_separators == ".,"
+
+
+def test_quarters_as_each_language_writes_them() -> None:
+    assert DA.quarter("2026-Q4") == "4. kvt. 2026"
+    assert EN.quarter("2026-Q4") == "Q4 2026"
+    assert Formatter("de_DE", "EUR").quarter("2027-Q1") == "Q1 2027"
+    assert DA.quarter(None) == MISSING
+    with pytest.raises(ValueError, match="2026-Q4"):
+        DA.quarter("Q4")
