@@ -11,7 +11,15 @@ import pytest
 
 from report_builder.cli import main
 from report_builder.config import load_config
-from report_builder.config_schema import dataset_columns, key_lines, unknown_keys
+from report_builder.config.dataset_names import (
+    DATA_TABLES,
+    DATASET_COLUMNS,
+    LOOKUP_TABLES,
+    PRESET_NAMES,
+)
+from report_builder.config.schema import key_lines, unknown_keys
+from report_builder.data.presets import PRESETS
+from report_builder.data.schema import DATASET_TABLES
 from report_builder.errors import ConfigError
 from report_builder.starter.config_text import config_text
 from report_builder.starter.examples import Stage
@@ -150,10 +158,21 @@ def test_key_lines_of_headers_dotted_quoted_and_multiline_values() -> None:
 
 
 def test_column_keys_are_the_canonical_columns_and_those_presets_read() -> None:
-    columns = dataset_columns()
-    assert columns["deals"][:3] == ("deal_id", "name", "account")
-    assert "is_deleted" in columns["stage_history"]  # read by the Salesforce preset
-    assert "ownr" not in columns["deals"]
+    """The config's copy of the data layer's names (config/dataset_names.py) is exactly the
+    data layer's: worked out here from data/schema.py and data/presets."""
+    expected = {name: [c.name for c in DATASET_TABLES[name].columns] for name in DATASET_TABLES}
+    for preset in PRESETS.values():
+        for name, mapping in preset.tables.items():
+            expected[name] += [c for c in mapping.columns if c not in expected[name]]
+    assert {name: list(cols) for name, cols in DATASET_COLUMNS.items()} == expected, \
+        "a column was added or renamed in the data layer: list it in config/dataset_names.py"
+    assert tuple(DATASET_TABLES) == DATA_TABLES
+    assert tuple(PRESETS) == PRESET_NAMES, \
+        "a preset was added or renamed in data/presets: list it in config/dataset_names.py"
+    assert "is_deleted" in DATASET_COLUMNS["stage_history"]  # read by the Salesforce preset
+    assert "ownr" not in DATASET_COLUMNS["deals"]
+    for preset in PRESETS.values():  # the name tables a preset reads are lookup tables
+        assert set(preset.names) <= set(LOOKUP_TABLES)
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*/report.toml")),

@@ -9,7 +9,7 @@ import pytest
 
 from report_builder.cli import main
 from report_builder.config import load_config
-from report_builder.delivery.addresses import parse_mailbox
+from report_builder.config.addresses import parse_mailbox
 from report_builder.delivery.schedule import due_window
 from report_builder.errors import ConfigError
 from tests.small_company import write_company

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from report_builder.config.email import SUBJECT_FIELDS, EmailConfig
 from report_builder.delivery.message import (
     Attachment,
     compose,
@@ -20,7 +21,6 @@ from report_builder.delivery.message import (
     subject_values,
     summary,
 )
-from report_builder.delivery.settings import SUBJECT_FIELDS, EmailConfig
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
 from report_builder.model.agenda import (
@@ -39,7 +39,7 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 
 def settings(**changes: object) -> EmailConfig:
-    from report_builder.delivery.addresses import parse_mailbox
+    from report_builder.config.addresses import parse_mailbox
 
     base = EmailConfig(host="smtp.example.com", sender=parse_mailbox("Pipeline <p@example.com>"),
                        to=(parse_mailbox("Anna Holm <anna@example.com>"),),

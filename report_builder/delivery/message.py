@@ -23,9 +23,9 @@ import jinja2
 from babel.units import format_unit
 from markupsafe import Markup
 
+from report_builder.config.addresses import has_control_characters
+from report_builder.config.email import EmailConfig, subject_environment
 from report_builder.decks.notes import changes_summary
-from report_builder.delivery.addresses import has_control_characters
-from report_builder.delivery.settings import EmailConfig, subject_environment
 from report_builder.formatting import Formatter
 from report_builder.i18n import shown, translator
 from report_builder.model.agenda import Agenda
@@ -91,8 +91,8 @@ def compose(agenda: Agenda, settings: EmailConfig, attachments: Sequence[Attachm
 
 
 def subject_values(agenda: Agenda, fmt: Formatter) -> dict[str, str]:
-    """The fields a subject template may use (settings.SUBJECT_FIELDS), formatted as shown in
-    the pack."""
+    """The fields a subject template may use (SUBJECT_FIELDS in config/email.py), formatted as
+    shown in the pack."""
     c = agenda.targets.company
     return {
         "company": agenda.company, "date": fmt.date(agenda.as_of),

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from report_builder.build import BuildResult, build, meeting_date, output_name
-from report_builder.config import Config
+from report_builder.config import Config, EmailConfig
 from report_builder.delivery.message import Attachment, compose, file_size
 from report_builder.delivery.schedule import Due, due_window
 from report_builder.delivery.sendlog import SendLog, SentRecord
-from report_builder.delivery.settings import EmailConfig
 from report_builder.delivery.smtp import deliver
 from report_builder.errors import (
     AttachmentTooLargeError,

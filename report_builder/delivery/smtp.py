@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from report_builder.delivery.settings import EmailConfig
+from report_builder.config import EmailConfig
 from report_builder.errors import PermanentDeliveryError, TemporaryDeliveryError
 
 

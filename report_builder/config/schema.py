@@ -9,7 +9,7 @@ reader checks with its own message (`[deck.layouts]`, the dataset's tables under
 `unknown_keys` walks the parsed file against the tree and returns one problem per unknown key,
 in the form `Config value 'section.key': unknown key in [section] (report.toml, line 7); did you
 mean `locale`?`, with the known keys listed when none is near. The types and values of known
-keys are checked by the readers in config.py and delivery/settings.py.
+keys are checked by the readers in config/load.py and config/email.py.
 """
 
 from __future__ import annotations
@@ -19,13 +19,10 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, TypeAlias
 
-DATA_TABLES = ("deals", "leads", "targets", "campaigns", "actions", "stage_history")
-# tables of names a CRM export keeps beside its records: ids in the records become these names
-# (users: owners; accounts: the deals' accounts; campaign_members: each lead's campaign)
-LOOKUP_TABLES = ("users", "accounts", "campaign_members")
+from report_builder.config.dataset_names import DATA_TABLES, DATASET_COLUMNS, LOOKUP_TABLES
+
 SLIDE_KINDS = ("title", "agenda", "content")
 # the [email] keys; `password` is refused with its own message (it is never read from the file)
 EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "ca_file", "sender", "to",
@@ -59,50 +56,35 @@ SOURCE = _keys("path", "sheet", "sql", "url", "password_env", "preset", "date_fo
 STAGE = _keys("step", "probability")
 
 
-@cache
-def schema() -> dict[str, Spec]:
-    """The whole tree (built once: the dataset's column names come from data/schema.py)."""
-    columns = Named({table: _keys(*names) for table, names in dataset_columns().items()})
-    return {
-        "company": _keys("name", "currency", "locale", "fiscal_year_start_month", "logo",
-                         "timezone"),
-        "meeting": _keys("cadence_anchor", "cadence_days", "as_of", "campaign_horizon_weeks",
-                         "stale_after_days", "sources_window_days", "top_n"),
-        "data": {
-            **_keys("path", "date_format", "decimal", "preset", "encoding", "separator",
-                    "pipelines", "empty_values", "merge_channel_spellings"),
-            "currency_rates": Each(None),
-            "columns": columns,
-            "defaults": columns,
-            **{table: SOURCE for table in (*DATA_TABLES, *LOOKUP_TABLES)},
-        },
-        "stages": Each(STAGE),
-        "output": _keys("formats", "dir", "templates", "page_orientation", "browser"),
-        "deck": {**_keys("template", "reference_days"),
-                 "layouts": Named(dict.fromkeys(SLIDE_KINDS))},
-        "history": _keys("enabled", "path"),
-        "email": _keys(*EMAIL_KEYS),
-    }
+_COLUMNS = Named({table: _keys(*names) for table, names in DATASET_COLUMNS.items()})
 
-
-def dataset_columns() -> dict[str, tuple[str, ...]]:
-    """Each table's columns a `[data.columns.<table>]` or `[data.defaults.<table>]` may name:
-    the canonical ones, then those a CRM preset reads on the way (like `is_deleted`)."""
-    from report_builder.data.presets import PRESETS
-    from report_builder.data.schema import DATASET_TABLES
-
-    found = {name: [c.name for c in DATASET_TABLES[name].columns] for name in DATA_TABLES}
-    for preset in PRESETS.values():
-        for name, mapping in preset.tables.items():
-            found[name] += [c for c in mapping.columns if c not in found[name]]
-    return {name: tuple(cols) for name, cols in found.items()}
+SCHEMA: dict[str, Spec] = {
+    "company": _keys("name", "currency", "locale", "fiscal_year_start_month", "logo",
+                     "timezone"),
+    "meeting": _keys("cadence_anchor", "cadence_days", "as_of", "campaign_horizon_weeks",
+                     "stale_after_days", "sources_window_days", "top_n"),
+    "data": {
+        **_keys("path", "date_format", "decimal", "preset", "encoding", "separator",
+                "pipelines", "empty_values", "merge_channel_spellings"),
+        "currency_rates": Each(None),
+        "columns": _COLUMNS,
+        "defaults": _COLUMNS,
+        **{table: SOURCE for table in (*DATA_TABLES, *LOOKUP_TABLES)},
+    },
+    "stages": Each(STAGE),
+    "output": _keys("formats", "dir", "templates", "page_orientation", "browser"),
+    "deck": {**_keys("template", "reference_days"),
+             "layouts": Named(dict.fromkeys(SLIDE_KINDS))},
+    "history": _keys("enabled", "path"),
+    "email": _keys(*EMAIL_KEYS),
+}
 
 
 def unknown_keys(raw: Mapping[str, Any], text: str, file_name: str) -> list[str]:
     """One problem for each key of `raw` (parsed from `text`) that the schema does not know."""
     lines = key_lines(text)
     problems = []
-    for path, known in _unknown(raw, schema(), ()):
+    for path, known in _unknown(raw, SCHEMA, ()):
         line = _line_of(path, lines)
         where = f"{file_name}, line {line}"
         if path in REFUSED:
@@ -140,7 +122,7 @@ def _hint(path: tuple[str, ...], known: tuple[str, ...]) -> str:
     if near:
         return f"; did you mean [{near[0]}]?" if len(path) == 1 else \
             f"; did you mean `{near[0]}`?"
-    homes = [home for home in _sections_with(key, schema(), ()) if home != path[:-1]]
+    homes = [home for home in _sections_with(key, SCHEMA, ()) if home != path[:-1]]
     if homes:
         return f"; `{key}` is a key of [{_dotted(homes[0])}] (known here: {', '.join(known)})"
     return f" (known: {', '.join(known)})"

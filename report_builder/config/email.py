@@ -1,13 +1,12 @@
 """The [email] table of report.toml: where and how the pack is mailed.
 
-`read_email` checks every value and appends each problem, in the form
-`Config value 'email.key': problem`, to the list load_config reports at once. The password is
-never in the file: `password_env` names the environment variable that holds it.
+`read_email` checks every value and records each problem, in the form
+`Config value 'email.key': problem`, with the reader's others: load_config reports them at once.
+The password is never in the file: `password_env` names the environment variable that holds it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -18,7 +17,8 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
-from report_builder.delivery.addresses import parse_mailbox
+from report_builder.config.addresses import parse_mailbox
+from report_builder.config.reader import Reader
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -26,7 +26,6 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 # the values a subject template may use, each formatted as the pack shows it
 SUBJECT_FIELDS = ("company", "date", "iso_date", "quarter", "attainment", "won", "target",
                   "forecast", "gap", "coverage", "next_meeting")
-_KIND_NAMES = {int: "a whole number", float: "a number", str: "a string", list: "a list"}
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -71,15 +70,18 @@ def subject_environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined)
 
 
-def read_email(raw: object, config_path: Path, problems: list[str]) -> EmailConfig | None:
-    """The [email] table, or None when the config has none; problems go to `problems`."""
-    if raw is None:
+def read_email(r: Reader, config_path: Path) -> EmailConfig | None:
+    """The [email] table, or None when the config has none; problems go to the reader's."""
+    if "email" not in r.raw:
         return None
-    if not isinstance(raw, dict):
-        problems.append("Config value 'email': expected a table [email]")
+    raw = r.section("email")  # a value that is no table is a problem the reader records
+    if not isinstance(r.raw["email"], dict):
         return None
-    base_dir = config_path.resolve().parent
-    get = _Getter(raw, problems)  # unknown keys are found by config_schema.unknown_keys
+    problems = r.problems
+
+    def get(key: str, kind: type, default: Any = None, *, required: bool = False) -> Any:
+        return r.get(raw, "email", key, kind, default, required=required)
+
     host = get("host", str, "", required=True).strip()
     if host and (any(c.isspace() for c in host) or "/" in host):
         problems.append(f"Config value 'email.host': {host!r} should be a host name like "
@@ -104,7 +106,7 @@ def read_email(raw: object, config_path: Path, problems: list[str]) -> EmailConf
     if username and security == "none" and host not in LOOPBACK_HOSTS:
         problems.append("Config value 'email.security': 'none' would send the password "
                         f"unencrypted to {host}; use starttls or ssl")
-    ca_file = _path(get("ca_file", str), base_dir)
+    ca_file = r.path(get("ca_file", str))
     if ca_file is not None and not ca_file.is_file():
         problems.append(f"Config value 'email.ca_file': file {ca_file} does not exist")
 
@@ -145,7 +147,7 @@ def read_email(raw: object, config_path: Path, problems: list[str]) -> EmailConf
     if not 0 <= retries <= 10:
         problems.append(f"Config value 'email.retries': {retries} should be 0-10")
         retries = 3
-    send_log = (_path(get("send_log", str), base_dir)
+    send_log = (r.path(get("send_log", str))
                 or config_path.resolve().with_name(f"{config_path.stem}.send-log.sqlite"))
 
     if not sender or not host:
@@ -156,29 +158,6 @@ def read_email(raw: object, config_path: Path, problems: list[str]) -> EmailConf
         attach=tuple(attach), days_before=days_before, send_log=send_log, retries=retries,
         **{k: max(v, 0.0) for k, v in numbers.items()},
     )
-
-
-class _Getter:
-    """Typed values out of the [email] table, each problem recorded once."""
-
-    def __init__(self, raw: dict[str, Any], problems: list[str]) -> None:
-        self.raw = raw
-        self.problems = problems
-
-    def __call__(self, key: str, kind: type, default: Any = None, *,
-                 required: bool = False) -> Any:
-        if key not in self.raw:
-            if required:
-                self.problems.append(f"Config value 'email.{key}': missing (required)")
-            return default
-        value = self.raw[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or isinstance(value, (bool, dt.date)):
-            self.problems.append(f"Config value 'email.{key}': {value!r} should be "
-                                 f"{_KIND_NAMES.get(kind, kind.__name__)}")
-            return default
-        return value
 
 
 def _mailboxes(raw: dict[str, Any], key: str, problems: list[str], *,
@@ -218,10 +197,3 @@ def _check_subject(subject: str, problems: list[str]) -> None:
     if unknown:
         problems.append(f"Config value 'email.subject': unknown field(s) {', '.join(unknown)} "
                         f"(known: {', '.join(SUBJECT_FIELDS)})")
-
-
-def _path(value: str | None, base_dir: Path) -> Path | None:
-    if value is None:
-        return None
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else base_dir / path

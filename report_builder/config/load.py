@@ -1,4 +1,4 @@
-"""The typed schema of report.toml.
+"""Reading report.toml: one reader per table, each filling its dataclass (config/sections.py).
 
 `load_config` reads the file, checks every value and raises one ConfigError listing all problems
 (never just the first), in the form `Config value 'section.key': problem`.
@@ -8,231 +8,35 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from report_builder.config_schema import (
-    DATA_TABLES,
-    LOOKUP_TABLES,
-    SLIDE_KINDS,
-    SOURCE,
-    unknown_keys,
+from report_builder.config.dataset_names import DATA_TABLES, LOOKUP_TABLES, PRESET_NAMES
+from report_builder.config.email import read_email
+from report_builder.config.reader import Reader
+from report_builder.config.schema import SLIDE_KINDS, SOURCE, unknown_keys
+from report_builder.config.sections import (
+    DECK_TEMPLATE_SUFFIXES,
+    FUNNEL_STEPS,
+    PAGE_ORIENTATIONS,
+    CompanyConfig,
+    Config,
+    DataConfig,
+    DeckConfig,
+    HistoryConfig,
+    MeetingConfig,
+    OutputConfig,
+    RateTableSource,
+    StageConfig,
+    TableSource,
 )
-from report_builder.delivery.settings import EmailConfig, read_email
 from report_builder.errors import ConfigError
 
-FUNNEL_STEPS = ("opportunity", "quote", "won", "lost")
-OPEN_STEPS = ("opportunity", "quote")
-SUPPORTED_LANGUAGES = ("en", "da")
 
-
-@dataclass(frozen=True)
-class StageConfig:
-    """How one CRM stage name maps to the funnel, with its default win probability (0-1)."""
-
-    name: str
-    step: str
-    probability: float
-
-
-@dataclass(frozen=True)
-class CompanyConfig:
-    name: str
-    currency: str
-    locale: str
-    fiscal_year_start_month: int = 1
-    logo: Path | None = None
-    # the IANA time zone whose days end the meetings ("Europe/Copenhagen"): the stage history's
-    # times are cut into its days
-    timezone: str = "UTC"
-
-    @property
-    def language(self) -> str:
-        """The label language: the locale's language when we have labels for it, else English."""
-        lang = self.locale.split("_")[0]
-        return lang if lang in SUPPORTED_LANGUAGES else "en"
-
-
-@dataclass(frozen=True)
-class MeetingConfig:
-    cadence_anchor: dt.date
-    cadence_days: int = 14
-    as_of: dt.date | None = None
-    campaign_horizon_weeks: int = 6
-    stale_after_days: int = 30
-    sources_window_days: int = 365
-    top_n: int = 10
-
-
-@dataclass(frozen=True)
-class TableSource:
-    """Where one table comes from: a file (CSV/XLSX/Parquet, optionally a sheet) or a SQL query
-    against a SQLAlchemy URL (the password from the environment variable `password_env`)."""
-
-    path: Path | None = None
-    sheet: str | None = None
-    sql: str | None = None
-    url: str | None = None
-    password_env: str | None = None
-    preset: str | None = None  # this table's preset, when it differs from data.preset
-    date_format: str | None = None  # this table's dates, when they differ from data.date_format
-
-
-@dataclass(frozen=True)
-class RateTableSource:
-    """The CRM's own exchange-rate tables (Salesforce `CurrencyType.csv`, and
-    `DatedConversionRate.csv` for rates by close date), read through a preset."""
-
-    path: Path | None = None  # one rate per currency
-    dated: Path | None = None  # rates with the date ranges they were in force
-    preset: str = "salesforce"
-
-
-@dataclass(frozen=True)
-class DataConfig:
-    """Where the dataset is: a folder of CSV/XLSX/Parquet files or one XLSX workbook, and/or one
-    source per table read through a CRM preset."""
-
-    path: Path
-    date_format: str | None = None
-    decimal: str = "."
-    currency_rates: dict[str, float] = field(default_factory=dict)
-    preset: str = "canonical"  # how source headers map to canonical columns (data/presets)
-    tables: dict[str, TableSource] = field(default_factory=dict)  # table -> its own source
-    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> canonical -> hdr
-    encoding: str | None = None  # of CSV files; else the preset's candidates, in order
-    separator: str | None = None  # of CSV files; else sniffed from the header
-    pipelines: tuple[str, ...] = ()  # keep only deals of these pipelines (default: all)
-    defaults: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> col -> value
-    empty_values: tuple[str, ...] = ()  # more cell values that mean "no value" ("Select")
-    decimal_given: bool = False  # data.decimal is in the config (else amounts like 1.234 fail)
-    path_given: bool = True  # data.path is in the config: tables without a source come from it
-    merge_channel_spellings: bool = True  # `LinkedIn`/`linkedin` one channel (data/channels.py)
-    lookups: dict[str, TableSource] = field(default_factory=dict)  # LOOKUP_TABLES -> source
-    rate_table: RateTableSource | None = None  # currency_rates = { path = ..., dated = ... }
-
-    @property
-    def mapped(self) -> bool:
-        """True when tables are read through a preset, own sources or column overrides."""
-        return self.preset != "canonical" or bool(self.tables) or bool(self.columns) or \
-            bool(self.defaults) or bool(self.empty_values) or bool(self.lookups)
-
-
-PAGE_ORIENTATIONS = ("landscape", "portrait")
-
-
-@dataclass(frozen=True)
-class OutputConfig:
-    formats: tuple[str, ...] = ("html", "json")
-    out_dir: Path = Path("out")
-    templates: Path | None = None
-    page_orientation: str = "landscape"  # of the PDF (A4)
-    browser: Path | None = None  # the Chrome/Chromium that exports static charts
-
-
-DECK_TEMPLATE_SUFFIXES = (".pptx", ".potx")
-
-
-@dataclass(frozen=True)
-class DeckConfig:
-    """The PowerPoint decks: the company template and what the customer deck shows."""
-
-    template: Path | None = None  # a .pptx or .potx; ours when None
-    layouts: dict[str, str] = field(default_factory=dict)  # slide kind -> the layout's name
-    reference_days: int = 90  # public references: deals won in this many days up to the meeting
-
-
-@dataclass(frozen=True)
-class HistoryConfig:
-    """The history store: each build's deals snapshot, for the pipeline movement."""
-
-    enabled: bool = True
-    path: Path | None = None  # the SQLite file; None: <config stem>.history.sqlite beside it
-
-
-@dataclass(frozen=True)
-class Config:
-    path: Path
-    company: CompanyConfig
-    meeting: MeetingConfig
-    data: DataConfig
-    stages: dict[str, StageConfig]
-    output: OutputConfig
-    deck: DeckConfig = field(default_factory=DeckConfig)
-    email: EmailConfig | None = None  # [email]: how `send` mails the pack
-    history: HistoryConfig = field(default_factory=HistoryConfig)
-
-    @property
-    def history_path(self) -> Path:
-        """The history store's file: [history] path, else beside the config."""
-        if self.history.path is not None:
-            return self.history.path
-        return self.path.resolve().parent / f"{self.path.stem}.history.sqlite"
-
-    def stage_names(self, *steps: str) -> list[str]:
-        """The configured stage names mapped to any of `steps`, in config order."""
-        return [s.name for s in self.stages.values() if s.step in steps]
-
-
-class _Reader:
-    """Reads typed values out of the parsed TOML and collects every problem."""
-
-    def __init__(self, raw: dict[str, Any], base_dir: Path) -> None:
-        self.raw = raw
-        self.base_dir = base_dir
-        self.problems: list[str] = []
-
-    def section(self, name: str, *, required: bool = False) -> dict[str, Any]:
-        value = self.raw.get(name)
-        if value is None:
-            if required:
-                self.problems.append(f"Config section [{name}] is missing")
-            return {}
-        if not isinstance(value, dict):
-            self.problems.append(f"Config value '{name}': expected a table [{name}]")
-            return {}
-        return value
-
-    def get(
-        self, sec: dict[str, Any], secname: str, key: str, kind: type, default: Any = None,
-        *, required: bool = False,
-    ) -> Any:
-        if key not in sec:
-            if required:
-                self.problems.append(f"Config value '{secname}.{key}': missing (required)")
-            return default
-        value = sec[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if kind is dt.date and isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                self.problems.append(
-                    f"Config value '{secname}.{key}': {value!r} is not a date like 2026-11-24"
-                )
-                return default
-        if kind is dt.date and isinstance(value, dt.datetime):
-            value = value.date()
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.problems.append(
-                f"Config value '{secname}.{key}': {value!r} should be a {kind.__name__}"
-            )
-            return default
-        return value
-
-    def path(self, value: str | None) -> Path | None:
-        if value is None:
-            return None
-        p = Path(value).expanduser()
-        return p if p.is_absolute() else (self.base_dir / p)
-
-
-def _read_company(r: _Reader) -> CompanyConfig:
+def _read_company(r: Reader) -> CompanyConfig:
     sec = r.section("company", required=True)
     name = r.get(sec, "company", "name", str, "", required=True)
     currency = r.get(sec, "company", "currency", str, "EUR", required=True).upper()
@@ -272,7 +76,7 @@ def known_time_zone(name: str) -> bool:
     return bool(name.strip())
 
 
-def _read_meeting(r: _Reader) -> MeetingConfig:
+def _read_meeting(r: Reader) -> MeetingConfig:
     sec = r.section("meeting", required=True)
     anchor = r.get(sec, "meeting", "cadence_anchor", dt.date, dt.date(2026, 1, 5), required=True)
     values = {
@@ -290,7 +94,7 @@ def _read_meeting(r: _Reader) -> MeetingConfig:
     return MeetingConfig(cadence_anchor=anchor, as_of=as_of, **values)
 
 
-def _read_table_source(r: _Reader, name: str, value: Any) -> TableSource | None:
+def _read_table_source(r: Reader, name: str, value: Any) -> TableSource | None:
     key = f"data.{name}"
     if isinstance(value, str):
         value = {"path": value}
@@ -324,7 +128,7 @@ def _read_table_source(r: _Reader, name: str, value: Any) -> TableSource | None:
                        preset=texts.get("preset"), date_format=texts.get("date_format"))
 
 
-def _check_date_format(r: _Reader, key: str, fmt: str) -> None:
+def _check_date_format(r: Reader, key: str, fmt: str) -> None:
     """A strptime format that reads back the date it writes (day, month and year in it)."""
     sample = dt.datetime(2026, 11, 24, 10, 11)
     try:
@@ -336,17 +140,15 @@ def _check_date_format(r: _Reader, key: str, fmt: str) -> None:
                           "and year, like \"%d-%m-%Y\" or \"%Y-%m-%d %H:%M\"")
 
 
-def _check_preset(r: _Reader, key: str, name: str) -> bool:
-    from report_builder.data.presets import PRESETS
-
-    if name not in PRESETS:
+def _check_preset(r: Reader, key: str, name: str) -> bool:
+    if name not in PRESET_NAMES:
         r.problems.append(f"Config value '{key}': unknown preset {name!r} "
-                          f"(known: {', '.join(PRESETS)})")
+                          f"(known: {', '.join(PRESET_NAMES)})")
         return False
     return True
 
 
-def _read_data(r: _Reader) -> DataConfig:
+def _read_data(r: Reader) -> DataConfig:
     sec = r.section("data", required=True)
     tables: dict[str, TableSource] = {}
     for name in DATA_TABLES:
@@ -435,7 +237,7 @@ def _read_data(r: _Reader) -> DataConfig:
                       lookups=lookups, rate_table=rate_table)
 
 
-def _read_rate_table(r: _Reader, value: dict[str, Any]) -> RateTableSource | None:
+def _read_rate_table(r: Reader, value: dict[str, Any]) -> RateTableSource | None:
     """currency_rates = { path = "CurrencyType.csv", dated = "DatedConversionRate.csv",
     preset = "salesforce" }: the CRM's own rate tables instead of rates written out."""
     key = "data.currency_rates"
@@ -465,7 +267,7 @@ def _read_rate_table(r: _Reader, value: dict[str, Any]) -> RateTableSource | Non
     return RateTableSource(paths.get("path"), paths.get("dated"), "salesforce")
 
 
-def _read_stages(r: _Reader) -> dict[str, StageConfig]:
+def _read_stages(r: Reader) -> dict[str, StageConfig]:
     sec = r.section("stages", required=True)
     stages: dict[str, StageConfig] = {}
     for name, spec in sec.items():
@@ -491,7 +293,7 @@ def _read_stages(r: _Reader) -> dict[str, StageConfig]:
     return stages
 
 
-def _read_output(r: _Reader) -> OutputConfig:
+def _read_output(r: Reader) -> OutputConfig:
     sec = r.section("output")
     formats = r.get(sec, "output", "formats", list, ["html", "json"])
     out_dir = r.path(r.get(sec, "output", "dir", str, "out")) or r.base_dir / "out"
@@ -508,7 +310,7 @@ def _read_output(r: _Reader) -> OutputConfig:
     return OutputConfig(tuple(str(f) for f in formats), out_dir, templates, orientation, browser)
 
 
-def _read_deck(r: _Reader) -> DeckConfig:
+def _read_deck(r: Reader) -> DeckConfig:
     sec = r.section("deck")
     template = r.path(r.get(sec, "deck", "template", str))
     if template is not None:
@@ -536,7 +338,7 @@ def _read_deck(r: _Reader) -> DeckConfig:
     return DeckConfig(template, layouts, days)
 
 
-def _read_history(r: _Reader) -> HistoryConfig:
+def _read_history(r: Reader) -> HistoryConfig:
     sec = r.section("history")
     enabled = r.get(sec, "history", "enabled", bool, True)
     return HistoryConfig(enabled, r.path(r.get(sec, "history", "path", str)))
@@ -554,7 +356,7 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(path, [f"{path.name}: not valid TOML: not UTF-8 text ({exc})"]) from None
     except tomllib.TOMLDecodeError as exc:  # its message ends "(at line 3, column 5)"
         raise ConfigError(path, [f"{path.name}: not valid TOML: {exc}"]) from None
-    r = _Reader(raw, path.resolve().parent)
+    r = Reader(raw, path.resolve().parent)
     r.problems.extend(unknown_keys(raw, text, path.name))
     config = Config(
         path=path,
@@ -564,7 +366,7 @@ def load_config(path: str | Path) -> Config:
         stages=_read_stages(r),
         output=_read_output(r),
         deck=_read_deck(r),
-        email=read_email(raw.get("email"), path, r.problems),
+        email=read_email(r, path),
         history=_read_history(r),
     )
     if r.problems:
