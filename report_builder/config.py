@@ -24,10 +24,11 @@ from report_builder.config_schema import (
 )
 from report_builder.delivery.settings import EmailConfig, read_email
 from report_builder.errors import ConfigError
+from report_builder.i18n import LANGUAGES
 
 FUNNEL_STEPS = ("opportunity", "quote", "won", "lost")
 OPEN_STEPS = ("opportunity", "quote")
-SUPPORTED_LANGUAGES = ("en", "da")
+SUPPORTED_LANGUAGES = LANGUAGES  # those with a file in report_builder/locales/
 
 
 @dataclass(frozen=True)

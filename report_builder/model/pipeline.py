@@ -22,7 +22,8 @@ from report_builder.model.agenda import (
 )
 from report_builder.model.caps import capped
 from report_builder.model.rows import deal_rows, largest_first
-from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio, ts
+from report_builder.model.view import ModelView, between, ratio, ts
+from report_builder.placeholders import NO_PIPELINE
 
 FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
 TOP_DEALS = 5  # the largest open deals whose share of the open value is shown

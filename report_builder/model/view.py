@@ -14,11 +14,7 @@ from report_builder.config import Config
 from report_builder.data.dataset import Dataset
 from report_builder.data.membership import positions_in, take_flag, take_text
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
-
-NO_CHANNEL = "(none)"
-NO_REASON = "(no reason given)"
-NO_ACCOUNT = "(no account)"
-NO_PIPELINE = "(no pipeline)"
+from report_builder.placeholders import NO_ACCOUNT, NO_CHANNEL
 
 
 def ts(day: dt.date) -> pd.Timestamp:
