@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from report_builder.config import Config
+from report_builder.config import OPEN_STEPS, Config
 from report_builder.data.dataset import Dataset
 from report_builder.model.agenda import (
     CHANGE_KEYS,
@@ -32,7 +32,6 @@ from report_builder.periods import Quarter
 
 SNAPSHOT_COLUMNS = ("deal_id", "name", "account", "owner", "stage", "value", "close_date",
                     "win_probability")
-OPEN_STEPS = ("opportunity", "quote")
 BAR_KEYS = ("new", "increased", "decreased", "won", "lost", "pushed", "pulled", "deleted")
 _SIGN = {"new": 1, "increased": 1, "decreased": -1, "won": -1, "lost": -1, "pushed": -1,
          "pulled": 1, "deleted": -1}

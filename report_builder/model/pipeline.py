@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from report_builder.config import OPEN_STEPS
 from report_builder.model import caps
 from report_builder.model.agenda import (
     DominantDeal,
@@ -71,7 +72,7 @@ def stage_rows(view: ModelView, open_deals: pd.DataFrame) -> tuple[StageRow, ...
     sums, counts = grouped.sum(), grouped.size()
     rows = []
     for stage in view.config.stages.values():
-        if stage.step not in ("opportunity", "quote"):
+        if stage.step not in OPEN_STEPS:
             continue
         rows.append(StageRow(
             stage=stage.name, step=stage.step, probability=stage.probability,
