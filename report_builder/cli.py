@@ -254,7 +254,7 @@ def build_summary(result: BuildResult, seconds: float) -> list[str]:
 def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     from report_builder.build import meeting_date
     from report_builder.data.load import load_dataset
-    from report_builder.i18n import translator
+    from report_builder.i18n import note_text, translator
 
     config = load_config(args.config)
     as_of = meeting_date(config, args.as_of, dt.date.today())
@@ -273,7 +273,7 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     _print_money(out, dataset.deals, config, dataset.currency_rates)
     english = translator("en")
     for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
-        text = english(f"note_{note.key}", count=note.count, table=note.table, **note.values)
+        text = note_text(english, note)
         examples = f" (e.g. {', '.join(note.examples[:5])})" if note.examples else ""
         count = f"{note.count} " if note.count else ""
         out.print(escape(f"  - {note.table}: {count}{text}{examples}"))

@@ -259,17 +259,22 @@ def _campaigns(sources: SourcesSection) -> CampaignsSection:
     return CampaignsSection(dt.date(2027, 1, 5), upcoming, ended)
 
 
+# the English explanation of each data note of the sample, written out by hand
+NOTE_TEXTS = {
+    "no_close_date": "deals without a close date: left out of the quarter's pipeline, the "
+                     "forecast and the overdue deals (12 of them open)",
+    "unknown_deal": "leads linked to a deal_id that is not in the deals table: the link is "
+                    "ignored",
+    "created_after_meeting": "deals created after the meeting date: not counted",
+}
+
+
 def _data_notes() -> DataNotesSection:
     return DataNotesSection(
         notes=(
-            Note("deals", "no_close_date", 12, {"open": 12},
-                 "deals without a close date: left out of the quarter's pipeline, the forecast "
-                 "and the overdue deals (12 of them open)", ("D-1188", "D-1203", "D-1210")),
-            Note("leads", "unknown_deal", 37, {},
-                 "leads linked to a deal_id that is not in the deals table: the link is ignored",
-                 ("L-20411", "L-20470")),
-            Note("deals", "created_after_meeting", 3, {},
-                 "deals created after the meeting date: not counted"),
+            Note("deals", "no_close_date", 12, {"open": 12}, ("D-1188", "D-1203", "D-1210")),
+            Note("leads", "unknown_deal", 37, {}, ("L-20411", "L-20470")),
+            Note("deals", "created_after_meeting", 3, {}),
         ),
         row_counts={"deals": 4_210, "leads": 18_240, "activities": 52_110, "targets": 24,
                     "campaigns": 31},

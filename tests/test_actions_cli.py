@@ -4,13 +4,14 @@ the row touched; a workbook keeps its other sheets; edits lock, and refuse open 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from filelock import FileLock
 
 from report_builder.actions.commands import add_action, next_id
 from report_builder.cli import main
@@ -116,21 +117,27 @@ def test_edits_lock_and_refuse_open_files(tmp_path: Path,
     config = company(tmp_path)
     path = tmp_path / "data" / "actions.csv"
     before = path.read_bytes()
-    fd = os.open(path.with_name(".actions.csv.lock"), os.O_RDWR | os.O_CREAT)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # another edit is running
-        with pytest.raises(ActionsBusyError, match="being edited by another"):
-            add_action(load_config(config), text="x", owner="y", team="sales",
-                       due=dt.date(2026, 12, 1),
-                       agreed_on=dt.date(2026, 11, 24), wait=0.2)
-    finally:
-        os.close(fd)
+    with FileLock(path.with_name(".actions.csv.lock")), \
+            pytest.raises(ActionsBusyError, match="being edited by another"):  # another edit runs
+        add_action(load_config(config), text="x", owner="y", team="sales",
+                   due=dt.date(2026, 12, 1), agreed_on=dt.date(2026, 11, 24), wait=0.2)
     office = path.with_name(".~lock.actions.csv#")  # LibreOffice has it open
     office.write_text("user,host", encoding="utf-8")
     assert run("close", str(config), "M-0007") == 1
     assert "open in Excel or LibreOffice (.~lock.actions.csv#" in capsys.readouterr().err
     office.unlink()
     assert path.read_bytes() == before
+
+
+def test_an_edit_waits_for_the_one_running(tmp_path: Path) -> None:
+    config = company(tmp_path)
+    other = FileLock(tmp_path / "data" / ".actions.csv.lock", thread_local=False)
+    other.acquire()  # another edit, done in half a second
+    threading.Timer(0.5, other.release).start()
+    started = time.monotonic()
+    action_id, _ = add_action(load_config(config), text="x", owner="y", team="sales",
+                              due=dt.date(2026, 12, 1), agreed_on=dt.date(2026, 11, 24), wait=10)
+    assert action_id == "M-0013" and time.monotonic() - started >= 0.4
 
 
 def test_sql_source_is_read_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
+from report_builder.i18n import note_text, translator
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
 from tests.small_company import DEALS, write_company
@@ -48,7 +49,8 @@ def test_small_company(tmp_path: Path) -> None:
 
 
 def test_notes_say_it(tmp_path: Path) -> None:
-    notes = {n.key: n.message for n in agenda_of(tmp_path).data_notes.notes}
+    english = translator("en")
+    notes = {n.key: note_text(english, n) for n in agenda_of(tmp_path).data_notes.notes}
     assert notes["dominant_open_value"] == \
         "one deal, 'Acme - Add-on', holds 54% of the open pipeline"
     assert notes["dominant_won_value"] == \
@@ -66,8 +68,9 @@ def test_more_deals_one_without_amount(tmp_path: Path) -> None:
     assert p.largest_share_deals == 5
     assert {d.figure: d.deal_id for d in p.dominant} == {"quarter_open_value": "D5",
                                                          "won_value": "D1"}
-    notes = {n.key: (n.count, n.message) for n in agenda_of(tmp_path / "again",
-                                                             [*DEALS, *MORE]).data_notes.notes}
+    english = translator("en")
+    notes = {n.key: (n.count, note_text(english, n))
+             for n in agenda_of(tmp_path / "again", [*DEALS, *MORE]).data_notes.notes}
     assert notes["open_without_amount"] == (
         1, "open deals without an amount (1 of 8): counted as 0 in the open pipeline")
 

@@ -32,7 +32,7 @@ import pytest
 
 from report_builder.build import build
 from report_builder.cli import main
-from report_builder.config import load_config
+from report_builder.config import OPEN_STEPS, load_config
 from report_builder.data.load import load_dataset
 from report_builder.data.timestamps import read_timestamps
 from report_builder.errors import ConfigError, DataError
@@ -352,7 +352,7 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is
 
 
 def open_p(step: str) -> str:
-    return ", probability = 0.2" if step in ("opportunity", "quote") else ""
+    return ", probability = 0.2" if step in OPEN_STEPS else ""
 
 
 @needs_shared

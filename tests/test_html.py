@@ -17,7 +17,7 @@ from report_builder.i18n import labels
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import RenderOptions, get_renderer
 from report_builder.renderers.html import chart_div_id, render_html
-from tests.sample_agenda import DANISH_ACCOUNT, SCRIPT_NAME, sample_agenda
+from tests.sample_agenda import DANISH_ACCOUNT, NOTE_TEXTS, SCRIPT_NAME, sample_agenda
 
 PLOTLY_HEADER = get_plotlyjs()[:60]
 
@@ -187,7 +187,7 @@ def test_data_notes(soup: BeautifulSoup, agenda: Agenda) -> None:
     assert len(rows) == len(notes.notes)
     for row, note in zip(rows, notes.notes, strict=True):
         cells = [text(c) for c in row.find_all(["th", "td"])]
-        assert cells[:3] == [note.table, str(note.count), note.message]
+        assert cells[:3] == [note.table, str(note.count), NOTE_TEXTS[note.key]]
         assert cells[3] == (", ".join(note.examples) or "\u2013")
     counted = {text(r.th): text(r.select("td")[0]) for r in
                soup.select("#data-notes table.row-counts tbody tr")}

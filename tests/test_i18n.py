@@ -1,14 +1,17 @@
-"""Both languages have every label the templates and charts ask for."""
+"""Every language file has every label the templates and charts ask for, with the same fields."""
 
 from __future__ import annotations
 
 import re
 import string
+import tomllib
+from pathlib import Path
 
 import pytest
 
-from report_builder.i18n import LANGUAGES, labels, shown, translator
-from report_builder.model.view import NO_CHANNEL, NO_REASON
+from report_builder import i18n
+from report_builder.i18n import LANGUAGES, LOCALES, labels, shown, translator
+from report_builder.placeholders import NO_CHANNEL, NO_REASON
 from report_builder.resources import templates_dir
 from tests.sample_agenda import sample_agenda
 
@@ -27,10 +30,38 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_languages_have_the_same_keys() -> None:
-    en, da = labels("en"), labels("da")
-    assert sorted(set(en) - set(da)) == []
-    assert sorted(set(da) - set(en)) == []
+def test_the_languages_are_the_files_in_the_folder() -> None:
+    assert tuple(sorted(p.stem for p in LOCALES.iterdir() if p.suffix == ".toml")) == LANGUAGES
+    assert {"en", "da"} <= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_the_same_keys_in_the_same_order(language: str) -> None:
+    """Each file against the English one, so the files can be read side by side."""
+    assert list(labels(language)) == list(labels("en"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_label_is_text(language: str) -> None:
+    with (LOCALES / f"{language}.toml").open("rb") as file:
+        table = tomllib.load(file)
+    assert [k for k, v in table.items() if not isinstance(v, str)] == []
+    assert table == labels(language)
+
+
+def test_a_file_with_a_label_that_is_not_text_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "xx.toml").write_text('title = "Title"\n[section]\nname = "Name"\n',
+                                      encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    monkeypatch.setattr(i18n, "LANGUAGES", ("xx",))
+    i18n._table.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="xx.toml: every label is text, written "
+                                             'key = "..."; not text: section'):
+            labels("xx")
+    finally:
+        i18n._table.cache_clear()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -38,9 +69,10 @@ def test_no_label_is_empty(language: str) -> None:
     assert [k for k, v in labels(language).items() if not v.strip()] == []
 
 
-def test_placeholders_match_between_languages() -> None:
-    en, da = labels("en"), labels("da")
-    assert {k: _fields(v) for k, v in en.items()} == {k: _fields(v) for k, v in da.items()}
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_placeholders_match_between_languages(language: str) -> None:
+    en, other = labels("en"), labels(language)
+    assert {k: _fields(v) for k, v in other.items()} == {k: _fields(v) for k, v in en.items()}
 
 
 def test_every_key_the_templates_use_exists() -> None:

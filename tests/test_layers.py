@@ -22,7 +22,7 @@ DOC = ROOT / "docs" / "architecture.md"
 # "" is the package itself (report_builder/__init__.py: its version)
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("", "errors", "periods", "formatting", "resources", "theme", "text_limits",
-              "terminal", "writer", "i18n")),
+              "terminal", "writer", "i18n", "placeholders", "locales")),
     ("config", ("config",)),
     ("data", ("data",)),
     ("model", ("model", "history")),

@@ -13,6 +13,7 @@ import pytest
 
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
+from report_builder.i18n import note_text, translator
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
 from tests.small_company import write_company
@@ -195,7 +196,8 @@ def test_headline(agenda: Agenda) -> None:
 
 def test_data_notes(agenda: Agenda) -> None:
     n = agenda.data_notes
-    notes = {note.message.split(":")[0]: note for note in n.notes}
+    english = translator("en")
+    notes = {note_text(english, note).split(":")[0]: note for note in n.notes}
     assert notes["deals without a close date"].examples == ("D8",)
     assert notes["won deals without a won reason"].examples == ("D9",)
     assert n.row_counts == {"deals": 9, "leads": 8, "targets": 7, "campaigns": 4}
@@ -206,7 +208,8 @@ def test_earlier_meeting_ignores_later_events(tmp_path: Path) -> None:
     """At 2026-11-10 the deals won on 20 and 24 Nov are not yet won (and are noted)."""
     agenda = build_at(tmp_path, dt.date(2026, 11, 10))
     assert agenda.targets.company.won == 100_000  # D1 only
-    notes = " ".join(n.message for n in agenda.data_notes.notes)
+    english = translator("en")
+    notes = " ".join(note_text(english, n) for n in agenda.data_notes.notes)
     assert "created after the meeting date" in notes  # D3, D6, D8 (created 12 Nov / 1 Nov..)
     assert "won or lost after the meeting date" in notes  # D2, D3
     assert agenda.data_notes.latest_activity == dt.date(2026, 11, 2)  # D8 created

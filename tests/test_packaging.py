@@ -1,4 +1,5 @@
-"""`pip install .` ships templates/ and assets/ inside the package: proven from a built wheel."""
+"""`pip install .` ships templates/, assets/ and the locales inside the package: proven from a
+built wheel."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def test_wheel_carries_templates_and_assets_and_builds_a_pack(tmp_path: Path) ->
     names = zipfile.ZipFile(wheel).namelist()
     assert "report_builder/templates/html/report.html" in names
     assert any(n.startswith("report_builder/assets/") for n in names)
+    assert {"report_builder/locales/en.toml", "report_builder/locales/da.toml"} <= set(names)
 
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",

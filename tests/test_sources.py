@@ -12,6 +12,7 @@ import pytest
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
 from report_builder.errors import DataError
+from report_builder.i18n import note_text, translator
 from report_builder.model.build import build_agenda
 from tests.small_company import (
     CAMPAIGN_COLUMNS,
@@ -121,7 +122,8 @@ def test_optional_tables_may_be_absent(tmp_path: Path) -> None:
     dataset = load_dataset(cfg)
     agenda = build_agenda(dataset, cfg, dt.date(2026, 11, 24))
     assert agenda.targets.company.won == 157_500 and agenda.targets.company.target is None
-    assert [n.message.split(":")[0] for n in agenda.data_notes.notes][:3] == [
+    english = translator("en")
+    assert [note_text(english, n).split(":")[0] for n in agenda.data_notes.notes][:3] == [
         "no leads table in the dataset", "no targets table in the dataset",
         "no campaigns table in the dataset"]
 

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from report_builder.actions.table import COLUMNS, Record, column_positions
+from report_builder.data.encoding import sniff_separator
 from report_builder.data.parse import DATE_FORMATS
 from report_builder.errors import ActionsEditError
 
@@ -65,8 +66,7 @@ class CsvActions:
                                    f"{', '.join(COLUMNS)}")
         header_line = self.lines[0]
         self.newline = _ending(header_line) or "\n"
-        counts = {sep: header_line.count(sep) for sep in (",", ";", "\t", "|")}
-        self.separator = separator or max(counts, key=lambda s: counts[s])
+        self.separator = separator or sniff_separator(header_line)
         header = self._fields(header_line)
         self.quote_all = header_line.lstrip().startswith('"') and all(
             f'"{h}"' in header_line for h in header)
@@ -153,6 +153,5 @@ def _new_file(template: Path | None, separator: str | None) -> bytes:
         first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
         newline = "\r\n" if first.endswith("\r") else "\n"
         if separator is None:
-            counts = {s: first.count(s) for s in (",", ";", "\t")}
-            sep = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+            sep = sniff_separator(first)
     return bom + (sep.join(COLUMNS) + newline).encode("utf-8")

@@ -4,11 +4,11 @@ open, and never half-written."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from report_builder.errors import ActionsBusyError
 from report_builder.writer import write_atomic
@@ -29,19 +29,14 @@ def exclusive_edit(path: Path, *, wait: float = 5.0) -> Iterator[None]:
     A symbolic link is locked where it points, so edits through two links wait for each other."""
     target = Path(os.path.realpath(path))
     lock_path = target.with_name(f".{target.name}.lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(lock_path, timeout=wait, poll_interval=0.1)
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ActionsBusyError(
-                        f"{path.name} is being edited by another report-builder actions command "
-                        f"(it holds {lock_path.name}); try again when it has finished") from None
-                time.sleep(0.1)
+        lock.acquire()
+    except Timeout:
+        raise ActionsBusyError(
+            f"{path.name} is being edited by another report-builder actions command "
+            f"(it holds {lock_path.name}); try again when it has finished") from None
+    try:
         open_in = office_lock_files(path) + (office_lock_files(target) if target != path
                                              else [])
         if open_in:
@@ -50,7 +45,7 @@ def exclusive_edit(path: Path, *, wait: float = 5.0) -> Iterator[None]:
                 "close it there first, so that neither program overwrites the other's change")
         yield
     finally:
-        os.close(fd)  # releases the lock
+        lock.release()
 
 
 def replace_file(path: Path, content: bytes) -> None:

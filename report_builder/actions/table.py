@@ -11,7 +11,6 @@ from report_builder.data.sources import normalise_header
 from report_builder.errors import ActionsEditError
 
 COLUMNS = tuple(c.name for c in ACTIONS.columns)
-NEEDED = tuple(c.name for c in ACTIONS.columns if c.required)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from report_builder.config.email import EmailConfig
+from report_builder.i18n import LANGUAGES
 
 FUNNEL_STEPS = ("opportunity", "quote", "won", "lost")
 OPEN_STEPS = ("opportunity", "quote")
-SUPPORTED_LANGUAGES = ("en", "da")
+SUPPORTED_LANGUAGES = LANGUAGES  # those with a file in report_builder/locales/
 
 
 @dataclass(frozen=True)

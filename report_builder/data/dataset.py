@@ -13,7 +13,7 @@ class DataNote:
     """A tolerable data problem: counted, explained and listed in the pack's data notes.
 
     `key` names the explanation; its text, in each language, is the label `note_<key>` in
-    i18n.py, filled in with `values`.
+    report_builder/locales/<language>.toml, filled in with `values` (`i18n.note_text`).
     """
 
     table: str

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from report_builder.data.encoding import sniff_separator
 from report_builder.data.workbook_size import check_unpacked_size
 from report_builder.errors import DataError, Problem
 
@@ -71,9 +72,7 @@ def normalise_header(name: object) -> str:
 
 def _sniff_separator(path: Path) -> str:
     with path.open("r", encoding="utf-8-sig", errors="replace") as fh:
-        header = fh.readline()
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+        return sniff_separator(fh.readline())
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from report_builder.config import Config
+from report_builder.config import OPEN_STEPS, Config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.membership import member_of
 from report_builder.data.problems import MAX_VALUES, grouped_problems
@@ -166,7 +166,7 @@ def _tolerable_notes(dataset: Dataset, config: Config) -> None:
         if undated.any():
             notes.append(DataNote("actions", "no_closed_on", int(undated.sum()),
                                   examples=_ids(actions, undated, "action_id")))
-    open_names = config.stage_names("opportunity", "quote")
+    open_names = config.stage_names(*OPEN_STEPS)
     no_close = deals["close_date"].isna()
     if no_close.any():
         open_no_close = no_close & deals["stage"].isin(open_names)

@@ -13,7 +13,7 @@ from typing import TypeVar
 from report_builder.decks.notes import SpeakerNotes
 from report_builder.decks.tables import Column, TableBlock
 from report_builder.formatting import MISSING, Formatter
-from report_builder.i18n import shown
+from report_builder.i18n import note_text, shown
 from report_builder.model.agenda import (
     ActionRow,
     Agenda,
@@ -347,9 +347,7 @@ class Blocks:
         d, t, f = self.agenda.data_notes, self.t, self.fmt
         blocks = []
         if d.notes:
-            rows = tuple((n.table, f.count(n.count),
-                          t(f"note_{n.key}", count=n.count, table=n.table, **n.values))
-                         for n in d.notes)
+            rows = tuple((n.table, f.count(n.count), note_text(t, n)) for n in d.notes)
             blocks.append(TableBlock(t("notes"), (Column(t("table")), Column(t("rows"), True),
                                                   Column(t("note"), max_lines=2)), rows,
                                      notes=tuple(self.notes.data()), name="data_notes"))

@@ -1,7 +1,7 @@
 """Speaker notes for the meeting deck: each slide's figures in sentences the presenter can read.
 
 Every figure is formatted by the Formatter in the pack's language; the sentences are labels
-(i18n.py, `notes_*`) with the figures filled in.
+(report_builder/locales/, `notes_*`) with the figures filled in.
 """
 
 from __future__ import annotations

@@ -6,22 +6,24 @@ sent only when the server took it. A row left unconfirmed (the reply was lost, o
 died) keeps its Message-ID for the next attempt: mail clients that drop duplicates by
 Message-ID then show one copy even if the first attempt did arrive.
 
-The lock is an exclusive `flock` on `<send log>.lock`, taken without waiting: a second run
-fails at once with the holder's pid. The kernel drops the lock when its process ends, however
-it ends, so a crash never leaves it locked.
+The lock is an exclusive lock on `<send log>.lock` (the `filelock` package: `flock` on Unix,
+`msvcrt.locking` on Windows), taken without waiting: a second run fails at once with the
+holder's pid, which the holder writes into the file. The operating system drops the lock when
+its process ends, however it ends, so a crash never leaves it locked.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from report_builder.errors import SendLockedError, SendLogError
 
@@ -63,26 +65,33 @@ class SendLog:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the exclusive lock, or raise SendLockedError naming the run that holds it."""
-        fd = self._open_lock_file()
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
-                raise SendLockedError(
-                    f"Another send for this config is running ({holder or 'pid unknown'}; "
-                    f"lock {self.lock_path}); this run sent nothing. It is released when that "
-                    "run ends: run again then, and the send log will say whether it sent."
-                ) from None
+        held: list[int] = []
+
+        def sign(fd: int) -> None:  # who holds it, for the message of a run it refuses
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"pid {os.getpid()} since {_now().isoformat()}\n".encode(), 0)
-            try:
-                yield
-            finally:
-                os.ftruncate(fd, 0)
-                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, f"pid {os.getpid()} since {_now().isoformat()}\n".encode())
+            held.append(fd)
+
+        lock = FileLock(self.lock_path, blocking=False, on_acquired=sign)
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except Timeout:
+            raise SendLockedError(
+                f"Another send for this config is running ({self._holder() or 'pid unknown'}; "
+                f"lock {self.lock_path}); this run sent nothing. It is released when that "
+                "run ends: run again then, and the send log will say whether it sent."
+            ) from None
+        except OSError as exc:
+            raise SendLogError(f"Cannot create the lock file {self.lock_path} "
+                               f"({exc.strerror}); make its folder writable or name another "
+                               "file in email.send_log") from None
+        try:
+            yield
         finally:
-            os.close(fd)
+            os.ftruncate(held[0], 0)
+            lock.release()
 
     def last_sent(self, meeting: dt.date) -> SentRecord | None:
         """The latest confirmed send for `meeting`, if any."""
@@ -148,14 +157,13 @@ class SendLog:
         finally:
             db.close()
 
-    def _open_lock_file(self) -> int:
+    def _holder(self) -> str:
+        """What the run holding the lock wrote into it (Windows may not let us read it)."""
         try:
-            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise SendLogError(f"Cannot create the lock file {self.lock_path} "
-                               f"({exc.strerror}); make its folder writable or name another "
-                               "file in email.send_log") from None
+            with self.lock_path.open("rb") as file:
+                return file.read(200).decode("utf-8", "replace").strip()
+        except OSError:
+            return ""
 
 
 def _now() -> dt.datetime:

@@ -252,7 +252,6 @@ class Note:
     key: str  # the kind of problem; the label note_<key> explains it in each language
     count: int
     values: dict[str, str | int]  # the figures its explanation names
-    message: str  # the explanation in English
     examples: tuple[str, ...] = ()
 
 

@@ -6,18 +6,18 @@ the order it already has and folds the rest into one row whose figures are their
 totals still add up. Channels, reasons, teams and owners fold where they are counted
 (channels.py, rows.py, targets.py: no row is made for a folded name); campaigns and stages fold
 here, from their rows.
-The folded row's name is a placeholder shown in the pack's language as "Other (M more)"
-(`i18n.shown`), and its `others` field holds M.
+The folded row's name is the placeholder `placeholders.OTHER_NAME`, shown in the pack's language
+as "Other (M more)" at rendering, and its `others` field holds M.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from report_builder.model.agenda import SourceRow, StageRow
 from report_builder.model.view import ratio
+from report_builder.placeholders import OTHER_NAME
 
 # how many rows of each list are shown before the rest is folded into "Other"
 CHANNELS = 15  # a chart of 16 bars still fits the PDF page with every label
@@ -27,16 +27,7 @@ OWNERS = 30
 TEAMS = 12  # drawn as a chart too
 STAGES = 20  # open stages, in the order of [stages]
 
-OTHER_NAME = "(other: {count} more)"
-_OTHER = re.compile(r"\(other: (\d+) more\)")
-
 Row = TypeVar("Row")
-
-
-def other_count(name: str) -> int | None:
-    """M for the name of a folded row ("(other: M more)"), else None."""
-    found = _OTHER.fullmatch(name)
-    return int(found.group(1)) if found else None
 
 
 def capped(rows: Sequence[Row], limit: int, fold: Callable[[Sequence[Row], str], Row]
@@ -74,8 +65,7 @@ def fold_sources(rows: Sequence[SourceRow], name: str) -> SourceRow:
     )
 
 
-__all__ = ["CAMPAIGNS", "CHANNELS", "OTHER_NAME", "OWNERS", "REASONS", "TEAMS", "capped",
-           "fold_sources", "other_count"]
+__all__ = ["CAMPAIGNS", "CHANNELS", "OWNERS", "REASONS", "TEAMS", "capped", "fold_sources"]
 
 
 def fold_stages(rows: Sequence[StageRow], name: str) -> StageRow:

@@ -10,8 +10,9 @@ import pandas as pd
 from report_builder.model import caps
 from report_builder.model.agenda import SourceRow, SourcesSection
 from report_builder.model.rows import reason_rows
-from report_builder.model.view import NO_CHANNEL, ModelView, between, ratio, ts
+from report_builder.model.view import ModelView, between, ratio, ts
 from report_builder.periods import Period
+from report_builder.placeholders import NO_CHANNEL, OTHER_NAME
 
 _COUNTS = ("leads", "mqls", "sqls", "meetings", "opportunities", "won_deals", "revenue",
            "mql_cohort", "mql_sql", "mql_won", "rejected_mqls")
@@ -86,7 +87,7 @@ def channel_rows(view: ModelView, window: Period,
             for ch, c in shown.iterrows()]
     if len(shown) < len(counts):
         rest = counts.iloc[limit:]
-        name = caps.OTHER_NAME.format(count=len(rest))
+        name = OTHER_NAME.format(count=len(rest))
         budget = _campaign_budget(camps, overlapping & camps["channel"].isin(rest.index))
         rows.append(dataclasses.replace(_row(name, name, None, rest.sum(), budget),
                                         others=len(rest)))

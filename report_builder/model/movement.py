@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from report_builder.config import Config
+from report_builder.config import OPEN_STEPS, Config
 from report_builder.data.dataset import Dataset
 from report_builder.history.store import SNAPSHOT_COLUMNS
 from report_builder.model.agenda import (
@@ -31,7 +31,6 @@ from report_builder.model.agenda import (
 from report_builder.model.view import as_date, text
 from report_builder.periods import Quarter
 
-OPEN_STEPS = ("opportunity", "quote")
 BAR_KEYS = ("new", "increased", "decreased", "won", "lost", "pushed", "pulled", "deleted")
 _SIGN = {"new": 1, "increased": 1, "decreased": -1, "won": -1, "lost": -1, "pushed": -1,
          "pulled": 1, "deleted": -1}

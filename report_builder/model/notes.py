@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from report_builder.data.dataset import DataNote, Dataset
-from report_builder.i18n import translator
 from report_builder.model.agenda import DataNotesSection, Note, PipelineSection
 from report_builder.model.view import ModelView, as_date
 
@@ -49,10 +48,7 @@ def build_notes(dataset: Dataset, view: ModelView,
         found.append(DataNote("leads", "created_after_meeting", view.future_leads))
     if view.closed_after:
         found.append(DataNote("deals", "closed_after_meeting", view.closed_after))
-    english = translator("en")
-    notes = tuple(Note(n.table, n.key, n.count, dict(n.values),
-                       english(f"note_{n.key}", count=n.count, table=n.table, **n.values),
-                       n.examples) for n in found)
+    notes = tuple(Note(n.table, n.key, n.count, dict(n.values), n.examples) for n in found)
     latest = latest_activity(view)
     return DataNotesSection(
         notes=notes,

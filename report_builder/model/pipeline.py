@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from report_builder.config import OPEN_STEPS
 from report_builder.model import caps
 from report_builder.model.agenda import (
     DominantDeal,
@@ -22,7 +23,8 @@ from report_builder.model.agenda import (
 )
 from report_builder.model.caps import capped
 from report_builder.model.rows import deal_rows, largest_first
-from report_builder.model.view import NO_PIPELINE, ModelView, between, ratio, ts
+from report_builder.model.view import ModelView, between, ratio, ts
+from report_builder.placeholders import NO_PIPELINE
 
 FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
 TOP_DEALS = 5  # the largest open deals whose share of the open value is shown
@@ -70,7 +72,7 @@ def stage_rows(view: ModelView, open_deals: pd.DataFrame) -> tuple[StageRow, ...
     sums, counts = grouped.sum(), grouped.size()
     rows = []
     for stage in view.config.stages.values():
-        if stage.step not in ("opportunity", "quote"):
+        if stage.step not in OPEN_STEPS:
             continue
         rows.append(StageRow(
             stage=stage.name, step=stage.step, probability=stage.probability,

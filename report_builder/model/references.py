@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from report_builder.model.agenda import PublicReference
-from report_builder.model.view import NO_ACCOUNT, ModelView, between
+from report_builder.model.view import ModelView, between
 from report_builder.periods import Period
+from report_builder.placeholders import NO_ACCOUNT
 
 
 def build_references(view: ModelView) -> tuple[PublicReference, ...]:

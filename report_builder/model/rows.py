@@ -6,8 +6,8 @@ import pandas as pd
 
 from report_builder.model import caps
 from report_builder.model.agenda import DealRow, ReasonRow
-from report_builder.model.caps import OTHER_NAME
-from report_builder.model.view import NO_ACCOUNT, NO_REASON, ModelView, as_date, text
+from report_builder.model.view import ModelView, as_date, text
+from report_builder.placeholders import NO_ACCOUNT, NO_REASON, OTHER_NAME
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
 

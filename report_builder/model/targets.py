@@ -8,9 +8,9 @@ import pandas as pd
 
 from report_builder.model import caps
 from report_builder.model.agenda import TargetRow, TargetsSection
-from report_builder.model.caps import OTHER_NAME
 from report_builder.model.rows import first_wins
 from report_builder.model.view import ModelView, between, ratio, ts
+from report_builder.placeholders import OTHER_NAME
 
 
 def _int_or_none(value: object) -> int | None:

@@ -10,15 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from report_builder.config import Config
+from report_builder.config import OPEN_STEPS, Config
 from report_builder.data.dataset import Dataset
 from report_builder.data.membership import positions_in, take_flag, take_text
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
-
-NO_CHANNEL = "(none)"
-NO_REASON = "(no reason given)"
-NO_ACCOUNT = "(no account)"
-NO_PIPELINE = "(no pipeline)"
+from report_builder.placeholders import NO_ACCOUNT, NO_CHANNEL
 
 
 def ts(day: dt.date) -> pd.Timestamp:
@@ -70,7 +66,7 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
     closed_by_t = closed & (deals["close_date"] <= t)
     deals["is_won"] = closed_by_t & (deals["step"] == "won")
     deals["is_lost"] = closed_by_t & (deals["step"] == "lost")
-    deals["is_open"] = deals["step"].isin(["opportunity", "quote"])
+    deals["is_open"] = deals["step"].isin(OPEN_STEPS)
 
     linked = leads.loc[leads["deal_id"].notna(), ["deal_id", "source_channel", "campaign_id"]]
     linked = linked.drop_duplicates("deal_id")

@@ -1,4 +1,8 @@
-"""JSON: the whole agenda model with stable keys, for checks and integrations."""
+"""JSON: the whole agenda model with stable keys, for checks and integrations.
+
+The agenda carries each data note as its kind and figures; the JSON adds the note's explanation
+in English (`message`), whatever the pack's language, so an integration reads one language.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import json
 import math
 from typing import Any
 
-from report_builder.model.agenda import Agenda
+from report_builder.i18n import Translator, note_text, translator
+from report_builder.model.agenda import Agenda, Note
 from report_builder.renderers.base import Renderer, RenderOptions, register
 
 SCHEMA_VERSION = 2  # 2: movement lists as `changes` (every changed deal), headline changes
@@ -29,8 +34,18 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+def note_plain(note: Note, english: Translator) -> dict[str, Any]:
+    """A data note with its English explanation, `message`, after its values."""
+    plain = to_plain(note)
+    examples = plain.pop("examples")
+    return {**plain, "message": note_text(english, note), "examples": examples}
+
+
 def render_json(agenda: Agenda, options: RenderOptions) -> bytes:
     document = {"schema_version": SCHEMA_VERSION, "agenda": to_plain(agenda)}
+    english = translator("en")
+    document["agenda"]["data_notes"]["notes"] = [note_plain(n, english)
+                                                 for n in agenda.data_notes.notes]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
