@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 from report_builder.model.agenda import Agenda
-from report_builder.renderers.base import Renderer, RenderOptions, register
+from report_builder.renderers.context import RenderContext
 
 SCHEMA_VERSION = 2  # 2: movement lists as `changes` (every changed deal), headline changes
 
@@ -29,9 +29,8 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def render_json(agenda: Agenda, options: RenderOptions) -> bytes:
+def render_json(agenda: Agenda, context: RenderContext) -> bytes:
+    """The agenda as it is: the JSON takes nothing from the context (no words, no formats)."""
     document = {"schema_version": SCHEMA_VERSION, "agenda": to_plain(agenda)}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-
-register(Renderer("json", ".json", "application/json", render_json))
