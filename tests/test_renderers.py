@@ -3,21 +3,30 @@ and the customer deck's old name still works."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from report_builder.build import build
 from report_builder.charts.export import ChartExporter, find_browser
+from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.errors import BrowserNotFoundError, UnknownFormatError
-from report_builder.renderers.base import ALIASES, format_names, get_renderer
+from report_builder.renderers.base import (
+    ALIASES,
+    PPTX_MEDIA_TYPE,
+    format_names,
+    get_renderer,
+)
 from report_builder.renderers.context import RenderOptions, render_context
 from tests.sample_agenda import sample_agenda
 from tests.small_company import write_company
@@ -104,6 +113,26 @@ def test_the_old_name_deck_builds_the_customer_deck_once(tmp_path: Path) -> None
         f"customer-deck-{config.meeting.as_of.isoformat()}.pptx"
     assert [p.name for p in (tmp_path / "out").iterdir()] == \
         [result.files["customer-deck"].name]
+
+
+def test_the_email_attaches_the_customer_deck_by_its_old_name(tmp_path: Path) -> None:
+    config = write_company(tmp_path, extra_config="""
+[email]
+host = "smtp.example.com"
+sender = "Pipeline <pipeline@smallco.example>"
+to = ["anna@smallco.example"]
+attach = ["deck", "json"]
+""")
+    out = tmp_path / "out"
+    assert main(["send", str(config), "--dry-run", "--out", str(out)]) == 0
+    [eml] = out.glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    as_of = load_config(config).meeting.as_of
+    assert as_of is not None
+    assert [(p.get_filename(), p.get_content_type()) for p in message.iter_attachments()] == [
+        (f"customer-deck-{as_of.isoformat()}.pptx", PPTX_MEDIA_TYPE),
+        (f"pipeline-meeting-{as_of.isoformat()}.json", "application/json")]
 
 
 def test_json_and_html_load_neither_weasyprint_nor_python_pptx(tmp_path: Path) -> None:
