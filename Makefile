@@ -13,7 +13,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: demo test setup python-check system-deps test-deps clean
 
 demo: setup system-deps
-	$(BIN)/report-builder build examples/nordlys/report.toml --format html,pdf,json,pptx,deck --out out/
+	$(BIN)/report-builder build examples/nordlys/report.toml --format html,pdf,json,pptx,customer-deck --out out/
 	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser, or the PDF and the decks"
 	@echo "(pipeline-meeting-2026-11-24.pptx, customer-deck-2026-11-24.pptx) beside it."
 

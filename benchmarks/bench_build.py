@@ -18,7 +18,8 @@ from pathlib import Path
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
 from report_builder.model.build import build_agenda
-from report_builder.renderers.base import RenderOptions, get_renderer
+from report_builder.renderers.base import get_renderer
+from report_builder.renderers.context import render_context
 
 
 def peak_mib() -> float:
@@ -44,10 +45,11 @@ def main() -> int:
     modelled = time.perf_counter()
     print(f"model  {modelled - loaded:7.2f} s                                  "
           f"peak {peak_mib():7.0f} MiB")
+    context = render_context(agenda)
     for name in args.formats.split(","):
         renderer = get_renderer(name)
         before = time.perf_counter()
-        size = len(renderer.render(agenda, RenderOptions()))
+        size = len(renderer.render(agenda, context))
         print(f"{name:<6} {time.perf_counter() - before:7.2f} s  {size / 1e6:8.2f} MB"
               f"                      peak {peak_mib():7.0f} MiB")
     print(f"total  {time.perf_counter() - start:7.2f} s  (Python {sys.version.split()[0]})")

@@ -29,7 +29,7 @@ from report_builder.config import load_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nordlys"
 AS_OF = dt.date(2026, 11, 24)
-FORMATS = ["html", "pdf", "json", "pptx", "deck"]
+FORMATS = ["html", "pdf", "json", "pptx", "customer-deck"]
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -25,7 +25,7 @@ from report_builder.config import load_config
 from report_builder.data.load import load_dataset
 from report_builder.formatting import Formatter
 from report_builder.model.build import build_agenda
-from report_builder.renderers.base import RenderOptions
+from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +93,7 @@ def whole_pdf(config_path: Path, out: Path) -> tuple[float, float]:
     ours = time.perf_counter() - begin
     begin = time.perf_counter()
     agenda = build_agenda(load_dataset(config), config, config.meeting.as_of)
-    pdf = render_pdf(agenda, RenderOptions(charts=BrowserPerChart()))
+    pdf = render_pdf(agenda, render_context(agenda, RenderOptions(charts=BrowserPerChart())))
     (out / "naive.pdf").write_bytes(pdf)
     return ours, time.perf_counter() - begin
 

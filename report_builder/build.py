@@ -17,7 +17,8 @@ from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
 from report_builder.model.comparison import Comparison, EarlierExport, compare
 from report_builder.periods import next_meeting
-from report_builder.renderers.base import RenderOptions, get_renderer
+from report_builder.renderers.base import get_renderer
+from report_builder.renderers.context import RenderContext, RenderOptions, render_context
 from report_builder.writer import write_atomic
 
 Progress = Callable[[str], None]
@@ -27,7 +28,8 @@ Progress = Callable[[str], None]
 class BuildResult:
     agenda: Agenda
     dataset: Dataset
-    files: dict[str, Path]  # format -> written file
+    files: dict[str, Path]  # format (its name, not an alias) -> written file
+    context: RenderContext  # what every format was rendered with; the email uses it too
 
 
 def meeting_date(config: Config, as_of: dt.date | None, today: dt.date) -> dt.date:
@@ -76,7 +78,9 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     its start-up overlaps loading the data and building the model; it is closed at the end,
     whatever happens.
     """
-    renderers = [get_renderer(f) for f in formats]  # unknown formats fail before any work
+    # unknown formats fail before any work; a format asked for twice (or by its old name too)
+    # is rendered once
+    renderers = list({r.name: r for r in map(get_renderer, formats)}.values())
     with contextlib.ExitStack() as stack:
         exporter = None
         if any(r.static_charts for r in renderers):
@@ -93,14 +97,14 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         compared = comparison(config, dataset, as_of, history=history, compare_to=compare_to)
         progress("Building the agenda")
         agenda = build_agenda(dataset, config, as_of, comparison=compared)
-        options = RenderOptions(templates=config.output.templates, logo=config.company.logo,
-                                page_orientation=config.output.page_orientation,
-                                charts=exporter, browser=config.output.browser,
-                                deck=config.deck)
+        context = render_context(agenda, RenderOptions(
+            templates=config.output.templates, logo=config.company.logo,
+            page_orientation=config.output.page_orientation, charts=exporter,
+            browser=config.output.browser, deck=config.deck))
         rendered = {}
         for renderer in renderers:
             progress(f"Rendering {renderer.name.upper()}")
-            rendered[renderer.name] = (renderer, renderer.render(agenda, options))
+            rendered[renderer.name] = (renderer, renderer.render(agenda, context))
     files = {}
     for name, (renderer, content) in rendered.items():
         path = out_dir / output_name(agenda, renderer.extension, renderer.file_stem)
@@ -108,4 +112,4 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     if history:
         progress("Storing the deals snapshot")
         write_snapshot(config.history_path, as_of, compared.current)
-    return BuildResult(agenda, dataset, files)
+    return BuildResult(agenda, dataset, files, context)

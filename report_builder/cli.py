@@ -23,6 +23,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from report_builder import __version__
 from report_builder.config import load_config
 from report_builder.errors import MappedDataError, ReportBuilderError
+from report_builder.renderers.base import format_names
 from report_builder.terminal import SafeConsole
 
 if TYPE_CHECKING:
@@ -96,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the meeting date (default: the config's as_of, else the next "
                             "meeting of the cadence)")
     build.add_argument("--format", metavar="LIST",
-                       help="comma-separated formats, e.g. html,json (default: the config's)")
+                       help=f"comma-separated formats from {', '.join(format_names())}, "
+                            "e.g. html,json (default: the config's)")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="output folder (default: the config's output.dir)")
     build.add_argument("--compare-to", type=Path, metavar="FILE",

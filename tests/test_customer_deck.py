@@ -63,7 +63,7 @@ def public_events() -> list[str]:
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("nordlys")
-    assert main(["build", str(EXAMPLE / "report.toml"), "--format", "deck", "--out",
+    assert main(["build", str(EXAMPLE / "report.toml"), "--format", "customer-deck", "--out",
                  str(out), "--no-history"]) == 0
     return out / DECK
 
@@ -146,7 +146,8 @@ def test_the_public_model_holds_no_figures() -> None:
 def test_small_company(tmp_path: Path) -> None:
     """Acme's win is a public reference; Beta's is not; the public event running is listed."""
     config = write_company(tmp_path)
-    assert main(["build", str(config), "--format", "deck", "--out", str(tmp_path / "o")]) == 0
+    assert main(["build", str(config), "--format", "customer-deck",
+                 "--out", str(tmp_path / "o")]) == 0
     text = package_text(tmp_path / "o" / DECK)
     assert "Acme" in text and "October 2026" in text and "Event: Messe" in text
     for secret in ("Beta", "Gamma", "Delta", "Anna", "Price", "Fit", "Webinar: Lager",
@@ -156,7 +157,8 @@ def test_small_company(tmp_path: Path) -> None:
 
 def test_nothing_public_means_only_the_standard_slides(tmp_path: Path) -> None:
     config = write_company(tmp_path, as_of="2027-06-30")  # no recent wins, no events
-    assert main(["build", str(config), "--format", "deck", "--out", str(tmp_path / "o")]) == 0
+    assert main(["build", str(config), "--format", "customer-deck",
+                 "--out", str(tmp_path / "o")]) == 0
     titles = [s.shapes.title.text for s in
               Presentation(str(tmp_path / "o" / "customer-deck-2027-06-30.pptx")).slides]
     assert titles == ["Small Co"]

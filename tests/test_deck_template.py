@@ -41,7 +41,7 @@ def titles(path: Path) -> list[str]:
 
 
 def build(folder: Path, template: Path | None = None, *, layouts: str = "",
-          formats: str = "pptx,deck") -> tuple[int, Path]:
+          formats: str = "pptx,customer-deck") -> tuple[int, Path]:
     extra = "\n[deck]\n"
     if template is not None:
         extra += f'template = "{template}"\n'
@@ -179,7 +179,7 @@ def test_standard_slides_are_kept_in_order_around_ours(tmp_path: Path) -> None:
 
 def test_without_a_marker_our_slides_come_after_the_standard_ones(tmp_path: Path) -> None:
     code, out = build(tmp_path, template_with_standard_slides(tmp_path, marker=False),
-                      formats="deck")
+                      formats="customer-deck")
     assert code == 0
     assert titles(out / CUSTOMER) == ["Small Co", "About Small Co", "Contact us",
                                       "Customers who chose us recently",
@@ -192,7 +192,7 @@ def test_an_unknown_placeholder_is_an_error(tmp_path: Path,
     prs.slides[0].shapes.title.text = "{{ compnay }}"
     path = tmp_path / "typo.pptx"
     prs.save(str(path))
-    code, _ = build(tmp_path, path, formats="deck")
+    code, _ = build(tmp_path, path, formats="customer-deck")
     assert code == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "{{ compnay }}" in err and "{{ company }}, {{ date }}, {{ quarter }}" in err

@@ -32,6 +32,7 @@ from report_builder.model.agenda import (
     MovementRow,
     MovementSection,
 )
+from report_builder.renderers.context import render_context
 from tests.sample_agenda import DANISH_ACCOUNT, SCRIPT_NAME, sample_agenda
 
 SENT_AT = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
@@ -77,7 +78,8 @@ def text_of(message: EmailMessage) -> str:
 
 def test_structure_headers_and_attachments(tmp_path: Path) -> None:
     attachments = files(tmp_path)
-    message = roundtrip(compose(sample_agenda("en"), settings(), attachments,
+    agenda = sample_agenda("en")
+    message = roundtrip(compose(agenda, render_context(agenda), settings(), attachments,
                                 message_id="<m1@example.com>", date=SENT_AT))
     assert message.get_content_type() == "multipart/mixed"
     assert [p.get_content_type() for p in message.iter_parts()] == [
@@ -93,8 +95,10 @@ def test_structure_headers_and_attachments(tmp_path: Path) -> None:
 
 
 def test_html_is_mail_client_safe(tmp_path: Path) -> None:
-    soup = html_of(roundtrip(compose(sample_agenda("en"), settings(), files(tmp_path),
-                                     message_id="<m@example.com>", date=SENT_AT)))
+    agenda = sample_agenda("en")
+    soup = html_of(roundtrip(compose(agenda, render_context(agenda), settings(),
+                                     files(tmp_path), message_id="<m@example.com>",
+                                     date=SENT_AT)))
     assert soup.find("script") is None and soup.find("link") is None
     assert not soup.select("[src]")  # no remote images or anything to fetch
     styles = soup.find_all("style")
@@ -108,7 +112,8 @@ def test_html_is_mail_client_safe(tmp_path: Path) -> None:
 @pytest.mark.parametrize("language", ["en", "da"])
 def test_headline_and_agenda_in_the_body(tmp_path: Path, language: str) -> None:
     agenda = sample_agenda(language)
-    message = roundtrip(compose(agenda, settings(), files(tmp_path),
+    context = render_context(agenda)
+    message = roundtrip(compose(agenda, context, settings(), files(tmp_path),
                                 message_id="<m@example.com>", date=SENT_AT))
     soup, text = html_of(message), text_of(message)
     fmt = Formatter(agenda.locale, agenda.currency)
@@ -121,7 +126,7 @@ def test_headline_and_agenda_in_the_body(tmp_path: Path, language: str) -> None:
         assert value.get_text() == fmt.value(figure.value, figure.kind)
         assert tile.get_text(" ", strip=True).startswith(t[figure.key])
         assert f"{t[figure.key]}: {fmt.value(figure.value, figure.kind)}" in text
-    for line in summary(agenda, fmt):
+    for line in summary(agenda, context):
         point = soup.select_one(f'td[data-key="{line.key}"]')
         assert point is not None
         assert point.get_text(" ", strip=True) == f"{t[line.key]} {line.text}"
@@ -133,7 +138,7 @@ def test_headline_and_agenda_in_the_body(tmp_path: Path, language: str) -> None:
 def test_summary_names_the_figures() -> None:
     agenda = sample_agenda("en")
     fmt = Formatter(agenda.locale, agenda.currency)
-    lines = {line.key: line.text for line in summary(agenda, fmt)}
+    lines = {line.key: line.text for line in summary(agenda, render_context(agenda))}
     c, p = agenda.targets.company, agenda.pipeline
     assert lines["section_targets"] == (
         f"Won {fmt.money(c.won)} of {fmt.money(c.target)} ({fmt.percent(c.attainment)}); "
@@ -145,9 +150,9 @@ def test_summary_names_the_figures() -> None:
 
 def test_subject_default_in_each_language() -> None:
     en, da = sample_agenda("en"), sample_agenda("da")
-    assert subject_line(en, None, Formatter(en.locale, en.currency)) == \
+    assert subject_line(en, None, render_context(en)) == \
         "Pipeline meeting 24 Nov 2026: 48% of target"
-    assert subject_line(da, None, Formatter(da.locale, da.currency)) == \
+    assert subject_line(da, None, render_context(da)) == \
         "Pipelinemøde 24. nov. 2026: 48\u00a0% af målet"
 
 
@@ -156,7 +161,7 @@ def test_subject_without_a_target() -> None:
     company = dataclasses.replace(agenda.targets.company, target=None, attainment=None)
     agenda = dataclasses.replace(
         agenda, targets=dataclasses.replace(agenda.targets, company=company))
-    assert subject_line(agenda, None, Formatter("en_GB", "EUR")) == \
+    assert subject_line(agenda, None, render_context(agenda)) == \
         "Pipeline meeting 24 Nov 2026"
 
 
@@ -166,7 +171,7 @@ def test_subject_template_fields() -> None:
     assert sorted(subject_values(agenda, fmt)) == sorted(SUBJECT_FIELDS)
     template = ("{{ company }} {{ quarter }}: {{ won }} won, {{ coverage }} coverage "
                 "({{ iso_date }})")
-    assert subject_line(agenda, template, fmt) == \
+    assert subject_line(agenda, template, render_context(agenda)) == \
         "Nordlys Analytics 2026-Q4: €2,310,000 won, 2.5× coverage (2026-11-24)"
 
 
@@ -177,8 +182,8 @@ def evil(agenda: Agenda) -> Agenda:
 @pytest.mark.parametrize("template", [None, "{{ company }}: pack for {{ date }}"])
 def test_no_header_injection_from_the_data(tmp_path: Path, template: str | None) -> None:
     agenda = evil(sample_agenda("en"))
-    message = compose(agenda, settings(subject=template), files(tmp_path),
-                      message_id="<m@example.com>", date=SENT_AT)
+    message = compose(agenda, render_context(agenda), settings(subject=template),
+                      files(tmp_path), message_id="<m@example.com>", date=SENT_AT)
     raw = message.as_bytes()
     head = raw.split(b"\n\n", 1)[0]
     assert b"victim@example.org" not in head.replace(b"\n ", b" ").split(b"Subject:")[0]
@@ -195,8 +200,8 @@ def test_no_header_injection_from_the_data(tmp_path: Path, template: str | None)
 def test_names_from_the_data_are_escaped(tmp_path: Path) -> None:
     agenda = sample_agenda("en")
     agenda = dataclasses.replace(agenda, company=f"{SCRIPT_NAME} {DANISH_ACCOUNT}")
-    message = roundtrip(compose(agenda, settings(), [], message_id="<m@example.com>",
-                                date=SENT_AT))
+    message = roundtrip(compose(agenda, render_context(agenda), settings(), [],
+                                message_id="<m@example.com>", date=SENT_AT))
     soup = html_of(message)
     assert soup.find("script") is None
     assert f"{SCRIPT_NAME} {DANISH_ACCOUNT}" in soup.get_text()
@@ -214,7 +219,8 @@ def test_file_sizes() -> None:
 def test_an_amount_ending_in_a_dot_ends_the_sentence() -> None:
     agenda = sample_agenda("da")  # Danish kroner: `1.234 kr.`
     fmt = Formatter(agenda.locale, agenda.currency)
-    [targets] = [line.text for line in summary(agenda, fmt) if line.key == "section_targets"]
+    [targets] = [line.text for line in summary(agenda, render_context(agenda))
+                 if line.key == "section_targets"]
     assert targets.endswith(f"mangler til mål {fmt.money(agenda.targets.company.gap)}")
     assert targets.endswith("kr.") and not targets.endswith("kr..")
 
@@ -237,7 +243,7 @@ def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: P
                              overdue_count=4, closed_since_count=4, done_since_count=3)
     agenda = dataclasses.replace(base, movement=movement, actions=actions)
     fmt = Formatter(agenda.locale, agenda.currency)
-    lines = summary(agenda, fmt)
+    lines = summary(agenda, render_context(agenda))
     assert [(line.key, line.mark) for line in lines][:3] == [
         ("section_actions", "✓"), ("section_targets", "1"), ("section_pipeline", "2")]
     assert lines[-1].mark == "i"
@@ -247,8 +253,8 @@ def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: P
         f"Since 10 Nov 2026, the quarter's open pipeline went from {fmt.money(480000)} to "
         f"{fmt.money(370000)}: 1 new, 2 won, 1 lost, 1 pushed out of the quarter. "
         f"Changed since 10 Nov 2026: Lost 1 ({fmt.money(25000)}).")
-    message = roundtrip(compose(agenda, settings(), files(tmp_path), message_id="<m2@example.com>",
-                                date=SENT_AT))
+    message = roundtrip(compose(agenda, render_context(agenda), settings(), files(tmp_path),
+                                message_id="<m2@example.com>", date=SENT_AT))
     points = [td.get_text() for td in html_of(message).select("span.point-number")]
     assert points == ["✓", "1", "2", "3", "4", "5", "i"]
     assert "✓. Actions from the last meeting" in text_of(message)

@@ -15,7 +15,8 @@ from report_builder.errors import OutputError
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
 from report_builder.model.agenda import Agenda
-from report_builder.renderers.base import RenderOptions, get_renderer
+from report_builder.renderers.base import get_renderer
+from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.html import chart_div_id, render_html
 from tests.sample_agenda import DANISH_ACCOUNT, NOTE_TEXTS, SCRIPT_NAME, sample_agenda
 
@@ -23,7 +24,7 @@ PLOTLY_HEADER = get_plotlyjs()[:60]
 
 
 def render(agenda: Agenda, options: RenderOptions | None = None) -> BeautifulSoup:
-    return BeautifulSoup(render_html(agenda, options or RenderOptions()), "lxml")
+    return BeautifulSoup(render_html(agenda, render_context(agenda, options)), "lxml")
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def agenda() -> Agenda:
 
 @pytest.fixture(scope="module")
 def html(agenda: Agenda) -> str:
-    return render_html(agenda, RenderOptions()).decode("utf-8")
+    return render_html(agenda, render_context(agenda)).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +218,7 @@ def test_unsupported_logo(tmp_path: Path) -> None:
     gif = tmp_path / "logo.gif"
     gif.write_bytes(b"GIF89a")
     with pytest.raises(OutputError, match="use an SVG, PNG or JPEG"):
-        render_html(sample_agenda(), RenderOptions(logo=gif))
+        render(sample_agenda(), RenderOptions(logo=gif))
 
 
 def test_user_partial_overrides_ours_by_name(tmp_path: Path, agenda: Agenda) -> None:
@@ -250,8 +251,8 @@ def test_user_template_extends_default_and_changes_one_block(tmp_path: Path,
 def test_user_template_undefined_name_fails_loudly(tmp_path: Path, agenda: Agenda) -> None:
     (tmp_path / "_footer.html").write_text("{{ agenda.no_such_field }}", encoding="utf-8")
     with pytest.raises(jinja2.UndefinedError):
-        render_html(agenda, RenderOptions(templates=tmp_path))
+        render(agenda, RenderOptions(templates=tmp_path))
 
 
 def test_output_is_deterministic(agenda: Agenda, html: str) -> None:
-    assert render_html(agenda, RenderOptions()).decode("utf-8") == html
+    assert render_html(agenda, render_context(agenda)).decode("utf-8") == html

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from report_builder.charts.figures import FIGURE_KEYS
-from report_builder.renderers.base import RenderOptions
+from report_builder.renderers.context import render_context
 from report_builder.renderers.html import chart_div_id, render_html
 from tests.sample_agenda import sample_agenda
 
@@ -27,7 +27,8 @@ pytestmark = [
 def test_pack_opens_without_errors_and_draws_every_chart(tmp_path: Path, language: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "pack.html"
-    page_file.write_bytes(render_html(sample_agenda(language), RenderOptions()))
+    agenda = sample_agenda(language)
+    page_file.write_bytes(render_html(agenda, render_context(agenda)))
     errors: list[str] = []
     requests: list[str] = []
     with sync_api.sync_playwright() as p:

@@ -370,10 +370,12 @@ def test_history_can_be_turned_off_or_moved(tmp_path: Path) -> None:
 
 def test_the_email_summary_counts_each_change_list(company: tuple[Path, Agenda]) -> None:
     from report_builder.delivery.message import summary
+    from report_builder.renderers.context import render_context
 
     agenda = company[1]
     fmt = Formatter(agenda.locale, agenda.currency)
-    pipeline = next(line.text for line in summary(agenda, fmt) if line.key == "section_pipeline")
+    pipeline = next(line.text for line in summary(agenda, render_context(agenda))
+                    if line.key == "section_pipeline")
     assert f"Changed since 10 Nov 2026: New deals 2 ({fmt.money(75000)}); Won 2 " \
            f"({fmt.money(86000)}); Lost 3 ({fmt.money(125000)});" in pipeline
     assert "Reopened" not in pipeline  # empty lists are left out

@@ -24,7 +24,7 @@ from report_builder.errors import BrowserNotFoundError
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
 from report_builder.model.build import build_agenda
-from report_builder.renderers.base import RenderOptions
+from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.pdf import layout, render_pdf
 from tests.pdf_layout import page_layout
 from tests.small_company import DEALS, write_company
@@ -133,7 +133,8 @@ def agenda_of(tmp_path: Path, **kw: object):  # type: ignore[no-untyped-def]
 
 
 def test_every_chart_is_whole_on_one_page(tmp_path: Path, exporter: ChartExporter) -> None:
-    document, _ = layout(agenda_of(tmp_path), RenderOptions(charts=exporter))
+    agenda = agenda_of(tmp_path)
+    document, _ = layout(agenda, render_context(agenda, RenderOptions(charts=exporter)))
     found = page_layout(document)
     assert found.cut_charts == []
     assert set(found.chart_pages) == set(FIGURE_KEYS)
@@ -141,8 +142,9 @@ def test_every_chart_is_whole_on_one_page(tmp_path: Path, exporter: ChartExporte
 
 
 def test_portrait_is_selectable(tmp_path: Path, exporter: ChartExporter) -> None:
-    pdf = render_pdf(agenda_of(tmp_path), RenderOptions(charts=exporter,
-                                                         page_orientation="portrait"))
+    agenda = agenda_of(tmp_path)
+    pdf = render_pdf(agenda, render_context(agenda, RenderOptions(
+        charts=exporter, page_orientation="portrait")))
     box = PdfReader(io.BytesIO(pdf)).pages[3].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
 
@@ -164,11 +166,11 @@ def test_nothing_outside_our_folders_is_read(tmp_path: Path, exporter: ChartExpo
         '<img src="file:///etc/passwd"><img src="http://example.com/track.png">'
         '<link rel="stylesheet" href="file:///etc/hostname">{% include "default:_cover.html" %}')
     agenda = agenda_of(tmp_path, deals=deals)
-    options = RenderOptions(charts=exporter, templates=templates)
-    document, fetcher = layout(agenda, options)
+    context = render_context(agenda, RenderOptions(charts=exporter, templates=templates))
+    document, fetcher = layout(agenda, context)
     assert sorted(fetcher.refused) == ["file:///etc/hostname", "file:///etc/passwd",
                                        "http://example.com/track.png"]
-    pdf = render_pdf(agenda, options)
+    pdf = render_pdf(agenda, context)
     text = " ".join(pages_text(pdf))
     assert '<img src="file:///etc/passwd">' in text  # the deal's name, shown as text
     assert b"root:x:0:0" not in pdf
@@ -201,5 +203,6 @@ def test_nothing_runs_past_the_right_margin(orientation: str, exporter: ChartExp
                          "report.toml")
     assert config.meeting.as_of is not None
     agenda = build_agenda(load_dataset(config), config, config.meeting.as_of)
-    document, _ = layout(agenda, RenderOptions(charts=exporter, page_orientation=orientation))
+    document, _ = layout(agenda, render_context(agenda, RenderOptions(
+        charts=exporter, page_orientation=orientation)))
     assert page_layout(document).overflowing == []

@@ -26,7 +26,7 @@ from report_builder.data.load import load_dataset
 from report_builder.errors import BrowserNotFoundError, DataError
 from report_builder.model.agenda import Agenda, PipelineBreakdown, StageRow
 from report_builder.model.build import build_agenda
-from report_builder.renderers.base import RenderOptions
+from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.html import render_html
 from report_builder.renderers.pdf import layout
 from tests.office import convert_to_pdf, libreoffice, needs_libreoffice, page_count, profile_dir
@@ -295,8 +295,8 @@ def test_pdf_charts_whole_and_nothing_past_the_margin(tmp_path: Path, orientatio
         pytest.skip("no Chrome/Chromium")
     agenda = agenda_of(write_two_pipelines(tmp_path))
     with ChartExporter() as exporter:
-        document, _ = layout(agenda, RenderOptions(charts=exporter,
-                                                   page_orientation=orientation))
+        document, _ = layout(agenda, render_context(agenda, RenderOptions(
+            charts=exporter, page_orientation=orientation)))
     found = page_layout(document)
     assert found.overflowing == [] and found.cut_charts == []
     assert set(found.chart_pages) == {*FIGURE_KEYS, BREAKDOWN_KEY}
@@ -366,7 +366,7 @@ def test_hubspot_export_with_two_pipelines(tmp_path: Path) -> None:
 def test_danish_labels_and_the_group_without_a_pipeline(tmp_path: Path) -> None:
     agenda = agenda_of(write_two_pipelines(tmp_path, deals=deals_with(R4=""),
                                            locale="da_DK"))
-    soup = BeautifulSoup(render_html(agenda, RenderOptions()), "lxml")
+    soup = BeautifulSoup(render_html(agenda, render_context(agenda)), "lxml")
     section = soup.select_one("#by-pipeline")
     assert section is not None and section.h3 is not None
     assert section.h3.get_text() == "Åben pipeline pr. pipeline"

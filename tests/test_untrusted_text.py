@@ -66,7 +66,7 @@ def pack(tmp_path_factory: pytest.TempPathFactory,
     folder = tmp_path_factory.mktemp("hostile")
     config_path, hostile = write_hostile_company(folder, port=server[0])
     config = load_config(config_path)
-    formats = ["html", "json", "pptx", "deck"] + (["pdf"] if CHROMIUM.exists() else [])
+    formats = ["html", "json", "pptx", "customer-deck"] + (["pdf"] if CHROMIUM.exists() else [])
     result = build(config, as_of=dt.date(2026, 11, 24), formats=formats,
                    out_dir=folder / "out", history=False)
     return result, hostile, folder
@@ -228,7 +228,7 @@ def test_deck_chart_workbooks_hold_no_formula(pack: tuple[BuildResult, Hostile, 
     openpyxl = pytest.importorskip("openpyxl")
     strings: list[str] = []
     books = 0
-    for deck in (pack[0].files["pptx"], pack[0].files["deck"]):
+    for deck in (pack[0].files["pptx"], pack[0].files["customer-deck"]):
         with zipfile.ZipFile(deck) as archive:
             for name in archive.namelist():
                 if not name.endswith(".xlsx"):

@@ -18,7 +18,6 @@ from dataclasses import replace
 from pptx.enum.text import MSO_ANCHOR
 from pptx.slide import Slide
 
-from report_builder.config import DeckConfig
 from report_builder.decks.deck import Deck
 from report_builder.decks.package import save_deck
 from report_builder.decks.shapes import (
@@ -39,9 +38,10 @@ from report_builder.decks.template import (
 )
 from report_builder.decks.text_fit import clean_text, fit_text, line_height
 from report_builder.formatting import Formatter
-from report_builder.i18n import shown, translator
+from report_builder.i18n import shown
 from report_builder.model.agenda import PublicReference
 from report_builder.model.public import PublicContent, PublicEvent
+from report_builder.renderers.context import RenderContext
 
 CARDS_PER_ROW = 3
 CARD_ROWS = 4
@@ -52,7 +52,10 @@ EVENT_NAME = Style(24, min_size=16, bold=True, colour=NAVY, max_lines=2)
 EVENT_DETAIL = Style(18, min_size=13, max_lines=1)
 
 
-def build_customer_deck(content: PublicContent, config: DeckConfig) -> bytes:
+def build_customer_deck(content: PublicContent, context: RenderContext) -> bytes:
+    """The deck for `content`; `context` gives the words, formats and template (it holds no
+    figure of the agenda)."""
+    config = context.options.deck
     prs = open_template(config.template)
     source = str(config.template) if config.template else "(the default template)"
     standard = list(prs.slides)
@@ -60,8 +63,7 @@ def build_customer_deck(content: PublicContent, config: DeckConfig) -> bytes:
     position = standard.index(marker) if marker is not None else len(standard)
     if marker is not None:
         remove_slide(prs, marker)
-    fmt = Formatter(content.locale, content.currency)
-    t = translator(content.language)
+    fmt, t = context.fmt, context.t
     fill_placeholders(prs, {"company": content.company, "date": fmt.date(content.as_of),
                             "quarter": content.quarter}, source=source)
     deck = Deck(prs, config.layouts, source=source)

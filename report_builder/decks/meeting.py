@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 
 from pptx.slide import Slide
 
-from report_builder.config import DeckConfig
 from report_builder.decks.blocks import Blocks
 from report_builder.decks.charts import (
     ChartSpec,
@@ -30,9 +29,9 @@ from report_builder.decks.template import fill_placeholders, open_template, remo
 from report_builder.decks.text_fit import line_height
 from report_builder.decks.timeline import add_timeline, rows_that_fit, timeline_rows
 from report_builder.formatting import Formatter
-from report_builder.i18n import translator
 from report_builder.model.agenda import FROM_HISTORY, Agenda, HeadlineFigure
 from report_builder.renderers.changes import change_text, direction
+from report_builder.renderers.context import RenderContext
 
 LEDE = Style(14, min_size=11, muted=True, max_lines=1)
 HEADING = Style(18, min_size=13, bold=True, max_lines=1)
@@ -40,13 +39,13 @@ CAPTION = Style(13, min_size=11, muted=True, max_lines=1)
 GAP = inches(0.25)
 
 
-def build_meeting_deck(agenda: Agenda, config: DeckConfig) -> bytes:
+def build_meeting_deck(agenda: Agenda, context: RenderContext) -> bytes:
+    config = context.options.deck
     prs = open_template(config.template)
     source = str(config.template) if config.template else "(the default template)"
     for slide in list(prs.slides):
         remove_slide(prs, slide)
-    fmt = Formatter(agenda.locale, agenda.currency)
-    t = translator(agenda.language)
+    fmt, t = context.fmt, context.t
     fill_placeholders(prs, {"company": agenda.company, "date": fmt.date(agenda.as_of),
                             "quarter": agenda.quarter}, source=source)
     MeetingSlides(Deck(prs, config.layouts, source=source), agenda, fmt, t).build()

@@ -27,9 +27,9 @@ from report_builder.config.addresses import has_control_characters
 from report_builder.config.email import EmailConfig, subject_environment
 from report_builder.decks.notes import changes_summary
 from report_builder.formatting import Formatter
-from report_builder.i18n import shown, translator
+from report_builder.i18n import shown
 from report_builder.model.agenda import Agenda
-from report_builder.renderers.base import RenderOptions
+from report_builder.renderers.context import RenderContext
 
 MAX_SUBJECT = 200  # characters; longer subjects are cut with an ellipsis
 
@@ -55,20 +55,21 @@ class SummaryLine:
     mark: str = ""  # what the point is numbered with: 1-5, `i` for the data notes
 
 
-def compose(agenda: Agenda, settings: EmailConfig, attachments: Sequence[Attachment], *,
-            message_id: str, date: dt.datetime, templates: Path | None = None) -> EmailMessage:
-    """The message for `agenda`, ready to send; Bcc recipients are in no header."""
-    fmt = Formatter(agenda.locale, agenda.currency)
-    subject = subject_line(agenda, settings.subject, fmt)
-    env = _environment(agenda, fmt, templates)
-    context = {
-        "agenda": agenda, "subject": subject, "summary": summary(agenda, fmt),
-        "preheader": preheader(agenda, fmt),
+def compose(agenda: Agenda, context: RenderContext, settings: EmailConfig,
+            attachments: Sequence[Attachment], *, message_id: str,
+            date: dt.datetime) -> EmailMessage:
+    """The message for `agenda`, in the words and formats of the build's `context` (and its
+    template folder), ready to send; Bcc recipients are in no header."""
+    subject = subject_line(agenda, settings.subject, context)
+    env = _environment(context)
+    values = {
+        "agenda": agenda, "subject": subject, "summary": summary(agenda, context),
+        "preheader": preheader(agenda, context),
         "attachments": [(a.path.name, file_size(a.size, agenda.locale)) for a in attachments],
-        "colors": _theme_colors(), "font": Markup(_theme_font()),
+        "colors": dict(context.theme.colors), "font": Markup(context.theme.font_family),
     }
-    html = _INLINER.inline(env.get_template("email.html").render(context))
-    text = env.get_template("email.txt").render(context)
+    html = _INLINER.inline(env.get_template("email.html").render(values))
+    text = env.get_template("email.txt").render(values)
 
     message = EmailMessage()
     message["Subject"] = subject
@@ -104,13 +105,12 @@ def subject_values(agenda: Agenda, fmt: Formatter) -> dict[str, str]:
     }
 
 
-def subject_line(agenda: Agenda, template: str | None, fmt: Formatter) -> str:
+def subject_line(agenda: Agenda, template: str | None, context: RenderContext) -> str:
     """The configured subject template, else the pack language's own; always one clean line."""
-    values = subject_values(agenda, fmt)
+    values = subject_values(agenda, context.fmt)
     if template is None:
-        t = translator(agenda.language)
         no_target = agenda.targets.company.attainment is None
-        text = t("email_subject_no_target" if no_target else "email_subject", **values)
+        text = context.t("email_subject_no_target" if no_target else "email_subject", **values)
     else:
         text = subject_environment().from_string(template).render(values)
     return one_line(text, MAX_SUBJECT)
@@ -129,9 +129,9 @@ def _one_space(run: re.Match[str]) -> str:
     return run.group() if run.group() == "\u00a0" else " "
 
 
-def summary(agenda: Agenda, fmt: Formatter) -> list[SummaryLine]:
+def summary(agenda: Agenda, context: RenderContext) -> list[SummaryLine]:
     """The five points and the data notes, a sentence of figures each, in the pack's language."""
-    t = translator(agenda.language)
+    fmt, t, language = context.fmt, context.t, context.language
     c = agenda.targets.company
     p = agenda.pipeline
     targets = (t("email_targets", won=fmt.money(c.won), target=fmt.money(c.target),
@@ -144,9 +144,9 @@ def summary(agenda: Agenda, fmt: Formatter) -> list[SummaryLine]:
         by_meetings = max(channels, key=lambda r: r.meetings)
         by_revenue = max(channels, key=lambda r: r.revenue)
         sources = t("email_sources",
-                    meetings_name=shown(by_meetings.name, agenda.language),
+                    meetings_name=shown(by_meetings.name, language),
                     meetings=fmt.count(by_meetings.meetings),
-                    revenue_name=shown(by_revenue.name, agenda.language),
+                    revenue_name=shown(by_revenue.name, language),
                     revenue=fmt.money(by_revenue.revenue))
     else:
         sources = t("email_sources_none")
@@ -199,9 +199,9 @@ def _one_stop(text: str) -> str:
     return text[:-1] if text.endswith("..") else text
 
 
-def preheader(agenda: Agenda, fmt: Formatter) -> str:
+def preheader(agenda: Agenda, context: RenderContext) -> str:
     """The line an inbox shows after the subject: the first three headline figures."""
-    t = translator(agenda.language)
+    t, fmt = context.t, context.fmt
     return " · ".join(f"{t(h.key)}: {fmt.value(h.value, h.kind)}" for h in agenda.headline[:3])
 
 
@@ -214,25 +214,12 @@ def file_size(size: int, locale: str) -> str:
                            locale=locale))
 
 
-def _environment(agenda: Agenda, fmt: Formatter, templates: Path | None) -> jinja2.Environment:
+def _environment(context: RenderContext) -> jinja2.Environment:
     """The pack's template environment for templates/email/, escaping HTML only (not .txt)."""
     from report_builder.renderers.html import template_environment
 
-    env = template_environment("email", RenderOptions(templates=templates), fmt=fmt,
-                               language=agenda.language)
+    env = template_environment("email", context)
     autoescape: Callable[[str | None], bool] = jinja2.select_autoescape(
         enabled_extensions=("html",), disabled_extensions=("txt",))
     env.autoescape = autoescape
     return env
-
-
-def _theme_colors() -> dict[str, str]:
-    from report_builder.theme import load_theme
-
-    return dict(load_theme().colors)
-
-
-def _theme_font() -> str:
-    from report_builder.theme import load_theme
-
-    return load_theme().font_family

@@ -80,8 +80,8 @@ def send_pack(config: Config, *, today: dt.date, as_of: dt.date | None = None,
         message_id = (None if force else log.unconfirmed_message_id(due.meeting)) \
             or email.utils.make_msgid(f"pipeline-meeting-{due.meeting.isoformat()}",
                                       domain=settings.sender.domain)
-        message = compose(result.agenda, settings, attachments, message_id=message_id,
-                          date=_now(), templates=config.output.templates)
+        message = compose(result.agenda, result.context, settings, attachments,
+                          message_id=message_id, date=_now())
         attempt = log.begin(due.meeting, message_id=message_id,
                             recipients=settings.recipients,
                             attachments=[a.path.name for a in attachments], forced=force)
@@ -109,8 +109,8 @@ def _dry_run(config: Config, settings: EmailConfig, due: Due, previous: SentReco
     attachments = _attachments(settings, result)
     message_id = email.utils.make_msgid(f"pipeline-meeting-{due.meeting.isoformat()}",
                                         domain=settings.sender.domain)
-    message = compose(result.agenda, settings, attachments, message_id=message_id,
-                      date=_now(), templates=config.output.templates)
+    message = compose(result.agenda, result.context, settings, attachments,
+                      message_id=message_id, date=_now())
     folder = out_dir or config.output.out_dir
     eml = write_atomic(folder / output_name(result.agenda, ".eml"), message.as_bytes())
     return SendResult("dry_run", due, previous, message_id, settings.recipients,
@@ -158,8 +158,9 @@ def _build(config: Config, settings: EmailConfig, due: Due, out_dir: Path | None
 
 def _attachments(settings: EmailConfig, result: BuildResult) -> list[Attachment]:
     """The built files in the order configured, refused when together they are too large."""
-    attachments = [Attachment(result.files[name], get_renderer(name).media_type)
-                   for name in settings.attach]
+    renderers = [get_renderer(name) for name in settings.attach]  # `deck` is customer-deck
+    attachments = [Attachment(result.files[r.name], r.media_type)
+                   for r in dict.fromkeys(renderers)]
     total = sum(a.size for a in attachments)
     if total > settings.max_attachment_bytes:
         sizes = ", ".join(f"{a.path.name} {file_size(a.size, 'en')}" for a in attachments)

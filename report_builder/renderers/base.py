@@ -1,83 +1,74 @@
 """The renderer registry: each output format turns the Agenda into bytes, in memory.
 
 Renderers never write files (writer.py does) and never read the dataset: the Agenda is all they
-see, plus the render options (theme, the user's template folder).
+see, plus the build's RenderContext (renderers/context.py). The formats are a table of
+descriptions naming where each renderer lives; its module is imported the first time it
+renders, so building the JSON loads neither WeasyPrint nor python-pptx.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from report_builder.config import DeckConfig
 from report_builder.errors import UnknownFormatError
-from report_builder.model.agenda import Agenda
 
+if TYPE_CHECKING:
+    from report_builder.model.agenda import Agenda
+    from report_builder.renderers.context import RenderContext
 
-class StaticChartSource(Protocol):
-    """Exports Plotly figures to SVG/PNG (charts/export.py's ChartExporter)."""
-
-    def export(self, figures: dict[str, Any], *, width: int,
-               height: int | dict[str, int]) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """What a renderer may use besides the Agenda."""
-
-    templates: Path | None = None  # the user's template folder, overriding ours by name
-    logo: Path | None = None  # the company logo; ours when None
-    page_orientation: str = "landscape"  # of paged formats (A4)
-    charts: StaticChartSource | None = None  # a started exporter the build shares
-    browser: Path | None = None  # for renderers that open their own exporter
-    deck: DeckConfig = field(default_factory=DeckConfig)  # the PowerPoint template and options
+PPTX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 @dataclass(frozen=True)
 class Renderer:
+    """One output format: what it writes, and where its render function lives."""
+
     name: str
     extension: str
     media_type: str
-    render: Callable[[Agenda, RenderOptions], bytes]
+    entry: str  # "module:function", the function (agenda, context) -> bytes
     static_charts: bool = False  # needs charts as SVG/PNG (a browser), not as Plotly JSON
     file_stem: str = "pipeline-meeting"  # the output is <file_stem>-<meeting date><extension>
 
-
-_REGISTRY: dict[str, Renderer] = {}
-
-
-def register(renderer: Renderer) -> Renderer:
-    _REGISTRY[renderer.name] = renderer
-    return renderer
-
-
-def get_renderer(name: str) -> Renderer:
-    _load_builtin()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UnknownFormatError(f'Unknown format "{name}", did you mean one of: '
-                          f'{", ".join(_offered())}?') from None
-
-
-def renderer_names() -> list[str]:
-    _load_builtin()
-    return sorted(_REGISTRY)
+    @property
+    def render(self) -> Callable[[Agenda, RenderContext], bytes]:
+        """The render function, its module imported on first use."""
+        module, _, function = self.entry.partition(":")
+        render: Callable[[Agenda, RenderContext], bytes] = getattr(
+            importlib.import_module(module), function)
+        return render
 
 
 # The built-in formats, in the order they are offered: the pack, then the decks.
-BUILTIN = ("html", "json", "pdf", "pptx", "deck")
+BUILTIN = (
+    Renderer("html", ".html", "text/html", "report_builder.renderers.html:render_html"),
+    Renderer("json", ".json", "application/json", "report_builder.renderers.json:render_json"),
+    Renderer("pdf", ".pdf", "application/pdf", "report_builder.renderers.pdf:render_pdf",
+             static_charts=True),
+    Renderer("pptx", ".pptx", PPTX_MEDIA_TYPE, "report_builder.renderers.pptx:render_pptx"),
+    Renderer("customer-deck", ".pptx", PPTX_MEDIA_TYPE,
+             "report_builder.renderers.customer_deck:render_customer_deck",
+             file_stem="customer-deck"),
+)
+_BY_NAME = {r.name: r for r in BUILTIN}
+
+# Other names accepted for a format: `deck` was the customer deck's name until it was renamed
+# to say what it makes; `meeting-deck` says what `pptx` makes.
+ALIASES = {"deck": "customer-deck", "meeting-deck": "pptx"}
 
 
-def _offered() -> list[str]:
-    """Every format: the built-in ones in BUILTIN's order, then any others by name."""
-    return [n for n in BUILTIN if n in _REGISTRY] + sorted(set(_REGISTRY) - set(BUILTIN))
+def get_renderer(name: str) -> Renderer:
+    """The format called `name` (or one of its ALIASES); its module is not imported yet."""
+    try:
+        return _BY_NAME[ALIASES.get(name, name)]
+    except KeyError:
+        raise UnknownFormatError(f'Unknown format "{name}", did you mean one of: '
+                                 f'{", ".join(format_names())}?') from None
 
 
-def _load_builtin() -> None:
-    """Import the built-in renderers, which register themselves."""
-    for module in BUILTIN:
-        importlib.import_module(f"report_builder.renderers.{module}")
+def format_names() -> list[str]:
+    """Every format's name, in the order they are offered (aliases are not listed)."""
+    return [r.name for r in BUILTIN]

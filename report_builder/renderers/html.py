@@ -19,35 +19,36 @@ from plotly.offline import get_plotlyjs
 
 from report_builder.charts.figures import build_figures
 from report_builder.errors import OutputError
-from report_builder.formatting import MISSING, Formatter
-from report_builder.i18n import shown, translator
+from report_builder.formatting import MISSING
+from report_builder.i18n import shown
 from report_builder.model.agenda import Agenda
-from report_builder.renderers.base import Renderer, RenderOptions, register
 from report_builder.renderers.changes import change_text, direction
+from report_builder.renderers.context import RenderContext
 from report_builder.renderers.quality import quality_lines
 from report_builder.resources import assets_dir, templates_dir
 from report_builder.terminal import terminal_text
 from report_builder.text_limits import TEXT_LIMIT, clip
-from report_builder.theme import load_theme
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
               ".jpeg": "image/jpeg"}
 
 
-def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
-                         language: str, fallback: str | None = None) -> jinja2.Environment:
+def template_environment(kind: str, context: RenderContext, *,
+                         fallback: str | None = None) -> jinja2.Environment:
     """A Jinja environment for templates/<kind>/ with the user's folder in front of ours.
 
     `fallback` names a second folder of ours for the templates <kind>/ does not have (the PDF
-    reuses the HTML's section partials). Filters are the Formatter's methods (money, percent,
-    count, ...) plus `shown`; globals are `t` (labels) and `missing` (the dash for a missing value).
+    reuses the HTML's section partials). Filters are the context's Formatter methods (money,
+    percent, count, ...) plus `shown`; globals are `t` (labels) and `missing` (the dash for a
+    missing value).
     """
+    fmt, t, language = context.fmt, context.t, context.language
     folders = [templates_dir() / kind] + ([templates_dir() / fallback] if fallback else [])
     builtin = jinja2.FileSystemLoader(folders)
     loaders: list[jinja2.BaseLoader] = []
-    if options.templates is not None:
-        loaders.append(jinja2.FileSystemLoader(options.templates))
+    if context.options.templates is not None:
+        loaders.append(jinja2.FileSystemLoader(context.options.templates))
     loaders += [builtin, jinja2.PrefixLoader({"default": builtin}, delimiter=":")]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -60,7 +61,6 @@ def template_environment(kind: str, options: RenderOptions, *, fmt: Formatter,
     env.filters.update(fmt.filters())
     env.filters["shown"] = lambda value: MISSING if value is None else shown(value, language)
     env.filters["clip"] = clip
-    t = translator(language)
     env.globals["t"] = t
     env.globals["missing"] = MISSING
     env.globals["change_text"] = lambda h, agenda, context=False: change_text(
@@ -111,21 +111,16 @@ def _plotly_js() -> Markup:
     return Markup(get_plotlyjs())  # the bundled library, not user data
 
 
-def render_html(agenda: Agenda, options: RenderOptions) -> bytes:
+def render_html(agenda: Agenda, context: RenderContext) -> bytes:
     """The pack as one UTF-8 HTML page."""
-    fmt = Formatter(agenda.locale, agenda.currency)
-    env = template_environment("html", options, fmt=fmt, language=agenda.language)
-    theme = load_theme()
-    figures = build_figures(agenda, fmt)
+    env = template_environment("html", context)
+    figures = build_figures(agenda, context.fmt)
     page = env.get_template("report.html").render(
         agenda=agenda,
         charts={key: chart_html(key, fig) for key, fig in figures.items()},
-        theme_css=Markup(theme.css_variables()),  # our theme file
+        theme_css=Markup(context.theme.css_variables()),  # our theme file
         page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
         plotly_js=_plotly_js(),
-        logo_uri=logo_data_uri(options.logo),
+        logo_uri=logo_data_uri(context.options.logo),
     )
     return page.encode("utf-8")
-
-
-register(Renderer("html", ".html", "text/html", render_html))

@@ -14,7 +14,7 @@ from typing import Any
 
 from report_builder.i18n import Translator, note_text, translator
 from report_builder.model.agenda import Agenda, Note
-from report_builder.renderers.base import Renderer, RenderOptions, register
+from report_builder.renderers.context import RenderContext
 
 SCHEMA_VERSION = 2  # 2: movement lists as `changes` (every changed deal), headline changes
 
@@ -41,12 +41,12 @@ def note_plain(note: Note, english: Translator) -> dict[str, Any]:
     return {**plain, "message": note_text(english, note), "examples": examples}
 
 
-def render_json(agenda: Agenda, options: RenderOptions) -> bytes:
+def render_json(agenda: Agenda, context: RenderContext) -> bytes:
+    """The agenda as it is, with each data note explained in English whatever the pack's
+    language (the JSON is read by programs): no other words, no number formats."""
     document = {"schema_version": SCHEMA_VERSION, "agenda": to_plain(agenda)}
     english = translator("en")
     document["agenda"]["data_notes"]["notes"] = [note_plain(n, english)
                                                  for n in agenda.data_notes.notes]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-
-register(Renderer("json", ".json", "application/json", render_json))

@@ -17,11 +17,10 @@ from markupsafe import Markup, escape
 from report_builder.charts.figures import build_figures
 from report_builder.formatting import Formatter
 from report_builder.model.agenda import Agenda
-from report_builder.renderers.base import Renderer, RenderOptions, StaticChartSource, register
+from report_builder.renderers.context import RenderContext, RenderOptions, StaticChartSource
 from report_builder.renderers.fetcher import RestrictedFetcher
 from report_builder.renderers.html import logo_data_uri, template_environment
 from report_builder.resources import assets_dir, templates_dir
-from report_builder.theme import load_theme
 
 log = logging.getLogger(__name__)
 # WeasyPrint warns about every screen-only rule of the shared stylesheet (media queries, sticky
@@ -67,20 +66,18 @@ def css_string(value: object) -> Markup:
     return Markup(text)  # noqa: S704 - escaped for CSS above; HTML escaping would show as text
 
 
-def render_page_html(agenda: Agenda, options: RenderOptions, charts: dict[str, Markup]) -> str:
-    fmt = Formatter(agenda.locale, agenda.currency)
-    env = template_environment("pdf", options, fmt=fmt, language=agenda.language,
-                               fallback="html")
+def render_page_html(agenda: Agenda, context: RenderContext, charts: dict[str, Markup]) -> str:
+    env = template_environment("pdf", context, fallback="html")
     env.filters["css_string"] = css_string
     return env.get_template("report.html").render(
         agenda=agenda,
         charts=charts,
-        orientation=options.page_orientation,
-        theme_css=Markup(load_theme().css_variables()),
-        font_family=Markup(load_theme().font_family),  # our theme file
+        orientation=context.options.page_orientation,
+        theme_css=Markup(context.theme.css_variables()),
+        font_family=Markup(context.theme.font_family),  # our theme file
         page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
         pdf_css=Markup((assets_dir() / "pdf.css").read_text(encoding="utf-8")),
-        logo_uri=logo_data_uri(options.logo),
+        logo_uri=logo_data_uri(context.options.logo),
     )
 
 
@@ -93,32 +90,29 @@ def allowed_folders(options: RenderOptions) -> list[Path]:
     return folders
 
 
-def layout(agenda: Agenda, options: RenderOptions) -> tuple[Any, RestrictedFetcher]:
+def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetcher]:
     """The laid-out WeasyPrint document (pages and boxes), and the fetcher it read through."""
     from weasyprint import HTML
 
-    fmt = Formatter(agenda.locale, agenda.currency)
+    options = context.options
     if options.charts is not None:
-        charts = chart_images(agenda, fmt, options.charts, options.page_orientation)
+        charts = chart_images(agenda, context.fmt, options.charts, options.page_orientation)
     else:
         from report_builder.charts.export import ChartExporter
 
         with ChartExporter(options.browser) as exporter:
-            charts = chart_images(agenda, fmt, exporter, options.page_orientation)
-    page = render_page_html(agenda, options, charts)
+            charts = chart_images(agenda, context.fmt, exporter, options.page_orientation)
+    page = render_page_html(agenda, context, charts)
     fetcher = RestrictedFetcher(allowed_folders(options))
     html = HTML(string=page, base_url=(templates_dir() / "pdf").as_uri() + "/",
                 url_fetcher=fetcher)
     return html.render(), fetcher
 
 
-def render_pdf(agenda: Agenda, options: RenderOptions) -> bytes:
-    document, fetcher = layout(agenda, options)
+def render_pdf(agenda: Agenda, context: RenderContext) -> bytes:
+    document, fetcher = layout(agenda, context)
     for url in fetcher.refused:
         log.warning("The PDF left out a resource it may not load: %s", url[:200])
     # A fixed identifier and the meeting date as the creation date: the same data and date
     # give the same bytes.
     return bytes(document.write_pdf(pdf_identifier=f"report-builder {agenda.as_of}".encode()))
-
-
-register(Renderer("pdf", ".pdf", "application/pdf", render_pdf, static_charts=True))

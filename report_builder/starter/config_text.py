@@ -107,7 +107,7 @@ def _stages(stages: tuple[Stage, ...]) -> object:
 def _output() -> object:
     sec = t.table()
     sec.add("formats", t.value(list(DEFAULT_FORMATS), "also \"pptx\" (meeting deck) and "
-                               "\"deck\" (customer deck)"))
+                               "\"customer-deck\""))
     sec.add("dir", "out")
     sec.add(t.commented("templates", "templates", "a folder of your own templates that replace "
                         "ours"))

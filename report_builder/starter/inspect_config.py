@@ -336,7 +336,7 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
         doc.add("stages", _stages(g, counts, no_stage))
     output = t.table()
     output.add("formats", t.value(["html", "pdf", "json"], "also \"pptx\" (meeting deck) and "
-                                  "\"deck\" (customer deck)"))
+                                  "\"customer-deck\""))
     output.add("dir", "out")
     doc.add("output", output)
     return t.dumps(doc)
