@@ -18,7 +18,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
-from report_builder.charts.figures import date_ticks
+from report_builder.charts.describe import date_ticks
 from report_builder.decks.shapes import (
     PANEL,
     SERIES,
