@@ -116,7 +116,7 @@ class ChartDescriber:
         """Each step's count, labelled with its conversion from the step before; the steps
         shade from navy to teal."""
         labels = tuple(self.fmt.count(s.count) if s.conversion is None
-                       else f"{self.fmt.count(s.count)}  ({self.fmt.percent(s.conversion)})"
+                       else f"{self.fmt.count(s.count)} ({self.fmt.percent(s.conversion)})"
                        for s in steps)
         return Chart(key, "funnel", (Panel(
             "", tuple(self.t(f"step_{s.step}") for s in steps), (
@@ -184,7 +184,7 @@ class ChartDescriber:
 
     def _reasons(self, key: str, rows: Sequence[ReasonRow], colour: str) -> Chart:
         """Deals by reason, labelled with their share; each reason's deal value beside."""
-        labels = tuple(f"{self.fmt.count(r.count)}  ({self.fmt.percent(r.share)})"
+        labels = tuple(f"{self.fmt.count(r.count)} ({self.fmt.percent(r.share)})"
                        for r in rows)
         return Chart(key, "bars", (Panel(
             "", tuple(self.name(r.reason) for r in rows), (
