@@ -102,7 +102,7 @@ class ChartDescriber:
                 Series(self.t("won"), won, self.money(won), self.c["navy"]),
                 Series(self.t("weighted_pipeline"), weighted, self.money(weighted),
                        self.c["teal_light"])),
-            "money", markers=Markers(self.t("target"), targets, self.money(targets),
+            "money", stacked=True, markers=Markers(self.t("target"), targets, self.money(targets),
                                      self.c["amber"])),))
 
     # -- 2 pipeline --------------------------------------------------------------------------

@@ -55,9 +55,6 @@ class Steps:
     rise: str
     fall: str
 
-    def colour(self, index: int, value: float) -> str:
-        return self.total if self.totals[index] else self.rise if value >= 0 else self.fall
-
 
 @dataclass(frozen=True)
 class Panel:
@@ -67,8 +64,9 @@ class Panel:
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     axis: AxisKind
-    markers: Markers | None = None  # bullet charts
-    steps: Steps | None = None  # waterfalls
+    stacked: bool = False  # the series add up (a bullet's), else they stand side by side
+    markers: Markers | None = None  # a bullet's targets
+    steps: Steps | None = None  # a waterfall's totals and colours
 
     def top(self) -> float:
         """The largest value drawn: a bar, a stack of bars, a marker or a waterfall's level."""
@@ -79,11 +77,12 @@ class Panel:
                 tops.append(level)
             return max(tops)
         columns = zip(*(s.values for s in self.series), strict=True)
-        if self.markers is not None:  # stacked: the series add up
+        if self.stacked:
             heights = [sum(v or 0.0 for v in column) for column in columns]
-            heights += [v for v in self.markers.values if v is not None]
         else:
             heights = [v for column in columns for v in column if v is not None]
+        if self.markers is not None:
+            heights += [v for v in self.markers.values if v is not None]
         return max([*heights, 0.0])
 
 
