@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from lxml import etree
 from pptx.enum.chart import (
     XL_CHART_TYPE,
     XL_LABEL_POSITION,
@@ -26,7 +25,8 @@ from pptx.enum.chart import (
     XL_MARKER_STYLE,
     XL_TICK_MARK,
 )
-from pptx.oxml.ns import qn
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
@@ -284,13 +284,10 @@ def _markers_as_line_chart(chart: Any) -> None:
     bars.remove(series)
     for unfit in series.findall(qn("c:invertIfNegative")):  # a bar series' setting only
         series.remove(unfit)
-    line = etree.Element(qn("c:lineChart"))
-    etree.SubElement(line, qn("c:grouping")).set("val", "standard")
-    etree.SubElement(line, qn("c:varyColors")).set("val", "0")
-    line.append(series)
-    etree.SubElement(line, qn("c:marker")).set("val", "1")
-    for axis in bars.findall(qn("c:axId")):
-        etree.SubElement(line, qn("c:axId")).set("val", axis.get("val"))
+    axes = "".join(f'<c:axId val="{axis.get("val")}"/>' for axis in bars.findall(qn("c:axId")))
+    line = parse_xml(f'<c:lineChart {nsdecls("c")}><c:grouping val="standard"/>'
+                     f'<c:varyColors val="0"/><c:marker val="1"/>{axes}</c:lineChart>')
+    line.find(qn("c:varyColors")).addnext(series)
     bars.addnext(line)
 
 
