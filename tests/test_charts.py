@@ -76,7 +76,7 @@ def test_funnels(figures: dict[str, go.Figure], agenda: Agenda, fmt: Formatter, 
     en = labels("en")
     assert list(funnel.y) == [en[f"step_{s.step}"] for s in steps]
     assert funnel.text[0] == fmt.count(steps[0].count)
-    assert funnel.text[1] == f"{fmt.count(steps[1].count)}  ({fmt.percent(steps[1].conversion)})"
+    assert funnel.text[1] == f"{fmt.count(steps[1].count)} ({fmt.percent(steps[1].conversion)})"
 
 
 def test_pipeline_stages(figures: dict[str, go.Figure], agenda: Agenda) -> None:

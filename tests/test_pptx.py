@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from pptx import Presentation
+from pptx.chart.plot import LinePlot
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
 from report_builder.cli import main
@@ -127,9 +129,9 @@ def test_native_charts_hold_the_model_numbers(small: tuple[Path, Agenda]) -> Non
     t = labels("en")
     ts, p, s, c = agenda.targets, agenda.pipeline, agenda.sources, agenda.customers
     rows = (ts.company, *ts.teams)
-    expected = {
-        "targets": ([r.name for r in rows], [[r.won for r in rows], [r.forecast for r in rows],
-                                             [r.target for r in rows]]),
+    expected = {  # the targets: won and the weighted pipeline stacked, the targets marked
+        "targets": ([r.name for r in rows], [[r.won for r in rows],
+                                             [r.weighted_pipeline for r in rows]]),
         "funnel_flow": ([t[f"step_{x.step}"] for x in p.flow], [[x.count for x in p.flow]]),
         "funnel_cohort": ([t[f"step_{x.step}"] for x in p.cohort],
                           [[x.count for x in p.cohort]]),
@@ -152,8 +154,13 @@ def test_native_charts_hold_the_model_numbers(small: tuple[Path, Agenda]) -> Non
         assert list(plot.categories) == categories, name
         assert [list(x.values) for x in plot.series] == [
             [None if v is None else pytest.approx(v) for v in values] for values in series], name
-        assert chart.category_axis.reverse_order  # bars read top-down in the model's order
+        # bars read top-down in the model's order; the targets' columns left to right
+        assert chart.category_axis.reverse_order == (name != "targets")
     assert list(found["funnel_flow"].plots[0].categories)[0] == t["step_lead"]
+    (marks,) = found["targets"].plots[1].series  # a line chart of markers only
+    assert list(marks.values) == [r.target for r in rows]
+    assert found["targets"].chart_type == XL_CHART_TYPE.COLUMN_STACKED
+    assert isinstance(found["targets"].plots[1], LinePlot)
 
 
 def test_chart_labels_are_formatted(example: tuple[Path, Agenda]) -> None:

@@ -1,210 +1,271 @@
-"""Native PowerPoint charts from the agenda: the data lives in the chart, so it can be restyled
-and read in PowerPoint.
+"""The PowerPoint drawer: the pack's chart descriptions (charts/describe.py) as native
+PowerPoint charts, whose data lives in the chart so it can be restyled and read in PowerPoint.
 
-Each chart is first described (`ChartSpec`: categories, series of values, and the label of each
-value formatted by the Formatter), then drawn. Values are the model's numbers unrounded; what the
-slide shows are the labels (`1,2 mio. kr.`), so the value axis is hidden. Horizontal bar charts
-list their categories top-down in the model's order (the funnel from leads to won), which takes
-a reversed category axis. Colours are the theme's accents.
+The names, values, labels and colours are the description's (colours as theme colours where
+they are the template's, decks/colours.py); what this module chooses is the layout. Values are
+the model's numbers unrounded; what the slide shows are the labels (`1,2 mio. kr.`), so the
+value axis is hidden. Bars run across the slide and list their categories top-down in the
+description's order (the funnel from leads to won), which takes a reversed category axis.
+python-pptx writes no bullet, funnel or waterfall chart: a bullet is stacked columns with its
+targets as a line chart of markers only, a funnel is bars, a waterfall is stacked columns on an
+invisible base.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
-from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_MARK,
+)
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.slide import Slide
 from pptx.util import Emu, Pt
 
+from report_builder.charts.describe import ChartDescriber, describe_charts, timeline_rows
+from report_builder.charts.description import Chart, Kind, Panel, Series, Timeline
 from report_builder.decks.chart_workbook import TextCategoryChartData
-from report_builder.decks.shapes import INK, SERIES, Box
-from report_builder.decks.text_fit import clean_text
+from report_builder.decks.colours import PAPER, deck_colour
+from report_builder.decks.shapes import INK, Box
+from report_builder.decks.text_fit import clean_text, line_height, text_width
 from report_builder.formatting import Formatter
-from report_builder.i18n import shown
-from report_builder.model.agenda import (
-    Agenda,
-    FunnelStep,
-    MovementSection,
-    ReasonRow,
-    StageRow,
-)
+from report_builder.model.agenda import Agenda
+from report_builder.theme import Theme, load_theme
 
 LABEL_SIZE = 16  # data labels and axis labels: readable from the back of the room
-NAVY, TEAL, AMBER, RED = SERIES[0], SERIES[1], SERIES[2], SERIES[5]
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    values: tuple[float | None, ...]
-    labels: tuple[str, ...]  # what each bar shows, formatted by the Formatter
-    colour: MSO_THEME_COLOR
+MIN_LABEL_SIZE = 10
 
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """One PowerPoint chart: a panel of a chart description, under the shape name its slide
+    gives it."""
+
     key: str  # the chart's name on the slide
-    horizontal: bool  # bars (categories down the side) rather than columns
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
+    kind: Kind
+    panel: Panel
+    theme: Theme
     top: float | None = None  # the largest value on the scale, when several charts share one
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return self.panel.categories
 
 
 class ChartSpecs:
-    """The deck's charts, described from the agenda with the pack's labels and formats."""
+    """The deck's charts: the pack's chart descriptions, a panel per PowerPoint chart."""
 
-    def __init__(self, agenda: Agenda, fmt: Formatter, t: Callable[..., str]) -> None:
+    def __init__(self, agenda: Agenda, fmt: Formatter, t: Callable[..., str],
+                 theme: Theme | None = None) -> None:
         self.agenda = agenda
-        self.fmt = fmt
-        self.t = t
+        self.theme = theme or load_theme()
+        self.describe = ChartDescriber(agenda, fmt, t, self.theme)
+        self.charts = describe_charts(agenda, fmt, t, self.theme)
 
-    def name(self, value: str) -> str:
-        return clean_text(shown(value, self.agenda.language) or "")
+    def chart(self, key: str) -> Chart:
+        chart = self.charts[key]
+        assert isinstance(chart, Chart)
+        return chart
+
+    def spec(self, key: str, panel: int = 0, *, name: str | None = None) -> ChartSpec:
+        chart = self.chart(key)
+        return ChartSpec(name or key, chart.kind, chart.panels[panel], self.theme)
 
     def targets(self) -> ChartSpec:
-        """Won, forecast and target for the company and each team."""
-        rows = (self.agenda.targets.company, *self.agenda.targets.teams)
-        money = self.fmt.money_short
-        return ChartSpec("targets", True, tuple(self.name(r.name) for r in rows), (
-            Series(self.t("won"), tuple(r.won for r in rows),
-                   tuple(money(r.won) for r in rows), NAVY),
-            Series(self.t("forecast"), tuple(r.forecast for r in rows),
-                   tuple(money(r.forecast) for r in rows), TEAL),
-            Series(self.t("target"), tuple(r.target for r in rows),
-                   tuple(money(r.target) for r in rows), AMBER),
-        ))
+        """The company's and the teams' bullets as one chart."""
+        company, teams = self.chart("targets_company"), self.chart("targets_teams")
+        return ChartSpec("targets", "bullet", joined(company.panel, teams.panel), self.theme)
 
-    def funnel(self, key: str, steps: Sequence[FunnelStep]) -> ChartSpec:
-        """The funnel steps as bars from the top down, each labelled with its conversion."""
-        labels = tuple(self.fmt.count(s.count) if s.conversion is None
-                       else f"{self.fmt.count(s.count)} ({self.fmt.percent(s.conversion)})"
-                       for s in steps)
-        return ChartSpec(key, True, tuple(self.t(f"step_{s.step}") for s in steps), (
-            Series(self.t(key),
-                   tuple(float(s.count) for s in steps), labels, NAVY),))
+    def funnel(self, key: str) -> ChartSpec:
+        return self.spec(key)
 
-    def stages(self, stages: Sequence[StageRow] | None = None, key: str = "pipeline_stages",
-               top: float | None = None) -> ChartSpec:
-        """Open value and weighted value by stage: the company's, or `stages` of one pipeline
-        (on a scale up to `top`, so the pipelines' slides compare)."""
-        stages = self.agenda.pipeline.stages if stages is None else stages
-        money = self.fmt.money_short
-        return ChartSpec(key, True, tuple(self.name(s.stage) for s in stages), (
-            Series(self.t("open_value"), tuple(s.value for s in stages),
-                   tuple(money(s.value) for s in stages), NAVY),
-            Series(self.t("weighted_value"), tuple(s.weighted_value for s in stages),
-                   tuple(money(s.weighted_value) for s in stages), TEAL),
-        ), top)
+    def stages(self) -> ChartSpec:
+        return self.spec("pipeline_stages")
+
+    def breakdown(self) -> list[ChartSpec]:
+        """Each pipeline's stages (a chart on its own slide), all on one scale so they
+        compare."""
+        chart = self.chart("pipeline_breakdown")
+        top = chart.top() or None
+        return [ChartSpec("pipeline_breakdown", chart.kind, panel, self.theme, top)
+                for panel in chart.panels]
+
+    def movement(self) -> ChartSpec:
+        return self.spec("pipeline_movement")
 
     def channel_meetings(self) -> ChartSpec:
-        rows = self.agenda.sources.channels
-        return ChartSpec("channel_meetings", True, tuple(self.name(r.name) for r in rows), (
-            Series(self.t("meetings"), tuple(float(r.meetings) for r in rows),
-                   tuple(self.fmt.count(r.meetings) for r in rows), TEAL),))
+        return self.spec("channels", 0, name="channel_meetings")
 
     def channel_revenue(self) -> ChartSpec:
-        rows = self.agenda.sources.channels
-        return ChartSpec("channel_revenue", True, tuple(self.name(r.name) for r in rows), (
-            Series(self.t("revenue"), tuple(r.revenue for r in rows),
-                   tuple(self.fmt.money_short(r.revenue) for r in rows), NAVY),))
+        return self.spec("channels", 1, name="channel_revenue")
 
-    def reasons(self, key: str, rows: Sequence[ReasonRow]) -> ChartSpec:
-        labels = tuple(f"{self.fmt.count(r.count)} ({self.fmt.percent(r.share)})" for r in rows)
-        colour = TEAL if key == "win_reasons" else RED
-        return ChartSpec(key, True, tuple(self.name(r.reason) for r in rows), (
-            Series(self.t("deals"), tuple(float(r.count) for r in rows), labels, colour),))
+    def reasons(self, key: str) -> ChartSpec:
+        return self.spec(key)
+
+    def campaigns(self, count: int | None = None) -> Timeline:
+        """The campaign timeline of the first `count` campaigns (all by default): its time
+        axis spans the campaigns a slide shows."""
+        return self.describe.timeline(timeline_rows(self.agenda)[:count])
 
 
-def waterfall(movement: MovementSection, fmt: Formatter, t: Callable[..., str]) -> ChartSpec:
-    """The movement waterfall as stacked columns: an invisible base series lifts each step to
-    where the running total stands (PowerPoint files have no native waterfall python-pptx
-    can write); then the increases, the decreases and the two totals."""
-    steps = [("total", movement.start_value, t("movement_start"))]
-    steps += [("step", b.amount, t(f"movement_{b.key}")) for b in movement.bars]
-    steps += [("total", movement.end_value, t("movement_end"))]
-    base: list[float] = []
+def joined(first: Panel, second: Panel) -> Panel:
+    """`second`'s categories after `first`'s, in one panel (the same series and markers)."""
+    def join(a: Series, b: Series) -> Series:
+        return dataclasses.replace(a, values=a.values + b.values, labels=a.labels + b.labels,
+                                   point_colours=a.point_colours + b.point_colours,
+                                   details=a.details + b.details)
+
+    markers = first.markers
+    if markers is not None and second.markers is not None:
+        markers = dataclasses.replace(markers, values=markers.values + second.markers.values,
+                                      labels=markers.labels + second.markers.labels)
+    return dataclasses.replace(
+        first, categories=first.categories + second.categories, markers=markers,
+        series=tuple(join(a, b) for a, b in zip(first.series, second.series, strict=True)))
+
+
+def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE) -> None:
+    """Draw `spec` filling `box`: bars across the slide, or its bullet or waterfall."""
+    if spec.kind == "bullet":
+        _add_bullet(slide, box, spec, size=size)
+    elif spec.kind == "waterfall":
+        add_waterfall(slide, box, spec)
+    else:
+        _add_bars(slide, box, spec, size=size)
+
+
+def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
+    """Clustered bars, categories top-down, each bar labelled at its end."""
+    panel = spec.panel
+    chart = _new_chart(slide, box, spec, XL_CHART_TYPE.BAR_CLUSTERED, size)
+    _legend(chart, panel, size)
+    plot = chart.plots[0]
+    bars = len(panel.categories) * len(panel.series)
+    plot.gap_width = max(40, min(220, 340 - 50 * bars))  # few bars are not drawn as slabs
+    plot.overlap = 0
+    plot.vary_by_categories = False
+    _value_axis(chart, max(panel.top(), spec.top or 0.0) * 1.3)  # room for the labels
+    categories = _category_axis(chart, size)
+    categories.format.line.color.theme_color = INK
+    categories.format.line.color.brightness = 0.75
+    categories.reverse_order = True  # top-down in the description's order
+    for plotted, series in zip(plot.series, panel.series, strict=True):
+        _fill(plotted, series, spec.theme)
+        for point, label in _labels(series):
+            _label(plotted.points[point].data_label, label, XL_LABEL_POSITION.OUTSIDE_END,
+                   size)
+
+
+def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
+    """Stacked columns (won, then the weighted pipeline on top) and each target as a dash
+    across its column: a line chart of markers only, drawn on the same axes. With no value
+    axis, each target's amount is written above its dash."""
+    panel = spec.panel
+    markers = panel.markers
+    assert markers is not None
+    extra = Series(markers.name, markers.values, markers.labels, markers.colour)
+    chart = _new_chart(slide, box, spec, XL_CHART_TYPE.COLUMN_STACKED, size, extra=(extra,))
+    _markers_as_line_chart(chart)
+    _legend(chart, panel, size)
+    stacked, line = chart.plots
+    stacked.gap_width = 60
+    stacked.overlap = 100
+    top = max(panel.top(), spec.top or 0.0) * 1.15  # room for the targets' labels
+    _value_axis(chart, top)
+    _category_axis(chart, size)
+    column = box.w / max(1, len(panel.categories))
+    label_size = _fitting_size([*(label for s in panel.series for label in s.labels),
+                                *markers.labels], column * 0.9, size)
+    plot_height = box.h - 4 * line_height(size)  # less the legend and the category names
+    for plotted, series in zip(stacked.series, panel.series, strict=True):
+        colour = deck_colour(series.colour, spec.theme)
+        _fill(plotted, series, spec.theme)
+        for point, label in _labels(series):
+            value = series.values[point] or 0.0
+            if value / (top or 1.0) * plot_height < line_height(label_size):
+                continue  # too thin for its label (Plotly hides it too)
+            _label(plotted.points[point].data_label, label, XL_LABEL_POSITION.CENTER,
+                   label_size, colour=PAPER if colour.is_dark() else INK)
+    (targets,) = line.series
+    targets.format.line.fill.background()
+    targets.smooth = False
+    targets.marker.style = XL_MARKER_STYLE.DASH
+    targets.marker.size = 30
+    targets.marker.format.fill.solid()
+    deck_colour(markers.colour, spec.theme).apply(targets.marker.format.fill.fore_color)
+    targets.marker.format.line.fill.background()
+    for point, label in _labels(extra):
+        _label(targets.points[point].data_label, label, XL_LABEL_POSITION.ABOVE, label_size)
+
+
+def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) -> None:
+    """A waterfall as stacked columns: an invisible base series lifts each step to where the
+    running total stands; then the totals, the rises and the falls. Each bar's label goes
+    under its name: a label on a thin step would run over its neighbours, and a stacked chart
+    cannot put labels outside the bars."""
+    panel = spec.panel
+    (series,) = panel.series
+    steps = panel.steps
+    assert steps is not None
+    base: list[float | None] = []
+    total: list[float | None] = []
     up: list[float | None] = []
     down: list[float | None] = []
-    total: list[float | None] = []
     running = 0.0
-    for kind, amount, _ in steps:
-        if kind == "total":
+    for amount, is_total in zip(series.values, steps.totals, strict=True):
+        amount = amount or 0.0
+        if is_total:
             base.append(0.0)
             total.append(amount)
             up.append(None)
             down.append(None)
             running = amount
         else:
-            low = min(running, running + amount)
-            base.append(max(low, 0.0))
+            base.append(max(min(running, running + amount), 0.0))
             up.append(amount if amount > 0 else None)
             down.append(-amount if amount < 0 else None)
             total.append(None)
             running += amount
-
-    def label(kind: str, value: float) -> str:
-        sign = "" if kind == "total" else "+" if value > 0 else "−" if value < 0 else ""
-        return f"{sign}{fmt.money_short(abs(value))}"
-
-    # each bar's amount goes under its name: a label on a thin step would run over its
-    # neighbours, and a stacked chart cannot put labels outside the bars
-    categories = tuple(f"{name}\n{label(kind, value)}" for kind, value, name in steps)
-    no_labels = tuple("" for _ in steps)
-    return ChartSpec("pipeline_movement", False, categories, (
-        Series("", tuple(base), no_labels, NAVY),
-        Series(t("movement_now"), tuple(total), no_labels, NAVY),
-        Series("+", tuple(up), no_labels, TEAL),
-        Series("−", tuple(down), no_labels, RED),
-    ))
-
-
-def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) -> None:
-    """Draw a `waterfall` spec: stacked columns whose first (base) series is not shown."""
-    data = TextCategoryChartData()
-    data.categories = spec.categories
-    for index, series in enumerate(spec.series):
-        data.add_series(clean_text(series.name) or f"base{index}", series.values)
-    frame: Any = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, Emu(box.x), Emu(box.y),
-                                        Emu(box.w), Emu(box.h), cast(Any, data))
-    frame.name = spec.key
-    chart = frame.chart
-    chart.has_title = False
+    categories = tuple(f"{name}\n{label}"
+                       for name, label in zip(panel.categories, series.labels, strict=True))
+    none = ("",) * len(categories)
+    drawn = dataclasses.replace(panel, categories=categories, series=(
+        Series("", tuple(base), none, steps.total),
+        Series(series.name, tuple(total), none, steps.total),
+        Series("+", tuple(up), none, steps.rise),
+        Series("\u2212", tuple(down), none, steps.fall)))
+    chart = _new_chart(slide, box, dataclasses.replace(spec, panel=drawn),
+                       XL_CHART_TYPE.COLUMN_STACKED, size)
     chart.has_legend = False
-    chart.font.size = Pt(size)
-    chart.font.color.theme_color = INK
     plot = chart.plots[0]
     plot.gap_width = 50
     plot.overlap = 100
-    axis = chart.value_axis
-    axis.visible = False
-    axis.has_major_gridlines = False
-    axis.minimum_scale = 0
-    tops = [sum(v or 0.0 for v in column) for column in zip(*(s.values for s in spec.series),
-                                                             strict=True)]
-    axis.maximum_scale = max(tops + [0.0]) * 1.15 or 1.0
-    categories = chart.category_axis
-    categories.major_tick_mark = XL_TICK_MARK.NONE
-    categories.tick_labels.font.size = Pt(size)
-    for index, (plotted, series) in enumerate(zip(plot.series, spec.series, strict=True)):
+    columns = zip(*(part.values for part in drawn.series), strict=True)
+    _value_axis(chart, max([sum(v or 0.0 for v in column) for column in columns] + [0.0]) * 1.15)
+    _category_axis(chart, size)
+    for index, (plotted, part) in enumerate(zip(plot.series, drawn.series, strict=True)):
         if index == 0:  # the base: no fill, no line, no labels
             plotted.format.fill.background()
             plotted.format.line.fill.background()
             continue
-        plotted.format.fill.solid()  # the amounts are in the category names
-        plotted.format.fill.fore_color.theme_color = series.colour
-        plotted.invert_if_negative = False
+        _fill(plotted, part, spec.theme)  # the amounts are in the category names
 
 
-def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE) -> None:
-    """Draw `spec` as a native clustered bar or column chart filling `box`."""
+def _new_chart(slide: Slide, box: Box, spec: ChartSpec, kind: Any, size: int, *,
+               extra: Sequence[Series] = ()) -> Any:
     data = TextCategoryChartData()
-    data.categories = spec.categories
-    for series in spec.series:
-        data.add_series(clean_text(series.name), series.values)
-    kind = XL_CHART_TYPE.BAR_CLUSTERED if spec.horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    data.categories = tuple(clean_text(c, keep_newlines=True) for c in spec.panel.categories)
+    for index, series in enumerate((*spec.panel.series, *extra)):
+        data.add_series(clean_text(series.name) or f"base{index}",
+                        tuple(None if v is None else float(v) for v in series.values))
     frame: Any = slide.shapes.add_chart(kind, Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h),
                                         cast(Any, data))
     frame.name = spec.key
@@ -212,46 +273,79 @@ def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE
     chart.has_title = False
     chart.font.size = Pt(size)
     chart.font.color.theme_color = INK
-    several = len(spec.series) > 1
+    return chart
+
+
+def _markers_as_line_chart(chart: Any) -> None:
+    """Move the chart's last series out of its bar chart into a line chart on the same axes
+    (python-pptx writes one chart type per chart; PowerPoint draws both)."""
+    bars = chart._chartSpace.find(f".//{qn('c:barChart')}")  # noqa: SLF001 - no public API
+    series = bars.findall(qn("c:ser"))[-1]
+    bars.remove(series)
+    for unfit in series.findall(qn("c:invertIfNegative")):  # a bar series' setting only
+        series.remove(unfit)
+    axes = "".join(f'<c:axId val="{axis.get("val")}"/>' for axis in bars.findall(qn("c:axId")))
+    line = parse_xml(f'<c:lineChart {nsdecls("c")}><c:grouping val="standard"/>'
+                     f'<c:varyColors val="0"/><c:marker val="1"/>{axes}</c:lineChart>')
+    line.find(qn("c:varyColors")).addnext(series)
+    bars.addnext(line)
+
+
+def _legend(chart: Any, panel: Panel, size: int) -> None:
+    """A legend above the plot when the chart has several series (or markers)."""
+    several = len(panel.series) > 1 or panel.markers is not None
     chart.has_legend = several
     if several:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(size)
-    plot = chart.plots[0]
-    bars = len(spec.categories) * len(spec.series)
-    plot.gap_width = max(40, min(220, 340 - 50 * bars))  # few bars are not drawn as slabs
-    plot.overlap = 0
-    plot.vary_by_categories = False
-    values = [v for s in spec.series for v in s.values if v is not None]
-    values += [spec.top] if spec.top is not None else []
+
+
+def _value_axis(chart: Any, top: float) -> None:
+    """Hidden (the labels carry the numbers), from 0 to `top`."""
     axis = chart.value_axis
     axis.visible = False
     axis.has_major_gridlines = False
     axis.minimum_scale = 0
-    # room for the labels beyond the longest bar
-    axis.maximum_scale = max(values + [0.0]) * (1.3 if spec.horizontal else 1.15) or 1.0
-    categories = chart.category_axis
-    categories.major_tick_mark = XL_TICK_MARK.NONE
-    categories.tick_labels.font.size = Pt(size)
-    categories.format.line.color.theme_color = INK
-    categories.format.line.color.brightness = 0.75
-    categories.reverse_order = spec.horizontal  # top-down in the model's order
-    for plotted, series in zip(plot.series, spec.series, strict=True):
-        _fill_and_label(plotted, series, XL_LABEL_POSITION.OUTSIDE_END, size, INK)
+    axis.maximum_scale = top or 1.0
 
 
-def _fill_and_label(plotted: Any, series: Any, position: Any, size: int, colour: Any) -> None:
-    """Colour a series from the theme and label each point with its formatted text."""
+def _category_axis(chart: Any, size: int) -> Any:
+    axis = chart.category_axis
+    axis.major_tick_mark = XL_TICK_MARK.NONE
+    axis.tick_labels.font.size = Pt(size)
+    return axis
+
+
+def _fill(plotted: Any, series: Series, theme: Theme) -> None:
+    """The series' colour, and each point's own where the description gives them."""
     plotted.format.fill.solid()
-    plotted.format.fill.fore_color.theme_color = series.colour
+    deck_colour(series.colour, theme).apply(plotted.format.fill.fore_color)
     plotted.invert_if_negative = False
-    for point, (value, label) in enumerate(zip(series.values, series.labels, strict=True)):
-        if value is None:
-            continue
-        data_label = plotted.points[point].data_label
-        data_label.text_frame.text = clean_text(label)
-        data_label.position = position
-        for run in data_label.text_frame.paragraphs[0].runs:
-            run.font.size = Pt(size)
-            run.font.color.theme_color = colour
+    for point, colour in enumerate(series.point_colours):
+        fill = plotted.points[point].format.fill
+        fill.solid()
+        deck_colour(colour, theme).apply(fill.fore_color)
+
+
+def _labels(series: Series) -> list[tuple[int, str]]:
+    """(point, label) for each point with a value."""
+    return [(point, label) for point, (value, label)
+            in enumerate(zip(series.values, series.labels, strict=True)) if value is not None]
+
+
+def _label(data_label: Any, text: str, position: Any, size: float, *, colour: Any = INK) -> None:
+    data_label.text_frame.text = clean_text(text)
+    data_label.position = position
+    for run in data_label.text_frame.paragraphs[0].runs:
+        run.font.size = Pt(size)
+        run.font.color.theme_color = colour
+
+
+def _fitting_size(labels: Sequence[str], width: float, size: int) -> int:
+    """The largest size up to `size` (not below MIN_LABEL_SIZE) at which every label is at
+    most `width` wide."""
+    widest = max((text_width(clean_text(label), size) for label in labels), default=0)
+    if widest <= width:
+        return size
+    return max(MIN_LABEL_SIZE, int(size * width / widest))

@@ -8,18 +8,12 @@ speaker notes with its figures in sentences.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from pptx.slide import Slide
 
 from report_builder.decks.blocks import Blocks
-from report_builder.decks.charts import (
-    ChartSpec,
-    ChartSpecs,
-    add_chart,
-    add_waterfall,
-    waterfall,
-)
+from report_builder.decks.charts import ChartSpec, ChartSpecs, add_chart, add_waterfall
 from report_builder.decks.deck import Deck, fit_placeholder
 from report_builder.decks.notes import SpeakerNotes
 from report_builder.decks.package import save_deck
@@ -27,8 +21,7 @@ from report_builder.decks.shapes import Box, Figure, Style, add_text, add_tiles,
 from report_builder.decks.tables import TableBlock, TableFlow
 from report_builder.decks.template import fill_placeholders, open_template, remove_slide
 from report_builder.decks.text_fit import line_height
-from report_builder.decks.timeline import add_timeline, rows_that_fit, timeline_rows
-from report_builder.formatting import Formatter
+from report_builder.decks.timeline import add_timeline, rows_that_fit
 from report_builder.model.agenda import FROM_HISTORY, Agenda, HeadlineFigure
 from report_builder.renderers.changes import change_text, direction
 from report_builder.renderers.context import RenderContext
@@ -48,20 +41,20 @@ def build_meeting_deck(agenda: Agenda, context: RenderContext) -> bytes:
     fmt, t = context.fmt, context.t
     fill_placeholders(prs, {"company": agenda.company, "date": fmt.date(agenda.as_of),
                             "quarter": agenda.quarter}, source=source)
-    MeetingSlides(Deck(prs, config.layouts, source=source), agenda, fmt, t).build()
+    MeetingSlides(Deck(prs, config.layouts, source=source), agenda, context).build()
     title = f"{agenda.company} \u00b7 {t('report_title')} \u00b7 {fmt.date(agenda.as_of)}"
     return save_deck(prs, as_of=agenda.as_of, title=title, author=agenda.company)
 
 
 class MeetingSlides:
-    def __init__(self, deck: Deck, agenda: Agenda, fmt: Formatter,
-                 t: Callable[..., str]) -> None:
+    def __init__(self, deck: Deck, agenda: Agenda, context: RenderContext) -> None:
+        fmt, t = context.fmt, context.t
         self.deck = deck
         self.agenda = agenda
         self.fmt = fmt
         self.t = t
         self.notes = SpeakerNotes(agenda, fmt, t)
-        self.charts = ChartSpecs(agenda, fmt, t)
+        self.charts = ChartSpecs(agenda, fmt, t, context.theme)
         self.blocks = Blocks(agenda, fmt, t, self.notes)
 
     def build(self) -> None:
@@ -204,10 +197,10 @@ class MeetingSlides:
                  Figure(t("stale_deals"), f.count(p.stale_count), f.money(p.stale_value))]
         add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
         left, right = box.below(inches(1.2), GAP).columns(2, inches(0.5))
-        self.chart_with_heading(slide, left, self.charts.funnel("funnel_flow", p.flow),
+        self.chart_with_heading(slide, left, self.charts.funnel("funnel_flow"),
                                 t("funnel_flow"), f"{f.date(self.agenda.period_start)} \u2013 "
                                                   f"{f.date(self.agenda.as_of)}")
-        self.chart_with_heading(slide, right, self.charts.funnel("funnel_cohort", p.cohort),
+        self.chart_with_heading(slide, right, self.charts.funnel("funnel_cohort"),
                                 t("funnel_cohort"),
                                 t("funnel_cohort_caption", quarter=self.agenda.quarter))
         slide, box = self.content(self.point(2, "open_by_stage"), self.notes.stages())
@@ -225,8 +218,7 @@ class MeetingSlides:
         p, a, f, t = self.agenda.pipeline, self.agenda, self.fmt, self.t
         if not p.pipelines:
             return
-        top = max(s.value for b in p.pipelines for s in b.stages) if p.open_count else None
-        for b in p.pipelines:
+        for b, chart in zip(p.pipelines, self.charts.breakdown(), strict=True):
             name = self.blocks.name(b.pipeline)
             slide, box = self.content(f"{self.point(2, 'pipeline')}: {name}",
                                       self.notes.by_pipeline(b))
@@ -237,8 +229,7 @@ class MeetingSlides:
                             f"{t('won_deals')}: {f.count(b.won_in_quarter)}"),
                      Figure(t("win_rate"), f.percent(b.win_rate))]
             add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
-            self.chart_with_heading(slide, box.below(inches(1.2), GAP),
-                                    self.charts.stages(b.stages, "pipeline_breakdown", top),
+            self.chart_with_heading(slide, box.below(inches(1.2), GAP), chart,
                                     t("open_by_stage"),
                                     t("by_pipeline_caption", count=f.count(len(p.pipelines)),
                                       quarter=a.quarter))
@@ -269,7 +260,7 @@ class MeetingSlides:
             below.append(t("movement_outside", count=f.count(mv.changed_outside_quarter)))
         notes = Style(12, min_size=10, muted=True)
         height = line_height(notes.size) * 2 * len(below)  # each may wrap to two lines
-        add_waterfall(slide, Box(box.x, box.y, box.w, box.h - height), waterfall(mv, f, t))
+        add_waterfall(slide, Box(box.x, box.y, box.w, box.h - height), self.charts.movement())
         add_text(slide, Box(box.x, box.bottom - height, box.w, height), "\n".join(below),
                  notes, name="movement_notes", keep_newlines=True)
         self.tables(title, self.blocks.movement(), self.notes.movement())
@@ -301,10 +292,10 @@ class MeetingSlides:
         slide, box = self.content(title, notes[1:])
         caption = t("reasons_caption", quarter=self.agenda.quarter)
         left, right = box.columns(2, inches(0.5))
-        self.chart_with_heading(slide, left, self.charts.reasons("win_reasons", c.win_reasons),
+        self.chart_with_heading(slide, left, self.charts.reasons("win_reasons"),
                                 t("win_reasons"), caption)
         self.chart_with_heading(slide, right,
-                                self.charts.reasons("loss_reasons", c.loss_reasons),
+                                self.charts.reasons("loss_reasons"),
                                 t("loss_reasons"), caption)
         self.tables(title, self.blocks.won(), notes[:1])
 
@@ -314,14 +305,14 @@ class MeetingSlides:
         slide, box = self.content(title, self.notes.campaigns())
         box = self.lede(slide, box, f"{t('campaigns_horizon')}: {f.date(self.agenda.as_of)} "
                                     f"\u2013 {f.date(cs.horizon_end)}")
-        rows = timeline_rows(self.agenda)
+        rows = len(self.charts.campaigns().bars)
         if rows:
-            fitting = rows_that_fit(box, len(rows))
-            add_timeline(slide, box, rows[:fitting], self.agenda, f, t)
-            if fitting < len(rows):
+            fitting = rows_that_fit(box, rows)
+            add_timeline(slide, box, self.charts.campaigns(fitting), self.charts.theme)
+            if fitting < rows:
                 add_text(slide, Box(box.x, box.bottom - line_height(CAPTION.size), box.w,
                                     line_height(CAPTION.size)),
-                         self.blocks.shown_of(fitting, len(rows)) or "", CAPTION)
+                         self.blocks.shown_of(fitting, rows) or "", CAPTION)
         else:
             add_text(slide, box.top(inches(0.5)), t("no_upcoming_campaigns"), CAPTION)
         self.tables(title, self.blocks.campaigns(), self.notes.campaigns())

@@ -114,7 +114,7 @@ def _plotly_js() -> Markup:
 def render_html(agenda: Agenda, context: RenderContext) -> bytes:
     """The pack as one UTF-8 HTML page."""
     env = template_environment("html", context)
-    figures = build_figures(agenda, context.fmt)
+    figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme)
     page = env.get_template("report.html").render(
         agenda=agenda,
         charts={key: chart_html(key, fig) for key, fig in figures.items()},

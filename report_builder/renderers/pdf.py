@@ -15,7 +15,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from report_builder.charts.figures import build_figures
-from report_builder.formatting import Formatter
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.context import RenderContext, RenderOptions, StaticChartSource
 from report_builder.renderers.fetcher import RestrictedFetcher
@@ -38,10 +37,11 @@ GAP_PX = 23
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
-def chart_images(agenda: Agenda, fmt: Formatter, exporter: StaticChartSource,
-                 orientation: str) -> dict[str, Markup]:
+def chart_images(agenda: Agenda, context: RenderContext,
+                 exporter: StaticChartSource) -> dict[str, Markup]:
     """Every chart as an <img> holding its SVG (or PNG), sized for its place on the page."""
-    figures = build_figures(agenda, fmt)
+    figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme)
+    orientation = context.options.page_orientation
     full = CONTENT_WIDTH_PX[orientation]
     groups = {full: {k: f for k, f in figures.items() if k not in HALF_WIDTH_CHARTS},
               (full - GAP_PX) // 2: {k: f for k, f in figures.items() if k in HALF_WIDTH_CHARTS}}
@@ -96,12 +96,12 @@ def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetch
 
     options = context.options
     if options.charts is not None:
-        charts = chart_images(agenda, context.fmt, options.charts, options.page_orientation)
+        charts = chart_images(agenda, context, options.charts)
     else:
         from report_builder.charts.export import ChartExporter
 
         with ChartExporter(options.browser) as exporter:
-            charts = chart_images(agenda, context.fmt, exporter, options.page_orientation)
+            charts = chart_images(agenda, context, exporter)
     page = render_page_html(agenda, context, charts)
     fetcher = RestrictedFetcher(allowed_folders(options))
     html = HTML(string=page, base_url=(templates_dir() / "pdf").as_uri() + "/",
