@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,9 +29,8 @@ from report_builder.charts.figures import build_figures, figure_keys
 from report_builder.config import load_config
 from report_builder.decks.colours import deck_colour
 from report_builder.decks.meeting import build_meeting_deck
-from report_builder.formatting import Formatter
-from report_builder.i18n import translator
 from report_builder.model.agenda import Agenda
+from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.theme import load_theme
 from tests.small_company import write_company
 from tests.two_pipelines import write_two_pipelines
@@ -43,11 +43,10 @@ class Drawn:
     """One agenda's charts: described, drawn with Plotly, drawn in the meeting deck."""
 
     def __init__(self, agenda: Agenda, deck: bytes) -> None:
-        fmt = Formatter(agenda.locale, agenda.currency)
+        context = render_context(agenda)
         self.agenda = agenda
-        self.descriptions = describe_charts(agenda, fmt, translator(agenda.language),
-                                            load_theme())
-        self.figures = build_figures(agenda, fmt)
+        self.descriptions = describe_charts(agenda, context.fmt, context.t, context.theme)
+        self.figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme)
         self.charts: dict[str, list[Any]] = {}  # shape name -> its charts, in slide order
         self.timeline: list[Any] = []
         for slide in Presentation(io.BytesIO(deck)).slides:
@@ -63,19 +62,27 @@ class Drawn:
 
 
 def _agenda(config_path: Path, out: Path) -> tuple[Agenda, bytes]:
+    """The agenda (with its movement where the company has a stored snapshot: built from a
+    copy, so the build's own snapshot is stored there) and its meeting deck."""
     config = load_config(config_path)
     agenda = build(config, as_of=config.meeting.as_of or MEETING, formats=("json",),
-                   out_dir=out, history=False).agenda
-    return agenda, build_meeting_deck(agenda, config.deck)
+                   out_dir=out, history=True).agenda
+    return agenda, build_meeting_deck(agenda, render_context(agenda, RenderOptions(
+        deck=config.deck)))
 
 
 @pytest.fixture(scope="module", params=["example", "small_company", "two_pipelines"])
 def drawn(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Drawn:
     folder = tmp_path_factory.mktemp(request.param)
-    config = {"example": lambda: EXAMPLE,
+    config = {"example": lambda: copy_example(folder),
               "small_company": lambda: write_company(folder / "company"),
               "two_pipelines": lambda: write_two_pipelines(folder / "company")}[request.param]()
     return Drawn(*_agenda(config, folder / "out"))
+
+
+def copy_example(folder: Path) -> Path:
+    shutil.copytree(EXAMPLE.parent, folder / "nordlys")
+    return folder / "nordlys" / EXAMPLE.name
 
 
 # -- reading back ---------------------------------------------------------------------------
