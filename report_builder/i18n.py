@@ -1,4 +1,5 @@
-"""The words of the pack, one data file per language: report_builder/locales/<language>.toml.
+"""The words of the pack, one data file per language: report_builder/locales/<language>.toml
+(and the starter workbook's, locales/starter/<language>.toml).
 
 `labels(language)` gives every label by key; templates call the Jinja global `t(key, **values)`,
 which raises on a missing key instead of printing a blank. Label keys double as the keys of the
@@ -26,6 +27,7 @@ from report_builder.text_limits import NAME_LIMIT, clip
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 LANGUAGES = tuple(sorted(path.stem for path in LOCALES.glob("*.toml")))
+STARTER = "starter"  # locales/starter/: the starter workbook's words, in the same languages
 
 Translator = Callable[..., str]
 
@@ -35,11 +37,12 @@ PLACEHOLDERS = {NO_CHANNEL: "no_channel", NO_REASON: "no_reason", NO_ACCOUNT: "n
 
 
 @cache
-def _table(language: str) -> Mapping[str, str]:
+def _table(language: str, book: str = "") -> Mapping[str, str]:
+    """The words of one language from locales/<book>/<language>.toml (the pack's: no book)."""
     if language not in LANGUAGES:
         raise ValueError(f"no labels for language {language!r}; "
                          f"expected one of {', '.join(LANGUAGES)}")
-    path = LOCALES / f"{language}.toml"
+    path = LOCALES / book / f"{language}.toml"
     with path.open("rb") as file:
         table = tomllib.load(file)
     if not_text := [key for key, text in table.items() if not isinstance(text, str)]:
@@ -51,6 +54,12 @@ def _table(language: str) -> Mapping[str, str]:
 def labels(language: str) -> dict[str, str]:
     """Every label in `language` (one of LANGUAGES), by key."""
     return dict(_table(language))
+
+
+def starter_words(language: str) -> dict[str, str]:
+    """The starter workbook's words (locales/starter/<language>.toml) by key; a language
+    without labels gets English."""
+    return dict(_table(language if language in LANGUAGES else "en", STARTER))
 
 
 def translator(language: str) -> Translator:

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from report_builder import i18n
-from report_builder.i18n import LANGUAGES, LOCALES, labels, shown, translator
+from report_builder.i18n import (
+    LANGUAGES,
+    LOCALES,
+    STARTER,
+    labels,
+    shown,
+    starter_words,
+    translator,
+)
 from report_builder.placeholders import NO_CHANNEL, NO_REASON
 from report_builder.resources import templates_dir
 from tests.sample_agenda import sample_agenda
@@ -73,6 +81,19 @@ def test_no_label_is_empty(language: str) -> None:
 def test_placeholders_match_between_languages(language: str) -> None:
     en, other = labels("en"), labels(language)
     assert {k: _fields(v) for k, v in other.items()} == {k: _fields(v) for k, v in en.items()}
+
+
+def test_every_language_has_the_starter_words_with_the_same_keys_and_fields() -> None:
+    """locales/starter/ holds one file per language of the pack, each with the English keys in
+    the English order and the same {fields} per key."""
+    assert tuple(sorted(p.stem for p in (LOCALES / STARTER).glob("*.toml"))) == LANGUAGES
+    english = starter_words("en")
+    for language in LANGUAGES:
+        words = starter_words(language)
+        assert list(words) == list(english), language
+        assert {k: _fields(v) for k, v in words.items()} == \
+            {k: _fields(v) for k, v in english.items()}, language
+    assert starter_words("fr") == english  # a language without words gets English
 
 
 def test_every_key_the_templates_use_exists() -> None:

@@ -20,7 +20,9 @@ def test_wheel_carries_templates_and_assets_and_builds_a_pack(tmp_path: Path) ->
     names = zipfile.ZipFile(wheel).namelist()
     assert "report_builder/templates/html/report.html" in names
     assert any(n.startswith("report_builder/assets/") for n in names)
-    assert {"report_builder/locales/en.toml", "report_builder/locales/da.toml"} <= set(names)
+    assert {"report_builder/locales/en.toml", "report_builder/locales/da.toml",
+            "report_builder/locales/starter/en.toml",
+            "report_builder/locales/starter/da.toml"} <= set(names)
 
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
