@@ -3,8 +3,10 @@ builds as written, after a user replaced the examples with their own rows, and a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -100,10 +102,52 @@ def test_instructions_sheet_in_the_config_language(tmp_path: Path) -> None:
     assert texts[0] == "Pipeline-regneark for Acme ApS"
     assert "Mødets fem punkter" in texts
     assert sum(t.startswith(("1. ", "2. ", "3. ", "4. ", "5. ")) for t in texts) == 5
-    columns = [(r[0].value, r[1].value) for r in sheet.iter_rows() if r[0].value in TABLES]
-    assert columns == [(t.name, c.name) for t in TABLES.values() for c in t.columns]
+    words = starter_text("da")
+    sheets = {words[f"sheet.{t}"] for t in TABLES}
+    columns = [(r[0].value, r[1].value) for r in sheet.iter_rows() if r[0].value in sheets]
+    assert columns == [(words[f"sheet.{t.name}"], words[f"header.{t.name}.{c.name}"])
+                       for t in TABLES.values() for c in t.columns]
+    assert ("Aftaler", "Aftale-id") in columns and ("Mål", "Omsætningsmål") in columns
     assert "Kvalificering" in openpyxl.load_workbook(tmp_path / "acme" / "pipeline.xlsx")[
         "Lists"]["A2"].value
+
+
+def test_the_danish_workbook_has_danish_sheets_headers_and_lists(tmp_path: Path) -> None:
+    _init(tmp_path / "acme", locale="da_DK")
+    book = openpyxl.load_workbook(tmp_path / "acme" / "pipeline.xlsx")
+    assert book.sheetnames == ["Instructions", "Aftaler", "Leads", "Mål", "Kampagner",
+                               "Handlingspunkter", "Lists"]
+    deals, leads = book["Aftaler"], book["Leads"]
+    assert [c.value for c in deals[1]][:6] == ["Aftale-id", "Navn", "Kunde", "Sælger", "Team",
+                                               "Fase"]
+    assert _list_values(book, leads, "Status") == ["åben", "accepteret", "afvist", "pleje"]
+    assert _list_values(book, book["Mål"], "Niveau") == ["virksomhed", "team", "sælger"]
+    statuses = {row[10].value for row in leads.iter_rows(min_row=2)}
+    assert statuses <= {"åben", "accepteret", "afvist", "pleje"} and len(statuses) > 1
+
+
+def test_the_starter_reads_back_in_either_language(tmp_path: Path) -> None:
+    """The Danish CSV folder, and the same folder with English headers and values in some
+    tables (a colleague's English copy): the same pack."""
+    danish = _init(tmp_path / "da", locale="da_DK", fmt="csv")
+    mixed_folder = tmp_path / "mixed"
+    shutil.copytree(tmp_path / "da", mixed_folder)
+    words = starter_text("da")
+    english = {**{words[f"header.{t.name}.{c.name}"]: c.name for t in TABLES.values()
+                  for c in t.columns if t.name in ("leads", "targets")},
+               **{v: k.rsplit(".", 1)[1] for k, v in words.items() if k.startswith("value.")}}
+    for table in ("leads", "targets"):
+        path = mixed_folder / "pipeline" / f"{table}.csv"
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = [[english.get(cell, cell) for cell in row] for row in csv.reader(fh)]
+        assert rows[0][0] in ("lead_id", "quarter")  # now in English
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    from_danish = _build(danish, tmp_path / "out-da")
+    from_mixed = _build(mixed_folder / "report.toml", tmp_path / "out-mixed")
+    for section in ("targets", "pipeline", "sources", "customers"):
+        assert from_mixed[section] == from_danish[section], section
+    assert from_danish["pipeline"]["open_count"] > 0
 
 
 def test_instruction_texts_cover_both_languages_and_every_column() -> None:

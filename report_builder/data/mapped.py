@@ -27,6 +27,7 @@ from report_builder.data.sources import (
     _read_parquet,
     locate_tables,
 )
+from report_builder.data.starter_names import canonical_frame
 from report_builder.errors import DataError, MappedDataError, Problem
 from report_builder.text_limits import listed
 
@@ -92,6 +93,8 @@ def read_mapped(config: Config, as_of: dt.date | None = None,
                                else "canonical")
         known = frozenset(c.name for c in DATASET_TABLES[name].columns)
         source = mapping.reshape(raw.frame) if mapping.reshape else raw.frame
+        if mapping is IDENTITY:  # our own tables: the starter's names in any language
+            source = canonical_frame(name, source)
         frame = apply_mapping(source, mapping, report, data.columns.get(name), known)
         frame = _fill(frame, data.empty_values, data.defaults.get(name, {}), report)
         if derived is not None and frame.empty:

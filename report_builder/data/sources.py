@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from report_builder.data.encoding import sniff_separator
+from report_builder.data.headers import normalise_header
+from report_builder.data.starter_names import canonical_frame, table_of_sheet
 from report_builder.data.workbook_size import check_unpacked_size
 from report_builder.errors import DataError, Problem
 
@@ -63,11 +65,6 @@ def without_empty_rows(raw: RawTable) -> tuple[RawTable, int]:
     rows = tuple(raw.row_number(pos) for pos in keep)
     table = replace(raw, frame=frame[~empty.to_numpy()].reset_index(drop=True), rows=rows)
     return table, int(empty.sum())
-
-
-def normalise_header(name: object) -> str:
-    """'Close Date ' -> 'close_date': headers match case- and space-insensitively."""
-    return "_".join(str(name).strip().lower().replace("-", " ").split())
 
 
 def _sniff_separator(path: Path) -> str:
@@ -164,7 +161,13 @@ def locate_tables(path: Path, names: list[str]) -> dict[str, tuple[Path, str | N
         from python_calamine import CalamineWorkbook
 
         check_unpacked_size(path)
-        sheets = {s.strip().lower(): s for s in CalamineWorkbook.from_path(str(path)).sheet_names}
+        sheets: dict[str, str] = {}
+        for sheet in CalamineWorkbook.from_path(str(path)).sheet_names:
+            # a sheet named after its table, or the starter's name for it in any language
+            table = sheet.strip().lower() if sheet.strip().lower() in names else \
+                table_of_sheet(sheet)
+            if table is not None:
+                sheets.setdefault(table, sheet)
         return {name: (path, sheets[name]) for name in names if name in sheets}
     found: dict[str, tuple[Path, str | None]] = {}
     problems = []
@@ -187,10 +190,10 @@ def read_tables(path: Path, names: list[str]) -> dict[str, RawTable]:
     for name, (file, sheet) in locate_tables(path, names).items():
         if sheet is not None:
             source = f"{file.name}, sheet '{sheet}'"
-            frame = _with_headers(_read_excel(file, sheet), source)
+            frame = canonical_frame(name, _with_headers(_read_excel(file, sheet), source))
             tables[name] = RawTable(name, source, frame, 2)
         else:
             first_row = 1 if file.suffix.lower() in (".parquet", ".pq") else 2
-            frame = _with_headers(_read_file(file), file.name)
+            frame = canonical_frame(name, _with_headers(_read_file(file), file.name))
             tables[name] = RawTable(name, file.name, frame, first_row)
     return tables

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from report_builder.data.schema import TABLES
 from report_builder.starter.examples import Cell, ExampleRows, Vocabulary
-from report_builder.starter.workbook import list_columns
+from report_builder.starter.workbook import header, list_columns, shown_value
 
 
 def _cell(value: Cell) -> str:
@@ -33,10 +33,11 @@ def readme_text(*, vocab: Vocabulary, text: dict[str, str], company: str) -> str
             required = "required_yes" if column.not_empty else \
                 "required_column" if column.required else "required_no"
             mark = f" ({text[required]})" if text[required] else ""
-            lines.append(f"- `{column.name}`{mark}: {text[f'{table.name}.{column.name}']}")
+            name = header(text, table.name, column.name)
+            lines.append(f"- `{name}`{mark}: {text[f'{table.name}.{column.name}']}")
     lines += [""]
-    for _, header, values in list_columns(vocab, text):
-        lines.append(f"- {header}: {', '.join(values)}")
+    for _, list_name, values in list_columns(vocab, text):
+        lines.append(f"- {list_name}: {', '.join(values)}")
     return "\n".join(lines) + "\n"
 
 
@@ -48,8 +49,10 @@ def write_csv_folder(folder: Path, *, examples: ExampleRows, vocab: Vocabulary,
         path = folder / f"{table.name}.csv"
         with path.open("w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.writer(fh)
-            writer.writerow([c.name for c in table.columns])
-            writer.writerows([_cell(v) for v in row] for row in examples.rows(table.name))
+            writer.writerow([header(text, table.name, c.name) for c in table.columns])
+            writer.writerows([_cell(shown_value(text, table.name, c.name, v))
+                              for c, v in zip(table.columns, row, strict=True)]
+                             for row in examples.rows(table.name))
         written.append(path)
     readme = folder / "README.md"
     readme.write_text(readme_text(vocab=vocab, text=text, company=company), encoding="utf-8")

@@ -35,16 +35,32 @@ INSTRUCTIONS_SHEET = "Instructions"
 
 
 def list_columns(vocab: Vocabulary, text: dict[str, str]) -> list[tuple[str, str, tuple[str, ...]]]:
-    """The Lists sheet's columns: (key, header, values)."""
+    """The Lists sheet's columns: (key, header, values), the values in the starter's language."""
+    def words(key: str, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(text[f"value.{key}.{v}"] for v in values)
+
     return [
         ("stage", text["lists_stage"], tuple(s.name for s in vocab.stages)),
         ("channel", text["lists_channel"], vocab.channels),
-        ("status", text["lists_status"], LEAD_STATUSES),
-        ("scope", text["lists_scope"], TARGET_SCOPES),
-        ("yes_no", text["lists_yes_no"], YES_NO),
-        ("action_team", text["lists_action_team"], ACTION_TEAMS),
-        ("action_status", text["lists_action_status"], ACTION_STATUSES),
+        ("status", text["lists_status"], words("status", LEAD_STATUSES)),
+        ("scope", text["lists_scope"], words("scope", TARGET_SCOPES)),
+        ("yes_no", text["lists_yes_no"], words("yes_no", YES_NO)),
+        ("action_team", text["lists_action_team"], words("action_team", ACTION_TEAMS)),
+        ("action_status", text["lists_action_status"], words("action_status", ACTION_STATUSES)),
     ]
+
+
+def header(text: dict[str, str], table: str, column: str) -> str:
+    """A column's header in the starter's language (the canonical name in English)."""
+    return text[f"header.{table}.{column}"]
+
+
+def shown_value(text: dict[str, str], table: str, column: str, value: Cell) -> Cell:
+    """An example cell as the starter writes it: a drop-down value in the starter's language."""
+    list_key = DROP_DOWNS.get(f"{table}.{column}", (None, False))[0]
+    if isinstance(value, str) and list_key is not None:
+        return text.get(f"value.{list_key}.{value}", value)
+    return value
 
 
 # table.column -> the key of its drop-down list; "warn" lists allow other values after a warning
@@ -122,15 +138,16 @@ def _validation(kind: Kind) -> dict[str, Any] | None:
 def _write_table(book: xlsxwriter.Workbook, formats: _Formats, table: Table,
                  rows: list[list[Cell]], text: dict[str, str],
                  list_ranges: dict[str, str]) -> None:
-    sheet: Worksheet = book.add_worksheet(table.name)
+    sheet: Worksheet = book.add_worksheet(text[f"sheet.{table.name}"])
     for i, column in enumerate(table.columns):
         kind = _format_kind(column.kind)
         header_format = formats.header_required if column.not_empty else formats.header
-        sheet.write_string(0, i, column.name, header_format)
+        name = header(text, table.name, column.name)
+        sheet.write_string(0, i, name, header_format)
         sheet.write_comment(0, i, text[f"{table.name}.{column.name}"],
                             {"x_scale": 2, "y_scale": 0.8})
-        values = [row[i] for row in rows]
-        sheet.set_column(i, i, _width(column.name, values), getattr(formats, kind))
+        values = [shown_value(text, table.name, column.name, row[i]) for row in rows]
+        sheet.set_column(i, i, _width(name, values), getattr(formats, kind))
         for r, value in enumerate(values, start=1):
             example = formats.example[kind]
             if value is None:
@@ -147,7 +164,7 @@ def _write_table(book: xlsxwriter.Workbook, formats: _Formats, table: Table,
             options: dict[str, Any] = {
                 "validate": "list", "source": list_ranges[list_key],
                 "error_type": "warning" if warn else "stop",
-                "error_title": column.name,
+                "error_title": name,
                 "error_message": ("Not in the list (sheet Lists). Keep it anyway?" if warn else
                                   "Pick a value from the list."),
             }
@@ -217,8 +234,8 @@ def _write_instructions(book: xlsxwriter.Workbook, formats: _Formats, text: dict
         for column in table.columns:
             required = "required_yes" if column.not_empty else \
                 "required_column" if column.required else "required_no"
-            sheet.write_string(row, 0, table.name, formats.cell)
-            sheet.write_string(row, 1, column.name, formats.bold)
+            sheet.write_string(row, 0, text[f"sheet.{table.name}"], formats.cell)
+            sheet.write_string(row, 1, header(text, table.name, column.name), formats.bold)
             sheet.write_string(row, 2, text[required], formats.cell)
             sheet.write_string(row, 3, text[f"{table.name}.{column.name}"], formats.wrap)
             row += 1
