@@ -312,3 +312,14 @@ def test_libreoffice_prints_one_page_per_slide(deck: Path,
     assert page_count(pdf) == len(Presentation(str(deck)).slides)
     pages = page_texts(pdf)
     assert "Nordlys ApS" in pages[0] and public_references()[0] in " ".join(pages)
+
+
+def test_validate_names_what_the_profile_lacks(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_company(tmp_path, extra_config=(
+        '[company.profile]\ntagline = "Stock that adds up"\nabout = "We make stock software."'
+        '\n[output]\nformats = ["customer-deck"]\n'))
+    assert main(["validate", str(config)]) == 0
+    assert ("Customer deck: [company.profile] has no offer, contact.name, contact.title, "
+            "contact.email, contact.phone, contact.web yet") in " ".join(
+                capsys.readouterr().out.split())
