@@ -265,3 +265,17 @@ def test_fit_text_shrinks_then_cuts() -> None:
     assert wrapped.lines == 2 and not wrapped.cut
     cut = fit_text("word " * 200, 3 * inch, 2 * line_height(12), size=12, min_size=10)
     assert cut.cut and cut.lines == 2 and cut.size == 10
+
+
+def test_a_template_without_slides_gets_the_standard_ones_made_from_its_layouts(
+        tmp_path: Path) -> None:
+    prs = Presentation(str(default_template()))
+    for slide in list(prs.slides):
+        remove_slide(prs, slide)
+    path = tmp_path / "layouts-only.pptx"
+    prs.save(str(path))
+    code, out = build(tmp_path, path, formats="customer-deck")
+    assert code == 0
+    assert titles(out / CUSTOMER) == ["Small Co", "Who we are", "What we offer",
+                                      "Customers who chose us recently",
+                                      "Join us: upcoming webinars and events", "How to reach us"]

@@ -159,8 +159,9 @@ def remove_slide(prs: PresentationType, slide: Slide) -> None:
 def move_slides(prs: PresentationType, slides: list[Slide], position: int) -> None:
     """Put `slides` (in their order) at `position` in the deck."""
     id_list = prs.slides._sldIdLst  # noqa: SLF001 - python-pptx has no public reordering
-    parts = {id(slide.part) for slide in slides}
-    moving = [e for e in id_list if id(prs.slides.part.related_part(e.rId)) in parts]
+    order = {id(slide.part): index for index, slide in enumerate(slides)}
+    moving = sorted((e for e in id_list if id(prs.slides.part.related_part(e.rId)) in order),
+                    key=lambda e: order[id(prs.slides.part.related_part(e.rId))])
     for entry in moving:
         id_list.remove(entry)
     for offset, entry in enumerate(moving):
