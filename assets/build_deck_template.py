@@ -6,9 +6,12 @@ It starts from python-pptx's built-in presentation and makes it ours: 16:9; the 
 from assets/theme.json and Arial for headings and text (Liberation Sans, its metric twin, where
 LibreOffice renders); a master with a left-aligned title, an amber rule under it, the logo drawn
 from shapes and a footer with `{{ company }}` and the slide number; six layouts (Title Slide,
-Title and Content, Section Header, Two Content, Title Only, Blank); and one standard slide, the
-cover of the customer deck (`{{ company }}`, `{{ date }}`). The file is written with fixed dates,
-so building it again gives the same bytes.
+Title and Content, Section Header, Two Content, Title Only, Blank); and the customer deck's
+standard slides: the cover (`{{ company }}`, `{{ tagline }}`: no meeting date), who we are
+(`{{ about }}`), what we offer (`{{ offer }}`), the place of the references and events
+(`{{ customer_slides }}`) and how to reach us (`{{ contact }}`): each block marker a text box
+whose place and size the deck draws the company's profile in. The file is written with fixed
+dates, so building it again gives the same bytes.
 """
 
 from __future__ import annotations
@@ -57,9 +60,7 @@ def main(out: Path = OUT) -> None:
             master.slide_layouts.remove(layout)
     for layout in master.slide_layouts:
         style_layout(prs, layout)
-    cover = prs.slides.add_slide(layout_named(prs, "Title Slide"))
-    cover.shapes.title.text = "{{ company }}"
-    cover.placeholders[1].text = "{{ date }}"
+    standard_slides(prs)
     prs.core_properties.title = "report-builder deck template"
     prs.core_properties.author = "report-builder"
     stamp = dt.datetime(2026, 1, 1)
@@ -70,6 +71,23 @@ def main(out: Path = OUT) -> None:
     prs.save(buffer)
     out.write_bytes(stamped(buffer.getvalue(), stamp))
     print(f"wrote {out} ({out.stat().st_size:,} bytes)")
+
+
+def standard_slides(prs: Any) -> None:
+    """The customer deck's standard slides, filled from [company.profile] when it is built."""
+    cover = prs.slides.add_slide(layout_named(prs, "Title Slide"))
+    cover.shapes.title.text = "{{ company }}"
+    cover.placeholders[1].text = "{{ tagline }}"
+    title_only = layout_named(prs, "Title Only")
+    for title, block in (("{{ about_title }}", "{{ about }}"), ("{{ offer_title }}", "{{ offer }}"),
+                         ("{{ customer_slides }}", None),
+                         ("{{ contact_title }}", "{{ contact }}")):
+        slide = prs.slides.add_slide(title_only)
+        slide.shapes.title.text = title
+        if block is not None:  # the content area under the title, above the footer
+            box = slide.shapes.add_textbox(MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(5.5))
+            box.name = f"Block {block}"
+            box.text_frame.text = block
 
 
 # -- theme ---------------------------------------------------------------------------------------

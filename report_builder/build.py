@@ -100,7 +100,7 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         context = render_context(agenda, RenderOptions(
             templates=config.output.templates, logo=config.company.logo,
             page_orientation=config.output.page_orientation, charts=exporter,
-            browser=config.output.browser, deck=config.deck))
+            browser=config.output.browser, deck=config.deck, profile=config.company.profile))
         rendered = {}
         for renderer in renderers:
             progress(f"Rendering {renderer.name.upper()}")

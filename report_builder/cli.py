@@ -273,6 +273,10 @@ def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
     _print_mappings(out, dataset.mappings)
     _print_money(out, dataset.deals, config, dataset.currency_rates)
+    missing = config.company.profile.missing()
+    if missing and {"customer-deck", "deck"} & set(config.output.formats):
+        out.print(escape(f"Customer deck: [company.profile] has no {', '.join(missing)} yet; "
+                         "the deck shows what to write where (see the README)"))
     english = translator("en")
     for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
         text = note_text(english, note)

@@ -13,7 +13,7 @@ import math
 import re
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import (
     format_compact_currency,
     format_decimal,
@@ -118,6 +118,19 @@ class Formatter:
         if d is None:
             return MISSING
         return format_date(d, "medium", locale=self.locale)
+
+    def full_date(self, d: dt.date | None) -> str:
+        """A date with its weekday, for an event: `tirsdag den 8. december 2026`,
+        `Tuesday, 8 December 2026`."""
+        if d is None:
+            return MISSING
+        return format_date(d, "full", locale=self.locale)
+
+    def time_of_day(self, t: dt.time | None) -> str:
+        """A time of day in the locale's short form: `14.00`, `14:00`, `2:00 PM`."""
+        if t is None:
+            return MISSING
+        return format_time(t, "short", locale=self.locale)
 
     def day_month(self, d: dt.date | None) -> str:
         """A short date without the year, for chart ticks: `24. nov.`, `24 Nov`."""

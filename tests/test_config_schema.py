@@ -59,6 +59,12 @@ MISSPELT = [
      "`reference_days`"),
     ((None, '[history]\nenabeld = false\n'), "enabeld", "history.enabeld", "[history]",
      "`enabled`"),
+    ((None, '[company.profile]\ntaglin = "Stock that adds up"\n'), "taglin",
+     "company.profile.taglin", "[company.profile]", "`tagline`"),
+    ((None, '[[company.profile.offer]]\ntitle = "Stock"\ntekst = "Stock that adds up"\n'),
+     "tekst", "company.profile.offer.tekst", "[company.profile.offer]", "`text`"),
+    ((None, '[company.profile.contact]\nemial = "sales@small.example"\n'), "emial",
+     "company.profile.contact.emial", "[company.profile.contact]", "`email`"),
     ((None, EMAIL + 'subjct = "Pipeline {{ date }}"\n'), "subjct", "email.subjct", "[email]",
      "`subject`"),
 ]
@@ -232,3 +238,61 @@ def test_the_inspect_config_has_no_unknown_key_even_with_every_setting_in_use(
     with pytest.raises(ConfigError) as caught:
         load_config(full_config)
     assert not [p for p in caught.value.problems if "unknown" in p]
+
+
+PROFILE = """
+[company.profile]
+tagline = "Stock that adds up"
+about = \"\"\"
+We make stock software.
+
+Since 2012.
+\"\"\"
+
+[[company.profile.offer]]
+title = "Stock"
+text = "Counts that match."
+
+[[company.profile.offer]]
+title = "Planning"
+
+[company.profile.contact]
+name = "Karen"
+email = "sales@small.example"
+web = "small.example"
+"""
+
+
+def test_the_company_profile_is_read(tmp_path: Path) -> None:
+    profile = load_config(write_company(tmp_path, extra_config=PROFILE)).company.profile
+    assert profile.tagline == "Stock that adds up"
+    assert profile.about == "We make stock software.\n\nSince 2012."
+    assert [(o.title, o.text) for o in profile.offer] == [("Stock", "Counts that match."),
+                                                         ("Planning", "")]
+    assert (profile.contact.name, profile.contact.email, profile.contact.web) == \
+        ("Karen", "sales@small.example", "small.example")
+    assert profile.missing() == ("contact.title", "contact.phone")
+    assert load_config(write_company(tmp_path / "bare")).company.profile.missing() == (
+        "tagline", "about", "offer", "contact.name", "contact.title", "contact.email",
+        "contact.phone", "contact.web")
+
+
+def test_every_problem_of_the_profile_is_listed(tmp_path: Path) -> None:
+    offers = "".join(f'[[company.profile.offer]]\ntitle = "Offer {n}"\n' for n in range(7))
+    config = write_company(tmp_path, extra_config=(
+        '[company.profile]\ntagline = 7\n[[company.profile.offer]]\ntext = "no title"\n'
+        + offers + '[company.profile.contact]\nemail = "Karen <sales@small.example>"\n'
+        'web = "small example"\nphone = "+45 70 20 30 40"\n'))
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    assert caught.value.problems == [
+        "Config value 'company.profile.tagline': 7 should be a str",
+        "Config value 'company.profile.offer': item 1 should be a title and one line, like "
+        "{ title = \"Lagerstyring\", text = \"Styr på lageret fra ordre til levering\" }",
+        "Config value 'company.profile.offer': 7 offers; the slide holds 6: keep those "
+        "customers should hear about first",
+        "Config value 'company.profile.contact.email': 'Karen <sales@small.example>' should be "
+        "the address alone, like sales@nordlys.dk",
+        "Config value 'company.profile.contact.web': 'small example' should be a web address "
+        "without spaces, like nordlys.dk or https://nordlys.dk",
+    ]

@@ -14,7 +14,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 
 from report_builder.cli import main
 from report_builder.config import load_config
-from report_builder.decks.template import default_template
+from report_builder.decks.template import default_template, remove_slide
 from report_builder.decks.text_fit import (
     ELLIPSIS,
     EMU_PER_INCH,
@@ -52,11 +52,19 @@ def build(folder: Path, template: Path | None = None, *, layouts: str = "",
         folder / "out"
 
 
-def test_our_template_is_16_9_with_named_layouts_and_a_cover() -> None:
+def test_our_template_is_16_9_with_named_layouts_and_the_standard_slides() -> None:
+    """The cover (the company and its tagline, no date), who we are, what we offer, the place
+    of the references and events, how to reach us: each profile block a text box of its own."""
     prs = Presentation(str(default_template()))
     assert (prs.slide_width, prs.slide_height) == (12_192_000, 6_858_000)
     assert [layout.name for layout in prs.slide_layouts] == LAYOUTS
-    assert [s.shapes.title.text for s in prs.slides] == ["{{ company }}"]
+    assert [s.shapes.title.text for s in prs.slides] == [
+        "{{ company }}", "{{ about_title }}", "{{ offer_title }}", "{{ customer_slides }}",
+        "{{ contact_title }}"]
+    assert [p.text for p in prs.slides[0].placeholders] == ["{{ company }}", "{{ tagline }}"]
+    blocks = [[shape.text_frame.text for shape in slide.shapes
+               if shape.has_text_frame and not shape.is_placeholder] for slide in prs.slides]
+    assert blocks == [[], ["{{ about }}"], ["{{ offer }}"], [], ["{{ contact }}"]]
 
 
 def test_the_script_beside_it_builds_the_same_file(tmp_path: Path) -> None:
@@ -145,8 +153,10 @@ def test_a_template_without_titles_is_an_error(tmp_path: Path,
 
 
 def template_with_standard_slides(folder: Path, *, marker: bool) -> Path:
-    """Our template plus the company's own slides: about us, (the marker,) contact."""
+    """Our template's cover plus the company's own slides: about us, (the marker,) contact."""
     prs = Presentation(str(default_template()))
+    for slide in list(prs.slides)[1:]:
+        remove_slide(prs, slide)
     title_only = prs.slide_layouts.get_by_name("Title Only")
     about = prs.slides.add_slide(title_only)
     about.shapes.title.text = "About {{ company }}"
@@ -195,7 +205,9 @@ def test_an_unknown_placeholder_is_an_error(tmp_path: Path,
     code, _ = build(tmp_path, path, formats="customer-deck")
     assert code == 2
     err = " ".join(capsys.readouterr().err.split())
-    assert "{{ compnay }}" in err and "{{ company }}, {{ date }}, {{ quarter }}" in err
+    assert "{{ compnay }}" in err
+    assert all(f"{{{{ {name} }}}}" in err for name in ("company", "date", "quarter", "tagline"))
+    assert "{{ about }}, {{ offer }}, {{ contact }}" in err  # the blocks, alone in a box
 
 
 def test_deck_config_problems_are_all_listed(tmp_path: Path) -> None:
@@ -253,3 +265,17 @@ def test_fit_text_shrinks_then_cuts() -> None:
     assert wrapped.lines == 2 and not wrapped.cut
     cut = fit_text("word " * 200, 3 * inch, 2 * line_height(12), size=12, min_size=10)
     assert cut.cut and cut.lines == 2 and cut.size == 10
+
+
+def test_a_template_without_slides_gets_the_standard_ones_made_from_its_layouts(
+        tmp_path: Path) -> None:
+    prs = Presentation(str(default_template()))
+    for slide in list(prs.slides):
+        remove_slide(prs, slide)
+    path = tmp_path / "layouts-only.pptx"
+    prs.save(str(path))
+    code, out = build(tmp_path, path, formats="customer-deck")
+    assert code == 0
+    assert titles(out / CUSTOMER) == ["Small Co", "Who we are", "What we offer",
+                                      "Customers who chose us recently",
+                                      "Join us: upcoming webinars and events", "How to reach us"]

@@ -551,6 +551,43 @@ def _campaign_table(cal: _Calendar, as_of: date) -> pd.DataFrame:
     return table
 
 
+# Public webinars and events take place on one day of their campaign: webinars on its last
+# Tuesday, partner days on its last Wednesday, events on its last Thursday (the days before
+# are for inviting). Where each is held, when it starts, and where customers sign up.
+_EVENT_WEEKDAY = {"Webinar": 1, "Partner": 2, "Events": 3}  # Monday = 0
+_EVENT_PLACES = (("Messe: Logistik", "MCH Messecenter Herning"),
+                 ("Messe: Digital Industri", "Bella Center, København"),
+                 ("Kundeaften", "Nordlys, Åboulevarden 22, Aarhus"),
+                 ("Kundedag", "Nordlys, Åboulevarden 22, Aarhus"),
+                 ("Partnerdag", "Nordlys, Åboulevarden 22, Aarhus"),
+                 ("Webinar", "Online (Microsoft Teams)"))
+_SLUG_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _event_details(table: pd.DataFrame) -> pd.DataFrame:
+    """Each public webinar's or event's day, start time, place and sign-up link (empty for the
+    other campaigns)."""
+    rows = []
+    for c in table.itertuples(index=False):
+        weekday = _EVENT_WEEKDAY.get(c.channel)
+        if not c.public or weekday is None:
+            rows.append((MISSING, None, None, None))
+            continue
+        end = date(1970, 1, 1) + timedelta(days=int(c.end))
+        day = c.end - (end.weekday() - weekday) % 7
+        evening = "Kundeaften" in c.name
+        time = "14:00" if c.channel == "Webinar" else "17:00" if evening else "09:00"
+        place = next(where for key, where in _EVENT_PLACES if key in c.name)
+        slug = "-".join("".join(ch if ch.isalnum() else " " for ch in
+                                c.name.lower().translate(_SLUG_LETTERS)).split())
+        rows.append((day, time, place, f"https://nordlys.dk/events/{slug}"))
+    days, times, places, links = zip(*rows, strict=True)
+    return pd.DataFrame({"event_date": _to_datetime(np.array(days, dtype=np.int64)),
+                         "event_time": pd.Series(times, dtype=object),
+                         "event_place": pd.Series(places, dtype=object),
+                         "signup_link": pd.Series(links, dtype=object)})
+
+
 def _campaign_goals(
     rng: np.random.Generator, table: pd.DataFrame, cal: _Calendar, n_leads: int
 ) -> list[str | None]:
@@ -981,6 +1018,7 @@ def generate(
             "public": camp["public"].astype(bool).to_numpy(),
         }
     )
+    campaigns = pd.concat([campaigns, _event_details(camp)], axis=1)
     targets, gap = _targets(rng, cal, deals, leads)
     _steer_pipeline(rng, cal, deals, gap)
     return {"deals": deals, "leads": leads, "targets": targets, "campaigns": campaigns,

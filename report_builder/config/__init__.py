@@ -22,11 +22,14 @@ from report_builder.config.sections import (
     PAGE_ORIENTATIONS,
     SUPPORTED_LANGUAGES,
     CompanyConfig,
+    CompanyProfile,
     Config,
+    ContactConfig,
     DataConfig,
     DeckConfig,
     HistoryConfig,
     MeetingConfig,
+    OfferItem,
     OutputConfig,
     RateTableSource,
     StageConfig,
@@ -35,7 +38,7 @@ from report_builder.config.sections import (
 
 __all__ = [
     "DECK_TEMPLATE_SUFFIXES", "FUNNEL_STEPS", "OPEN_STEPS", "PAGE_ORIENTATIONS",
-    "SUPPORTED_LANGUAGES", "CompanyConfig", "Config", "DataConfig", "DeckConfig", "EmailConfig",
-    "HistoryConfig", "MeetingConfig", "OutputConfig", "RateTableSource", "StageConfig",
-    "TableSource", "load_config",
+    "SUPPORTED_LANGUAGES", "CompanyConfig", "CompanyProfile", "Config", "ContactConfig",
+    "DataConfig", "DeckConfig", "EmailConfig", "HistoryConfig", "MeetingConfig", "OfferItem",
+    "OutputConfig", "RateTableSource", "StageConfig", "TableSource", "load_config",
 ]

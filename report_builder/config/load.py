@@ -14,20 +14,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
+from report_builder.config.addresses import parse_mailbox
 from report_builder.config.dataset_names import DATA_TABLES, LOOKUP_TABLES, PRESET_NAMES
 from report_builder.config.email import read_email
 from report_builder.config.reader import Reader
-from report_builder.config.schema import SLIDE_KINDS, SOURCE, unknown_keys
+from report_builder.config.schema import CONTACT_KEYS, SLIDE_KINDS, SOURCE, unknown_keys
 from report_builder.config.sections import (
     DECK_TEMPLATE_SUFFIXES,
     FUNNEL_STEPS,
+    OFFER_LIMIT,
     PAGE_ORIENTATIONS,
     CompanyConfig,
+    CompanyProfile,
     Config,
+    ContactConfig,
     DataConfig,
     DeckConfig,
     HistoryConfig,
     MeetingConfig,
+    OfferItem,
     OutputConfig,
     RateTableSource,
     StageConfig,
@@ -64,7 +69,51 @@ def _read_company(r: Reader) -> CompanyConfig:
                           "zone; use an IANA name like Europe/Copenhagen, America/New_York or "
                           "UTC")
         timezone = "UTC"
-    return CompanyConfig(name, currency, locale, month, logo, timezone)
+    return CompanyConfig(name, currency, locale, month, logo, timezone,
+                         profile=_read_profile(r, sec))
+
+
+def _read_profile(r: Reader, company: dict[str, Any]) -> CompanyProfile:
+    """[company.profile]: the customer deck's words about the company; every key optional."""
+    if "profile" not in company:
+        return CompanyProfile()
+    sec = r.get(company, "company", "profile", dict, {})
+    name = "company.profile"
+    texts = {key: r.get(sec, name, key, str, "").strip() for key in ("tagline", "about")}
+    offer = []
+    items = r.get(sec, name, "offer", list, [])
+    for number, item in enumerate(items, start=1):
+        title = item.get("title") if isinstance(item, dict) else None
+        text = item.get("text", "") if isinstance(item, dict) else None
+        if not isinstance(title, str) or not title.strip() or not isinstance(text, str):
+            r.problems.append(f"Config value '{name}.offer': item {number} should be a title "
+                              "and one line, like { title = \"Lagerstyring\", text = \"Styr "
+                              "på lageret fra ordre til levering\" }")
+            continue
+        offer.append(OfferItem(title.strip(), text.strip()))
+    if len(offer) > OFFER_LIMIT:
+        r.problems.append(f"Config value '{name}.offer': {len(offer)} offers; the slide holds "
+                          f"{OFFER_LIMIT}: keep those customers should hear about first")
+        offer = offer[:OFFER_LIMIT]
+    contact_sec = r.get(sec, name, "contact", dict, {})
+    contact = {key: r.get(contact_sec, f"{name}.contact", key, str, "").strip()
+               for key in CONTACT_KEYS}
+    if contact["email"]:
+        try:
+            problem = "should be the address alone, like sales@nordlys.dk" \
+                if parse_mailbox(contact["email"]).display_name else None
+        except ValueError as exc:
+            problem = str(exc)
+        if problem:
+            r.problems.append(f"Config value '{name}.contact.email': {contact['email']!r} "
+                              f"{problem}")
+            contact["email"] = ""
+    if any(c.isspace() for c in contact["web"]):
+        r.problems.append(f"Config value '{name}.contact.web': {contact['web']!r} should be a "
+                          "web address without spaces, like nordlys.dk or https://nordlys.dk")
+        contact["web"] = ""
+    return CompanyProfile(tagline=texts["tagline"], about=texts["about"], offer=tuple(offer),
+                          contact=ContactConfig(**contact))
 
 
 def known_time_zone(name: str) -> bool:

@@ -2,9 +2,10 @@
 
 The schema is a tree: a dict maps each known key to the schema of its table, or to None for a
 plain value. `Each(spec)` is a table whose names are the user's own (stage names, currency codes):
-any name, each value checked against `spec`. `Named(...)` is a table whose names the section's
-reader checks with its own message (`[deck.layouts]`, the dataset's tables under
-`[data.columns]`): only the values of known names are checked here.
+any name, each value checked against `spec`. `ListOf(spec)` is a list of tables (an array of
+tables, `[[company.profile.offer]]`), each checked against `spec`. `Named(...)` is a table
+whose names the section's reader checks with its own message (`[deck.layouts]`, the dataset's
+tables under `[data.columns]`): only the values of known names are checked here.
 
 `unknown_keys` walks the parsed file against the tree and returns one problem per unknown key,
 in the form `Config value 'section.key': unknown key in [section] (report.toml, line 7); did you
@@ -41,11 +42,18 @@ class Each:
     spec: Spec
 
 
+@dataclass(frozen=True)
+class ListOf:
+    """A list of tables, each checked against `spec`."""
+
+    spec: dict[str, Spec]
+
+
 class Named(dict[str, "Spec"]):
     """A table whose names its reader checks; the values of known names are checked here."""
 
 
-Spec: TypeAlias = "dict[str, Spec] | Each | None"
+Spec: TypeAlias = "dict[str, Spec] | Each | ListOf | None"
 
 
 def _keys(*names: str) -> dict[str, Spec]:
@@ -54,13 +62,18 @@ def _keys(*names: str) -> dict[str, Spec]:
 
 SOURCE = _keys("path", "sheet", "sql", "url", "password_env", "preset", "date_format")
 STAGE = _keys("step", "probability")
+CONTACT_KEYS = ("name", "title", "email", "phone", "web")
+# [company.profile]: what the customer deck says about the company
+PROFILE: dict[str, Spec] = {**_keys("tagline", "about"), "offer": ListOf(_keys("title", "text")),
+                            "contact": _keys(*CONTACT_KEYS)}
 
 
 _COLUMNS = Named({table: _keys(*names) for table, names in DATASET_COLUMNS.items()})
 
 SCHEMA: dict[str, Spec] = {
-    "company": _keys("name", "currency", "locale", "fiscal_year_start_month", "logo",
-                     "timezone"),
+    "company": {**_keys("name", "currency", "locale", "fiscal_year_start_month", "logo",
+                        "timezone"),
+                "profile": PROFILE},
     "meeting": _keys("cadence_anchor", "cadence_days", "as_of", "campaign_horizon_weeks",
                      "stale_after_days", "sources_window_days", "top_n"),
     "data": {
@@ -112,7 +125,11 @@ def _unknown(raw: Mapping[str, Any], spec: dict[str, Spec] | Each,
         else:
             yield (*path, key), tuple(spec)
             continue
-        if child is not None and isinstance(value, dict):
+        if isinstance(child, ListOf) and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    yield from _unknown(item, child.spec, (*path, key))
+        elif child is not None and not isinstance(child, ListOf) and isinstance(value, dict):
             yield from _unknown(value, child, (*path, key))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from report_builder.config.email import EmailConfig
+from report_builder.config.schema import CONTACT_KEYS
 from report_builder.i18n import LANGUAGES
 
 FUNNEL_STEPS = ("opportunity", "quote", "won", "lost")
@@ -27,6 +28,48 @@ class StageConfig:
     probability: float
 
 
+OFFER_LIMIT = 6  # the offers one slide holds
+
+
+@dataclass(frozen=True)
+class OfferItem:
+    """One thing the company offers, for the customer deck: a title and one line about it."""
+
+    title: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ContactConfig:
+    """Whom customers reach, for the customer deck's last slide; an empty field is not known."""
+
+    name: str = ""
+    title: str = ""  # the person's job title
+    email: str = ""
+    phone: str = ""
+    web: str = ""
+
+
+@dataclass(frozen=True)
+class CompanyProfile:
+    """`[company.profile]`: what the company says about itself to customers (the customer
+    deck's title, "who we are", "what we offer" and "how to reach us"). Written for customers,
+    so all of it is public; an empty field shows as a placeholder saying what to write."""
+
+    tagline: str = ""
+    about: str = ""
+    offer: tuple[OfferItem, ...] = ()
+    contact: ContactConfig = field(default_factory=ContactConfig)
+
+    def missing(self) -> tuple[str, ...]:
+        """The keys of the fields left empty, like `about` or `contact.email`."""
+        keys = [key for key in ("tagline", "about") if not getattr(self, key)]
+        keys += [] if self.offer else ["offer"]
+        keys += [f"contact.{key}" for key in CONTACT_KEYS if not getattr(self.contact, key)]
+        return tuple(keys)
+
+
+
 @dataclass(frozen=True)
 class CompanyConfig:
     name: str
@@ -37,6 +80,7 @@ class CompanyConfig:
     # the IANA time zone whose days end the meetings ("Europe/Copenhagen"): the stage history's
     # times are cut into its days
     timezone: str = "UTC"
+    profile: CompanyProfile = field(default_factory=CompanyProfile)
 
     @property
     def language(self) -> str:

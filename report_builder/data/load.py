@@ -31,7 +31,8 @@ from report_builder.text_limits import LISTED, clip, listed
 _EMPTY_DTYPES = {
     Kind.ID: "string", Kind.TEXT: "string", Kind.QUARTER: "string",
     Kind.DATE: "datetime64[s]", Kind.AMOUNT: "float64", Kind.PROBABILITY: "float64",
-    Kind.BOOL: "boolean", Kind.TIMESTAMP: "datetime64[us, UTC]",
+    Kind.BOOL: "boolean", Kind.TIMESTAMP: "datetime64[us, UTC]", Kind.TIME: "string",
+    Kind.LINK: "string",
 }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from report_builder.data.event_values import LINK_EXAMPLE, TIME_EXAMPLE, time_of_day, web_link
 from report_builder.data.problems import grouped_problems
 from report_builder.data.schema import Column, Kind
 from report_builder.data.sources import RawTable
@@ -257,12 +258,32 @@ class ColumnParser:
             self.report(column, bad, "is not a quarter; expected a label like 2026-Q4")
         return text.str.upper().str.replace(" ", "", regex=False).where(~bad)
 
+    def time(self, column: str) -> pd.Series:
+        """A time of day, as HH:MM."""
+        return self._read_each(column, time_of_day, f"is not a time; expected {TIME_EXAMPLE}")
+
+    def link(self, column: str) -> pd.Series:
+        """A web address, as written."""
+        return self._read_each(column, web_link, f"is not a web link; expected {LINK_EXAMPLE}")
+
+    def _read_each(self, column: str, read: Callable[[object], str | None],
+                   message: str) -> pd.Series:
+        """Each distinct non-empty value read by `read` (None: unreadable, reported)."""
+        series = self.raw.frame[column]
+        values = series.where(~self.blank(series))
+        read_values = self._map_unique(values, lambda u: u.map(read))
+        out = read_values.astype("string")
+        bad = values.notna() & out.isna()
+        if bad.any():
+            self.report(column, bad, message)
+        return out
+
     def parse(self, column: Column) -> pd.Series:
         readers = {
             Kind.ID: self.text, Kind.TEXT: self.text, Kind.DATE: self.date,
             Kind.AMOUNT: self.amount, Kind.PROBABILITY: self.probability,
             Kind.BOOL: self.boolean, Kind.QUARTER: self.quarter,
-            Kind.TIMESTAMP: self.timestamp,
+            Kind.TIMESTAMP: self.timestamp, Kind.TIME: self.time, Kind.LINK: self.link,
         }
         return readers[column.kind](column.name)
 

@@ -19,6 +19,8 @@ class Kind(Enum):
     PROBABILITY = "probability"  # 0-1, or 0-100 for the whole column
     BOOL = "bool"
     QUARTER = "quarter"  # like 2026-Q4
+    TIME = "time"  # a time of day, like 14:00 (held as HH:MM)
+    LINK = "link"  # a web address, like https://nordlys.dk/webinar (http or https only)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,12 @@ CAMPAIGNS = Table("campaigns", (
     _c("goal"),
     _c("sales_actions"),
     _c("public", Kind.BOOL),
+    # an event's own day, start time, place and sign-up link (a webinar's, a fair's), which the
+    # customer deck shows; the start and end dates above are the campaign's run
+    _c("event_date", Kind.DATE),
+    _c("event_time", Kind.TIME),
+    _c("event_place"),
+    _c("signup_link", Kind.LINK),
 ))
 
 # One row per change: the deal entered `stage` at `entered` (or, where the source records them,

@@ -1,7 +1,9 @@
 """The company template: opened (.pptx or .potx), its layouts found by name, its text filled in.
 
 A deck starts as a copy of the template, so it keeps the template's masters, layouts, theme
-fonts and colours. Our slides are added with the template's layouts, chosen per slide kind: the
+fonts and colours. Its text placeholders (`{{ company }}`) are filled in; a shape whose whole
+text is a block marker (`{{ offer }}`) is taken out and its box handed back, for the deck to
+draw a block there. Our slides are added with the template's layouts, chosen per slide kind: the
 name configured in `[deck.layouts]`, else the usual PowerPoint names, else a layout of the right
 shape (a centred title for the title slide, a title and little else for content slides).
 """
@@ -11,16 +13,18 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
+from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide, SlideLayout
 from pptx.text.text import TextFrame
 
+from report_builder.decks.shapes import Box
 from report_builder.decks.text_fit import clean_text
 from report_builder.errors import DeckTemplateError
 from report_builder.resources import assets_dir
@@ -34,6 +38,7 @@ DEFAULT_LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
 }
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 CONTENT_MARKER = "customer_slides"  # a standard slide holding {{ customer_slides }}
+HINT_COLOUR = MSO_THEME_COLOR.ACCENT_3  # a hint (what to write where): italic, in accent 3
 
 _MAIN = "application/vnd.openxmlformats-officedocument.presentationml.{}.main+xml"
 _TEMPLATE_MAIN = _MAIN.format("template")
@@ -154,8 +159,9 @@ def remove_slide(prs: PresentationType, slide: Slide) -> None:
 def move_slides(prs: PresentationType, slides: list[Slide], position: int) -> None:
     """Put `slides` (in their order) at `position` in the deck."""
     id_list = prs.slides._sldIdLst  # noqa: SLF001 - python-pptx has no public reordering
-    parts = {id(slide.part) for slide in slides}
-    moving = [e for e in id_list if id(prs.slides.part.related_part(e.rId)) in parts]
+    order = {id(slide.part): index for index, slide in enumerate(slides)}
+    moving = sorted((e for e in id_list if id(prs.slides.part.related_part(e.rId)) in order),
+                    key=lambda e: order[id(prs.slides.part.related_part(e.rId))])
     for entry in moving:
         id_list.remove(entry)
     for offset, entry in enumerate(moving):
@@ -188,12 +194,31 @@ def text_frames(shapes: Any) -> Iterator[TextFrame]:
             yield shape.text_frame
 
 
+def take_blocks(slide: Slide, names: Collection[str]) -> list[tuple[str, Box]]:
+    """The block markers on `slide` (shapes whose whole text is `{{ name }}` for one of
+    `names`), each taken off the slide and given back as its name and box, in slide order."""
+    found = []
+    shape: Any
+    for shape in list(slide.shapes):
+        if not getattr(shape, "has_text_frame", False):
+            continue
+        match = PLACEHOLDER.fullmatch(shape.text_frame.text.strip())
+        if match and match.group(1) in names:
+            found.append((match.group(1), Box(int(shape.left), int(shape.top),
+                                              int(shape.width), int(shape.height))))
+            shape._element.getparent().remove(shape._element)  # noqa: SLF001 - no public remove
+    return found
+
+
 def fill_placeholders(prs: PresentationType, values: Mapping[str, str], *,
-                      source: str) -> None:
+                      source: str, hints: Collection[str] = (),
+                      blocks: Collection[str] = ()) -> None:
     """Replace `{{ name }}` in the text of the slides, layouts and masters with `values[name]`.
 
-    The paragraph keeps the format of its first run. An unknown name is an error, so no
-    customer ever sees `{{ compnay }}`.
+    The paragraph keeps the format of its first run; one filled from a name in `hints` (a
+    placeholder saying what to write where, for a value the config lacks) is set in italics,
+    in accent 3 (our amber). An unknown name is an error, so no customer ever sees
+    `{{ compnay }}`; the message names the `blocks` too (markers that must be alone in a box).
     """
     holders = [*prs.slide_masters, *layouts(prs), *prs.slides]
     unknown = set()
@@ -210,8 +235,13 @@ def fill_placeholders(prs: PresentationType, values: Mapping[str, str], *,
                 runs[0].text = filled
                 for run in runs[1:]:
                     run._r.getparent().remove(run._r)  # noqa: SLF001 - merge into the first
+                if set(PLACEHOLDER.findall(text)) & set(hints):
+                    runs[0].font.italic = True
+                    runs[0].font.color.theme_color = HINT_COLOUR
     if unknown:
         raise DeckTemplateError(
             f"Deck template {source} has text placeholders we do not know: "
             f"{', '.join('{{ ' + n + ' }}' for n in sorted(unknown))}; the known ones are "
-            f"{', '.join('{{ ' + n + ' }}' for n in sorted(values))}")
+            f"{', '.join('{{ ' + n + ' }}' for n in sorted(values))}"
+            + (f"; and the blocks {', '.join('{{ ' + n + ' }}' for n in blocks)}, each alone "
+               "in a text box of its own" if blocks else ""))

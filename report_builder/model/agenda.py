@@ -221,6 +221,11 @@ class CampaignRow:
     sales_actions: str | None
     public: bool
     results: SourceRow | None  # for campaigns that ended since the last meeting
+    # the event's own day, start time, place and sign-up link, where the campaigns table has them
+    event_date: dt.date | None = None
+    event_time: dt.time | None = None
+    event_place: str | None = None
+    signup_link: str | None = None
 
 
 @dataclass(frozen=True)

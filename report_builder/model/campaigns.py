@@ -24,6 +24,9 @@ def _rows(view: ModelView, campaigns: pd.DataFrame, results: dict[str, SourceRow
             goal=text(c.goal), sales_actions=text(c.sales_actions),
             public=bool(c.public) if not pd.isna(c.public) else False,
             results=results.get(str(c.campaign_id)) if results else None,
+            event_date=None if pd.isna(c.event_date) else c.event_date.date(),
+            event_time=None if pd.isna(c.event_time) else dt.time.fromisoformat(c.event_time),
+            event_place=text(c.event_place), signup_link=text(c.signup_link),
         ))
     return tuple(rows)
 

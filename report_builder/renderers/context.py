@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from report_builder.config import DeckConfig
+from report_builder.config import CompanyProfile, DeckConfig
 from report_builder.formatting import Formatter
 from report_builder.i18n import translator
 from report_builder.model.agenda import Agenda
@@ -36,6 +36,8 @@ class RenderOptions:
     charts: StaticChartSource | None = None  # a started exporter the build shares
     browser: Path | None = None  # for renderers that open their own exporter
     deck: DeckConfig = field(default_factory=DeckConfig)  # the PowerPoint template and options
+    # what the company says about itself to customers ([company.profile]): the customer deck's
+    profile: CompanyProfile = field(default_factory=CompanyProfile)
 
 
 @dataclass(frozen=True)

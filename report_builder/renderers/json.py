@@ -20,13 +20,16 @@ SCHEMA_VERSION = 2  # 2: movement lists as `changes` (every changed deal), headl
 
 
 def to_plain(value: Any) -> Any:
-    """Dataclasses, tuples and dates as JSON values; floats rounded to 4 places, NaN as null."""
+    """Dataclasses, tuples, dates and times as JSON values; floats rounded to 4 places, NaN as
+    null."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):

@@ -1,14 +1,16 @@
 """The report.toml that `init` writes: every setting present, commented, with its default.
 
-Settings without a default (the logo, a fixed meeting date, templates, the browser, the deck
-template, [email]) are written commented out, so the file loads as it is and shows all there is.
-The file is made by a TOML writer (starter/toml_doc.py), so any company or stage name is escaped.
+Settings without a default (the logo, the company's profile for the customer deck, a fixed
+meeting date, templates, the browser, the deck template, [email]) are written commented out, so
+the file loads as it is and shows all there is. The file is made by a TOML writer
+(starter/toml_doc.py), so any company or stage name is escaped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from report_builder.config.schema import CONTACT_KEYS
 from report_builder.starter import toml_doc as t
 from report_builder.starter.examples import Stage
 
@@ -52,6 +54,18 @@ def _company(company: str, currency: str, locale: str) -> object:
     sec.add(t.commented("timezone", "Europe/Copenhagen", "the days of the CRM's change times "
                         "(default: \"UTC\")"))
     sec.add(t.commented("logo", "logo.png", "shown on the pack's cover and header"))
+    sec.add(t.comment(""))
+    sec.add(t.comment("[company.profile]  # what the customer deck says about you; where it is "
+                      "empty, the deck says what to write here"))
+    sec.add(t.commented("tagline", "", "one line under your name on the title slide"))
+    sec.add(t.commented("about", "", "who you are, in a few sentences"))
+    sec.add(t.comment("[[company.profile.offer]]  # one table per thing you offer (six at "
+                      "most)"))
+    sec.add(t.commented("title", ""))
+    sec.add(t.commented("text", "", "one line about it"))
+    sec.add(t.comment("[company.profile.contact]  # how customers reach you"))
+    for key in CONTACT_KEYS:
+        sec.add(t.commented(key, ""))
     return sec
 
 
