@@ -30,7 +30,7 @@ from report_builder.config.email import EmailConfig
 from report_builder.data.load import load_dataset
 from report_builder.delivery.message import Attachment, compose
 from report_builder.errors import BrowserNotFoundError
-from report_builder.model.agenda import ActionsSection, Agenda
+from report_builder.model.agenda import ActionsSection, Agenda, MovementBar, MovementSection
 from report_builder.model.build import build_agenda
 from report_builder.renderers.context import render_context
 from report_builder.renderers.summaries import PointSummaries, point_summaries
@@ -193,6 +193,16 @@ def test_nothing_to_say_reads_as_nothing_not_as_zero() -> None:
     assert summaries.customers == "No deal won since the last meeting."
     assert summaries.sources == "No channel brought a meeting or revenue in the last 365 days."
     assert summaries.campaigns == "No campaign runs or starts by 5 Jan 2027."
+
+
+def test_the_movement_against_a_deals_file_names_the_file() -> None:
+    base = sample_agenda("en")
+    agenda = dataclasses.replace(base, movement=MovementSection(
+        "deals-2026-11-10.csv", None, "UTC", 480_000.0, 9,
+        (MovementBar("won", -86_000.0, 2), MovementBar("new", 0.0, 0)), 480_000.0, 9,
+        (), changed_deals=2, changed_outside_quarter=0, overdue_count=0, overdue_value=0.0,
+        overdue_before_quarter_count=0, overdue_before_quarter_value=0.0))
+    assert ", unchanged since deals-2026-11-10.csv: 2 won." in said(agenda).pipeline
 
 
 # -- one build, every format ---------------------------------------------------------------------

@@ -191,12 +191,16 @@ class _Writer:
         else:
             first = self.t("pipeline_none_open")
         if mv is not None:
-            since = self.fmt.date(mv.previous_date) if mv.previous_date else mv.compared_to
+            # since the earlier meeting's date, or in the deals file compared to
+            since = {"date": self.fmt.date(mv.previous_date)} if mv.previous_date \
+                else {"file": clip(mv.compared_to)}
+            file = "" if mv.previous_date else "_file"
             if round(mv.end_value) == round(mv.start_value):
-                moved = self.t("pipeline_unchanged", date=since)
+                moved = self.t(f"pipeline_unchanged{file}", **since)
             else:
                 side = "up" if mv.end_value > mv.start_value else "down"
-                moved = self.t(f"pipeline_{side}", start=self.money(mv.start_value), date=since)
+                moved = self.t(f"pipeline_{side}{file}", start=self.money(mv.start_value),
+                               **since)
             deals = {b.key: b.deals for b in mv.bars}
             items = [self.counted(f"moved_{key}", deals[key]) for key in MOVED if deals.get(key)]
             first = f"{first}, {moved}" + (f": {', '.join(items)}" if items else "")
