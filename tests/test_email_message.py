@@ -268,4 +268,11 @@ def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: P
                                 message_id="<m2@example.com>", date=SENT_AT))
     points = [td.get_text() for td in html_of(message).select("span.point-number")]
     assert points == ["✓", "1", "2", "3", "4", "5", "i"]
+    # the pipeline opens with its summary; the change lists follow it
+    assert lines[2].detail == f"Changed since 10 Nov 2026: Lost 1 ({fmt.money(25000)})."
+    cell = html_of(message).select_one('td[data-key="section_pipeline"]')
+    assert cell is not None
+    opening = cell.select_one(".point-summary")
+    assert opening is not None and opening.get_text() == lines[2].text
+    assert cell.get_text().endswith(f"{lines[2].text} {lines[2].detail}")
     assert "✓. Actions from the last meeting" in text_of(message)

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from report_builder.config.addresses import has_control_characters
 from report_builder.config.email import EmailConfig, subject_environment
+from report_builder.decks.notes import changes_summary
 from report_builder.formatting import Formatter
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.context import RenderContext
@@ -47,11 +48,13 @@ class Attachment:
 
 @dataclass(frozen=True)
 class SummaryLine:
-    """One agenda point in the email: its title's label key and one sentence of figures."""
+    """One agenda point in the email: its title's label key, the sentences it opens with and
+    what the email adds after them."""
 
     key: str
     text: str
     mark: str = ""  # what the point is numbered with: 1-5, `i` for the data notes
+    detail: str = ""  # after the opening sentences: the pipeline's change lists
 
 
 def compose(agenda: Agenda, context: RenderContext, settings: EmailConfig,
@@ -131,7 +134,8 @@ def _one_space(run: re.Match[str]) -> str:
 
 def summary(agenda: Agenda, context: RenderContext) -> list[SummaryLine]:
     """The actions, the five points and the data notes, a line each in the pack's language:
-    each point's opening sentences, as the pack opens it with (renderers/summaries.py)."""
+    each point's opening sentences, as the pack opens it with (renderers/summaries.py), and
+    after the pipeline's, each change list's count and total."""
     fmt, t = context.fmt, context.t
     said = point_summaries(agenda, context)
     notes = agenda.data_notes
@@ -139,17 +143,21 @@ def summary(agenda: Agenda, context: RenderContext) -> list[SummaryLine]:
               days=fmt.days(notes.days_since_latest_activity), count=len(notes.notes))
             if notes.latest_activity is not None else
             t("email_data_no_activity", count=len(notes.notes)))
+    mv = agenda.movement
+    changed = None if mv is None else changes_summary(
+        mv, fmt.date(mv.previous_date) if mv.previous_date else mv.compared_to, fmt, t)
     opening = [] if said.actions is None else [SummaryLine("section_actions", said.actions, "✓")]
     lines = [
         *opening,
         SummaryLine("section_targets", said.targets, "1"),
-        SummaryLine("section_pipeline", said.pipeline, "2"),
+        SummaryLine("section_pipeline", said.pipeline, "2", changed or ""),
         SummaryLine("section_sources", said.sources, "3"),
         SummaryLine("section_customers", said.customers, "4"),
         SummaryLine("section_campaigns", said.campaigns, "5"),
         SummaryLine("section_data_notes", data, "i"),
     ]
-    return [SummaryLine(line.key, _one_stop(line.text), line.mark) for line in lines]
+    return [SummaryLine(line.key, _one_stop(line.text), line.mark, _one_stop(line.detail))
+            for line in lines]
 
 
 def _one_stop(text: str) -> str:
