@@ -50,6 +50,8 @@ def _target_row(scope: str, name: str, *, target: float | None, won: float, won_
         gap=(target - forecast) if target is not None else None,
         coverage=open_pipeline / remaining if remaining and remaining > 0 else None,
         expected_to_date=expected, pace=won / expected if expected else None,
+        ahead_of_pace=won - expected if expected is not None else None,
+        forecast_attainment=forecast / target if target else None,
         new_customers=new_customers, new_customers_target=new_customers_target,
         meetings=meetings, meetings_target=meetings_target,
     )

@@ -198,13 +198,17 @@ def test_the_body_holds_the_figures_of_the_json(sent: tuple[Path, EmailMessage, 
     pipeline, customers = agenda["pipeline"], agenda["customers"]
     point = soup.select_one('td[data-key="section_pipeline"]')
     assert point is not None
-    assert (f"Open deals: {pipeline['open_count']}, worth {fmt.money(pipeline['open_value'])}"
-            in point.get_text())
+    # the quarter's open pipeline: D5 200000 + D6 100000, weighted 40000 + 50000; D6 overdue
+    assert (pipeline["quarter_open_count"], pipeline["quarter_open_value"]) == (2, 300_000)
+    assert ("The quarter's open pipeline is DKK\u00a0300k in 2 deals (DKK\u00a090k weighted). "
+            "1 open deal worth DKK\u00a0100k is past its close date.") in point.get_text()
     point = soup.select_one('td[data-key="section_customers"]')
     assert point is not None
-    assert (f"since the last meeting: {customers['won_count']}, worth "
-            f"{fmt.money(customers['won_value'])}; new customers: "
-            f"{customers['new_customers']}") in point.get_text()
+    # since the last meeting: D2 50000 (Beta) and D3 7500 (Gamma), both first wins
+    assert (customers["won_count"], customers["won_value"], customers["new_customers"]) == \
+        (2, 57_500, 2)
+    assert ("2 new customers since the last meeting; 2 deals won in all, worth "
+            f"{fmt.money_short(57_500)}.") in point.get_text()
     assert "DKK\u00a0157,500" in soup.get_text()  # the hand-computed won this quarter
     assert soup.find("script") is None
 

@@ -33,6 +33,7 @@ from report_builder.model.agenda import (
     MovementSection,
 )
 from report_builder.renderers.context import render_context
+from report_builder.renderers.summaries import point_summaries
 from tests.sample_agenda import DANISH_ACCOUNT, SCRIPT_NAME, sample_agenda
 
 SENT_AT = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
@@ -135,17 +136,28 @@ def test_headline_and_agenda_in_the_body(tmp_path: Path, language: str) -> None:
         assert name in soup.get_text() and name in text
 
 
-def test_summary_names_the_figures() -> None:
+def test_summary_is_what_each_point_opens_with() -> None:
     agenda = sample_agenda("en")
-    fmt = Formatter(agenda.locale, agenda.currency)
+    said = point_summaries(agenda, render_context(agenda))
     lines = {line.key: line.text for line in summary(agenda, render_context(agenda))}
-    c, p = agenda.targets.company, agenda.pipeline
-    assert lines["section_targets"] == (
-        f"Won {fmt.money(c.won)} of {fmt.money(c.target)} ({fmt.percent(c.attainment)}); "
-        f"forecast {fmt.money(c.forecast)}; gap to target {fmt.money(c.gap)}.")
-    assert lines["section_pipeline"].startswith(
-        f"Open deals: {fmt.count(p.open_count)}, worth {fmt.money(p.open_value)}")
-    assert f"new customers: {agenda.customers.new_customers}" in lines["section_customers"]
+    assert lines == {
+        "section_targets": said.targets, "section_pipeline": said.pipeline,
+        "section_sources": said.sources, "section_customers": said.customers,
+        "section_campaigns": said.campaigns, "section_data_notes": lines["section_data_notes"]}
+    # 2,310,000 won of 4,800,000 on day 55 of 92: expected 4,800,000 x 55 / 92 = 2,869,565
+    assert lines["section_targets"] == ("Won €2.3m of €4.8m on day 55 of 92: €559.6k behind "
+                                        "the pace; the forecast reaches 92%.")
+
+
+def test_the_overview_opens_the_body(tmp_path: Path) -> None:
+    agenda = sample_agenda("en")
+    context = render_context(agenda)
+    overview = point_summaries(agenda, context).overview
+    message = roundtrip(compose(agenda, context, settings(), files(tmp_path),
+                                message_id="<m@example.com>", date=SENT_AT))
+    cell = html_of(message).select_one("td.overview")
+    assert cell is not None and cell.get_text(" ", strip=True) == overview
+    assert " ".join(overview.split()) in " ".join(text_of(message).split())
 
 
 def test_subject_default_in_each_language() -> None:
@@ -219,10 +231,11 @@ def test_file_sizes() -> None:
 def test_an_amount_ending_in_a_dot_ends_the_sentence() -> None:
     agenda = sample_agenda("da")  # Danish kroner: `1.234 kr.`
     fmt = Formatter(agenda.locale, agenda.currency)
-    [targets] = [line.text for line in summary(agenda, render_context(agenda))
-                 if line.key == "section_targets"]
-    assert targets.endswith(f"mangler til mål {fmt.money(agenda.targets.company.gap)}")
-    assert targets.endswith("kr.") and not targets.endswith("kr..")
+    [customers] = [line.text for line in summary(agenda, render_context(agenda))
+                   if line.key == "section_customers"]
+    won = fmt.money_short(agenda.customers.won_value)
+    assert won.endswith("kr.")
+    assert f"værd {won} I kvartalet" in customers and "kr.." not in customers
 
 
 def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: Path) -> None:
@@ -247,14 +260,19 @@ def test_actions_open_the_points_and_the_movement_joins_the_pipeline(tmp_path: P
     assert [(line.key, line.mark) for line in lines][:3] == [
         ("section_actions", "✓"), ("section_targets", "1"), ("section_pipeline", "2")]
     assert lines[-1].mark == "i"
-    assert lines[0].text == ("Due since the last meeting: 6 (2 done). Open: 7, 4 of them "
-                             "overdue. Closed since: 4.")
-    assert lines[2].text.endswith(
-        f"Since 10 Nov 2026, the quarter's open pipeline went from {fmt.money(480000)} to "
-        f"{fmt.money(370000)}: 1 new, 2 won, 1 lost, 1 pushed out of the quarter. "
-        f"Changed since 10 Nov 2026: Lost 1 ({fmt.money(25000)}).")
+    assert lines[0].text == ("2 of the 6 actions due since the last meeting are done; 7 actions "
+                             "are open, 4 of them overdue.")
+    assert f"down from {fmt.money_short(480000)} on 10 Nov 2026: 2 won, 1 lost, 1 pushed out " \
+           "of the quarter, 1 pulled in, 1 new, 1 deleted." in lines[2].text
     message = roundtrip(compose(agenda, render_context(agenda), settings(), files(tmp_path),
                                 message_id="<m2@example.com>", date=SENT_AT))
     points = [td.get_text() for td in html_of(message).select("span.point-number")]
     assert points == ["✓", "1", "2", "3", "4", "5", "i"]
+    # the pipeline opens with its summary; the change lists follow it
+    assert lines[2].detail == f"Changed since 10 Nov 2026: Lost 1 ({fmt.money(25000)})."
+    cell = html_of(message).select_one('td[data-key="section_pipeline"]')
+    assert cell is not None
+    opening = cell.select_one(".point-summary")
+    assert opening is not None and opening.get_text() == lines[2].text
+    assert cell.get_text().endswith(f"{lines[2].text} {lines[2].detail}")
     assert "✓. Actions from the last meeting" in text_of(message)

@@ -374,7 +374,8 @@ def test_the_email_summary_counts_each_change_list(company: tuple[Path, Agenda])
 
     agenda = company[1]
     fmt = Formatter(agenda.locale, agenda.currency)
-    pipeline = next(line.text for line in summary(agenda, render_context(agenda))
+    # after the pipeline's opening sentences
+    pipeline = next(line.detail for line in summary(agenda, render_context(agenda))
                     if line.key == "section_pipeline")
     assert f"Changed since 10 Nov 2026: New deals 2 ({fmt.money(75000)}); Won 2 " \
            f"({fmt.money(86000)}); Lost 3 ({fmt.money(125000)});" in pipeline

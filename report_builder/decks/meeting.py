@@ -15,18 +15,20 @@ from pptx.slide import Slide
 from report_builder.decks.blocks import Blocks
 from report_builder.decks.charts import ChartSpec, ChartSpecs, add_chart, add_waterfall
 from report_builder.decks.deck import Deck, fit_placeholder
-from report_builder.decks.notes import SpeakerNotes
+from report_builder.decks.notes import SpeakerNotes, opening
 from report_builder.decks.package import save_deck
 from report_builder.decks.shapes import Box, Figure, Style, add_text, add_tiles, inches, set_notes
 from report_builder.decks.tables import TableBlock, TableFlow
 from report_builder.decks.template import fill_placeholders, open_template, remove_slide
-from report_builder.decks.text_fit import line_height
+from report_builder.decks.text_fit import fit_text, line_height
 from report_builder.decks.timeline import add_timeline, rows_that_fit
 from report_builder.model.agenda import FROM_HISTORY, Agenda, HeadlineFigure
 from report_builder.renderers.changes import change_text, direction
 from report_builder.renderers.context import RenderContext
+from report_builder.renderers.summaries import point_summaries
 
 LEDE = Style(14, min_size=11, muted=True, max_lines=1)
+SUMMARY = Style(17, min_size=13, bold=True, max_lines=3)  # a point's opening sentences
 HEADING = Style(18, min_size=13, bold=True, max_lines=1)
 CAPTION = Style(13, min_size=11, muted=True, max_lines=1)
 GAP = inches(0.25)
@@ -56,6 +58,7 @@ class MeetingSlides:
         self.notes = SpeakerNotes(agenda, fmt, t)
         self.charts = ChartSpecs(agenda, fmt, t, context.theme)
         self.blocks = Blocks(agenda, fmt, t, self.notes)
+        self.summaries = point_summaries(agenda, context)
 
     def build(self) -> None:
         for step in (self.title, self.agenda_slide, self.headline, self.actions, self.targets,
@@ -72,6 +75,17 @@ class MeetingSlides:
         self.deck.drop_empty_placeholders(slide)
         set_notes(slide, notes)
         return slide, self.deck.content_box(slide)
+
+    def summary(self, slide: Slide, box: Box, text: str) -> Box:
+        """A point's opening sentences at the top of its first slide, in as many lines as they
+        take (up to SUMMARY.max_lines); the box below them."""
+        fitted = fit_text(text, box.w, line_height(SUMMARY.size) * (SUMMARY.max_lines or 1),
+                          size=SUMMARY.size, min_size=SUMMARY.min_size, bold=True,
+                          max_lines=SUMMARY.max_lines)
+        height = line_height(fitted.size) * fitted.lines
+        add_text(slide, box.top(height), fitted.text,
+                 Style(fitted.size, bold=True, max_lines=fitted.lines), name="point_summary")
+        return box.below(height, inches(0.15))
 
     def lede(self, slide: Slide, box: Box, text: str) -> Box:
         height = line_height(LEDE.size)
@@ -129,9 +143,12 @@ class MeetingSlides:
         set_notes(slide, self.notes.agenda_points())
 
     def headline(self) -> None:
-        slide, box = self.content(self.t("section_headline"), self.notes.headline())
-        add_tiles(slide, box, [self.figure(h) for h in self.agenda.headline], per_row=4,
-                  value_size=36, gap=inches(0.25))
+        overview = self.summaries.overview
+        slide, box = self.content(self.t("section_headline"),
+                                  opening(overview, self.notes.headline()))
+        add_tiles(slide, self.summary(slide, box, overview),
+                  [self.figure(h) for h in self.agenda.headline], per_row=4, value_size=36,
+                  gap=inches(0.25))
 
     def figure(self, h: HeadlineFigure) -> Figure:
         context = None
@@ -158,25 +175,33 @@ class MeetingSlides:
             f"{t('actions_overdue')}: {f.count(ac.overdue_count)}",
             f"{t('actions_closed_since')}: {f.count(ac.closed_since_count)}"))
         blocks = self.blocks.actions()
+        summary = self.summaries.actions
         if not blocks:
-            slide, box = self.content(title, self.notes.actions())
-            box = self.lede(slide, box, lede)
+            slide, box = self.content(title, opening(summary, self.notes.actions()))
+            box = self.lede(slide, self.summary(slide, box, summary or ""), lede)
             add_text(slide, box.top(inches(0.5)), t("actions_none"), CAPTION)
             return
 
+        first: list[Slide] = []
+
         def new_slide(continued: bool) -> tuple[Slide, Box]:
             slide, box = self.content(f"{title} ({t('continued')})" if continued else title, ())
-            return slide, box if continued else self.lede(slide, box, lede)
+            if continued:
+                return slide, box
+            first.append(slide)
+            return slide, self.lede(slide, self.summary(slide, box, summary or ""), lede)
 
         def notes(slide: Slide, sentences: list[str]) -> None:
-            set_notes(slide, sentences or self.notes.actions())
+            own = sentences or self.notes.actions()
+            set_notes(slide, opening(summary, own) if slide in first else own)
 
         TableFlow(new_slide, t("continued"), on_slide=notes).add(blocks)
 
     def targets(self) -> None:
         ts = self.agenda.targets
         title = self.point(1, "section_targets")
-        slide, box = self.content(title, self.notes.targets())
+        slide, box = self.content(title, opening(self.summaries.targets, self.notes.targets()))
+        box = self.summary(slide, box, self.summaries.targets)
         day = self.t("day_n_of_total", n=self.fmt.count(ts.days_elapsed),
                      total=self.fmt.count(ts.days_total))
         lede = f"{self.t('quarter')} {ts.quarter}: {self.fmt.date(ts.quarter_start)} \u2013 " \
@@ -187,7 +212,9 @@ class MeetingSlides:
     def pipeline(self) -> None:
         p, f, t = self.agenda.pipeline, self.fmt, self.t
         title = self.point(2, "section_pipeline")
-        slide, box = self.content(title, self.notes.pipeline() + self.notes.funnels())
+        slide, box = self.content(title, opening(self.summaries.pipeline,
+                                                 self.notes.pipeline() + self.notes.funnels()))
+        box = self.summary(slide, box, self.summaries.pipeline)
         stats = [Figure(t("open_pipeline_quarter"), f.money(p.quarter_open_value),
                         t("deals_count", count=f.count(p.quarter_open_count))),
                  Figure(t("weighted_pipeline_quarter"), f.money(p.quarter_open_weighted)),
@@ -268,7 +295,8 @@ class MeetingSlides:
     def sources(self) -> None:
         s, f, t = self.agenda.sources, self.fmt, self.t
         title = self.point(3, "section_sources")
-        slide, box = self.content(title, self.notes.channels())
+        slide, box = self.content(title, opening(self.summaries.sources, self.notes.channels()))
+        box = self.summary(slide, box, self.summaries.sources)
         box = self.lede(slide, box, f"{t('sources_window')}: {f.date(s.window_start)} \u2013 "
                                     f"{f.date(s.window_end)} \u00b7 {t('sources_judged_on')}")
         left, right = box.columns(2, inches(0.5))
@@ -280,7 +308,8 @@ class MeetingSlides:
         c, f, t = self.agenda.customers, self.fmt, self.t
         title = self.point(4, "section_customers")
         notes = self.notes.customers()
-        slide, box = self.content(title, notes[:1])
+        slide, box = self.content(title, opening(self.summaries.customers, notes[:1]))
+        box = self.summary(slide, box, self.summaries.customers)
         stats = [Figure(t("won_since_last_meeting"), f.count(c.won_count), f.money(c.won_value)),
                  Figure(t("new_customers"), f.count(c.new_customers)),
                  Figure(t("won_in_quarter"), f.count(c.won_in_quarter)),
@@ -302,7 +331,9 @@ class MeetingSlides:
     def campaigns(self) -> None:
         cs, f, t = self.agenda.campaigns, self.fmt, self.t
         title = self.point(5, "section_campaigns")
-        slide, box = self.content(title, self.notes.campaigns())
+        slide, box = self.content(title, opening(self.summaries.campaigns,
+                                                 self.notes.campaigns()))
+        box = self.summary(slide, box, self.summaries.campaigns)
         box = self.lede(slide, box, f"{t('campaigns_horizon')}: {f.date(self.agenda.as_of)} "
                                     f"\u2013 {f.date(cs.horizon_end)}")
         rows = len(self.charts.campaigns().bars)

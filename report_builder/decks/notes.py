@@ -42,6 +42,12 @@ def changes_summary(mv: MovementSection, since: str, fmt: Formatter,
     return t("changes_summary", date=since, lists="; ".join(items)) if items else None
 
 
+def opening(summary: str | None, sentences: Sequence[str]) -> list[str]:
+    """The notes of a point's first slide: the point's summary (renderers/summaries.py), then
+    the slide's own sentences."""
+    return [*([summary] if summary else []), *sentences]
+
+
 class SpeakerNotes:
     def __init__(self, agenda: Agenda, fmt: Formatter, t: Callable[..., str]) -> None:
         self.agenda = agenda

@@ -27,9 +27,9 @@ from report_builder.config.addresses import has_control_characters
 from report_builder.config.email import EmailConfig, subject_environment
 from report_builder.decks.notes import changes_summary
 from report_builder.formatting import Formatter
-from report_builder.i18n import shown
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.context import RenderContext
+from report_builder.renderers.summaries import point_summaries
 
 MAX_SUBJECT = 200  # characters; longer subjects are cut with an ellipsis
 
@@ -48,11 +48,13 @@ class Attachment:
 
 @dataclass(frozen=True)
 class SummaryLine:
-    """One agenda point in the email: its title's label key and one sentence of figures."""
+    """One agenda point in the email: its title's label key, the sentences it opens with and
+    what the email adds after them."""
 
     key: str
     text: str
     mark: str = ""  # what the point is numbered with: 1-5, `i` for the data notes
+    detail: str = ""  # after the opening sentences: the pipeline's change lists
 
 
 def compose(agenda: Agenda, context: RenderContext, settings: EmailConfig,
@@ -64,6 +66,7 @@ def compose(agenda: Agenda, context: RenderContext, settings: EmailConfig,
     env = _environment(context)
     values = {
         "agenda": agenda, "subject": subject, "summary": summary(agenda, context),
+        "overview": point_summaries(agenda, context).overview,
         "preheader": preheader(agenda, context),
         "attachments": [(a.path.name, file_size(a.size, agenda.locale)) for a in attachments],
         "colors": dict(context.theme.colors), "font": Markup(context.theme.font_family),
@@ -130,67 +133,31 @@ def _one_space(run: re.Match[str]) -> str:
 
 
 def summary(agenda: Agenda, context: RenderContext) -> list[SummaryLine]:
-    """The five points and the data notes, a sentence of figures each, in the pack's language."""
-    fmt, t, language = context.fmt, context.t, context.language
-    c = agenda.targets.company
-    p = agenda.pipeline
-    targets = (t("email_targets", won=fmt.money(c.won), target=fmt.money(c.target),
-                 attainment=fmt.percent(c.attainment), forecast=fmt.money(c.forecast),
-                 gap=fmt.money(c.gap))
-               if c.target is not None else
-               t("email_targets_no_target", won=fmt.money(c.won), forecast=fmt.money(c.forecast)))
-    channels = [row for row in agenda.sources.channels if row.meetings or row.revenue]
-    if channels:
-        by_meetings = max(channels, key=lambda r: r.meetings)
-        by_revenue = max(channels, key=lambda r: r.revenue)
-        sources = t("email_sources",
-                    meetings_name=shown(by_meetings.name, language),
-                    meetings=fmt.count(by_meetings.meetings),
-                    revenue_name=shown(by_revenue.name, language),
-                    revenue=fmt.money(by_revenue.revenue))
-    else:
-        sources = t("email_sources_none")
-    statuses = [row.status for row in agenda.campaigns.upcoming]
+    """The actions, the five points and the data notes, a line each in the pack's language:
+    each point's opening sentences, as the pack opens it with (renderers/summaries.py), and
+    after the pipeline's, each change list's count and total."""
+    fmt, t = context.fmt, context.t
+    said = point_summaries(agenda, context)
     notes = agenda.data_notes
     data = (t("email_data", date=fmt.date(notes.latest_activity),
               days=fmt.days(notes.days_since_latest_activity), count=len(notes.notes))
             if notes.latest_activity is not None else
             t("email_data_no_activity", count=len(notes.notes)))
-    pipeline = t("email_pipeline", count=fmt.count(p.open_count), value=fmt.money(p.open_value),
-                 weighted=fmt.money(p.open_weighted), overdue=fmt.count(p.overdue_count),
-                 stale=fmt.count(p.stale_count))
     mv = agenda.movement
-    if mv is not None:
-        bars = {b.key: b.deals for b in mv.bars}
-        since = fmt.date(mv.previous_date) if mv.previous_date else mv.compared_to
-        pipeline += " " + t("email_movement", date=since, start=fmt.money(mv.start_value),
-                            end=fmt.money(mv.end_value), new=fmt.count(bars["new"]),
-                            won=fmt.count(bars["won"]), lost=fmt.count(bars["lost"]),
-                            pushed=fmt.count(bars["pushed"]))
-        changed = changes_summary(mv, since, fmt, t)
-        pipeline += f" {changed}" if changed else ""
-    a = agenda.actions
-    opening = [] if a is None else [SummaryLine("section_actions", t(
-        "email_actions", due=fmt.count(a.due_since_count), done=fmt.count(a.due_since_done),
-        open=fmt.count(a.open_count), overdue=fmt.count(a.overdue_count),
-        closed=fmt.count(a.closed_since_count)), "✓")]
+    changed = None if mv is None else changes_summary(
+        mv, fmt.date(mv.previous_date) if mv.previous_date else mv.compared_to, fmt, t)
+    opening = [] if said.actions is None else [SummaryLine("section_actions", said.actions, "✓")]
     lines = [
         *opening,
-        SummaryLine("section_targets", targets, "1"),
-        SummaryLine("section_pipeline", pipeline, "2"),
-        SummaryLine("section_sources", sources, "3"),
-        SummaryLine("section_customers", t(
-            "email_customers", count=fmt.count(agenda.customers.won_count),
-            value=fmt.money(agenda.customers.won_value),
-            new=fmt.count(agenda.customers.new_customers)), "4"),
-        SummaryLine("section_campaigns", t(
-            "email_campaigns", running=fmt.count(statuses.count("running")),
-            starting=fmt.count(statuses.count("starting")),
-            horizon=fmt.date(agenda.campaigns.horizon_end),
-            ended=fmt.count(len(agenda.campaigns.ended))), "5"),
+        SummaryLine("section_targets", said.targets, "1"),
+        SummaryLine("section_pipeline", said.pipeline, "2", changed or ""),
+        SummaryLine("section_sources", said.sources, "3"),
+        SummaryLine("section_customers", said.customers, "4"),
+        SummaryLine("section_campaigns", said.campaigns, "5"),
         SummaryLine("section_data_notes", data, "i"),
     ]
-    return [SummaryLine(line.key, _one_stop(line.text), line.mark) for line in lines]
+    return [SummaryLine(line.key, _one_stop(line.text), line.mark, _one_stop(line.detail))
+            for line in lines]
 
 
 def _one_stop(text: str) -> str:

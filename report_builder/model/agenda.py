@@ -27,6 +27,8 @@ class TargetRow:
     coverage: float | None
     expected_to_date: float | None
     pace: float | None
+    ahead_of_pace: float | None  # won - expected_to_date: negative when behind
+    forecast_attainment: float | None  # forecast / target
     new_customers: int
     new_customers_target: int | None
     meetings: int

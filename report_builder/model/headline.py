@@ -58,7 +58,7 @@ def build_headline(targets: TargetsSection, pipeline: PipelineSection,
                        None if c.target is None or c.expected_to_date is None
                        else ratio(c.expected_to_date, c.target), "percent"),
         HeadlineFigure("forecast", c.forecast, "money", "forecast_of_target",
-                       None if c.target is None else ratio(c.forecast, c.target), "percent"),
+                       c.forecast_attainment, "percent"),
         HeadlineFigure(
             "weighted_pipeline_quarter", c.weighted_pipeline, "money", "open_pipeline_quarter",
             c.open_pipeline, "money", **since(c.weighted_pipeline, "weighted"),  # type: ignore[arg-type]

@@ -82,6 +82,8 @@ class _Scope:
             coverage=None if gap is None else ratio(open_value, gap),
             expected_to_date=expected,
             pace=None if expected is None else ratio(won_value, expected),
+            ahead_of_pace=None if expected is None else won_value - expected,
+            forecast_attainment=None if target is None else ratio(won_value + weighted, target),
             new_customers=int(first_wins["account"].nunique()),
             new_customers_target=_int_or_none(target_rows["new_customers_target"].iloc[0])
             if len(target_rows) else None,

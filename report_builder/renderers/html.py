@@ -25,6 +25,7 @@ from report_builder.model.agenda import Agenda
 from report_builder.renderers.changes import change_text, direction
 from report_builder.renderers.context import RenderContext
 from report_builder.renderers.quality import quality_lines
+from report_builder.renderers.summaries import point_summaries
 from report_builder.resources import assets_dir, templates_dir
 from report_builder.terminal import terminal_text
 from report_builder.text_limits import TEXT_LIMIT, clip
@@ -117,6 +118,7 @@ def render_html(agenda: Agenda, context: RenderContext) -> bytes:
     figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme)
     page = env.get_template("report.html").render(
         agenda=agenda,
+        summaries=point_summaries(agenda, context),
         charts={key: chart_html(key, fig) for key, fig in figures.items()},
         theme_css=Markup(context.theme.css_variables()),  # our theme file
         page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),

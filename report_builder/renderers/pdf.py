@@ -19,6 +19,7 @@ from report_builder.model.agenda import Agenda
 from report_builder.renderers.context import RenderContext, RenderOptions, StaticChartSource
 from report_builder.renderers.fetcher import RestrictedFetcher
 from report_builder.renderers.html import logo_data_uri, template_environment
+from report_builder.renderers.summaries import point_summaries
 from report_builder.resources import assets_dir, templates_dir
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def render_page_html(agenda: Agenda, context: RenderContext, charts: dict[str, M
     env.filters["css_string"] = css_string
     return env.get_template("report.html").render(
         agenda=agenda,
+        summaries=point_summaries(agenda, context),
         charts=charts,
         orientation=context.options.page_orientation,
         theme_css=Markup(context.theme.css_variables()),
