@@ -56,7 +56,8 @@ def chart_images(agenda: Agenda, context: RenderContext,
     images = {}
     for width, group in groups.items():
         caps = MAIN_BODY_HEIGHT_PX[orientation]
-        heights = {k: min(int(f.layout.height or 400), caps.get(k, MAX_CHART_HEIGHT_PX[orientation]))
+        cap = MAX_CHART_HEIGHT_PX[orientation]
+        heights = {k: min(int(f.layout.height or 400), caps.get(k, cap))
                    for k, f in group.items()}
         for key, chart in exporter.export(group, width=width, height=heights).items():
             data = base64.b64encode(chart.data).decode("ascii")
