@@ -37,7 +37,7 @@ HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "l
                                "targets_company", "targets_teams"})
 # Landscape pages hold each point with its key charts and rows: these charts are laid out
 # no taller than this there (their labels keep their size; the bars get thinner).
-MAIN_BODY_HEIGHT_PX = {"landscape": {"pipeline_stages": 250, "channels": 290,
+MAIN_BODY_HEIGHT_PX = {"landscape": {"pipeline_stages": 230, "channels": 290,
                                      "win_reasons": 230, "loss_reasons": 230,
                                      "campaigns": 290, "pipeline_movement": 360},
                        "portrait": {}}
