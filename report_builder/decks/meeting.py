@@ -25,7 +25,6 @@ from report_builder.decks.tables import (
     TableBlock,
     TableFlow,
     add_tables_on_slide,
-    tables_height,
 )
 from report_builder.decks.template import fill_placeholders, open_template, remove_slide
 from report_builder.decks.text_fit import line_height
@@ -84,8 +83,9 @@ class MeetingSlides:
             step()
             if len(self.deck.prs.slides) >= first:
                 backup[part] = (first, len(self.deck.prs.slides))
-        where = {part: self.t("backup_at", part=self.part_name(part), first=str(first),
-                              last=str(last)) for part, (first, last) in backup.items()}
+        where = {part: self.t("backup_at" if last > first else "backup_at_one",
+                              part=self.part_name(part), first=str(first), last=str(last))
+                 for part, (first, last) in backup.items()}
         for slide, notes, part in self.main_slides:
             set_notes(slide, [*notes, where[part]] if part in where else notes)
         set_notes(divider, [self.t("appendix_divider_notes"), *where.values()])
@@ -230,16 +230,12 @@ class MeetingSlides:
         lede = f"{self.t('quarter')} {ts.quarter}: {self.fmt.date(ts.quarter_start)} \u2013 " \
                f"{self.fmt.date(ts.quarter_end)} \u00b7 {day}"
         box = self.lede(slide, box, lede)
-        self.chart_over_tables(slide, box, self.charts.targets(), self.blocks.key_targets())
-
-    def chart_over_tables(self, slide: Slide, box: Box, spec: ChartSpec,
-                          blocks: list[TableBlock]) -> None:
-        """A chart over the few rows a point's slide shows; the chart keeps at least half."""
-        height = min(tables_height(blocks, box.w), box.h // 2)
-        add_chart(slide, Box(box.x, box.y, box.w, box.h - height), spec)
+        blocks = self.blocks.key_targets()
+        # the chart keeps the slide's height (its bars hold their labels), the teams beside it
+        chart, teams = box.split_columns((0.55, 0.45), inches(0.4)) if blocks else (box, box)
+        add_chart(slide, chart, self.charts.targets())
         if blocks:
-            add_tables_on_slide(slide, Box(box.x, box.bottom - height, box.w, height), blocks,
-                                more=self.blocks.more)
+            add_tables_on_slide(slide, teams, blocks, more=self.blocks.more)
 
     def targets_backup(self) -> None:
         self.tables(self.point(1, "section_targets"), self.blocks.targets(),

@@ -323,14 +323,3 @@ def add_tables_on_slide(slide: Slide, area: Box, blocks: Sequence[TableBlock],
         y += BLOCK_GAP
     return notes
 
-
-def tables_height(blocks: Sequence[TableBlock], width: int) -> int:
-    """The height `add_tables_on_slide` takes for the blocks whole, at `width`."""
-    height = 0
-    for block in blocks:
-        sized = size_table(block, width)
-        height += (line_height(HEADING.size) + HEADING_GAP if block.heading else 0) \
-            + sized.header_height + sum(sized.heights) \
-            + (line_height(FOOTNOTE.size) + HEADING_GAP
-               if block.footnote or block.total is not None else 0) + BLOCK_GAP
-    return height
