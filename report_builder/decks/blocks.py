@@ -388,16 +388,16 @@ class Blocks:
         return blocks
 
     def key_targets(self) -> list[TableBlock]:
-        """Where each team and the company stand: attainment, pace, forecast and gap (every
-        figure, and the owners, are in the backup)."""
+        """Where each team and the company stand: attainment, pace and gap (every figure, and
+        the owners, are in the backup)."""
         ts, t, f = self.agenda.targets, self.t, self.fmt
         if not ts.teams:
             return []
         columns = (Column(t("team")), Column(t("col_attainment"), True), Column(t("pace"), True),
-                   Column(t("forecast"), True), Column(t("col_gap"), True))
+                   Column(t("col_gap"), True))
         rows = tuple((t("total") if r.scope == "company" else self.name(r.name),
-                      f.percent(r.attainment), f.percent(r.pace), f.money(r.forecast),
-                      f.money(r.gap)) for r in (*ts.teams, ts.company))
+                      f.percent(r.attainment), f.percent(r.pace), f.money(r.gap))
+                     for r in (*ts.teams, ts.company))
         return [TableBlock(t("by_team"), columns, rows, notes=tuple(self.notes.targets()),
                            bold_last=True, name="key_targets_team")]
 
