@@ -180,15 +180,21 @@ def test_example_figures_agree_in_every_format(example: dict[str, Path]) -> None
                 ["Opfølgning fra sidste møde"] or "Aftalt på tidligere møder" in p)
     text = pages[page].lower()  # the badges are set in capitals
     assert "10 dage over fristen" in text and "21 dage over fristen" in text
-    assert all(a["action_id"] in "".join(pages[page:page + 2]) for a in data["open"])
+    # the point shows the overdue actions; its appendix part (A) every list in full
+    assert all(a["action_id"] in pages[page] for a in data["open"] if a["overdue"])
+    appendix = next(i for i, p in enumerate(pages) if "Bilag A" in p)
+    assert appendix > page
+    assert all(a["action_id"] in "".join(pages[appendix:appendix + 2]) for a in data["open"])
 
     slides = list(Presentation(str(example["pptx"])).slides)
     titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
     first = titles.index("Opfølgning fra sidste møde")
-    assert titles[first - 1] == "Overblik" and titles[first + 1].startswith("Opfølgning fra")
-    texts = "".join(shape.text_frame.text for s in slides[first:first + 3] for shape in s.shapes
+    assert titles[first - 1] == "Overblik" and titles[first + 1].startswith("1. ")
+    backup = titles.index("Opfølgning fra sidste møde", titles.index("Bilag"))
+    assert titles[backup + 1].startswith("Opfølgning fra")  # the full lists, continued
+    texts = "".join(shape.text_frame.text for shape in slides[first].shapes
                     if shape.has_text_frame)
-    cells = [c.text for s in slides[first:first + 3] for shape in s.shapes if shape.has_table
+    cells = [c.text for s in slides[backup:backup + 3] for shape in s.shapes if shape.has_table
              for row in shape.table.rows for c in row.cells]
     assert "Over fristen: 4" in texts and "Åbne punkter: 7" in texts
     assert cells.count("21 dage over fristen") == 1 and cells.count("10 dage over fristen") == 2

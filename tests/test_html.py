@@ -102,15 +102,17 @@ def test_script_deal_name_is_text(soup: BeautifulSoup, html: str) -> None:
     assert not any("alert(1)" in s.get_text() for s in soup.find_all("script"))
 
 
-def test_script_elements_are_plotly_the_charts_and_the_print_fit(soup: BeautifulSoup) -> None:
+def test_script_elements_are_plotly_the_charts_the_print_fit_and_the_unfolding(
+        soup: BeautifulSoup) -> None:
     scripts = soup.find_all("script")
     assert all(not s.get("src") for s in scripts)
     library = [s for s in scripts if PLOTLY_HEADER in s.get_text()]
     chart_calls = [s for s in scripts if "Plotly.newPlot" in s.get_text()]
     assert len(library) == 1
     assert len(chart_calls) == len(FIGURE_KEYS)
-    assert len(scripts) == 1 + len(FIGURE_KEYS) + 1
+    assert len(scripts) == 1 + len(FIGURE_KEYS) + 2
     assert soup.select_one("script#print-fit") is not None
+    assert soup.select_one("script#open-folded") is not None  # a link opens a folded list
 
 
 def test_plotly_js_included_exactly_once(html: str) -> None:

@@ -96,19 +96,24 @@ def notes(slide: Any) -> str:
 
 
 def test_slides_in_agenda_order(small: tuple[Path, Agenda]) -> None:
+    """The main body (a slide per point, two where it has two key charts), the divider titled
+    with the appendix's name, then the backup slides with the full tables."""
     deck, _ = small
     t = labels("en")
     shown_titles = titles(deck)
     assert shown_titles[:3] == [t["report_title"], t["agenda"], t["section_headline"]]
     sections = [f"1. {t['section_targets']}", f"2. {t['section_pipeline']}",
-                f"2. {t['open_by_stage']}", f"3. {t['section_sources']}",
-                f"4. {t['section_customers']}", f"5. {t['section_campaigns']}",
-                t["section_data_notes"]]
-    base = [title.removesuffix(f" ({t['continued']})") for title in shown_titles[3:]]
-    order = [title for i, title in enumerate(base) if i == 0 or title != base[i - 1]]
+                f"3. {t['section_sources']}", f"4. {t['section_customers']}",
+                f"5. {t['section_campaigns']}"]
     movement = f"2. {t['movement']}"  # says there is no earlier snapshot yet
-    assert order == [sections[0], sections[1], sections[2], sections[1], movement, *sections[3:]]
-    assert len(Presentation(str(deck)).slides) == len(shown_titles) == 18
+    divider = shown_titles.index(t["appendix"])
+    assert shown_titles[3:divider] == [sections[0], sections[1], movement, sections[2],
+                                       sections[2], sections[3], sections[3], sections[4],
+                                       sections[4]]
+    base = [title.removesuffix(f" ({t['continued']})") for title in shown_titles[divider + 1:]]
+    order = [title for i, title in enumerate(base) if i == 0 or title != base[i - 1]]
+    assert order == [*sections, t["section_data_notes"]]
+    assert len(Presentation(str(deck)).slides) == len(shown_titles) == 21
     prs = Presentation(str(deck))
     assert (prs.slide_width, prs.slide_height) == (Emu(12_192_000), Emu(6_858_000))  # 16:9
 

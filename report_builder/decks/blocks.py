@@ -357,3 +357,114 @@ class Blocks:
                                                     Column(t("source"))), rows,
                                  notes=tuple(self.notes.data()), name="tables_read"))
         return blocks
+
+    # -- the main body: the few rows each point's slide shows (the backup has them all) -------
+    KEY_ROWS = 5
+
+    def more(self, hidden: int) -> str:
+        """`and 33 more` under a list a main-body slide cuts short."""
+        return self.t("and_n_more", count=self.fmt.count(hidden))
+
+    def key_actions(self) -> list[TableBlock]:
+        """The overdue actions and those due since the last meeting, the first few of each."""
+        ac, t = self.agenda.actions, self.t
+        if ac is None:
+            return []
+        notes = tuple(self.notes.actions())
+        columns = (Column(t("action_id")), Column(t("action")), Column(t("action_owner")),
+                   Column(t("action_due"), True), Column(t("status")))
+        blocks = []
+        for key, rows in (("actions_overdue", [a for a in ac.open if a.overdue]),
+                          ("actions_due_since", list(ac.due_since))):
+            if not rows:
+                continue
+            shown_rows = rows[:self.KEY_ROWS]
+            blocks.append(TableBlock(
+                f"{t(key)} \u00b7 {self.fmt.count(len(rows))}", columns,
+                tuple(self._action_row(a, False)[:3] + self._action_row(a, False)[4:6]
+                      for a in shown_rows),
+                total=len(rows), notes=notes, name=f"key_{key}",
+                marked=tuple(i for i, a in enumerate(shown_rows) if a.overdue)))
+        return blocks
+
+    def key_targets(self) -> list[TableBlock]:
+        """Where each team and the company stand: attainment, pace and gap (every figure, and
+        the owners, are in the backup)."""
+        ts, t, f = self.agenda.targets, self.t, self.fmt
+        if not ts.teams:
+            return []
+        columns = (Column(t("team")), Column(t("col_attainment"), True), Column(t("pace"), True),
+                   Column(t("col_gap"), True))
+        rows = tuple((t("total") if r.scope == "company" else self.name(r.name),
+                      f.percent(r.attainment), f.percent(r.pace), f.money(r.gap))
+                     for r in (*ts.teams, ts.company))
+        return [TableBlock(t("by_team"), columns, rows, notes=tuple(self.notes.targets()),
+                           bold_last=True, name="key_targets_team")]
+
+    def key_deals(self, *, rows: int = KEY_ROWS) -> list[TableBlock]:
+        """The first `rows` overdue and stale deals: account, value and the days."""
+        p, t, f = self.agenda.pipeline, self.t, self.fmt
+        blocks = []
+        for key, deals, count, value, last in (
+                ("overdue_deals", p.overdue, p.overdue_count, p.overdue_value, "days_overdue"),
+                ("stale_deals", p.stale, p.stale_count, p.stale_value, "days_in_stage")):
+            if not deals:
+                continue
+            shown_rows = deals[:rows]
+            columns = (Column(t("account")), Column(t("value"), True), Column(t(last), True))
+            cells = tuple((self.name(d.account), f.money(d.value),
+                          f.days(d.days_overdue if last == "days_overdue"
+                                 else d.days_since_stage_change)) for d in shown_rows)
+            blocks.append(TableBlock(
+                f"{t(key)} \u00b7 {f.count(count)} \u00b7 {f.money(value)}", columns, cells,
+                total=count,
+                notes=tuple(self.notes.deal_list(t(key), deals, count, value)),
+                name=f"key_{key}"))
+        return blocks
+
+    def key_changes(self) -> list[TableBlock]:
+        """Each list of deals that changed since the last meeting, with its count and total."""
+        mv, t, f = self.agenda.movement, self.t, self.fmt
+        if mv is None or not any(c.count for c in mv.changes):
+            return []
+        return [TableBlock(
+            t("movement_changes"), (Column(""), Column(t("deals"), True), Column(t("value"), True)),
+            tuple((t("movement_" + c.key), f.count(c.count), f.money(c.total))
+                  for c in mv.changes if c.count),
+            footnote=t("movement_changes_caption", count=f.count(mv.changed_deals)),
+            name="key_movement_changes")]
+
+    def top_campaigns(self) -> list[TableBlock]:
+        """The campaigns that brought the most revenue."""
+        s, t, f = self.agenda.sources, self.t, self.fmt
+        if not s.campaigns:
+            return []
+        top = sorted(s.campaigns, key=lambda r: r.revenue, reverse=True)[:self.KEY_ROWS]
+        columns = (Column(t("campaign")), Column(t("channel")), Column(t("meetings"), True),
+                   Column(t("won_deals"), True), Column(t("revenue"), True),
+                   Column(t("cost_per_won_deal"), True))
+        rows = tuple((self.name(r.name), self.name(r.channel), f.count(r.meetings),
+                      f.count(r.won_deals), f.money(r.revenue), f.money(r.cost_per_won_deal))
+                     for r in top)
+        return [TableBlock(t("top_campaigns"), columns, rows,
+                           total=len(s.campaigns),
+                           notes=tuple(self.notes.campaign_sources()), name="key_campaigns")]
+
+    def key_won(self) -> list[TableBlock]:
+        """The largest deals won since the last meeting."""
+        c, t, f = self.agenda.customers, self.t, self.fmt
+        if not c.won:
+            return []
+        top = sorted(c.won, key=lambda d: d.value, reverse=True)[:self.KEY_ROWS]
+        columns = (Column(t("account")), Column(t("deal")), Column(t("owner")),
+                   Column(t("value"), True), Column(t("channel")), Column(t("win_reason")))
+        rows = tuple((self.name(d.account), deal_label(d), d.owner, f.money(d.value),
+                      self.name(d.source_channel), self.name(d.reason)) for d in top)
+        return [TableBlock(
+            f"{t('won_deals_since_last_meeting')} \u00b7 {f.count(c.won_count)} \u00b7 "
+            f"{f.money(c.won_value)}", columns, rows, total=c.won_count,
+            notes=tuple(self.notes.won_list()), name="key_won_deals")]
+
+    def key_upcoming(self) -> list[TableBlock]:
+        """The campaigns running and starting, with what sales must do for each."""
+        return [b for b in self.campaigns() if b.name == "upcoming_campaigns"]

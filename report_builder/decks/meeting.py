@@ -1,9 +1,12 @@
 """The meeting deck (internal): the agenda as slides on the company template.
 
-Slides: the title, the agenda, the headline figures, then each of the five points (charts
-first, their tables after, continued over as many slides as they need) and the data notes. The
-template's own standard slides are left out: they are for customers. Every content slide has
-speaker notes with its figures in sentences.
+The main body: the title, the agenda, the headline figures, the actions, then each of the five
+points on one slide (two where it has two key charts) with its key charts and the few rows the
+room talks about. Then a divider titled with the appendix's name, and the backup slides: each
+point's full tables, continued over as many slides as they need, and the data notes. A main
+slide's notes say which backup slides hold its tables. The template's own standard slides are
+left out: they are for customers. Every content slide has speaker notes with its figures in
+sentences.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from report_builder.decks.deck import Deck, fit_placeholder
 from report_builder.decks.notes import SpeakerNotes, opening
 from report_builder.decks.package import save_deck
 from report_builder.decks.shapes import Box, Figure, Style, add_text, add_tiles, inches, set_notes
-from report_builder.decks.tables import TableBlock, TableFlow
+from report_builder.decks.tables import (
+    TableBlock,
+    TableFlow,
+    add_tables_on_slide,
+)
 from report_builder.decks.template import fill_placeholders, open_template, remove_slide
 from report_builder.decks.text_fit import fit_text, line_height
 from report_builder.decks.timeline import add_timeline, rows_that_fit
 from report_builder.model.agenda import FROM_HISTORY, Agenda, HeadlineFigure
+from report_builder.renderers.appendix import POINTS, part_title
 from report_builder.renderers.changes import change_text, direction
 from report_builder.renderers.context import RenderContext
 from report_builder.renderers.summaries import point_summaries
@@ -59,12 +67,53 @@ class MeetingSlides:
         self.charts = ChartSpecs(agenda, fmt, t, context.theme)
         self.blocks = Blocks(agenda, fmt, t, self.notes)
         self.summaries = point_summaries(agenda, context)
+        # the main body's slides with their notes, by the backup part that holds their tables
+        self.main_slides: list[tuple[Slide, list[str], str]] = []
 
     def build(self) -> None:
         for step in (self.title, self.agenda_slide, self.headline, self.actions, self.targets,
-                     self.pipeline,
-                     self.sources, self.customers, self.campaigns, self.data_notes):
+                     self.pipeline, self.movement, self.sources, self.customers,
+                     self.campaigns):
             step()
+        divider = self.divider()
+        backup: dict[str, tuple[int, int]] = {}
+        for part, step in (("actions", self.actions_backup), ("targets", self.targets_backup),
+                           ("pipeline", self.pipeline_backup), ("sources", self.sources_backup),
+                           ("customers", self.customers_backup),
+                           ("campaigns", self.campaigns_backup),
+                           ("data-notes", self.data_notes)):
+            first = len(self.deck.prs.slides) + 1
+            step()
+            if len(self.deck.prs.slides) >= first:
+                backup[part] = (first, len(self.deck.prs.slides))
+        where = {part: self.t("backup_at" if last > first else "backup_at_one",
+                              part=self.part_name(part), first=str(first), last=str(last))
+                 for part, (first, last) in backup.items()}
+        for slide, notes, part in self.main_slides:
+            set_notes(slide, [*notes, where[part]] if part in where else notes)
+        set_notes(divider, [self.t("appendix_divider_notes"), *where.values()])
+
+    def part_name(self, part: str) -> str:
+        title = self.t(part_title(part))
+        return f"{POINTS[part]}. {title}" if part in POINTS else title
+
+    def main_slide(self, title: str, notes: Sequence[str], part: str,
+                   summary: str | None = None) -> tuple[Slide, Box]:
+        """A content slide of the main body; its notes get where its backup is, once known.
+        A point's first slide opens with its `summary`, on the slide and first in its notes."""
+        if summary:
+            notes = opening(summary, notes)
+        slide, box = self.content(title, notes)
+        self.main_slides.append((slide, list(notes), part))
+        return (slide, self.summary(slide, box, summary)) if summary else (slide, box)
+
+    def divider(self) -> Slide:
+        """The slide between the main body and the backup, titled with the appendix's name."""
+        slide = self.deck.add_slide("title", self.t("appendix"),
+                                    subtitle=f"{self.agenda.company}\n"
+                                             f"{self.fmt.date(self.agenda.as_of)}")
+        self.deck.drop_empty_placeholders(slide)
+        return slide
 
     # -- helpers -----------------------------------------------------------------------------
     def point(self, number: int, key: str) -> str:
@@ -174,55 +223,79 @@ class MeetingSlides:
             f"{t('actions_open')}: {f.count(ac.open_count)}",
             f"{t('actions_overdue')}: {f.count(ac.overdue_count)}",
             f"{t('actions_closed_since')}: {f.count(ac.closed_since_count)}"))
-        blocks = self.blocks.actions()
-        summary = self.summaries.actions
-        if not blocks:
-            slide, box = self.content(title, opening(summary, self.notes.actions()))
-            box = self.lede(slide, self.summary(slide, box, summary or ""), lede)
+        slide, box = self.main_slide(title, self.notes.actions(), "actions",
+                                     self.summaries.actions)
+        box = self.lede(slide, box, lede)
+        blocks = self.blocks.key_actions()
+        if blocks:
+            add_tables_on_slide(slide, box, blocks,
+                                more=self.blocks.more)
+        else:
             add_text(slide, box.top(inches(0.5)), t("actions_none"), CAPTION)
+
+    def actions_backup(self) -> None:
+        """Every action list in full: due since, open (overdue marked) and closed since."""
+        ac, t = self.agenda.actions, self.t
+        blocks = self.blocks.actions()
+        if ac is None or not blocks:
             return
+        title = t("section_actions")
 
-        first: list[Slide] = []
-
-        def new_slide(continued: bool) -> tuple[Slide, Box]:
-            slide, box = self.content(f"{title} ({t('continued')})" if continued else title, ())
-            if continued:
-                return slide, box
-            first.append(slide)
-            return slide, self.lede(slide, self.summary(slide, box, summary or ""), lede)
-
-        def notes(slide: Slide, sentences: list[str]) -> None:
-            own = sentences or self.notes.actions()
-            set_notes(slide, opening(summary, own) if slide in first else own)
-
-        TableFlow(new_slide, t("continued"), on_slide=notes).add(blocks)
+        self.tables(title, blocks, self.notes.actions())
 
     def targets(self) -> None:
         ts = self.agenda.targets
         title = self.point(1, "section_targets")
-        slide, box = self.content(title, opening(self.summaries.targets, self.notes.targets()))
-        box = self.summary(slide, box, self.summaries.targets)
+        slide, box = self.main_slide(title, self.notes.targets(), "targets",
+                                     self.summaries.targets)
         day = self.t("day_n_of_total", n=self.fmt.count(ts.days_elapsed),
                      total=self.fmt.count(ts.days_total))
         lede = f"{self.t('quarter')} {ts.quarter}: {self.fmt.date(ts.quarter_start)} \u2013 " \
                f"{self.fmt.date(ts.quarter_end)} \u00b7 {day}"
-        add_chart(slide, self.lede(slide, box, lede), self.charts.targets())
-        self.tables(title, self.blocks.targets(), self.notes.targets())
+        box = self.lede(slide, box, lede)
+        blocks = self.blocks.key_targets()
+        # the chart keeps the slide's height (its bars hold their labels), the teams beside it
+        chart, teams = box.split_columns((0.55, 0.45), inches(0.4)) if blocks else (box, box)
+        add_chart(slide, chart, self.charts.targets())
+        if blocks:
+            add_tables_on_slide(slide, teams, blocks, more=self.blocks.more)
+
+    def targets_backup(self) -> None:
+        self.tables(self.point(1, "section_targets"), self.blocks.targets(),
+                    self.notes.targets())
 
     def pipeline(self) -> None:
-        p, f, t = self.agenda.pipeline, self.fmt, self.t
+        p, t = self.agenda.pipeline, self.t
         title = self.point(2, "section_pipeline")
-        slide, box = self.content(title, opening(self.summaries.pipeline,
-                                                 self.notes.pipeline() + self.notes.funnels()))
-        box = self.summary(slide, box, self.summaries.pipeline)
-        stats = [Figure(t("open_pipeline_quarter"), f.money(p.quarter_open_value),
+        slide, box = self.main_slide(title, self.notes.pipeline() + self.notes.stages(),
+                                     "pipeline", self.summaries.pipeline)
+        add_tiles(slide, box.top(inches(1.2)), self.pipeline_figures(), per_row=5,
+                  value_size=24)
+        left, right = box.below(inches(1.2), GAP).split_columns((0.5, 0.5), inches(0.4))
+        if p.stages:
+            self.chart_with_heading(slide, left, self.charts.stages(), t("open_by_stage"))
+        else:
+            add_text(slide, left.top(inches(0.5)), t("none_to_show"), CAPTION)
+        add_tables_on_slide(slide, right, self.blocks.key_deals(rows=3),
+                            more=self.blocks.more)
+
+    def pipeline_figures(self) -> list[Figure]:
+        p, f, t = self.agenda.pipeline, self.fmt, self.t
+        return [Figure(t("open_pipeline_quarter"), f.money(p.quarter_open_value),
                         t("deals_count", count=f.count(p.quarter_open_count))),
                  Figure(t("weighted_pipeline_quarter"), f.money(p.quarter_open_weighted)),
                  Figure(t("all_open_deals"), f.money(p.open_value),
                         t("deals_any_close_date", count=f.count(p.open_count))),
                  Figure(t("overdue_deals"), f.count(p.overdue_count), f.money(p.overdue_value)),
                  Figure(t("stale_deals"), f.count(p.stale_count), f.money(p.stale_value))]
-        add_tiles(slide, box.top(inches(1.2)), stats, per_row=5, value_size=24)
+
+    def pipeline_backup(self) -> None:
+        """The funnels, the pipelines side by side, every deal list and every change list."""
+        f, t = self.fmt, self.t
+        title = self.point(2, "section_pipeline")
+        slide, box = self.content(title, self.notes.pipeline() + self.notes.funnels())
+        add_tiles(slide, box.top(inches(1.2)), self.pipeline_figures(), per_row=5,
+                  value_size=24)
         left, right = box.below(inches(1.2), GAP).columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.funnel("funnel_flow"),
                                 t("funnel_flow"), f"{f.date(self.agenda.period_start)} \u2013 "
@@ -230,14 +303,11 @@ class MeetingSlides:
         self.chart_with_heading(slide, right, self.charts.funnel("funnel_cohort"),
                                 t("funnel_cohort"),
                                 t("funnel_cohort_caption", quarter=self.agenda.quarter))
-        slide, box = self.content(self.point(2, "open_by_stage"), self.notes.stages())
-        if p.stages:
-            add_chart(slide, box, self.charts.stages())
-        else:
-            add_text(slide, box.top(inches(0.5)), t("none_to_show"), CAPTION)
         self.pipelines()
         self.tables(title, self.blocks.deals(), self.notes.pipeline())
-        self.movement()
+        if self.agenda.movement is not None:
+            self.tables(self.point(2, "movement"), self.blocks.movement(),
+                        self.notes.movement())
 
     def pipelines(self) -> None:
         """With several CRM pipelines: a slide per pipeline (its figures and open stages), then
@@ -266,7 +336,7 @@ class MeetingSlides:
     def movement(self) -> None:
         mv, f, t = self.agenda.movement, self.fmt, self.t
         title = self.point(2, "movement")
-        slide, box = self.content(title, self.notes.movement())
+        slide, box = self.main_slide(title, self.notes.movement(), "pipeline")
         if mv is None:
             add_text(slide, box.top(inches(0.5)), t("movement_none"), CAPTION)
             return
@@ -287,29 +357,42 @@ class MeetingSlides:
             below.append(t("movement_outside", count=f.count(mv.changed_outside_quarter)))
         notes = Style(12, min_size=10, muted=True)
         height = line_height(notes.size) * 2 * len(below)  # each may wrap to two lines
-        add_waterfall(slide, Box(box.x, box.y, box.w, box.h - height), self.charts.movement())
+        changes = self.blocks.key_changes()
+        left, right = box.split_columns((0.66, 0.34), inches(0.3)) if changes else (box, box)
+        add_waterfall(slide, Box(left.x, left.y, left.w, left.h - height),
+                      self.charts.movement())
         add_text(slide, Box(box.x, box.bottom - height, box.w, height), "\n".join(below),
                  notes, name="movement_notes", keep_newlines=True)
-        self.tables(title, self.blocks.movement(), self.notes.movement())
+        if changes:
+            add_tables_on_slide(slide, Box(right.x, right.y, right.w, right.h - height), changes,
+                                more=self.blocks.more)
 
     def sources(self) -> None:
         s, f, t = self.agenda.sources, self.fmt, self.t
         title = self.point(3, "section_sources")
-        slide, box = self.content(title, opening(self.summaries.sources, self.notes.channels()))
-        box = self.summary(slide, box, self.summaries.sources)
+        slide, box = self.main_slide(title, self.notes.channels(), "sources",
+                                     self.summaries.sources)
         box = self.lede(slide, box, f"{t('sources_window')}: {f.date(s.window_start)} \u2013 "
                                     f"{f.date(s.window_end)} \u00b7 {t('sources_judged_on')}")
         left, right = box.columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.channel_meetings(), t("meetings"))
         self.chart_with_heading(slide, right, self.charts.channel_revenue(), t("revenue"))
-        self.tables(title, self.blocks.sources(), self.notes.channels())
+        blocks = self.blocks.top_campaigns()
+        if blocks:  # the point's second slide: its two charts fill the first
+            slide, box = self.main_slide(title, self.notes.campaign_sources(), "sources")
+            add_tables_on_slide(slide, box, blocks,
+                                more=self.blocks.more)
+
+    def sources_backup(self) -> None:
+        self.tables(self.point(3, "section_sources"), self.blocks.sources(),
+                    self.notes.channels())
 
     def customers(self) -> None:
         c, f, t = self.agenda.customers, self.fmt, self.t
         title = self.point(4, "section_customers")
         notes = self.notes.customers()
-        slide, box = self.content(title, opening(self.summaries.customers, notes[:1]))
-        box = self.summary(slide, box, self.summaries.customers)
+        slide, box = self.main_slide(title, notes[:1] + self.notes.won_list(), "customers",
+                                     self.summaries.customers)
         stats = [Figure(t("won_since_last_meeting"), f.count(c.won_count), f.money(c.won_value)),
                  Figure(t("new_customers"), f.count(c.new_customers)),
                  Figure(t("won_in_quarter"), f.count(c.won_in_quarter)),
@@ -317,8 +400,10 @@ class MeetingSlides:
                  Figure(t("win_rate"), f.percent(c.win_rate)),
                  Figure(t("average_deal_size"), f.money(c.average_deal_size)),
                  Figure(t("average_cycle"), f.days(c.average_cycle_days))]
-        add_tiles(slide, box, stats, per_row=4, value_size=36, gap=inches(0.3))
-        slide, box = self.content(title, notes[1:])
+        add_tiles(slide, box.top(inches(1.3)), stats, per_row=7, value_size=24)
+        add_tables_on_slide(slide, box.below(inches(1.3), GAP), self.blocks.key_won(),
+                            more=self.blocks.more)
+        slide, box = self.main_slide(title, notes[1:], "customers")
         caption = t("reasons_caption", quarter=self.agenda.quarter)
         left, right = box.columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.reasons("win_reasons"),
@@ -326,14 +411,16 @@ class MeetingSlides:
         self.chart_with_heading(slide, right,
                                 self.charts.reasons("loss_reasons"),
                                 t("loss_reasons"), caption)
-        self.tables(title, self.blocks.won(), notes[:1])
+
+    def customers_backup(self) -> None:
+        self.tables(self.point(4, "section_customers"), self.blocks.won(),
+                    self.notes.customers()[:1])
 
     def campaigns(self) -> None:
         cs, f, t = self.agenda.campaigns, self.fmt, self.t
         title = self.point(5, "section_campaigns")
-        slide, box = self.content(title, opening(self.summaries.campaigns,
-                                                 self.notes.campaigns()))
-        box = self.summary(slide, box, self.summaries.campaigns)
+        slide, box = self.main_slide(title, self.notes.campaigns(), "campaigns",
+                                     self.summaries.campaigns)
         box = self.lede(slide, box, f"{t('campaigns_horizon')}: {f.date(self.agenda.as_of)} "
                                     f"\u2013 {f.date(cs.horizon_end)}")
         rows = len(self.charts.campaigns().bars)
@@ -346,7 +433,15 @@ class MeetingSlides:
                          self.blocks.shown_of(fitting, rows) or "", CAPTION)
         else:
             add_text(slide, box.top(inches(0.5)), t("no_upcoming_campaigns"), CAPTION)
-        self.tables(title, self.blocks.campaigns(), self.notes.campaigns())
+        upcoming = self.blocks.key_upcoming()
+        if upcoming:
+            slide, box = self.main_slide(title, self.notes.campaign_actions(), "campaigns")
+            add_tables_on_slide(slide, box, upcoming,
+                                more=self.blocks.more)
+
+    def campaigns_backup(self) -> None:
+        self.tables(self.point(5, "section_campaigns"), self.blocks.campaigns(),
+                    self.notes.campaigns())
 
     def data_notes(self) -> None:
         d = self.agenda.data_notes

@@ -9,7 +9,7 @@ ellipsis. Rows that do not fit under the title go on a new slide whose title and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -52,6 +52,9 @@ class TableBlock:
     name: str = "table"
     # rows to mark (e.g. overdue actions): bold, in the theme's accent 6 (our red)
     marked: tuple[int, ...] = ()
+    # the rows of the whole list when the block holds only its first few (a main-body slide);
+    # the footnote then says how many are left out
+    total: int | None = None
 
 
 @dataclass
@@ -283,3 +286,40 @@ def _cell(cell: Any, text: str, size: int, column: Column, *, header: bool, shad
         fill="accent1" if header else ("bg2" if shade else "bg1"))
     old = cell._tc  # noqa: SLF001 - the cell's element, replaced whole
     old.getparent().replace(old, parse_xml(xml))
+
+
+def add_tables_on_slide(slide: Slide, area: Box, blocks: Sequence[TableBlock],
+                        more: Callable[[int], str]) -> list[str]:
+    """The blocks one under the other on this slide only (a main-body slide: its backup holds
+    the full tables). A block's rows that do not fit are left out, and a block with no room
+    for its heading and one row is left out whole; a block with a `total` says how many of
+    its list's rows it leaves out (`more(count)`). Returns the notes of the blocks drawn."""
+    y = area.y
+    notes: list[str] = []
+    for block in blocks:
+        sized = size_table(block, area.w)
+        heading_h = line_height(HEADING.size) + HEADING_GAP if block.heading else 0
+        footnote_h = line_height(FOOTNOTE.size) + HEADING_GAP \
+            if block.footnote or block.total is not None else 0
+        space = area.bottom - y - heading_h - sized.header_height - footnote_h
+        rows = list(range(len(block.rows)))
+        take = _rows_fitting(sized.heights, rows, space)
+        if take == 0:
+            continue
+        if block.total is not None:
+            block = replace(block, footnote=more(block.total - take) if block.total > take
+                            else None)
+        if block.heading:
+            add_text(slide, Box(area.x, y, area.w, line_height(HEADING.size)), block.heading,
+                     HEADING)
+            y += heading_h
+        y += draw_table(slide, Box(area.x, y, area.w, area.bottom - y), block, sized,
+                        rows[:take])
+        if block.footnote:
+            add_text(slide, Box(area.x, y + HEADING_GAP, area.w, line_height(FOOTNOTE.size)),
+                     block.footnote, FOOTNOTE)
+            y += footnote_h
+        notes.extend(n for n in block.notes if n not in notes)
+        y += BLOCK_GAP
+    return notes
+

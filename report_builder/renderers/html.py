@@ -124,5 +124,7 @@ def render_html(agenda: Agenda, context: RenderContext) -> bytes:
         page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
         plotly_js=_plotly_js(),
         logo_uri=logo_data_uri(context.options.logo),
+        folded=True,  # each point's full lists fold below it
+        appendix={},  # and are referred to without an appendix letter
     )
     return page.encode("utf-8")

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from report_builder.charts.figures import build_figures
 from report_builder.model.agenda import Agenda
+from report_builder.renderers.appendix import POINTS, appendix_parts, part_title
 from report_builder.renderers.context import RenderContext, RenderOptions, StaticChartSource
 from report_builder.renderers.fetcher import RestrictedFetcher
 from report_builder.renderers.html import logo_data_uri, template_environment
@@ -33,7 +34,14 @@ CONTENT_WIDTH_PX = {"landscape": 1016, "portrait": 688}
 # The tallest chart that still fits under a section's heading on its first page; taller
 # figures are laid out again at this height rather than pushed to the next page.
 MAX_CHART_HEIGHT_PX = {"landscape": 500, "portrait": 820}
-HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons"})
+HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons",
+                               "targets_company", "targets_teams"})
+# Landscape pages hold each point with its key charts and rows: these charts are laid out
+# no taller than this there (their labels keep their size; the bars get thinner).
+MAIN_BODY_HEIGHT_PX = {"landscape": {"pipeline_stages": 230, "channels": 290,
+                                     "win_reasons": 230, "loss_reasons": 230,
+                                     "campaigns": 290, "pipeline_movement": 360},
+                       "portrait": {}}
 GAP_PX = 23
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -48,8 +56,10 @@ def chart_images(agenda: Agenda, context: RenderContext,
               (full - GAP_PX) // 2: {k: f for k, f in figures.items() if k in HALF_WIDTH_CHARTS}}
     images = {}
     for width, group in groups.items():
+        caps = MAIN_BODY_HEIGHT_PX[orientation]
         cap = MAX_CHART_HEIGHT_PX[orientation]
-        heights = {k: min(int(f.layout.height or 400), cap) for k, f in group.items()}
+        heights = {k: min(int(f.layout.height or 400), caps.get(k, cap))
+                   for k, f in group.items()}
         for key, chart in exporter.export(group, width=width, height=heights).items():
             data = base64.b64encode(chart.data).decode("ascii")
             images[key] = Markup(
@@ -80,6 +90,10 @@ def render_page_html(agenda: Agenda, context: RenderContext, charts: dict[str, M
         page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
         pdf_css=Markup((assets_dir() / "pdf.css").read_text(encoding="utf-8")),
         logo_uri=logo_data_uri(context.options.logo),
+        folded=False,  # the full lists are laid out in the appendix, after the main body
+        appendix=appendix_parts(agenda),
+        part_title=part_title,
+        points=POINTS,
     )
 
 
