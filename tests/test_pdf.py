@@ -191,7 +191,9 @@ def test_example_company_pdf(tmp_path: Path) -> None:
     config = Path(__file__).resolve().parent.parent / "examples" / "nordlys" / "report.toml"
     assert main(["build", str(config), "--format", "pdf", "--out", str(tmp_path)]) == 0
     pages = pages_text((tmp_path / "pipeline-meeting-2026-11-24.pdf").read_bytes())
-    assert 12 <= len(pages) <= 40
+    # the main body (at most 12 pages: tests/test_pack_length.py), then the appendix with every
+    # list in full, which grows with the data
+    assert 12 <= len(pages) <= 50
     assert "Pipelinemøde" in pages[0] and "Side 2 af" in pages[1]
     assert any("6.969.164 kr." in p for p in pages)  # won this quarter, Danish format
 
