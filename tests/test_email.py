@@ -23,18 +23,17 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from report_builder.charts.export import find_browser
 from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.delivery.send import SendResult, send_pack
 from report_builder.delivery.sendlog import SendLog
 from report_builder.errors import (
-    BrowserNotFoundError,
     PermanentDeliveryError,
     TemporaryDeliveryError,
 )
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
+from tests.browser import HAVE_BROWSER
 from tests.mail_server import (
     HAVE_OPENSSL,
     PASSWORD,
@@ -53,12 +52,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_ENV = "REPORT_BUILDER_TEST_SMTP_PASSWORD"
 MEETING = "2026-11-24"
 TO, CC, BCC = "anna@smallco.example", "cy@smallco.example", "boss@smallco.example"
-
-try:
-    find_browser()
-    HAVE_BROWSER = True
-except BrowserNotFoundError:
-    HAVE_BROWSER = False
 
 
 @pytest.fixture(scope="module")

@@ -19,20 +19,11 @@ from bs4 import BeautifulSoup
 from pptx import Presentation
 from pypdf import PdfReader
 
-from report_builder.charts.export import find_browser
 from report_builder.cli import main
-from report_builder.errors import BrowserNotFoundError
 from report_builder.i18n import labels
+from tests.browser import BROWSER_TESTS
 
-try:
-    find_browser()
-    HAVE_BROWSER = True
-except BrowserNotFoundError:
-    HAVE_BROWSER = False
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not HAVE_BROWSER,
-                                 reason="no Chrome/Chromium (make test installs it)")]
+pytestmark = BROWSER_TESTS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nordlys" / "report.toml"

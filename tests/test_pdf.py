@@ -15,29 +15,21 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from report_builder.charts.export import ChartExporter, find_browser
+from report_builder.charts.export import ChartExporter
 from report_builder.charts.figures import FIGURE_KEYS
 from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
-from report_builder.errors import BrowserNotFoundError
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
 from report_builder.model.build import build_agenda
 from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.pdf import layout, render_pdf
+from tests.browser import BROWSER_TESTS
 from tests.pdf_layout import page_layout
 from tests.small_company import DEALS, write_company
 
-try:
-    find_browser()
-    HAVE_BROWSER = True
-except BrowserNotFoundError:
-    HAVE_BROWSER = False
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not HAVE_BROWSER,
-                                 reason="no Chrome/Chromium (make test installs it)")]
+pytestmark = BROWSER_TESTS
 
 SECTIONS = ("section_headline", "section_targets", "section_pipeline", "section_sources",
             "section_customers", "section_campaigns", "section_data_notes", "section_definitions")

@@ -18,17 +18,18 @@ from bs4 import BeautifulSoup
 from pptx import Presentation
 from pypdf import PdfReader
 
-from report_builder.charts.export import ChartExporter, find_browser
+from report_builder.charts.export import ChartExporter
 from report_builder.charts.figures import BREAKDOWN_KEY, FIGURE_KEYS
 from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
-from report_builder.errors import BrowserNotFoundError, DataError
+from report_builder.errors import DataError
 from report_builder.model.agenda import Agenda, PipelineBreakdown, StageRow
 from report_builder.model.build import build_agenda
 from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.html import render_html
 from report_builder.renderers.pdf import layout
+from tests.browser import HAVE_BROWSER
 from tests.office import convert_to_pdf, libreoffice, needs_libreoffice, page_count, profile_dir
 from tests.pdf_layout import page_layout
 from tests.small_company import write_csv
@@ -40,11 +41,6 @@ AS_OF = dt.date(2026, 11, 24)
 PIPE = DEAL_COLUMNS.index("pipeline")
 STEM = "pipeline-meeting-2026-11-24"
 
-try:
-    find_browser()
-    HAVE_BROWSER = True
-except BrowserNotFoundError:
-    HAVE_BROWSER = False
 needs_browser = [pytest.mark.browser,
                  pytest.mark.skipif(not HAVE_BROWSER, reason="no Chrome/Chromium")]
 

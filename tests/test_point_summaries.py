@@ -23,17 +23,16 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from report_builder.build import build
-from report_builder.charts.export import find_browser
 from report_builder.config import load_config
 from report_builder.config.addresses import parse_mailbox
 from report_builder.config.email import EmailConfig
 from report_builder.data.load import load_dataset
 from report_builder.delivery.message import Attachment, compose
-from report_builder.errors import BrowserNotFoundError
 from report_builder.model.agenda import ActionsSection, Agenda, MovementBar, MovementSection
 from report_builder.model.build import build_agenda
 from report_builder.renderers.context import render_context
 from report_builder.renderers.summaries import PointSummaries, point_summaries
+from tests.browser import HAVE_BROWSER
 from tests.sample_agenda import sample_agenda
 from tests.small_company import DEALS, TARGET_COLUMNS, TARGETS, write_company, write_csv
 
@@ -206,12 +205,6 @@ def test_the_movement_against_a_deals_file_names_the_file() -> None:
 
 
 # -- one build, every format ---------------------------------------------------------------------
-
-try:
-    find_browser()
-    HAVE_BROWSER = True
-except BrowserNotFoundError:
-    HAVE_BROWSER = False
 
 
 def sent(agenda: Agenda, files: dict[str, Path]) -> EmailMessage:

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from report_builder.build import build
-from report_builder.charts.export import ChartExporter, find_browser
+from report_builder.charts.export import ChartExporter
 from report_builder.cli import main
 from report_builder.config import load_config
-from report_builder.errors import BrowserNotFoundError, UnknownFormatError
+from report_builder.errors import UnknownFormatError
 from report_builder.renderers.base import (
     ALIASES,
     PPTX_MEDIA_TYPE,
@@ -28,18 +28,13 @@ from report_builder.renderers.base import (
     get_renderer,
 )
 from report_builder.renderers.context import RenderOptions, render_context
+from tests.browser import HAVE_BROWSER
 from tests.sample_agenda import sample_agenda
 from tests.small_company import write_company
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "nordlys" / "report.toml"
 HEAVY = ("weasyprint", "pptx", "kaleido", "choreographer")
-
-try:
-    find_browser()
-    HAVE_BROWSER = True
-except BrowserNotFoundError:
-    HAVE_BROWSER = False
 
 
 def is_html(data: bytes) -> bool:
