@@ -197,6 +197,21 @@ def _check_preset(r: Reader, key: str, name: str) -> bool:
     return True
 
 
+def _texts_by_table(r: Reader, sec: dict[str, Any], key: str,
+                    meaning: str) -> dict[str, dict[str, str]]:
+    """`data.<key>`: per table of the dataset, canonical columns mapped to texts (`meaning`)."""
+    found: dict[str, dict[str, str]] = {}
+    for name, spec in r.get(sec, "data", key, dict, {}).items():
+        if name not in DATA_TABLES or not isinstance(spec, dict) or not all(
+                isinstance(v, str) for v in spec.values()):
+            r.problems.append(f"Config value 'data.{key}.{name}': expected a table of the "
+                              f"dataset ({', '.join(DATA_TABLES)}) mapping canonical columns to "
+                              f"{meaning}")
+            continue
+        found[name] = dict(spec)
+    return found
+
+
 def _read_data(r: Reader) -> DataConfig:
     sec = r.section("data", required=True)
     tables: dict[str, TableSource] = {}
@@ -212,25 +227,10 @@ def _read_data(r: Reader) -> DataConfig:
     preset = r.get(sec, "data", "preset", str, "canonical")
     if not _check_preset(r, "data.preset", preset):
         preset = "canonical"
-    columns: dict[str, dict[str, str]] = {}
-    for name, spec in r.get(sec, "data", "columns", dict, {}).items():
-        if name not in DATA_TABLES or not isinstance(spec, dict) or not all(
-                isinstance(v, str) for v in spec.values()):
-            r.problems.append(f"Config value 'data.columns.{name}': expected a table of the "
-                              f"dataset ({', '.join(DATA_TABLES)}) mapping canonical columns to "
+    columns = _texts_by_table(r, sec, "columns",
                               "source headers, like { owner = \"Sales Agent\" }")
-            continue
-        columns[name] = dict(spec)
-    defaults: dict[str, dict[str, str]] = {}
-    for name, spec in r.get(sec, "data", "defaults", dict, {}).items():
-        if name not in DATA_TABLES or not isinstance(spec, dict) or not all(
-                isinstance(v, str) for v in spec.values()):
-            r.problems.append(f"Config value 'data.defaults.{name}': expected a table of the "
-                              f"dataset ({', '.join(DATA_TABLES)}) mapping canonical columns to "
-                              "the text an empty or missing cell gets, like "
-                              "{ owner = \"Unassigned\" }")
-            continue
-        defaults[name] = dict(spec)
+    defaults = _texts_by_table(r, sec, "defaults", "the text an empty or missing cell gets, "
+                               "like { owner = \"Unassigned\" }")
     empty_values = r.get(sec, "data", "empty_values", list, [])
     if not all(isinstance(v, str) for v in empty_values):
         r.problems.append("Config value 'data.empty_values': should be a list of texts, like "
