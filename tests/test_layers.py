@@ -21,7 +21,7 @@ DOC = ROOT / "docs" / "architecture.md"
 # bottom to top: each layer's top-level modules and packages (a package holds all under it);
 # "" is the package itself (report_builder/__init__.py: its version)
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("", "errors", "periods", "formatting", "resources", "theme", "text_limits",
+    ("base", ("", "errors", "periods", "formatting", "resources", "theme", "text_limits", "names",
               "terminal", "writer", "i18n", "placeholders", "locales")),
     ("config", ("config",)),
     ("data", ("data",)),

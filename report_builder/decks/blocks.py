@@ -313,7 +313,7 @@ class Blocks:
         if cs.upcoming:
             columns: tuple[Column, ...] = (
                 Column(t("campaign"), max_lines=2), Column(t("status")), Column(t("dates"), True),
-                Column(t("channel")), Column(t("owner")), Column(t("goal"), max_lines=2),
+                Column(t("channel")), Column(t("campaign_owner")), Column(t("goal"), max_lines=2),
                 Column(t("sales_actions"), max_lines=3))
             rows: tuple[tuple[str, ...], ...] = tuple(
                 (r.name, t(f"status_{r.status}"), self.dates(r.start_date, r.end_date),

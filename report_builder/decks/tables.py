@@ -1,9 +1,11 @@
 """Tables that fit the slide: sized to their content, cut per cell, continued on the next slide.
 
 A table's font size is the largest (14 pt down to 10 pt) at which its numbers fit their columns;
-text columns share what is left and their cells are wrapped to their line limit and cut with an
-ellipsis. Rows that do not fit under the title go on a new slide whose title and heading end in
-"(cont.)"; the header row is repeated there. A table never runs past the slide's free area.
+text columns share what is left and their cells are wrapped (to two lines, or the column's
+limit) and only then cut with an ellipsis, so that two different names never read the same
+(names.distinct_shortened). Rows that do not fit under the title go on a new slide whose
+title and heading end in "(cont.)"; the header row is repeated there. A table never runs past
+the slide's free area.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pptx.util import Emu
 
 from report_builder.decks.shapes import Box, Style, add_text, inches
 from report_builder.decks.text_fit import clamp_text, clean_text, line_height, text_width, wrap
+from report_builder.names import distinct_shortened
 
 SIZES = (14, 13, 12, 11, 10)
 CELL_X = inches(0.08)  # left and right cell margin
@@ -30,6 +33,7 @@ BLOCK_GAP = inches(0.28)
 MIN_ROWS = 3  # a table starts on a new slide rather than with fewer rows under its heading
 COMFORTABLE = inches(2.4)  # a text column cut to this width still reads well
 ROW_SLACK = inches(0.04)  # applications add a little to a row's line height
+WRAP_LINES = 2  # a cell that does not fit its column wraps to this many lines before it is cut
 
 
 @dataclass(frozen=True)
@@ -149,20 +153,31 @@ def size_table(block: TableBlock, width: int) -> _Sized:
     headers = [wrap(clean_text(c.header), w - 2 * CELL_X, size, bold=True)
                for c, w in zip(block.columns, widths, strict=True)]
     header_lines = min(2, max(len(h) for h in headers))
+    any_bold = any(_bold(block, r) for r in range(len(block.rows)))  # measured as the widest
+    columns = [fit_column([clean_text(row[index]) for row in block.rows],
+                          column_width - 2 * CELL_X, size, max(column.max_lines, WRAP_LINES),
+                          bold=any_bold)
+               for index, (column, column_width)
+               in enumerate(zip(block.columns, widths, strict=True))]
     cells, heights = [], []
-    for number, row in enumerate(block.rows):
-        fitted, lines = [], 1
+    for number in range(len(block.rows)):
         bold = _bold(block, number)
-        for text, column, column_width in zip(row, block.columns, widths, strict=True):
-            inner = column_width - 2 * CELL_X
-            cell = clamp_text(clean_text(text), inner, size, column.max_lines, bold=bold)
-            fitted.append(cell)
-            lines = max(lines, len(wrap(cell, inner, size, bold=bold)))
+        fitted = [column[number] for column in columns]
+        lines = max((len(wrap(cell, column_width - 2 * CELL_X, size, bold=bold))
+                     for cell, column_width in zip(fitted, widths, strict=True)), default=1)
         cells.append(fitted)
         heights.append(lines * line_height(size) + 2 * CELL_Y + ROW_SLACK)
     sized = _Sized(size, widths, header_lines, cells, heights)
     sized.header_height = header_lines * line_height(size) + 2 * CELL_Y + ROW_SLACK
     return sized
+
+
+def fit_column(values: list[str], width: int, size: float, max_lines: int, *,
+               bold: bool = False) -> list[str]:
+    """A column's cells as they read in `width`: wrapped to `max_lines`, and where a cell
+    must still be cut, cut so that no two different values read the same."""
+    return distinct_shortened(
+        values, lambda text: len(wrap(text, width, size, bold=bold)) <= max_lines)
 
 
 def choose_widths(block: TableBlock, width: int) -> tuple[int, list[int]]:

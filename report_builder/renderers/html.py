@@ -22,6 +22,7 @@ from report_builder.errors import OutputError
 from report_builder.formatting import MISSING
 from report_builder.i18n import shown
 from report_builder.model.agenda import Agenda
+from report_builder.names import keep_whole
 from report_builder.renderers.changes import change_text, direction
 from report_builder.renderers.context import RenderContext
 from report_builder.renderers.quality import quality_lines
@@ -41,8 +42,9 @@ def template_environment(kind: str, context: RenderContext, *,
 
     `fallback` names a second folder of ours for the templates <kind>/ does not have (the PDF
     reuses the HTML's section partials). Filters are the context's Formatter methods (money,
-    percent, count, ...) plus `shown`; globals are `t` (labels) and `missing` (the dash for a
-    missing value).
+    percent, count, ...) plus `shown`, `clip` and `keep_whole` (a name that never breaks
+    inside "A/S" or between a number and its unit); globals are `t` (labels) and `missing`
+    (the dash for a missing value).
     """
     fmt, t, language = context.fmt, context.t, context.language
     folders = [templates_dir() / kind] + ([templates_dir() / fallback] if fallback else [])
@@ -62,6 +64,8 @@ def template_environment(kind: str, context: RenderContext, *,
     env.filters.update(fmt.filters())
     env.filters["shown"] = lambda value: MISSING if value is None else shown(value, language)
     env.filters["clip"] = clip
+    env.filters["keep_whole"] = lambda value: keep_whole(
+        MISSING if value is None else _clip_text(value))
     env.globals["t"] = t
     env.globals["missing"] = MISSING
     env.globals["change_text"] = lambda h, agenda, context=False: change_text(
