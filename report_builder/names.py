@@ -2,8 +2,9 @@
 
 A name that does not fit its cell is cut with "…"; where two different names would then read
 alike ("Google Ads: Lagerstyring &…" twice), each is cut in the part they share instead and
-keeps the part that tells them apart ("Google Ads: Lagersty… H1 2027"). `distinct_shortened`
-does this for one column of a table, whatever decides what fits (a slide's font metrics).
+keeps the part that tells them apart ("Google Ads: Lagersty… H1 2027"); a company's legal form
+("A/S", "ApS") goes before anything is cut. `distinct_shortened` does this for one column of a
+table, whatever decides what fits (a slide's font metrics).
 
 A line may not break inside a company's legal form ("A/S" read as "A/" and "S") or between a
 number and its unit ("1.693.264 kr."): `keep_whole` marks those runs in HTML for the PDF and
@@ -34,12 +35,13 @@ _FORMS = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=Tru
 _UNITS = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CODES = "DKK|EUR|SEK|NOK|USD|GBP|CHF"
 _SPACE = r"[ \u00a0]"
+_TRAILING_FORM = re.compile(rf",?[ \u00a0](?:{_FORMS})$")
 # a legal form, with the word before it, as a whole word; a number with the unit after it
 # (or a currency sign before it)
 _KEEP_WHOLE = re.compile(
     rf"(?:\S+{_SPACE})?(?<!\S)(?:{_FORMS})(?![^\s,;:)\]])"
-    rf"|(?<!\w)(?:[€$£]|(?:{_CODES}){_SPACE})\d[\d.,]*(?:{_SPACE}?(?:k|m|bn))?(?![^\s,;:)\]])"
-    rf"|(?<![\w.,])\d[\d.,]*(?:{_SPACE}\d{{3}}(?!\d))*{_SPACE}?(?:{_UNITS})(?![^\s,;:)\]])")
+    rf"|(?<!\w)(?:[€$£]|(?:{_CODES}){_SPACE})\d(?:[\d.,]*\d)?(?:{_SPACE}?(?:k|m|bn))?(?![^\s,;:)\]])"
+    rf"|(?<![\w.,])\d(?:[\d.,]*\d)?(?:{_SPACE}\d{{3}}(?!\d))*{_SPACE}?(?:{_UNITS})(?![^\s,;:)\]])")
 
 
 def keep_whole_runs(text: str) -> list[tuple[str, bool]]:
@@ -80,42 +82,95 @@ def cut_end(text: str, fits: Callable[[str], bool]) -> str:
 
 
 def distinct_shortened(values: Sequence[str], fits: Callable[[str], bool]) -> list[str]:
-    """How each of a column's `values` reads in its cell: whole where it `fits`, else cut with
-    "…" so that two different values never read the same.
+    """How each of a column's `values` reads in its cell: whole where it `fits`, else without
+    its legal form where that fits ("A/S" tells no customer from another), else cut with "…";
+    so that a shortened value could be no other value of the column.
 
-    A value is cut at its end unless another value would then read the same; then both are cut
-    in the part they share and keep the part that tells them apart, with as much of their
-    start as fits: "Google Ads: Lagersty… H1 2027" and "Google Ads: Lagersty… H2 2026".
-    Only a cell too narrow for "…" and the first character that tells two values apart can
-    leave them alike.
+    A value is cut at its end unless that leaves the start of another value ("LinkedIn: Q…"
+    beside "LinkedIn: Q1 2025" and "LinkedIn: Q1 2026"); then it is cut in the part they share
+    and keeps the part that tells them apart, with as much of its start as fits: "Google Ads:
+    Lagersty… H1 2027" and "Google Ads: Lagersty… H2 2026". Only a cell too narrow for "…" and
+    the first character that tells two values apart can leave them alike.
     """
-    shown = {v: v if fits(v) else cut_end(v, fits) for v in values}
+    distinct = list(dict.fromkeys(values))
+    shown = {v: _shortened(v, fits) for v in distinct}
+    rivals: dict[str, set[str]] = {}  # the values each shortened one was found to read as
     for _ in range(3):  # a cut that tells two names apart may meet a third name's
-        readers: dict[str, set[str]] = {}
-        for value, text in shown.items():
-            readers.setdefault(text, set()).add(value)
-        clashes = [names for names in readers.values() if len(names) > 1]
-        if not clashes:
+        moved = False
+        for value in distinct:
+            text = shown[value]
+            if text == value:  # a whole value keeps its place; the shortened ones move
+                continue
+            others = {o for o in distinct if o != value and reads_as(text, o)}
+            if others:
+                rivals[value] = rivals.get(value, set()) | others
+                shown[value] = cut_apart(value, rivals[value], fits)
+                moved = moved or shown[value] != text
+        if not moved:
             break
-        for names in clashes:
-            for value in names:
-                if value != shown[value]:  # a whole value keeps its place; the cut ones move
-                    shown[value] = cut_apart(value, names - {value}, fits)
     return [shown[v] for v in values]
 
 
-def cut_apart(value: str, others: set[str], fits: Callable[[str], bool]) -> str:
-    """`value` cut so it reads unlike each of `others`: its start, "…", then the words from
-    the first one that differs from every other value, cut at the end only after that."""
-    differs = max((_common_prefix(value, other) for other in others), default=0)
+def reads_as(shown: str, value: str) -> bool:
+    """Whether `value` could be what `shown` shows: the same, the same without its legal form,
+    or its parts around each "…" in order (the first at its start, the last at its end
+    unless `shown` ends in "…")."""
+    if shown in (value, without_legal_form(value)):
+        return True
+    if ELLIPSIS not in shown:
+        return False
+    parts = [part.strip() for part in shown.split(ELLIPSIS)]
+    if not value.startswith(parts[0]):
+        return False
+    position = len(parts[0])
+    for part in parts[1:]:
+        found = value.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return shown.endswith(ELLIPSIS) or value.endswith(parts[-1])
+
+
+def without_legal_form(name: str) -> str:
+    """`name` without the legal form it ends in ("Hansen Fødevarer ApS" -> "Hansen
+    Fødevarer"); a name that is only a legal form, or has none, as it is."""
+    match = _TRAILING_FORM.search(name)
+    return name[:match.start()].rstrip(" ,") if match and match.start() > 0 else name
+
+
+def _shortened(value: str, fits: Callable[[str], bool]) -> str:
+    """`value` whole if it fits, else without its legal form if that fits, else cut."""
+    if fits(value):
+        return value
+    short = without_legal_form(value)
+    if short != value and fits(short):
+        return short
+    return cut_end(value, fits)
+
+
+def cut_apart(value: str, rivals: set[str], fits: Callable[[str], bool]) -> str:
+    """`value` cut so it could be none of its `rivals`: its start, "…", then its words from the
+    first one that differs from every rival (or from an earlier word, where the rivals hold
+    that word too), cut at the end only after the character that differs."""
+    differs = max((_common_prefix(value, rival) for rival in rivals), default=0)
     if differs >= len(value):  # `value` is the start of another: its end tells them apart
         differs = max(len(value) - 1, 0)
-    start = value.rfind(" ", 0, differs) + 1  # the differing word, whole
-    if start == 0:  # they differ in the first word: the cell is too narrow to show it
-        return cut_end(value, fits)
+    start = value.rfind(" ", 0, differs + 1) + 1  # the differing word, whole
+    while start > 0:
+        text = _head_and_tail(value, start, differs, fits)
+        if text is not None and not any(reads_as(text, rival) for rival in rivals):
+            return text
+        start = value.rfind(" ", 0, start - 1) + 1  # the tail takes the word before too
+    return cut_end(value, fits)
+
+
+def _head_and_tail(value: str, start: int, differs: int,
+                   fits: Callable[[str], bool]) -> str | None:
+    """`value` from `start` after as much of its start as fits and "…"; where that tail does
+    not fit whole, the tail cut at its end if it keeps the character at `differs`."""
     tail = value[start:]
-    low, high = 0, start - 1
-    if fits(f"{ELLIPSIS}{tail}"):  # the tail whole, after as much of the start as fits
+    if fits(f"{ELLIPSIS}{tail}"):
+        low, high = 0, start - 1
         while low < high:
             middle = (low + high + 1) // 2
             if fits(_joined(value[:middle], tail)):
@@ -123,11 +178,8 @@ def cut_apart(value: str, others: set[str], fits: Callable[[str], bool]) -> str:
             else:
                 high = middle - 1
         return _joined(value[:low], tail)
-    # the tail is cut too, but after the character that tells the values apart
     cut = cut_end(f"{ELLIPSIS}{tail}", fits)
-    if len(cut[1:-1]) > differs - start:
-        return cut
-    return cut_end(value, fits)
+    return cut if len(cut[1:-1]) > differs - start else None
 
 
 def _joined(head: str, tail: str) -> str:

@@ -217,12 +217,17 @@ def column_widths(block: TableBlock, width: int, size: float, mode: str) -> list
     if not text or free < sum(min(floors[i], natural[i]) for i in text):
         return None
     widths = list(natural)
-    pending = sorted(text, key=lambda i: natural[i])
-    while pending:  # water-filling: narrow columns keep their width, wide ones share the rest
+    # each text column first gets its floor (its header whole, in two lines at most), then
+    # water-filling: columns that want little more keep their width, wide ones share the rest
+    base = {i: min(floors[i], natural[i]) for i in text}
+    free -= sum(base.values())
+    pending = sorted(text, key=lambda i: natural[i] - base[i])
+    while pending:
         fair = free // len(pending)
         i = pending.pop(0)
-        widths[i] = min(natural[i], fair) if pending else free
-        free -= widths[i]
+        extra = min(natural[i] - base[i], fair) if pending else free
+        widths[i] = base[i] + extra
+        free -= extra
     return widths
 
 
