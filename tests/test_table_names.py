@@ -133,7 +133,7 @@ def test_a_deck_cell_wraps_to_two_lines_before_it_is_cut() -> None:
 def deck_tables(agenda: Agenda, monkeypatch: pytest.MonkeyPatch) -> list[tuple[
         str, list[tuple[str, ...]], list[list[str]]]]:
     """Each table of the meeting deck in slide order: its name, the full rows it was given
-    and its body as read back from the file."""
+    and its body as read back from the file (whose headers are whole)."""
     drawn: list[tuple[str, list[tuple[str, ...]]]] = []
     draw = tables.draw_table
 
@@ -143,10 +143,13 @@ def deck_tables(agenda: Agenda, monkeypatch: pytest.MonkeyPatch) -> list[tuple[
 
     monkeypatch.setattr(tables, "draw_table", recording)
     deck = build_meeting_deck(agenda, render_context(agenda, RenderOptions()))
+    shapes = [shape for slide in Presentation(io.BytesIO(deck)).slides
+              for shape in slide.shapes if shape.has_table]
     read = [[[cell.text for cell in row.cells] for row in list(shape.table.rows)[1:]]
-            for slide in Presentation(io.BytesIO(deck)).slides
-            for shape in slide.shapes if shape.has_table]
+            for shape in shapes]
     assert len(read) == len(drawn)
+    headers = [cell.text for shape in shapes for cell in shape.table.rows[0].cells]
+    assert not [h for h in headers if ELLIPSIS in h]  # a header is never cut
     return [(name, rows, body) for (name, rows), body in zip(drawn, read, strict=True)]
 
 

@@ -173,7 +173,7 @@ class Blocks:
             t("pipelines"),
             (Column(t("pipeline")), Column(t("open_deals"), True),
              Column(t("open_pipeline"), True), Column(t("weighted_pipeline"), True),
-             Column(t("won_in_quarter"), True), Column(t("deals"), True),
+             Column(t("won_in_quarter"), True), Column(t("won_deals"), True),
              Column(t("win_rate"), True)),
             (*summary, total), bold_last=True, name="pipelines",
             notes=tuple(s for b in p.pipelines for s in self.notes.by_pipeline(b)))]
