@@ -27,7 +27,7 @@ from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.decks import tables
 from report_builder.decks.meeting import build_meeting_deck
-from report_builder.decks.shapes import inches
+from report_builder.decks.shapes import Box, inches
 from report_builder.decks.tables import Column, TableBlock, size_table
 from report_builder.decks.text_fit import clean_text, text_width, wrap
 from report_builder.i18n import translator
@@ -128,6 +128,24 @@ def test_a_deck_cell_wraps_to_two_lines_before_it_is_cut() -> None:
     cell = sized.cells[0][0]
     assert cell == name
     assert len(wrap(cell, sized.widths[0] - 2 * tables.CELL_X, sized.size)) == 2
+
+
+def test_an_empty_deck_cell_is_as_high_as_its_row_measures() -> None:
+    """An empty cell holds no run, only the paragraph's end at the table's size (with an empty
+    run, LibreOffice sets its line at 18 pt and the row outgrows its measured height)."""
+    block = TableBlock(None, (Column("Kunde"), Column("Hvorfor med")),
+                       (("Jensen Glas Group A/S", ""), ("Horsens Farma A/S", "Beløb hævet")))
+    sized = size_table(block, inches(6))
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    tables.draw_table(slide, Box(0, 0, inches(6), inches(3)), block, sized, [0, 1])
+    (shape,) = [s for s in slide.shapes if s.has_table]
+    empty = shape.table.cell(1, 1)._tc  # noqa: SLF001
+    namespace = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    assert not empty.findall(".//a:r", namespace)
+    (end,) = empty.findall(".//a:endParaRPr", namespace)
+    assert end.get("sz") == str(sized.size * 100)
+    assert shape.table.cell(2, 1).text == "Beløb hævet"
 
 
 def deck_tables(agenda: Agenda, monkeypatch: pytest.MonkeyPatch) -> list[tuple[

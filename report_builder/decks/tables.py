@@ -282,15 +282,18 @@ def draw_table(slide: Slide, box: Box, block: TableBlock, sized: _Sized,
 
 # A cell written as XML in one go: python-pptx's cell API takes ~1 ms a cell, and the example's
 # tables have over a thousand. Colours are the theme's: accent 1 (header), background 1 and 2
-# (rows), text 1 and background 1 (text).
+# (rows), text 1 and background 1 (text). An empty cell has no run, only the paragraph's end
+# at the table's size: with an empty run LibreOffice sets its line at the default 18 pt, and
+# the row grows taller than measured (the footnote under the table then covers its last row).
 _CELL = (
     '<a:tc xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:txBody>'
-    '<a:bodyPr wrap="square"/><a:lstStyle/><a:p><a:pPr algn="{align}"/>'
-    '<a:r><a:rPr sz="{size}" b="{bold}" dirty="0"><a:solidFill>'
-    '<a:schemeClr val="{ink}"/></a:solidFill></a:rPr><a:t>{text}</a:t></a:r></a:p></a:txBody>'
+    '<a:bodyPr wrap="square"/><a:lstStyle/><a:p><a:pPr algn="{align}"/>{run}'
+    '<a:endParaRPr sz="{size}" dirty="0"/></a:p></a:txBody>'
     '<a:tcPr marL="{x}" marR="{x}" marT="{y}" marB="{y}" anchor="{anchor}"><a:solidFill>'
     '<a:schemeClr val="{fill}"/></a:solidFill></a:tcPr></a:tc>'
 )
+_RUN = ('<a:r><a:rPr sz="{size}" b="{bold}" dirty="0"><a:solidFill>'
+        '<a:schemeClr val="{ink}"/></a:solidFill></a:rPr><a:t>{text}</a:t></a:r>')
 
 
 MARK_INK = "accent6"
@@ -299,9 +302,10 @@ MARK_INK = "accent6"
 def _cell(cell: Any, text: str, size: int, column: Column, *, header: bool, shade: bool,
           bold: bool = False, ink: str = "tx1") -> None:
     """Replace `cell` with one holding `text`, formatted and filled."""
+    run = _RUN.format(size=size * 100, bold=int(header or bold), ink="bg1" if header else ink,
+                      text=escape(text)) if text else ""
     xml = _CELL.format(
-        align="r" if column.numeric else "l", size=size * 100,
-        bold=int(header or bold), ink="bg1" if header else ink, text=escape(text), x=CELL_X,
+        align="r" if column.numeric else "l", size=size * 100, run=run, x=CELL_X,
         y=CELL_Y, anchor="b" if header else "ctr",
         fill="accent1" if header else ("bg2" if shade else "bg1"))
     old = cell._tc  # noqa: SLF001 - the cell's element, replaced whole
