@@ -40,7 +40,9 @@ WRAP_LINES = 2  # a cell that does not fit its column wraps to this many lines b
 class Column:
     header: str
     numeric: bool = False  # right-aligned and never cut: the column is made wide enough
-    max_lines: int = 1  # a text column's cells may wrap to this many lines
+    # a text column is measured for its cells in this many lines; a cell that still does not
+    # fit wraps to WRAP_LINES (or this, if more) before it is cut
+    max_lines: int = 1
 
 
 @dataclass(frozen=True)
