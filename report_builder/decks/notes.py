@@ -64,7 +64,8 @@ class SpeakerNotes:
     def title(self) -> list[str]:
         a, f = self.agenda, self.fmt
         return [self.t("notes_title", date=f.date(a.as_of), start=f.date(a.period_start),
-                       end=f.date(a.as_of), quarter=a.quarter, next=f.date(a.next_meeting))]
+                       end=f.date(a.as_of), quarter=f.quarter(a.quarter),
+                       next=f.date(a.next_meeting))]
 
     def actions(self) -> list[str]:
         """The actions' counts, then each overdue action."""
