@@ -14,7 +14,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -22,11 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from report_builder.cli import main
 from report_builder.formatting import Formatter
 from report_builder.i18n import translator
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "nordlys" / "report.toml"
-STEM = "pipeline-meeting-2026-11-24"
-LOCALES = {"da": "da_DK", "en": "en_GB"}
+from tests.nordlys_languages import LOCALES, STEM, example_config
 
 
 @dataclass(frozen=True)
@@ -37,17 +32,6 @@ class Shown:
     value: str
     where: str
     in_table: bool = False
-
-
-def example_config(folder: Path, locale: str) -> Path:
-    """The example's report.toml in `locale`, its data read from the repository."""
-    text = EXAMPLE.read_text(encoding="utf-8")
-    data = (EXAMPLE.parent / "data").as_posix()
-    text = text.replace('locale = "da_DK"', f'locale = "{locale}"', 1)
-    text = text.replace('path = "data"', f'path = "{data}"', 1)
-    config = folder / "report.toml"
-    config.write_text(text, encoding="utf-8")
-    return config
 
 
 @pytest.fixture(scope="module", params=sorted(LOCALES))
