@@ -13,7 +13,7 @@ import math
 import re
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_interval, format_skeleton, format_time
 from babel.numbers import (
     format_compact_currency,
     format_decimal,
@@ -119,6 +119,13 @@ class Formatter:
             return MISSING
         return format_date(d, "medium", locale=self.locale)
 
+    def date_range(self, start: dt.date | None, end: dt.date | None) -> str:
+        """Two dates as the locale writes a span, the shared month and year once:
+        `11.–24. nov. 2026`, `11 – 24 Nov 2026`, `27. okt.–12. nov. 2026`."""
+        if start is None or end is None:
+            return f"{self.date(start)} \u2013 {self.date(end)}"
+        return str(format_interval(start, end, "yMMMd", locale=self.locale))
+
     def full_date(self, d: dt.date | None) -> str:
         """A date with its weekday, for an event: `tirsdag den 8. december 2026`,
         `Tuesday, 8 December 2026`."""
@@ -165,8 +172,8 @@ class Formatter:
 
     def filters(self) -> dict[str, object]:
         """The methods as Jinja filters, by name."""
-        return {name: getattr(self, name) for name in KINDS} | {"fmt": self.value,
-                                                                 "quarter": self.quarter}
+        return {name: getattr(self, name) for name in KINDS} | {
+            "fmt": self.value, "quarter": self.quarter, "date_range": self.date_range}
 
     def _space_symbol(self, text: str) -> str:
         """CLDR currency spacing: a letter symbol next to a digit gets a no-break space.

@@ -101,6 +101,17 @@ def test_plotly_separators() -> None:
     assert EN.plotly_separators == ".,"
 
 
+def test_date_ranges_as_each_language_writes_them() -> None:
+    nov_11, nov_24 = dt.date(2026, 11, 11), dt.date(2026, 11, 24)
+    assert DA.date_range(nov_11, nov_24) == "11.–24. nov. 2026"
+    assert EN.date_range(nov_11, nov_24) == "11\u2009–\u200924 Nov 2026"
+    assert DA.date_range(dt.date(2026, 10, 27), nov_24) == "27. okt.–24. nov. 2026"
+    assert DA.date_range(dt.date(2026, 12, 1), dt.date(2027, 2, 26)) == \
+        "1. dec. 2026–26. feb. 2027"
+    assert DA.date_range(nov_24, nov_24) == "24. nov. 2026"
+    assert DA.date_range(None, nov_24) == f"{MISSING} – 24. nov. 2026"
+
+
 def test_quarters_as_each_language_writes_them() -> None:
     assert DA.quarter("2026-Q4") == "4. kvt. 2026"
     assert EN.quarter("2026-Q4") == "Q4 2026"

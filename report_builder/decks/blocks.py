@@ -65,7 +65,7 @@ class Blocks:
                       total=self.fmt.count(total))
 
     def dates(self, start: dt.date, end: dt.date) -> str:
-        return f"{self.fmt.day_month(start)} \u2013 {self.fmt.date(end)}"
+        return self.fmt.date_range(start, end)
 
     # -- the actions from the last meeting -------------------------------------------------------
     def actions(self) -> list[TableBlock]:

@@ -250,8 +250,8 @@ class MeetingSlides:
                                      self.summaries.targets)
         day = self.t("day_n_of_total", n=self.fmt.count(ts.days_elapsed),
                      total=self.fmt.count(ts.days_total))
-        lede = f"{self.fmt.quarter(ts.quarter)}: {self.fmt.date(ts.quarter_start)} \u2013 " \
-               f"{self.fmt.date(ts.quarter_end)} \u00b7 {day}"
+        lede = f"{self.fmt.quarter(ts.quarter)}: " \
+               f"{self.fmt.date_range(ts.quarter_start, ts.quarter_end)} \u00b7 {day}"
         box = self.lede(slide, box, lede)
         blocks = self.blocks.key_targets()
         # the chart keeps the slide's height (its bars hold their labels), the teams beside it
@@ -298,8 +298,8 @@ class MeetingSlides:
                   value_size=24)
         left, right = box.below(inches(1.2), GAP).columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.funnel("funnel_flow"),
-                                t("funnel_flow"), f"{f.date(self.agenda.period_start)} \u2013 "
-                                                  f"{f.date(self.agenda.as_of)}")
+                                t("funnel_flow"),
+                                f.date_range(self.agenda.period_start, self.agenda.as_of))
         self.chart_with_heading(slide, right, self.charts.funnel("funnel_cohort"),
                                 t("funnel_cohort"),
                                 t("funnel_cohort_caption", quarter=f.quarter(self.agenda.quarter)))
@@ -372,8 +372,9 @@ class MeetingSlides:
         title = self.point(3, "section_sources")
         slide, box = self.main_slide(title, self.notes.channels(), "sources",
                                      self.summaries.sources)
-        box = self.lede(slide, box, f"{t('sources_window')}: {f.date(s.window_start)} \u2013 "
-                                    f"{f.date(s.window_end)} \u00b7 {t('sources_judged_on')}")
+        box = self.lede(slide, box, f"{t('sources_window')}: "
+                                    f"{f.date_range(s.window_start, s.window_end)} \u00b7 "
+                                    f"{t('sources_judged_on')}")
         left, right = box.columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.channel_meetings(), t("meetings"))
         self.chart_with_heading(slide, right, self.charts.channel_revenue(), t("revenue"))
@@ -421,8 +422,8 @@ class MeetingSlides:
         title = self.point(5, "section_campaigns")
         slide, box = self.main_slide(title, self.notes.campaigns(), "campaigns",
                                      self.summaries.campaigns)
-        box = self.lede(slide, box, f"{t('campaigns_horizon')}: {f.date(self.agenda.as_of)} "
-                                    f"\u2013 {f.date(cs.horizon_end)}")
+        box = self.lede(slide, box, f"{t('campaigns_horizon')}: "
+                                    f"{f.date_range(self.agenda.as_of, cs.horizon_end)}")
         rows = len(self.charts.campaigns().bars)
         if rows:
             fitting = rows_that_fit(box, rows)
