@@ -394,7 +394,8 @@ class MeetingSlides:
         notes = self.notes.customers()
         slide, box = self.main_slide(title, notes[:1] + self.notes.won_list(), "customers",
                                      self.summaries.customers)
-        stats = [Figure(t("won_since_last_meeting"), f.count(c.won_count), f.money(c.won_value)),
+        stats = [Figure(t("won_since_last_meeting"), f.money(c.won_value),
+                        t("deals_count", count=f.count(c.won_count))),
                  Figure(t("new_customers"), f.count(c.new_customers)),
                  Figure(t("deals_won_in_quarter"), f.count(c.won_in_quarter)),
                  Figure(t("deals_lost_in_quarter"), f.count(c.lost_in_quarter)),
