@@ -49,6 +49,15 @@ def test_money_short(fmt: Formatter, value: float, expected: str) -> None:
     assert fmt.money_short(value) == expected
 
 
+def test_money_short_with_one_decimal_for_amounts_compared_in_a_sentence() -> None:
+    assert DA.money_short(6_969_164) == f"7{NBSP}mio.{NBSP}kr."
+    assert DA.money_short(6_969_164, one_decimal=True) == f"7,0{NBSP}mio.{NBSP}kr."
+    assert DA.money_short(15_100_000, one_decimal=True) == f"15,1{NBSP}mio.{NBSP}kr."
+    assert DA.money_short(35_000, one_decimal=True) == f"35{NBSP}tkr."  # thousands as they are
+    assert EN.money_short(7_000_000, one_decimal=True) == "€7.0m"
+    assert EN.money_short(2_000_000_000, one_decimal=True) == "€2.0bn"
+
+
 def test_percent() -> None:
     assert DA.percent(0.253) == f"25{NBSP}%"
     assert EN.percent(0.253) == "25%"
