@@ -3,15 +3,17 @@ never show one label with two different values.
 
 The labels and values are collected from the JSON's headline (each figure's label key and its
 context's, written in the pack's words and formats) and from the rendered HTML: the tiles and
-their sub-lines, the stat blocks, and the total row of each table under its column headers. A
-table's total is compared with the tiles and stats only: two tables of the same columns (one per
-CRM pipeline) each have their own total under the same header, named by the table's title.
+their sub-lines, the stat blocks, the total row of each table under its column headers, and each
+table's rows under their row and column headers. A table's total is compared with the tiles and
+stats only: two tables of the same columns (one per CRM pipeline) each have their own total
+under the same header, named by the table's title. A table's rows are named by what the reader
+sees over them: the heading before the table and its first column's header.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,7 +72,8 @@ def from_json(agenda: dict) -> list[Shown]:
 
 
 def from_html(soup: BeautifulSoup) -> list[Shown]:
-    """Tiles and their sub-lines, stat blocks, and each table's total row by column header."""
+    """Tiles and their sub-lines, stat blocks, each table's total row by column header, and
+    each table's rows by their row header and column header."""
     found = []
     for tile in soup.select(".tile"):
         where = f"tile {tile.get('data-key')}"
@@ -89,6 +92,27 @@ def from_html(soup: BeautifulSoup) -> list[Shown]:
             for header, cell in zip(headers, cells, strict=False):
                 if header and cell:
                     found.append(Shown(header, cell, "table total", in_table=True))
+        found += _rows(table, headers)
+    return found
+
+
+def _rows(table: Tag, headers: list[str]) -> list[Shown]:
+    """Each row's cells as `scope › row › column`: the scope is the table's heading (the one
+    before it) and its first column's header, which says what the rows are; two tables under
+    one heading that leave their first header empty share a scope. A row header that repeats
+    in its table (the data notes, several to a table) names a group, not a figure."""
+    heading = table.find_previous(["h2", "h3", "h4", "summary"])
+    scope = f"{_text(heading)} | {headers[0] if headers else ''}"
+    names = [row.find("th", scope="row", recursive=False) for row in table.select("tbody tr")]
+    repeated = Counter(_text(name) for name in names if name is not None)
+    found = []
+    for row, name in zip(table.select("tbody tr"), names, strict=True):
+        if name is None or repeated[_text(name)] > 1:
+            continue
+        cells = [_text(cell) for cell in row.find_all("td", recursive=False)]
+        for header, cell in zip(headers[1:], cells, strict=False):
+            if header and cell:
+                found.append(Shown(f"{scope} › {_text(name)} › {header}", cell, "table row"))
     return found
 
 
@@ -159,3 +183,20 @@ def test_two_same_named_figures_in_the_html_fail_the_check() -> None:
     assert [(s.label, s.value) for s in found] == [("Weighted pipeline", "8.3m"),
                                                    ("Weighted pipeline", "27.5m")]
     assert list(clashes(found)) == ["Weighted pipeline"]
+
+
+def test_two_tables_of_the_same_rows_must_say_what_their_rows_are() -> None:
+    """The waterfall's steps (the quarter's pipeline) and the change lists (every deal, any close
+    date) under one heading: with empty first headers, "New deals" names two figures."""
+    def tables(first: str, second: str) -> str:
+        return f"""<h3>What changed</h3>
+        <table><thead><tr><th>{first}</th><th>Deals</th></tr></thead>
+        <tbody><tr><th scope="row">New deals</th><td>11</td></tr></tbody></table>
+        <table><thead><tr><th>{second}</th><th>Deals</th></tr></thead>
+        <tbody><tr><th scope="row">New deals</th><td>47</td></tr></tbody></table>"""
+
+    unscoped = from_html(BeautifulSoup(tables("", ""), "html.parser"))
+    assert list(clashes(unscoped)) == ["What changed |  › New deals › Deals"]
+    scoped = from_html(BeautifulSoup(tables("The quarter's open pipeline", "Every changed deal"),
+                                     "html.parser"))
+    assert clashes(scoped) == {}
