@@ -13,7 +13,7 @@ import math
 import re
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_interval, format_skeleton, format_time
 from babel.numbers import (
     format_compact_currency,
     format_decimal,
@@ -29,6 +29,7 @@ NBSP = "\u00a0"
 
 KINDS = ("money", "money_short", "percent", "count", "ratio", "days", "date", "day_month")
 _LONG_NUMBER = re.compile(r"\d{4}")  # four digits without a separator: not a short form
+_FIRST_NUMBER = re.compile(r"\d+([.,]\d+)?")  # a short amount's number, with its decimal if any
 # How each language names a quarter; others read "Q4 2026"
 _QUARTER_PATTERNS = {"da": "{quarter}. kvt. {year}", "en": "Q{quarter} {year}"}
 
@@ -70,12 +71,14 @@ class Formatter:
                                          currency_digits=False, decimal_quantization=True)
         return self._space_symbol(text)
 
-    def money_short(self, x: float | None) -> str:
+    def money_short(self, x: float | None, *, one_decimal: bool = False) -> str:
         """A rounded amount for chart axes and tiles: `35,4 tkr.`, `1,2 mio. kr.`, `€1.2m`.
 
         Where the locale has no short form for an amount (German thousands), the whole amount
         is written as `money` writes it, with its separators. Danish kroner in thousands are
-        `tkr.`, as Danish business writing has them (CLDR's `t kr.` reads as a typo).
+        `tkr.`, as Danish business writing has them (CLDR's `t kr.` reads as a typo). With
+        `one_decimal`, millions and more keep their decimal when it is 0 (`7,0 mio. kr.`), so
+        amounts compared in one sentence read alike (`7,0 mio. kr. af 15,1 mio. kr.`).
         """
         if x is None or _missing(x):
             return MISSING
@@ -87,6 +90,10 @@ class Formatter:
         text = self._space_symbol(text)
         if self.locale.language == "da" and self._symbol == "kr.":
             text = text.replace(f"{NBSP}t{NBSP}kr.", f"{NBSP}tkr.")
+        if one_decimal and abs(x) >= 1_000_000:
+            text = _FIRST_NUMBER.sub(
+                lambda n: n.group() if n.group(1) else f"{n.group()}{self.decimal_symbol}0",
+                text, count=1)
         return text
 
     def percent(self, x: float | None) -> str:
@@ -118,6 +125,13 @@ class Formatter:
         if d is None:
             return MISSING
         return format_date(d, "medium", locale=self.locale)
+
+    def date_range(self, start: dt.date | None, end: dt.date | None) -> str:
+        """Two dates as the locale writes a span, the shared month and year once:
+        `11.–24. nov. 2026`, `11 – 24 Nov 2026`, `27. okt.–12. nov. 2026`."""
+        if start is None or end is None:
+            return f"{self.date(start)} \u2013 {self.date(end)}"
+        return str(format_interval(start, end, "yMMMd", locale=self.locale))
 
     def full_date(self, d: dt.date | None) -> str:
         """A date with its weekday, for an event: `tirsdag den 8. december 2026`,
@@ -165,8 +179,8 @@ class Formatter:
 
     def filters(self) -> dict[str, object]:
         """The methods as Jinja filters, by name."""
-        return {name: getattr(self, name) for name in KINDS} | {"fmt": self.value,
-                                                                 "quarter": self.quarter}
+        return {name: getattr(self, name) for name in KINDS} | {
+            "fmt": self.value, "quarter": self.quarter, "date_range": self.date_range}
 
     def _space_symbol(self, text: str) -> str:
         """CLDR currency spacing: a letter symbol next to a digit gets a no-break space.

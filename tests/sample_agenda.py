@@ -228,7 +228,7 @@ def _customers() -> CustomersSection:
                                ("No decision", 6, 720_000), ("Timing", 3, 210_000),
                                ("(no reason given)", 2, 90_000)]),
         won_in_quarter=16, lost_in_quarter=27, win_rate=16 / 43, average_deal_size=144_375.0,
-        average_cycle_days=87.4,
+        average_cycle_days=87.4, new_customers_value=640_000,
     )
 
 

@@ -184,7 +184,7 @@ def test_subject_template_fields() -> None:
     template = ("{{ company }} {{ quarter }}: {{ won }} won, {{ coverage }} coverage "
                 "({{ iso_date }})")
     assert subject_line(agenda, template, render_context(agenda)) == \
-        "Nordlys Analytics 2026-Q4: €2,310,000 won, 2.5× coverage (2026-11-24)"
+        "Nordlys Analytics Q4 2026: €2,310,000 won, 2.5× coverage (2026-11-24)"
 
 
 def evil(agenda: Agenda) -> Agenda:

@@ -49,6 +49,15 @@ def test_money_short(fmt: Formatter, value: float, expected: str) -> None:
     assert fmt.money_short(value) == expected
 
 
+def test_money_short_with_one_decimal_for_amounts_compared_in_a_sentence() -> None:
+    assert DA.money_short(6_969_164) == f"7{NBSP}mio.{NBSP}kr."
+    assert DA.money_short(6_969_164, one_decimal=True) == f"7,0{NBSP}mio.{NBSP}kr."
+    assert DA.money_short(15_100_000, one_decimal=True) == f"15,1{NBSP}mio.{NBSP}kr."
+    assert DA.money_short(35_000, one_decimal=True) == f"35{NBSP}tkr."  # thousands as they are
+    assert EN.money_short(7_000_000, one_decimal=True) == "€7.0m"
+    assert EN.money_short(2_000_000_000, one_decimal=True) == "€2.0bn"
+
+
 def test_percent() -> None:
     assert DA.percent(0.253) == f"25{NBSP}%"
     assert EN.percent(0.253) == "25%"
@@ -99,6 +108,17 @@ def test_value_dispatches_by_kind() -> None:
 def test_plotly_separators() -> None:
     assert DA.plotly_separators == ",."
     assert EN.plotly_separators == ".,"
+
+
+def test_date_ranges_as_each_language_writes_them() -> None:
+    nov_11, nov_24 = dt.date(2026, 11, 11), dt.date(2026, 11, 24)
+    assert DA.date_range(nov_11, nov_24) == "11.–24. nov. 2026"
+    assert EN.date_range(nov_11, nov_24) == "11\u2009–\u200924 Nov 2026"
+    assert DA.date_range(dt.date(2026, 10, 27), nov_24) == "27. okt.–24. nov. 2026"
+    assert DA.date_range(dt.date(2026, 12, 1), dt.date(2027, 2, 26)) == \
+        "1. dec. 2026–26. feb. 2027"
+    assert DA.date_range(nov_24, nov_24) == "24. nov. 2026"
+    assert DA.date_range(None, nov_24) == f"{MISSING} – 24. nov. 2026"
 
 
 def test_quarters_as_each_language_writes_them() -> None:

@@ -30,7 +30,7 @@ STATUSES = ("running", "starting", "ended")
 # the keys and contexts the model puts in Agenda.headline
 HEADLINE_KEYS = ("won_to_date", "attainment", "forecast", "gap", "coverage", "new_customers",
                  "meetings_booked", "target", "expected_by_now", "forecast_of_target",
-                 "won_since_last", "open_pipeline", "pace", "expected_to_date",
+                 "won_from_new_customers", "open_pipeline", "pace", "expected_to_date",
                  "new_customers_target", "meetings_target")
 
 

@@ -16,7 +16,7 @@ from report_builder.data.load import load_dataset
 from report_builder.i18n import note_text, translator
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
-from tests.small_company import write_company
+from tests.small_company import DEALS, write_company
 
 AS_OF = dt.date(2026, 11, 24)
 
@@ -167,6 +167,17 @@ def test_new_customers_and_reasons(agenda: Agenda) -> None:
     assert (c.won_in_quarter, c.lost_in_quarter, c.win_rate) == (3, 1, 0.75)
     assert c.average_deal_size == 157_500 / 3
     assert c.average_cycle_days == (44 + 50 + 23) / 3  # D1 1 Sep-15 Oct, D2, D3
+    assert c.new_customers_value == 57_500  # both deals won since then are first wins
+
+
+def test_the_new_customers_value_counts_only_their_deals(tmp_path: Path) -> None:
+    """Acme (first won 15 Oct) wins its add-on D5 since the last meeting: it is in the value won
+    since then, not in the new customers' (Beta's D2 and Gamma's D3)."""
+    deals = [row[:5] + ["Won"] + row[6:9] + ["2026-11-22"] + row[10:] if row[0] == "D5" else row
+             for row in DEALS]
+    c = build_at(tmp_path, AS_OF, deals=deals).customers
+    assert (c.won_count, c.won_value, c.new_customers) == (3, 257_500, 2)
+    assert c.new_customers_value == 57_500
 
 
 def test_upcoming_and_ended_campaigns(agenda: Agenda) -> None:

@@ -76,8 +76,8 @@ def test_page_structure(built: Path) -> None:
     pdf = (built / "pipeline-meeting-2026-11-24.pdf").read_bytes()
     pages = pages_text(pdf)
     t = labels("en")
-    assert "SMALL CO" in pages[0] and t["report_title"] in pages[0] and "2026-Q4" in pages[0]
-    assert "11 Nov 2026" in pages[0] and "24 Nov 2026" in pages[0]  # the period covered
+    assert "SMALL CO" in pages[0] and t["report_title"] in pages[0] and "Q4 2026" in pages[0]
+    assert re.search(r"\b11\s*–\s*24 Nov 2026", pages[0])  # the period covered, as a span
     contents = pages[1]
     assert t["agenda"] in contents
     total = len(pages)

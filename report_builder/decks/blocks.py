@@ -65,7 +65,7 @@ class Blocks:
                       total=self.fmt.count(total))
 
     def dates(self, start: dt.date, end: dt.date) -> str:
-        return f"{self.fmt.day_month(start)} \u2013 {self.fmt.date(end)}"
+        return self.fmt.date_range(start, end)
 
     # -- the actions from the last meeting -------------------------------------------------------
     def actions(self) -> list[TableBlock]:
@@ -119,7 +119,7 @@ class Blocks:
         if not count:
             return None
         return self.t("before_quarter_note", count=self.fmt.count(count),
-                      value=self.fmt.money(value), quarter=self.agenda.quarter)
+                      value=self.fmt.money(value), quarter=self.fmt.quarter(self.agenda.quarter))
 
     def _target_columns(self, first: str) -> tuple[Column, ...]:
         t = self.t
@@ -172,7 +172,8 @@ class Blocks:
         blocks = [TableBlock(
             t("pipelines"),
             (Column(t("pipeline")), Column(t("open_deals"), True),
-             Column(t("open_pipeline"), True), Column(t("weighted_pipeline"), True),
+             Column(t("open_pipeline_all"), True),
+             Column(t("weighted_pipeline_all"), True),
              Column(t("won_in_quarter"), True), Column(t("won_deals"), True),
              Column(t("win_rate"), True)),
             (*summary, total), bold_last=True, name="pipelines",

@@ -100,7 +100,7 @@ def template_values(content: PublicContent, fmt: Formatter,
     """What each text placeholder of a template holds. `date` (the meeting day) and `quarter`
     stay for templates that name them; ours shows neither."""
     return {"company": content.company, "date": fmt.date(content.as_of),
-            "month": fmt.month_year(content.as_of), "quarter": content.quarter,
+            "month": fmt.month_year(content.as_of), "quarter": fmt.quarter(content.quarter),
             "tagline": content.profile.tagline or t("deck_hint_tagline"),
             **{f"{name}_title": t(f"deck_{name}_title") for name in BLOCKS}}
 

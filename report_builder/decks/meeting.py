@@ -50,7 +50,7 @@ def build_meeting_deck(agenda: Agenda, context: RenderContext) -> bytes:
         remove_slide(prs, slide)
     fmt, t = context.fmt, context.t
     fill_placeholders(prs, {"company": agenda.company, "date": fmt.date(agenda.as_of),
-                            "quarter": agenda.quarter}, source=source)
+                            "quarter": fmt.quarter(agenda.quarter)}, source=source)
     MeetingSlides(Deck(prs, config.layouts, source=source), agenda, context).build()
     title = f"{agenda.company} \u00b7 {t('report_title')} \u00b7 {fmt.date(agenda.as_of)}"
     return save_deck(prs, as_of=agenda.as_of, title=title, author=agenda.company)
@@ -169,7 +169,7 @@ class MeetingSlides:
     # -- slides ------------------------------------------------------------------------------
     def title(self) -> None:
         a = self.agenda
-        subtitle = f"{a.company}\n{self.fmt.date(a.as_of)} \u00b7 {a.quarter}"
+        subtitle = f"{a.company}\n{self.fmt.date(a.as_of)} \u00b7 {self.fmt.quarter(a.quarter)}"
         slide = self.deck.add_slide("title", self.t("report_title"), subtitle=subtitle)
         self.deck.drop_empty_placeholders(slide)
         set_notes(slide, self.notes.title())
@@ -250,8 +250,8 @@ class MeetingSlides:
                                      self.summaries.targets)
         day = self.t("day_n_of_total", n=self.fmt.count(ts.days_elapsed),
                      total=self.fmt.count(ts.days_total))
-        lede = f"{self.t('quarter')} {ts.quarter}: {self.fmt.date(ts.quarter_start)} \u2013 " \
-               f"{self.fmt.date(ts.quarter_end)} \u00b7 {day}"
+        lede = f"{self.fmt.quarter(ts.quarter)}: " \
+               f"{self.fmt.date_range(ts.quarter_start, ts.quarter_end)} \u00b7 {day}"
         box = self.lede(slide, box, lede)
         blocks = self.blocks.key_targets()
         # the chart keeps the slide's height (its bars hold their labels), the teams beside it
@@ -298,11 +298,11 @@ class MeetingSlides:
                   value_size=24)
         left, right = box.below(inches(1.2), GAP).columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.funnel("funnel_flow"),
-                                t("funnel_flow"), f"{f.date(self.agenda.period_start)} \u2013 "
-                                                  f"{f.date(self.agenda.as_of)}")
+                                t("funnel_flow"),
+                                f.date_range(self.agenda.period_start, self.agenda.as_of))
         self.chart_with_heading(slide, right, self.charts.funnel("funnel_cohort"),
                                 t("funnel_cohort"),
-                                t("funnel_cohort_caption", quarter=self.agenda.quarter))
+                                t("funnel_cohort_caption", quarter=f.quarter(self.agenda.quarter)))
         self.pipelines()
         self.tables(title, self.blocks.deals(), self.notes.pipeline())
         if self.agenda.movement is not None:
@@ -320,8 +320,8 @@ class MeetingSlides:
             slide, box = self.content(f"{self.point(2, 'pipeline')}: {name}",
                                       self.notes.by_pipeline(b))
             stats = [Figure(t("open_deals"), f.count(b.open_count)),
-                     Figure(t("open_pipeline"), f.money(b.open_value)),
-                     Figure(t("weighted_pipeline"), f.money(b.open_weighted)),
+                     Figure(t("open_pipeline_all"), f.money(b.open_value)),
+                     Figure(t("weighted_pipeline_all"), f.money(b.open_weighted)),
                      Figure(t("won_in_quarter"), f.money(b.won_value),
                             f"{t('won_deals')}: {f.count(b.won_in_quarter)}"),
                      Figure(t("win_rate"), f.percent(b.win_rate))]
@@ -329,7 +329,7 @@ class MeetingSlides:
             self.chart_with_heading(slide, box.below(inches(1.2), GAP), chart,
                                     t("open_by_stage"),
                                     t("by_pipeline_caption", count=f.count(len(p.pipelines)),
-                                      quarter=a.quarter))
+                                      quarter=f.quarter(a.quarter)))
         self.tables(self.point(2, "by_pipeline"), self.blocks.pipelines(),
                     [s for b in p.pipelines for s in self.notes.by_pipeline(b)])
 
@@ -341,7 +341,7 @@ class MeetingSlides:
             add_text(slide, box.top(inches(0.5)), t("movement_none"), CAPTION)
             return
         since = f.date(mv.previous_date) if mv.previous_date else mv.compared_to
-        box = self.lede(slide, box, t("movement_caption", quarter=self.agenda.quarter,
+        box = self.lede(slide, box, t("movement_caption", quarter=f.quarter(self.agenda.quarter),
                                       date=since))
         if mv.compared_to == FROM_HISTORY:  # a line of its own: the caption fills one
             box = self.lede(slide, box, t("movement_from_history"))
@@ -372,8 +372,9 @@ class MeetingSlides:
         title = self.point(3, "section_sources")
         slide, box = self.main_slide(title, self.notes.channels(), "sources",
                                      self.summaries.sources)
-        box = self.lede(slide, box, f"{t('sources_window')}: {f.date(s.window_start)} \u2013 "
-                                    f"{f.date(s.window_end)} \u00b7 {t('sources_judged_on')}")
+        box = self.lede(slide, box, f"{t('sources_window')}: "
+                                    f"{f.date_range(s.window_start, s.window_end)} \u00b7 "
+                                    f"{t('sources_judged_on')}")
         left, right = box.columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.channel_meetings(), t("meetings"))
         self.chart_with_heading(slide, right, self.charts.channel_revenue(), t("revenue"))
@@ -393,10 +394,11 @@ class MeetingSlides:
         notes = self.notes.customers()
         slide, box = self.main_slide(title, notes[:1] + self.notes.won_list(), "customers",
                                      self.summaries.customers)
-        stats = [Figure(t("won_since_last_meeting"), f.count(c.won_count), f.money(c.won_value)),
+        stats = [Figure(t("won_since_last_meeting"), f.money(c.won_value),
+                        t("deals_count", count=f.count(c.won_count))),
                  Figure(t("new_customers"), f.count(c.new_customers)),
-                 Figure(t("won_in_quarter"), f.count(c.won_in_quarter)),
-                 Figure(t("lost_in_quarter"), f.count(c.lost_in_quarter)),
+                 Figure(t("deals_won_in_quarter"), f.count(c.won_in_quarter)),
+                 Figure(t("deals_lost_in_quarter"), f.count(c.lost_in_quarter)),
                  Figure(t("win_rate"), f.percent(c.win_rate)),
                  Figure(t("average_deal_size"), f.money(c.average_deal_size)),
                  Figure(t("average_cycle"), f.days(c.average_cycle_days))]
@@ -404,7 +406,7 @@ class MeetingSlides:
         add_tables_on_slide(slide, box.below(inches(1.3), GAP), self.blocks.key_won(),
                             more=self.blocks.more)
         slide, box = self.main_slide(title, notes[1:], "customers")
-        caption = t("reasons_caption", quarter=self.agenda.quarter)
+        caption = t("reasons_caption", quarter=self.fmt.quarter(self.agenda.quarter))
         left, right = box.columns(2, inches(0.5))
         self.chart_with_heading(slide, left, self.charts.reasons("win_reasons"),
                                 t("win_reasons"), caption)
@@ -421,8 +423,8 @@ class MeetingSlides:
         title = self.point(5, "section_campaigns")
         slide, box = self.main_slide(title, self.notes.campaigns(), "campaigns",
                                      self.summaries.campaigns)
-        box = self.lede(slide, box, f"{t('campaigns_horizon')}: {f.date(self.agenda.as_of)} "
-                                    f"\u2013 {f.date(cs.horizon_end)}")
+        box = self.lede(slide, box, f"{t('campaigns_horizon')}: "
+                                    f"{f.date_range(self.agenda.as_of, cs.horizon_end)}")
         rows = len(self.charts.campaigns().bars)
         if rows:
             fitting = rows_that_fit(box, rows)

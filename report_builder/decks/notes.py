@@ -63,8 +63,9 @@ class SpeakerNotes:
 
     def title(self) -> list[str]:
         a, f = self.agenda, self.fmt
-        return [self.t("notes_title", date=f.date(a.as_of), start=f.date(a.period_start),
-                       end=f.date(a.as_of), quarter=a.quarter, next=f.date(a.next_meeting))]
+        return [self.t("notes_title", date=f.date(a.as_of),
+                       period=f.date_range(a.period_start, a.as_of), quarter=f.quarter(a.quarter),
+                       next=f.date(a.next_meeting))]
 
     def actions(self) -> list[str]:
         """The actions' counts, then each overdue action."""
@@ -263,4 +264,4 @@ class SpeakerNotes:
                        count=self.fmt.count(len(d.notes)))]
 
     def dates(self, start: dt.date, end: dt.date) -> str:
-        return f"{self.fmt.date(start)} \u2013 {self.fmt.date(end)}"
+        return self.fmt.date_range(start, end)

@@ -100,7 +100,7 @@ def subject_values(agenda: Agenda, fmt: Formatter) -> dict[str, str]:
     c = agenda.targets.company
     return {
         "company": agenda.company, "date": fmt.date(agenda.as_of),
-        "iso_date": agenda.as_of.isoformat(), "quarter": agenda.quarter,
+        "iso_date": agenda.as_of.isoformat(), "quarter": fmt.quarter(agenda.quarter),
         "attainment": fmt.percent(c.attainment), "won": fmt.money(c.won),
         "target": fmt.money(c.target), "forecast": fmt.money(c.forecast),
         "gap": fmt.money(c.gap), "coverage": fmt.ratio(c.coverage),

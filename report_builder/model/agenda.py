@@ -207,6 +207,9 @@ class CustomersSection:
     average_cycle_days: float | None
     # public references: accounts won in the last deck.reference_days, newest first
     references: tuple[PublicReference, ...] = ()
+    # the value of the deals won since the last meeting from the accounts won for the first time
+    # in it (the new customers' sub-line): part of won_value
+    new_customers_value: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ def build_customers(view: ModelView) -> CustomersSection:
         won_count=len(won_period),
         won_value=float(won_period["value"].sum()),
         new_customers=int(new_accounts["account"].nunique()),
+        new_customers_value=float(
+            won_period.loc[won_period["account"].isin(new_accounts["account"]), "value"].sum()),
         win_reasons=reason_rows(won_q, "won_reason"),
         loss_reasons=reason_rows(lost_q, "lost_reason"),
         won_in_quarter=len(won_q),

@@ -65,8 +65,8 @@ def build_headline(targets: TargetsSection, pipeline: PipelineSection,
             context_change=None if changes is None
             else c.open_pipeline - changes.then["open"] + 0.0),
         HeadlineFigure("coverage", c.coverage, "ratio", "gap", c.gap, "money"),
-        HeadlineFigure("new_customers", customers.new_customers, "count", "won_since_last",
-                       customers.won_value, "money",
+        HeadlineFigure("new_customers", customers.new_customers, "count",
+                       "won_from_new_customers", customers.new_customers_value, "money",
                        **window(customers.new_customers,  # type: ignore[arg-type]
                                 changes.new_customers if changes else 0)),
         HeadlineFigure("meetings_booked", meetings_since_last, "count",

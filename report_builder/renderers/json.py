@@ -16,7 +16,8 @@ from report_builder.i18n import Translator, note_text, translator
 from report_builder.model.agenda import Agenda, Note
 from report_builder.renderers.context import RenderContext
 
-SCHEMA_VERSION = 2  # 2: movement lists as `changes` (every changed deal), headline changes
+SCHEMA_VERSION = 3  # 2: movement lists as `changes` (every changed deal), headline changes;
+# 3: the new customers' headline context is the value won from them (won_from_new_customers)
 
 
 def to_plain(value: Any) -> Any:

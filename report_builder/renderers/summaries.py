@@ -82,7 +82,7 @@ class _Writer:
         return self.t("and", first=", ".join(items[:-1]), last=items[-1])
 
     def money(self, value: float) -> str:
-        return self.fmt.money_short(value)
+        return self.fmt.money_short(value, one_decimal=True)
 
     # -- points -----------------------------------------------------------------------------
     def overview(self) -> str:
