@@ -8,7 +8,6 @@ from pathlib import Path
 import jinja2
 import pytest
 from bs4 import BeautifulSoup, Tag
-from plotly.offline import get_plotlyjs
 
 from report_builder.charts.figures import FIGURE_KEYS
 from report_builder.errors import OutputError
@@ -17,10 +16,10 @@ from report_builder.i18n import labels
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.base import get_renderer
 from report_builder.renderers.context import RenderOptions, render_context
-from report_builder.renderers.html import chart_div_id, render_html
+from report_builder.renderers.html import chart_div_id, plotly_bundle, render_html
 from tests.sample_agenda import DANISH_ACCOUNT, NOTE_TEXTS, SCRIPT_NAME, sample_agenda
 
-PLOTLY_HEADER = get_plotlyjs()[:60]
+PLOTLY_HEADER = plotly_bundle()[:60]  # our partial bundle's first line
 
 
 def render(agenda: Agenda, options: RenderOptions | None = None) -> BeautifulSoup:
@@ -102,7 +101,7 @@ def test_script_deal_name_is_text(soup: BeautifulSoup, html: str) -> None:
     assert not any("alert(1)" in s.get_text() for s in soup.find_all("script"))
 
 
-def test_script_elements_are_plotly_the_charts_the_print_fit_and_the_unfolding(
+def test_script_elements_are_plotly_the_charts_and_the_page_scripts(
         soup: BeautifulSoup) -> None:
     scripts = soup.find_all("script")
     assert all(not s.get("src") for s in scripts)
@@ -110,9 +109,10 @@ def test_script_elements_are_plotly_the_charts_the_print_fit_and_the_unfolding(
     chart_calls = [s for s in scripts if "Plotly.newPlot" in s.get_text()]
     assert len(library) == 1
     assert len(chart_calls) == len(FIGURE_KEYS)
-    assert len(scripts) == 1 + len(FIGURE_KEYS) + 2
-    assert soup.select_one("script#print-fit") is not None
-    assert soup.select_one("script#open-folded") is not None  # a link opens a folded list
+    page_scripts = ("print-fit", "open-folded", "chart-fit", "table-scroll", "print-open")
+    assert len(scripts) == 1 + len(FIGURE_KEYS) + len(page_scripts)
+    for name in page_scripts:  # a link opens a folded list; narrow charts; scrolling tables
+        assert soup.select_one(f"script#{name}") is not None, name
 
 
 def test_plotly_js_included_exactly_once(html: str) -> None:
@@ -139,9 +139,23 @@ def test_no_external_urls(soup: BeautifulSoup) -> None:
 def test_navigation_links_to_every_section(soup: BeautifulSoup) -> None:
     targets = [attr(a, "href") for a in soup.select("nav.agenda-nav a")]
     assert targets == ["#headline", "#targets", "#pipeline", "#sources", "#customers",
-                       "#campaigns", "#data-notes"]
+                       "#campaigns", "#data-notes", "#definitions"]
     for href in targets:
         assert soup.select_one(href) is not None
+
+
+def test_what_the_figures_mean_closes_the_page(soup: BeautifulSoup, agenda: Agenda) -> None:
+    """The definitions the PDF's appendix ends with (one partial for both), in the language."""
+    t = labels(agenda.language)
+    section = one(soup, "main > section#definitions")
+    assert soup.select("main > section")[-1] is section
+    assert text(one(section, "h2")) == t["section_definitions"]
+    terms = [text(dt) for dt in section.select("dl > dt")]
+    meanings = [text(dd) for dd in section.select("dl > dd")]
+    assert t["term_weighted_pipeline"] in terms and t["term_stale"] in terms
+    assert len(terms) == len(meanings) >= 19
+    assert all(meanings)
+    assert not (Path(__file__).parents[1] / "templates" / "pdf" / "_definitions.html").exists()
 
 
 def test_every_chart_has_its_stable_div(soup: BeautifulSoup) -> None:

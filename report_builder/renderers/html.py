@@ -1,5 +1,9 @@
 """The HTML pack: one self-contained file (CSS, logo and plotly.js inline) that works offline.
 
+plotly.js is our partial bundle (assets/plotly-partial.min.js: only the trace types the charts
+draw, built by scripts/build-plotly-bundle.sh at the version plotly.py writes figures for), not
+the python package's full 4.8 MB one.
+
 Templates come from the user's folder first (RenderOptions.templates, overriding ours by name),
 then ours; `default:` names ours explicitly, so a user template can
 `{% extends "default:report.html" %}` and replace one block. Autoescape is on and undefined
@@ -15,7 +19,6 @@ from pathlib import Path
 import jinja2
 import plotly.graph_objects as go
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from report_builder.charts.figures import build_figures
 from report_builder.errors import OutputError
@@ -31,7 +34,10 @@ from report_builder.resources import assets_dir, templates_dir
 from report_builder.terminal import terminal_text
 from report_builder.text_limits import TEXT_LIMIT, clip
 
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+# responsive: a chart follows its card's width; no toolbar (modebar): on a phone it sat on the
+# legend, and the pack's readers read the charts rather than zoom them (hover still works)
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+PLOTLY_BUNDLE = "plotly-partial.min.js"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
               ".jpeg": "image/jpeg"}
 
@@ -112,8 +118,13 @@ def chart_html(key: str, figure: go.Figure) -> Markup:
 
 
 @lru_cache(maxsize=1)
+def plotly_bundle() -> str:
+    """Our partial plotly.js bundle (the file in assets/)."""
+    return (assets_dir() / PLOTLY_BUNDLE).read_text(encoding="utf-8")
+
+
 def _plotly_js() -> Markup:
-    return Markup(get_plotlyjs())  # the bundled library, not user data
+    return Markup(plotly_bundle())  # our vendored library, not user data
 
 
 def render_html(agenda: Agenda, context: RenderContext) -> bytes:
@@ -127,6 +138,7 @@ def render_html(agenda: Agenda, context: RenderContext) -> bytes:
         theme_css=Markup(context.theme.css_variables()),  # our theme file
         page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
         plotly_js=_plotly_js(),
+        plotly_config=PLOTLY_CONFIG,  # the page's script redraws a chart for a narrow card
         logo_uri=logo_data_uri(context.options.logo),
         folded=True,  # each point's full lists fold below it
         appendix={},  # and are referred to without an appendix letter
