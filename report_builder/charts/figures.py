@@ -40,6 +40,14 @@ __all__ = ["BREAKDOWN_KEY", "FIGURE_KEYS", "MOVEMENT_KEY", "build_figures", "dra
 
 MS_PER_DAY = 86_400_000
 PER_ROW = 3  # pipelines side by side in the small multiples
+BULLET_BAR = 0.5  # a bullet's bar, in rows: the target's marker sits in the gap above it
+WATERFALL_BAR = 0.8  # a waterfall's bar, in categories
+WATERFALL_LABEL = 13  # px: ten labels side by side, each no wider than its category
+# Outside labels need room on the value axis: the narrowest plot a full-width chart is drawn
+# in (the PDF's, landscape or portrait, less the category names) and the average width of a
+# label's characters (digits, "mio. kr.") at the label size, in px.
+PLOT_PX = 560
+LABEL_CHAR_PX = 8.6
 
 
 def build_figures(agenda: Agenda, fmt: Formatter, *, t: Callable[..., str] | None = None,
@@ -79,27 +87,40 @@ class PlotlyDrawer:
         return self._bullet(chart.panel, height=max(220, 90 + 70 * len(chart.panel.categories)))
 
     def _bullet(self, panel: Panel, *, height: int) -> go.Figure:
-        """Stacked bars with the target as a line across them; the target's amount is read off
-        the money axis (and the hover)."""
+        """Stacked bars with each target as a triangle just above its bar, pointing at the
+        amount (so it never covers a label on the bar); the target's amount is read off the
+        money axis (and the hover). The rows are numbered top-down (0, 1, ...) and named by
+        their ticks, so the marker can sit between two rows. Won's label is written on its
+        segment; the weighted pipeline's too where it fits, else after the bar."""
         names = list(panel.categories)
+        rows = list(range(len(names)))
         fig = go.Figure()
-        for series in panel.series:
-            fig.add_bar(name=series.name, y=names, x=list(series.values), orientation="h",
-                        marker_color=series.colour, text=list(series.labels),
-                        textposition="inside", insidetextanchor="middle",
-                        customdata=self.full_money(series.values),
-                        hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>")
+        for index, series in enumerate(panel.series):
+            outermost = index == len(panel.series) - 1  # only its label may go outside
+            fig.add_bar(name=series.name, y=rows, x=list(series.values), orientation="h",
+                        width=BULLET_BAR, marker_color=series.colour, text=list(series.labels),
+                        textposition="auto" if outermost else "inside",
+                        insidetextanchor="middle", cliponaxis=False,
+                        hovertext=names, customdata=self.full_money(series.values),
+                        hovertemplate="%{hovertext}: %{customdata}<extra>"
+                        + series.name + "</extra>")
         markers = panel.markers
         assert markers is not None
-        fig.add_scatter(name=markers.name, y=names, x=list(markers.values), mode="markers",
-                        marker={"symbol": "line-ns", "size": 44,
-                                "line": {"width": 5, "color": markers.colour}},
-                        customdata=self.full_money(markers.values),
-                        hovertemplate="%{y}: %{customdata}<extra>"
+        fig.add_scatter(name=markers.name, y=[row - BULLET_BAR / 2 - 0.12 for row in rows],
+                        x=list(markers.values), mode="markers", cliponaxis=False,
+                        marker={"symbol": "triangle-down", "size": 15,
+                                "color": markers.colour, "line": {"width": 0}},
+                        hovertext=names, customdata=self.full_money(markers.values),
+                        hovertemplate="%{hovertext}: %{customdata}<extra>"
                         + markers.name + "</extra>")
-        self._layout(fig, height=height, barmode="stack", bargap=0.45)
-        self._money_axis(fig, "x", panel.top())
-        fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
+        self._layout(fig, height=height, barmode="stack")
+        stacks = [sum(v or 0.0 for v in column)
+                  for column in zip(*(s.values for s in panel.series), strict=True)]
+        outside = [label for label, stack in zip(panel.series[-1].labels, stacks, strict=True)
+                   if stack]
+        self._money_axis(fig, "x", max(panel.top(), _room_for(outside, max(stacks + [0.0]))))
+        fig.update_yaxes(tickvals=rows, ticktext=names, range=[len(rows) - 0.4, -0.75],
+                         showgrid=False, zeroline=False, ticksuffix="  ")
         return fig
 
     # -- 2 pipeline --------------------------------------------------------------------------
@@ -110,24 +131,30 @@ class PlotlyDrawer:
         return self._funnel(chart.panel)
 
     def pipeline_movement(self, chart: Chart) -> go.Figure:
-        """The quarter's open pipeline then, each bar of the movement, and now."""
+        """The quarter's open pipeline then, each bar of the movement, and now: bars from the
+        running level (Plotly's waterfall colours by sign only; here each step has the colour
+        of its news, from the description), with a connector from each bar to the next."""
         panel = chart.panel
         (series,) = panel.series
         steps = panel.steps
         assert steps is not None
-        values = list(series.values)
-        fig = go.Figure(go.Waterfall(
-            x=[_two_lines(name) for name in panel.categories], y=values,
-            measure=["relative" if not total else "absolute" if i == 0 else "total"
-                     for i, total in enumerate(steps.totals)],
-            text=list(series.labels), textposition="outside",
-            cliponaxis=False, customdata=self.full_money(values),
-            hovertemplate="%{x}: %{customdata}<extra></extra>",
-            increasing={"marker": {"color": steps.rise}},
-            decreasing={"marker": {"color": steps.fall}},
-            totals={"marker": {"color": steps.total}},
-            connector={"line": {"color": self.c["line"]}},
+        values = [v or 0.0 for v in series.values]
+        bases, levels, level = [], [], 0.0
+        for value, total in zip(values, steps.totals, strict=True):
+            bases.append(0.0 if total else level)
+            level = value if total else level + value
+            levels.append(level)
+        fig = go.Figure(go.Bar(
+            x=[_two_lines(name) for name in panel.categories], y=values, base=bases,
+            marker_color=list(series.point_colours), text=list(series.labels),
+            textposition="outside", cliponaxis=False, constraintext="none",
+            textfont={"size": WATERFALL_LABEL}, customdata=self.full_money(values),
+            hovertemplate="%{x}: %{customdata}<extra></extra>", width=WATERFALL_BAR,
         ))
+        for index, level in enumerate(levels[:-1]):
+            fig.add_shape(type="line", xref="x", yref="y", layer="below",
+                          x0=index + WATERFALL_BAR / 2, x1=index + 1 - WATERFALL_BAR / 2,
+                          y0=level, y1=level, line={"color": self.c["line"], "width": 1})
         self._layout(fig, height=380, showlegend=False)
         self._money_axis(fig, "y", panel.top() * 1.1)
         fig.update_xaxes(showgrid=False, tickangle=0, tickfont={"size": 12})
@@ -149,17 +176,22 @@ class PlotlyDrawer:
         return fig
 
     def pipeline_stages(self, chart: Chart) -> go.Figure:
+        """Each stage's open and weighted value as bars across the page, top-down in the
+        stages' order, each labelled after its end (room is kept for the longest label)."""
         panel = chart.panel
+        names = list(panel.categories)
         fig = go.Figure()
         for series in panel.series:
-            fig.add_bar(name=series.name, x=list(panel.categories), y=list(series.values),
+            fig.add_bar(name=series.name, y=names, x=list(series.values), orientation="h",
                         marker_color=series.colour, text=list(series.labels),
                         textposition="outside", cliponaxis=False,
                         customdata=self.full_money(series.values),
-                        hovertemplate="%{x}: %{customdata}<extra>" + series.name + "</extra>")
-        self._layout(fig, height=380, barmode="group", bargap=0.3)
-        self._money_axis(fig, "y", panel.top() * 1.12)
-        fig.update_xaxes(showgrid=False)
+                        hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>")
+        bars = len(names) * len(panel.series)
+        self._layout(fig, height=max(300, 100 + 30 * bars), barmode="group", bargap=0.3)
+        labels = [label for series in panel.series for label in series.labels]
+        self._money_axis(fig, "x", _room_for(labels, panel.top()))
+        fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
     def pipeline_breakdown(self, chart: Chart) -> go.Figure:
@@ -334,6 +366,13 @@ def _nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[floa
     step = next(m * power for m in steps if m * power >= raw)
     n = math.ceil(top / step - 1e-9)
     return [round(i * step, 9) for i in range(n + 1)]
+
+
+def _room_for(labels: Sequence[str], top: float, plot_px: float = PLOT_PX) -> float:
+    """The value axis's top that leaves room after a bar reaching `top` for the longest of
+    `labels` written after it (and a gap)."""
+    widest = max((len(label) for label in labels), default=0) * LABEL_CHAR_PX + 12
+    return top * plot_px / max(plot_px - widest, plot_px / 2)
 
 
 def _two_lines(label: str) -> str:
