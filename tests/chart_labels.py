@@ -121,14 +121,18 @@ def label_problems(layout: Mapping[str, Any], expected: Sequence[str]) -> list[s
                 problems.append(f"label {name!r} runs into another bar")
         if any(box.overlaps(_box(marker)) for marker in layout["markers"]):
             problems.append(f"label {name!r} covered by a marker")
+    for index, (text, box) in enumerate(others):  # the names, ticks, legend and notes
+        problems += [f"text {text!r} overlaps text {other!r}"
+                     for other, other_box in others[index + 1:] if box.overlaps(other_box, GAP)]
     return problems
 
 
 def _missing(expected: Iterable[str], labels: Sequence[Mapping[str, Any]]) -> list[str]:
-    shown = [" ".join(label["text"].split()) for label in labels]
+    # a label drawn on two lines reads back without the break: compare without white space
+    shown = ["".join(label["text"].split()) for label in labels]
     missing = []
     for text in expected:
-        wanted = " ".join(text.split())
+        wanted = "".join(text.split())
         if wanted in shown:
             shown.remove(wanted)
         else:

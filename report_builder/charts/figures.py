@@ -15,6 +15,7 @@ label markup.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -146,7 +147,8 @@ class PlotlyDrawer:
             levels.append(level)
         fig = go.Figure(go.Bar(
             x=[_two_lines(name) for name in panel.categories], y=values, base=bases,
-            marker_color=list(series.point_colours), text=list(series.labels),
+            marker_color=list(series.point_colours),
+            text=[_amount_over_unit(label) for label in series.labels],
             textposition="outside", cliponaxis=False, constraintext="none",
             textfont={"size": WATERFALL_LABEL}, customdata=self.full_money(values),
             hovertemplate="%{x}: %{customdata}<extra></extra>", width=WATERFALL_BAR,
@@ -156,7 +158,7 @@ class PlotlyDrawer:
                           x0=index + WATERFALL_BAR / 2, x1=index + 1 - WATERFALL_BAR / 2,
                           y0=level, y1=level, line={"color": self.c["line"], "width": 1})
         self._layout(fig, height=380, showlegend=False)
-        self._money_axis(fig, "y", panel.top() * 1.1)
+        self._money_axis(fig, "y", panel.top() * 1.18)  # two lines of label above the top
         fig.update_xaxes(showgrid=False, tickangle=0, tickfont={"size": 12})
         return fig
 
@@ -165,7 +167,8 @@ class PlotlyDrawer:
         text = list(series.labels)
         fig = go.Figure(go.Funnel(
             y=list(panel.categories), x=list(series.values), text=text, textinfo="text",
-            textposition="auto", textfont={"size": 14}, cliponaxis=False,
+            textposition=_positions(series.values),
+            textfont={"size": 14}, cliponaxis=False,
             marker={"color": list(series.point_colours)},
             connector={"fillcolor": self.c["grid"]},
             customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>",
@@ -184,7 +187,8 @@ class PlotlyDrawer:
         for series in panel.series:
             fig.add_bar(name=series.name, y=names, x=list(series.values), orientation="h",
                         marker_color=series.colour, text=list(series.labels),
-                        textposition="outside", cliponaxis=False,
+                        textposition=_positions(series.values), insidetextanchor="end",
+                        cliponaxis=False,
                         customdata=self.full_money(series.values),
                         hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>")
         bars = len(names) * len(panel.series)
@@ -213,7 +217,8 @@ class PlotlyDrawer:
                             marker_color=series.colour,
                             legendgroup=label, showlegend=i == 0,
                             text=list(series.labels),
-                            textposition="outside", cliponaxis=False,
+                            textposition=_positions(series.values), insidetextanchor="end",
+                            cliponaxis=False,
                             customdata=self.full_money(series.values),
                             hovertemplate=f"{panel.title} · %{{x}}: %{{customdata}}"
                             f"<extra>{label}</extra>", row=row, col=col)
@@ -239,7 +244,8 @@ class PlotlyDrawer:
             money = panel.axis == "money"
             fig.add_bar(name=series.name, y=names, x=list(series.values), orientation="h",
                         marker_color=series.colour, text=list(series.labels),
-                        textposition="outside", cliponaxis=False,
+                        textposition=_positions(series.values), insidetextanchor="end",
+                        cliponaxis=False,
                         **({"customdata": self.full_money(series.values)} if money else {}),
                         hovertemplate="%{y}: " + ("%{customdata}" if money else "%{text}")
                         + "<extra>" + series.name + "</extra>",
@@ -265,7 +271,8 @@ class PlotlyDrawer:
         fig = go.Figure(go.Bar(
             y=list(panel.categories), x=list(series.values), orientation="h",
             marker_color=series.colour, text=list(series.labels),
-            textposition="outside", cliponaxis=False,
+            textposition=_positions(series.values), insidetextanchor="end",
+            cliponaxis=False,
             customdata=list(series.details),
             hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
@@ -295,8 +302,10 @@ class PlotlyDrawer:
             )
         self._layout(fig, height=max(280, 120 + 48 * len(timeline.bars)), barmode="overlay",
                      bargap=0.35)
-        # the legend goes below the dates: the meeting labels take the top edge
-        fig.update_layout(legend={"y": -0.08, "yanchor": "top"}, margin={"t": 34, "b": 20})
+        # the legend goes under the dates, at the figure's foot: the meeting labels take the
+        # top edge
+        fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"},
+                          margin={"t": 34, "b": 64})
         fig.update_xaxes(type="date", range=[timeline.start.isoformat(),
                                              timeline.end.isoformat()],
                          tickvals=[tick.day.isoformat() for tick in timeline.ticks],
@@ -373,6 +382,22 @@ def _room_for(labels: Sequence[str], top: float, plot_px: float = PLOT_PX) -> fl
     `labels` written after it (and a gap)."""
     widest = max((len(label) for label in labels), default=0) * LABEL_CHAR_PX + 12
     return top * plot_px / max(plot_px - widest, plot_px / 2)
+
+
+def _positions(values: Sequence[float | None]) -> list[str]:
+    """Each bar's label inside its bar where it fits, else after it; a bar of none has nothing
+    to hold its label, and Plotly writes it only outside."""
+    return ["auto" if value else "outside" for value in values]
+
+
+def _amount_over_unit(label: str) -> str:
+    """A money label broken at its first space (`23,8` over `mio. kr.`, `DKK` over `1.2M`),
+    so ten of them fit side by side in a portrait page's width; a short one (`0 kr.`) kept
+    on one line."""
+    if len(label) <= 7:
+        return label
+    parts = re.split(r"[ \u00a0]", label, maxsplit=1)
+    return "\n".join(parts)
 
 
 def _two_lines(label: str) -> str:
