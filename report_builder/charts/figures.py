@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -48,6 +49,7 @@ WATERFALL_LABEL = 13  # px: ten labels side by side, each no wider than its cate
 # in (the PDF's, landscape or portrait, less the category names) and the average width of a
 # label's characters (digits, "mio. kr.") at the label size, in px.
 PLOT_PX = 560
+HALF_PLOT_PX = 200  # the same for a chart half the width (two to a row)
 LABEL_CHAR_PX = 8.6
 
 
@@ -146,7 +148,7 @@ class PlotlyDrawer:
             level = value if total else level + value
             levels.append(level)
         fig = go.Figure(go.Bar(
-            x=[_two_lines(name) for name in panel.categories], y=values, base=bases,
+            x=[_word_lines(name) for name in panel.categories], y=values, base=bases,
             marker_color=list(series.point_colours),
             text=[_amount_over_unit(label) for label in series.labels],
             textposition="outside", cliponaxis=False, constraintext="none",
@@ -176,6 +178,9 @@ class PlotlyDrawer:
         self._layout(fig, height=360, showlegend=False, uniformtext=None)
         fig.update_layout(margin={"t": 10})
         fig.update_yaxes(ticksuffix="  ", showgrid=False)
+        # the steps stand centred on 0; room on the right for a label after a narrow step
+        widest = max([v or 0.0 for v in series.values] + [1.0]) / 2
+        fig.update_xaxes(range=[-widest * 1.02, widest * 1.3], visible=False)
         return fig
 
     def pipeline_stages(self, chart: Chart) -> go.Figure:
@@ -255,7 +260,8 @@ class PlotlyDrawer:
         fig.update_layout(margin={"t": 44})
         fig.update_annotations(font={"size": 16, "color": self.c["navy"]})
         self._count_axis(fig, "x", meetings.top() * 1.2)
-        self._money_axis(fig, "x2", revenue.top() * 1.25)
+        # half the width: fewer ticks, so `10 mio. kr.` and `15 mio. kr.` do not touch
+        self._money_axis(fig, "x2", revenue.top() * 1.25, ticks=2)
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
@@ -278,7 +284,9 @@ class PlotlyDrawer:
         ))
         self._layout(fig, height=max(240, 90 + 44 * len(panel.categories)), showlegend=False,
                      bargap=0.35)
-        self._count_axis(fig, "x", panel.top() * 1.35)
+        labels = [label for label, value in zip(series.labels, series.values, strict=True)
+                  if value is not None]
+        self._count_axis(fig, "x", _room_for(labels, panel.top(), HALF_PLOT_PX))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
@@ -345,9 +353,10 @@ class PlotlyDrawer:
         fig.update_yaxes(gridcolor=self.c["grid"], zerolinecolor=self.c["line"],
                          linecolor=self.c["line"], automargin=True)
 
-    def _money_axis(self, fig: go.Figure, axis: str, top: float) -> None:
-        """Money ticks formatted by the Formatter (Plotly would write `1.2M`, not `1,2 mio.`)."""
-        values = _nice_ticks(top)
+    def _money_axis(self, fig: go.Figure, axis: str, top: float, *, ticks: int = 4) -> None:
+        """Money ticks formatted by the Formatter (Plotly would write `1.2M`, not `1,2 mio.`);
+        about `ticks` of them (fewer where the axis is short)."""
+        values = _nice_ticks(top, ticks)
         self._ticks(fig, axis, values, [self.fmt.money_short(v) for v in values], top)
 
     def _count_axis(self, fig: go.Figure, axis: str, top: float) -> None:
@@ -398,6 +407,12 @@ def _amount_over_unit(label: str) -> str:
         return label
     parts = re.split(r"[ \u00a0]", label, maxsplit=1)
     return "\n".join(parts)
+
+
+def _word_lines(label: str) -> str:
+    """An axis label in lines of at most 9 characters (a longer word alone on its line): ten
+    names fit under a portrait page's bars."""
+    return "\n".join(textwrap.wrap(label, 9, break_long_words=False)) or label
 
 
 def _two_lines(label: str) -> str:
