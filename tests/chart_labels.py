@@ -51,7 +51,11 @@ LAYOUT_JS = """
       }
     }
     for (const path of svg.querySelectorAll('g.trace.scatter path.point')) {
-      markers.push(box(path.getBoundingClientRect()));
+      // a line marker's box is its centre line: widen it by half its stroke each way
+      const r = path.getBoundingClientRect();
+      const half = (parseFloat(getComputedStyle(path).strokeWidth) || 0) / 2;
+      markers.push({x: r.left - half, y: r.top - half, w: r.width + 2 * half,
+                    h: r.height + 2 * half});
     }
     for (const text of svg.querySelectorAll('text')) {
       if (text.classList.contains('bartext') || !text.textContent.trim()) continue;

@@ -1,9 +1,10 @@
 """Every value label of every chart legible where the pack draws it, measured on the laid-out
-output in Chromium (tests/chart_labels.py): each chart's SVG as the PDF embeds it, at the
-PDF's widths (landscape and portrait), and each chart of the HTML at 1440 px. A label must be
-there, at a readable size, inside its plot, clear of the other labels, of the other texts, of
-the other bars and of the markers. The meeting deck's charts are read back: every value has
-its label, and no label sits where a target's mark is."""
+output in Chromium (tests/chart_labels.py): each chart's SVG as the (landscape) PDF embeds it,
+at the PDF's widths, and each chart of the HTML at 1440 px. A label must be there, at a
+readable size, inside its plot, clear of the other labels, of the other texts, of the other
+bars and of the markers. The meeting deck's charts are read back: every value has its label,
+and no label sits where a target's mark is; printed by LibreOffice, no two words of a chart's
+slide overlap."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import datetime as dt
 import io
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.html import chart_div_id, render_html
 from report_builder.renderers.pdf import chart_images
 from tests.chart_labels import LAYOUT_JS, drawn_labels, label_problems
+from tests.office import convert_to_pdf, libreoffice, needs_libreoffice, profile_dir
 from tests.two_pipelines import write_two_pipelines
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -159,3 +162,39 @@ def test_deck_charts_label_every_value_clear_of_targets(agenda: Agenda) -> None:
                 middle = floor[index] + value / 2
                 assert abs(target - middle) > 0.05 * top, (series.name, index)
             floor[index] += value
+
+
+@libreoffice
+@needs_libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+def test_deck_chart_slides_print_without_overlapping_words(
+        agenda: Agenda, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The deck as LibreOffice lays it out (its own label positions): on every slide with a
+    chart, no two words overlap (lines of one label may touch)."""
+    deck = tmp_path / "deck.pptx"
+    deck.write_bytes(build_meeting_deck(agenda, render_context(agenda)))
+    pdf = convert_to_pdf([deck], tmp_path, profile_dir(tmp_path_factory))[deck]
+    pages = [number for number, slide in enumerate(Presentation(str(deck)).slides, start=1)
+             if any(shape.has_chart for shape in slide.shapes)]
+    assert pages
+    overlapping = {page: _overlapping_words(pdf, page) for page in pages}
+    assert {page: words for page, words in overlapping.items() if words} == {}
+
+
+def _overlapping_words(pdf: Path, page: int) -> list[tuple[str, str]]:
+    """The pairs of words on `page` whose boxes overlap by more than a rounding's worth
+    across and by more than 40 % of a line's height down (pdftotext's boxes of two lines of
+    one label touch)."""
+    found = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf),
+                            "-"], capture_output=True, text=True, check=True, timeout=60).stdout
+    words = [(float(x0), float(y0), float(x1), float(y1), word) for x0, y0, x1, y1, word
+             in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                           r'yMax="([\d.]+)">([^<]*)</word>', found)]
+    assert words, f"page {page}: no words"
+    pairs = []
+    for index, (x0, y0, x1, y1, word) in enumerate(words):
+        for a0, b0, a1, b1, other in words[index + 1:]:
+            if (min(x1, a1) - max(x0, a0) > 0.5
+                    and min(y1, b1) - max(y0, b0) > 0.4 * min(y1 - y0, b1 - b0)):
+                pairs.append((word, other))
+    return pairs

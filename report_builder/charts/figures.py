@@ -197,7 +197,7 @@ class PlotlyDrawer:
                         customdata=self.full_money(series.values),
                         hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>")
         bars = len(names) * len(panel.series)
-        self._layout(fig, height=max(300, 100 + 30 * bars), barmode="group", bargap=0.3)
+        self._layout(fig, height=max(300, 100 + 28 * bars), barmode="group", bargap=0.3)
         labels = [label for series in panel.series for label in series.labels]
         self._money_axis(fig, "x", _room_for(labels, panel.top()))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
