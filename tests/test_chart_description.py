@@ -218,14 +218,14 @@ def test_pipeline_breakdown(drawn: Drawn) -> None:
     figure, charts = drawn.figures["pipeline_breakdown"], drawn.charts["pipeline_breakdown"]
     panels: dict[str, list[Any]] = {}
     for trace in figure.data:
-        panels.setdefault(trace.xaxis, []).append(trace)
+        panels.setdefault(trace.yaxis, []).append(trace)
     assert len(panels) == len(charts) == len(drawn.agenda.pipeline.pipelines)
     description = drawn.descriptions["pipeline_breakdown"]
     assert isinstance(description, Chart)
     assert [plotly_text(a.text) for a in figure.layout.annotations] == \
         [panel.title for panel in description.panels]
     for traces, chart in zip(panels.values(), charts, strict=True):
-        assert_same_bars(traces, chart, horizontal=False)
+        assert_same_bars(traces, chart, horizontal=True)
     tops = {chart.value_axis.maximum_scale for chart in charts}
     assert len(tops) == 1  # one scale, so the pipelines compare
 

@@ -1,10 +1,10 @@
 """Every value label of every chart legible where the pack draws it, measured on the laid-out
-output in Chromium (tests/chart_labels.py): each chart's SVG as the (landscape) PDF embeds it,
-at the PDF's widths, and each chart of the HTML at 1440 px. A label must be there, at a
-readable size, inside its plot, clear of the other labels, of the other texts, of the other
-bars and of the markers. The meeting deck's charts are read back: every value has its label,
-and no label sits where a target's mark is; printed by LibreOffice, no two words of a chart's
-slide overlap."""
+output in Chromium (tests/chart_labels.py): each chart's SVG as the PDF embeds it, at the
+PDF's widths (landscape and portrait), and each chart of the HTML at 1440 px. A label must be
+there, at a readable size, inside its plot, clear of the other labels, of the other texts, of
+the other bars and of the markers. The meeting deck's charts are read back: every value has
+its label, and no label sits where a target's mark is; printed by LibreOffice, no two words of
+a chart's slide overlap."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def expected_labels(agenda: Agenda) -> dict[str, list[str]]:
     return {key: drawn_labels(chart) for key, chart in charts.items()}
 
 
-@pytest.mark.parametrize("orientation", ["landscape"])
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
 def test_pdf_charts_keep_every_label(agenda: Agenda, page: Any, orientation: str) -> None:
     """The SVG of each chart the PDF embeds, laid out in Chromium at the size it is drawn."""
     context = render_context(agenda, RenderOptions(page_orientation=orientation))

@@ -30,7 +30,7 @@ from report_builder.charts.describe import (
     describe_charts,
     figure_keys,
 )
-from report_builder.charts.description import Chart, Description, Panel, Timeline
+from report_builder.charts.description import Chart, Description, Panel, Series, Timeline
 from report_builder.charts.text import escape_figure
 from report_builder.formatting import Formatter
 from report_builder.i18n import translator
@@ -41,7 +41,6 @@ __all__ = ["BREAKDOWN_KEY", "FIGURE_KEYS", "MOVEMENT_KEY", "build_figures", "dra
            "figure_keys"]
 
 MS_PER_DAY = 86_400_000
-PER_ROW = 3  # pipelines side by side in the small multiples
 BULLET_BAR = 0.5  # a bullet's bar, in rows: the target's marker sits in the gap above it
 WATERFALL_BAR = 0.8  # a waterfall's bar, in categories
 WATERFALL_LABEL = 13  # px: ten labels side by side, each no wider than its category
@@ -119,9 +118,10 @@ class PlotlyDrawer:
         self._layout(fig, height=height, barmode="stack")
         stacks = [sum(v or 0.0 for v in column)
                   for column in zip(*(s.values for s in panel.series), strict=True)]
-        outside = [label for label, stack in zip(panel.series[-1].labels, stacks, strict=True)
-                   if stack]
-        self._money_axis(fig, "x", max(panel.top(), _room_for(outside, max(stacks + [0.0]))))
+        last = panel.series[-1]  # its labels go after the bar where they do not fit on it
+        self._money_axis(fig, "x", max(panel.top(), _room_for(
+            [(stack, value or 0.0, label) for stack, value, label
+             in zip(stacks, last.values, last.labels, strict=True) if stack])))
         fig.update_yaxes(tickvals=rows, ticktext=names, range=[len(rows) - 0.4, -0.75],
                          showgrid=False, zeroline=False, ticksuffix="  ")
         return fig
@@ -180,7 +180,7 @@ class PlotlyDrawer:
         fig.update_yaxes(ticksuffix="  ", showgrid=False)
         # the steps stand centred on 0; room on the right for a label after a narrow step
         widest = max([v or 0.0 for v in series.values] + [1.0]) / 2
-        fig.update_xaxes(range=[-widest * 1.02, widest * 1.3], visible=False)
+        fig.update_xaxes(range=[-widest * 1.02, widest * 1.5], visible=False)
         return fig
 
     def pipeline_stages(self, chart: Chart) -> go.Figure:
@@ -198,43 +198,46 @@ class PlotlyDrawer:
                         hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>")
         bars = len(names) * len(panel.series)
         self._layout(fig, height=max(300, 100 + 28 * bars), barmode="group", bargap=0.3)
-        labels = [label for series in panel.series for label in series.labels]
-        self._money_axis(fig, "x", _room_for(labels, panel.top()))
+        self._money_axis(fig, "x", _room_for(_bars(panel.series)))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
     def pipeline_breakdown(self, chart: Chart) -> go.Figure:
         """Small multiples: each pipeline's open value and weighted value by its own stages,
-        on one money scale so the pipelines compare at a glance."""
+        a panel per pipeline one under the other, bars across the page on one money scale so
+        the pipelines compare at a glance (and each label has room after its bar)."""
         panels = chart.panels
-        cols = min(PER_ROW, len(panels))
-        rows = math.ceil(len(panels) / cols)
-        fig = make_subplots(rows=rows, cols=cols, shared_yaxes=True, horizontal_spacing=0.04,
-                            vertical_spacing=0.24 / (rows - 1) if rows > 1 else 0.0,
+        heights = [len(p.categories) * len(p.series) for p in panels]
+        gap = 60  # px between two panels: the next one's title
+        height = 110 + sum(28 * h for h in heights) + gap * len(panels)
+        fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True,
+                            vertical_spacing=gap / height,
+                            row_heights=[max(h, 1) for h in heights],
                             subplot_titles=[p.title for p in panels])
-        top = chart.top() * 1.15
         for i, panel in enumerate(panels):
-            row, col = i // cols + 1, i % cols + 1
-            names = [_two_lines(name) for name in panel.categories]
             for series in panel.series:
                 label = series.name
-                fig.add_bar(name=label, x=names, y=list(series.values),
-                            marker_color=series.colour,
+                fig.add_bar(name=label, y=list(panel.categories), x=list(series.values),
+                            orientation="h", marker_color=series.colour,
                             legendgroup=label, showlegend=i == 0,
                             text=list(series.labels),
                             textposition=_positions(series.values), insidetextanchor="end",
                             cliponaxis=False,
                             customdata=self.full_money(series.values),
-                            hovertemplate=f"{panel.title} · %{{x}}: %{{customdata}}"
-                            f"<extra>{label}</extra>", row=row, col=col)
-        self._layout(fig, height=130 + 320 * rows, barmode="group", bargap=0.3)
-        fig.update_layout(legend={"y": 1.0 + 0.16 / rows}, margin={"t": 100})
-        fig.update_annotations(font={"size": 15, "color": self.c["ink"]}, yshift=8)
+                            hovertemplate=f"{panel.title} · %{{y}}: %{{customdata}}"
+                            f"<extra>{label}</extra>", row=i + 1, col=1)
+        self._layout(fig, height=height, barmode="group", bargap=0.3)
+        # the legend at the figure's top edge, the first pipeline's name under it
+        fig.update_layout(legend={"yref": "container", "y": 1, "yanchor": "top"},
+                          margin={"t": 80})
+        fig.update_annotations(font={"size": 15, "color": self.c["ink"]}, xanchor="left", x=0,
+                               xref="paper")
+        top = _room_for([bar for panel in panels for bar in _bars(panel.series)])
         values = _nice_ticks(top)
-        fig.for_each_yaxis(lambda axis: axis.update(
+        fig.for_each_xaxis(lambda axis: axis.update(
             tickvals=values, range=[0, max(values[-1], top)],
             ticktext=[self.fmt.money_short(v) for v in values]))
-        fig.update_xaxes(showgrid=False)
+        fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
     # -- 3 sources ---------------------------------------------------------------------------
@@ -284,9 +287,7 @@ class PlotlyDrawer:
         ))
         self._layout(fig, height=max(240, 90 + 44 * len(panel.categories)), showlegend=False,
                      bargap=0.35)
-        labels = [label for label, value in zip(series.labels, series.values, strict=True)
-                  if value is not None]
-        self._count_axis(fig, "x", _room_for(labels, panel.top(), HALF_PLOT_PX))
+        self._count_axis(fig, "x", _room_for(_bars(panel.series), HALF_PLOT_PX))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
@@ -386,11 +387,27 @@ def _nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[floa
     return [round(i * step, 9) for i in range(n + 1)]
 
 
-def _room_for(labels: Sequence[str], top: float, plot_px: float = PLOT_PX) -> float:
-    """The value axis's top that leaves room after a bar reaching `top` for the longest of
-    `labels` written after it (and a gap)."""
-    widest = max((len(label) for label in labels), default=0) * LABEL_CHAR_PX + 12
-    return top * plot_px / max(plot_px - widest, plot_px / 2)
+def _room_for(bars: Sequence[tuple[float, float, str]], plot_px: float = PLOT_PX) -> float:
+    """The value axis's top that leaves room after each bar whose label does not fit inside
+    it for that label (and a gap), at `plot_px` wide. A bar is (where it ends, the length of
+    the segment holding its label, its label)."""
+    top = max([end for end, _, _ in bars] + [0.0])
+    for _ in range(2):  # room made for one label shortens every bar: look again
+        needed = top
+        for end, length, label in bars:
+            width = len(label) * LABEL_CHAR_PX + 12
+            if top and length / top * plot_px >= width:
+                continue  # written inside its bar
+            needed = max(needed, end * plot_px / max(plot_px - width, plot_px / 2))
+        top = needed
+    return top
+
+
+def _bars(series: Sequence[Series]) -> list[tuple[float, float, str]]:
+    """Side-by-side bars as _room_for reads them: each ends at its value, its whole length
+    holding its label."""
+    return [(value, value, label) for one in series
+            for value, label in zip(one.values, one.labels, strict=True) if value is not None]
 
 
 def _positions(values: Sequence[float | None]) -> list[str]:
