@@ -41,6 +41,7 @@ from report_builder.model.agenda import Agenda
 from report_builder.theme import Theme, load_theme
 
 LABEL_SIZE = 16  # data labels and axis labels: readable from the back of the room
+TARGET_MARK = 4 * 12_700  # EMU: half the thickness of a target's dash, and a gap
 MIN_LABEL_SIZE = 10
 
 
@@ -185,14 +186,22 @@ def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
     label_size = _fitting_size([*(label for s in panel.series for label in s.labels),
                                 *markers.labels], column * 0.9, size)
     plot_height = box.h - 4 * line_height(size)  # less the legend and the category names
+    per_emu = (top or 1.0) / plot_height  # value units per EMU of the plot's height
+    label_h = line_height(label_size) * per_emu
+    floor = [0.0] * len(panel.categories)  # where each column's next segment starts
     for plotted, series in zip(stacked.series, panel.series, strict=True):
         colour = deck_colour(series.colour, spec.theme)
         _fill(plotted, series, spec.theme)
         for point, label in _labels(series):
             value = series.values[point] or 0.0
-            if value / (top or 1.0) * plot_height < line_height(label_size):
+            bottom, floor[point] = floor[point], floor[point] + value
+            if value < label_h:
                 continue  # too thin for its label (Plotly hides it too)
-            _label(plotted.points[point].data_label, label, XL_LABEL_POSITION.CENTER,
+            target = markers.values[point]
+            band = None if target is None else (target - TARGET_MARK * per_emu,
+                                                target + TARGET_MARK * per_emu + label_h)
+            _label(plotted.points[point].data_label, label,
+                   _clear_of(band, bottom, bottom + value, label_h),
                    label_size, colour=PAPER if colour.is_dark() else INK)
     (targets,) = line.series
     targets.format.line.fill.background()
@@ -208,30 +217,32 @@ def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
 
 def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) -> None:
     """A waterfall as stacked columns: an invisible base series lifts each step to where the
-    running total stands; then the totals, the rises and the falls. Each bar's label goes
-    under its name: a label on a thin step would run over its neighbours, and a stacked chart
-    cannot put labels outside the bars."""
+    running total stands; then the totals, the good news and the bad news (each in the
+    description's colour: a win is good news though it leaves the open pipeline). Each bar's
+    label goes under its name: a label on a thin step would run over its neighbours, and a
+    stacked chart cannot put labels outside the bars."""
     panel = spec.panel
     (series,) = panel.series
     steps = panel.steps
     assert steps is not None
     base: list[float | None] = []
     total: list[float | None] = []
-    up: list[float | None] = []
-    down: list[float | None] = []
+    good: list[float | None] = []
+    bad: list[float | None] = []
     running = 0.0
-    for amount, is_total in zip(series.values, steps.totals, strict=True):
+    for index, (amount, is_total) in enumerate(zip(series.values, steps.totals, strict=True)):
         amount = amount or 0.0
         if is_total:
             base.append(0.0)
             total.append(amount)
-            up.append(None)
-            down.append(None)
+            good.append(None)
+            bad.append(None)
             running = amount
         else:
             base.append(max(min(running, running + amount), 0.0))
-            up.append(amount if amount > 0 else None)
-            down.append(-amount if amount < 0 else None)
+            height = abs(amount) or None
+            good.append(height if steps.good[index] else None)
+            bad.append(None if steps.good[index] else height)
             total.append(None)
             running += amount
     categories = tuple(f"{name}\n{label}"
@@ -240,8 +251,8 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
     drawn = dataclasses.replace(panel, categories=categories, series=(
         Series("", tuple(base), none, steps.total),
         Series(series.name, tuple(total), none, steps.total),
-        Series("+", tuple(up), none, steps.rise),
-        Series("\u2212", tuple(down), none, steps.fall)))
+        Series("+", tuple(good), none, steps.gain),
+        Series("\u2212", tuple(bad), none, steps.loss)))
     chart = _new_chart(slide, box, dataclasses.replace(spec, panel=drawn),
                        XL_CHART_TYPE.COLUMN_STACKED, size)
     chart.has_legend = False
@@ -340,6 +351,22 @@ def _label(data_label: Any, text: str, position: Any, size: float, *, colour: An
     for run in data_label.text_frame.paragraphs[0].runs:
         run.font.size = Pt(size)
         run.font.color.theme_color = colour
+
+
+def _clear_of(band: tuple[float, float] | None, bottom: float, top: float,
+              label_h: float) -> Any:
+    """Where on a segment from `bottom` to `top` its label stays clear of a target's mark and
+    the target's label above it (`band`, in value units): the middle, else the end farther
+    from the mark."""
+    def clear(low: float) -> bool:
+        return band is None or low + label_h <= band[0] or low >= band[1]
+
+    middle = (bottom + top - label_h) / 2
+    if clear(middle):
+        return XL_LABEL_POSITION.CENTER
+    if band is not None and (band[0] + band[1]) / 2 > middle + label_h / 2:
+        return XL_LABEL_POSITION.INSIDE_BASE
+    return XL_LABEL_POSITION.INSIDE_END
 
 
 def _fitting_size(labels: Sequence[str], width: float, size: int) -> int:
