@@ -34,13 +34,10 @@ CONTENT_WIDTH_PX = {"landscape": 1016, "portrait": 688}
 # The tallest chart that still fits under a section's heading on its first page; taller
 # figures are laid out again at this height rather than pushed to the next page.
 MAX_CHART_HEIGHT_PX = {"landscape": 500, "portrait": 820}
-HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons",
-                               "targets_company", "targets_teams"})
+HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons"})
 # Landscape pages hold each point with its key charts and rows: these charts are laid out
 # no taller than this there (their labels keep their size; the bars get thinner).
-MAIN_BODY_HEIGHT_PX = {"landscape": {"pipeline_stages": 230, "channels": 290,
-                                     "win_reasons": 230, "loss_reasons": 230,
-                                     "campaigns": 290, "pipeline_movement": 360},
+MAIN_BODY_HEIGHT_PX = {"landscape": {"campaigns": 290, "pipeline_movement": 360},
                        "portrait": {}}
 GAP_PX = 23
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
