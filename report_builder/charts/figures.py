@@ -50,6 +50,12 @@ WATERFALL_LABEL = 13  # px: ten labels side by side, each no wider than its cate
 PLOT_PX = 560
 HALF_PLOT_PX = 200  # the same for a chart half the width (two to a row)
 LABEL_CHAR_PX = 8.6
+# A bar thick enough to hold its value label inside (15 px, shrunk no smaller than 12 px, and
+# Plotly's padding of 3 px each side): charts of bars are as tall as their bars need, no
+# taller, so the PDF's page holds a point's charts and rows.
+BAR_PX = 20
+BULLET_ROW_PX = 42  # a bullet's row: its bar (BULLET_BAR of it) and the target's triangle
+FUNNEL_STEP_PX = 36  # a funnel's step: its label inside or beside it, and the connector
 
 
 def build_figures(agenda: Agenda, fmt: Formatter, *, t: Callable[..., str] | None = None,
@@ -83,12 +89,12 @@ class PlotlyDrawer:
 
     # -- 1 targets ---------------------------------------------------------------------------
     def targets_company(self, chart: Chart) -> go.Figure:
-        return self._bullet(chart.panel, height=190)
+        return self._bullet(chart.panel)
 
     def targets_teams(self, chart: Chart) -> go.Figure:
-        return self._bullet(chart.panel, height=max(220, 90 + 70 * len(chart.panel.categories)))
+        return self._bullet(chart.panel)
 
-    def _bullet(self, panel: Panel, *, height: int) -> go.Figure:
+    def _bullet(self, panel: Panel) -> go.Figure:
         """Stacked bars with each target as a triangle just above its bar, pointing at the
         amount (so it never covers a label on the bar); the target's amount is read off the
         money axis (and the hover). The rows are numbered top-down (0, 1, ...) and named by
@@ -115,6 +121,8 @@ class PlotlyDrawer:
                         hovertext=names, customdata=self.full_money(markers.values),
                         hovertemplate="%{hovertext}: %{customdata}<extra>"
                         + markers.name + "</extra>")
+        # the rows span len(rows) + 0.35 of them (the range below); the legend and the axis
+        height = 76 + math.ceil((len(rows) + 0.35) * BULLET_ROW_PX)
         self._layout(fig, height=height, barmode="stack")
         stacks = [sum(v or 0.0 for v in column)
                   for column in zip(*(s.values for s in panel.series), strict=True)]
@@ -175,7 +183,8 @@ class PlotlyDrawer:
             connector={"fillcolor": self.c["grid"]},
             customdata=text, hovertemplate="%{y}: %{customdata}<extra></extra>",
         ))
-        self._layout(fig, height=360, showlegend=False, uniformtext=None)
+        self._layout(fig, height=40 + FUNNEL_STEP_PX * len(panel.categories), showlegend=False,
+                     uniformtext=None)
         fig.update_layout(margin={"t": 10})
         fig.update_yaxes(ticksuffix="  ", showgrid=False)
         # the steps stand centred on 0; room on the right for a label after a narrow step
@@ -192,12 +201,13 @@ class PlotlyDrawer:
         for series in panel.series:
             fig.add_bar(name=series.name, y=names, x=list(series.values), orientation="h",
                         marker_color=series.colour, text=list(series.labels),
-                        textposition=_positions(series.values), insidetextanchor="end",
+                        textposition=_positions(series.values), insidetextanchor="end", textangle=0,
                         cliponaxis=False,
                         customdata=self.full_money(series.values),
                         hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>")
         bars = len(names) * len(panel.series)
-        self._layout(fig, height=max(300, 100 + 28 * bars), barmode="group", bargap=0.3)
+        self._layout(fig, height=_bars_height(bars, bargap=0.2, margins=76), barmode="group",
+                     bargap=0.2)
         self._money_axis(fig, "x", _room_for(_bars(panel.series)))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
@@ -222,6 +232,7 @@ class PlotlyDrawer:
                             legendgroup=label, showlegend=i == 0,
                             text=list(series.labels),
                             textposition=_positions(series.values), insidetextanchor="end",
+                            textangle=0,
                             cliponaxis=False,
                             customdata=self.full_money(series.values),
                             hovertemplate=f"{panel.title} · %{{y}}: %{{customdata}}"
@@ -252,14 +263,14 @@ class PlotlyDrawer:
             money = panel.axis == "money"
             fig.add_bar(name=series.name, y=names, x=list(series.values), orientation="h",
                         marker_color=series.colour, text=list(series.labels),
-                        textposition=_positions(series.values), insidetextanchor="end",
+                        textposition=_positions(series.values), insidetextanchor="end", textangle=0,
                         cliponaxis=False,
                         **({"customdata": self.full_money(series.values)} if money else {}),
                         hovertemplate="%{y}: " + ("%{customdata}" if money else "%{text}")
                         + "<extra>" + series.name + "</extra>",
                         row=1, col=col)
-        self._layout(fig, height=max(300, 110 + 46 * len(names)), showlegend=False,
-                     bargap=0.35)
+        self._layout(fig, height=_bars_height(len(names), bargap=0.2, margins=74),
+                     showlegend=False, bargap=0.2)
         fig.update_layout(margin={"t": 44})
         fig.update_annotations(font={"size": 16, "color": self.c["navy"]})
         self._count_axis(fig, "x", meetings.top() * 1.2)
@@ -280,13 +291,13 @@ class PlotlyDrawer:
         fig = go.Figure(go.Bar(
             y=list(panel.categories), x=list(series.values), orientation="h",
             marker_color=series.colour, text=list(series.labels),
-            textposition=_positions(series.values), insidetextanchor="end",
+            textposition=_positions(series.values), insidetextanchor="end", textangle=0,
             cliponaxis=False,
             customdata=list(series.details),
             hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
-        self._layout(fig, height=max(240, 90 + 44 * len(panel.categories)), showlegend=False,
-                     bargap=0.35)
+        self._layout(fig, height=_bars_height(len(panel.categories), bargap=0.15, margins=50),
+                     showlegend=False, bargap=0.15)
         self._count_axis(fig, "x", _room_for(_bars(panel.series), HALF_PLOT_PX))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
@@ -371,6 +382,12 @@ class PlotlyDrawer:
         name = {"x": "xaxis", "y": "yaxis"}.get(axis, axis.replace("x", "xaxis"))
         fig.update_layout({name: {"tickvals": values, "ticktext": text,
                                   "range": [0, max(values[-1], top)]}})
+
+
+def _bars_height(bars: int, *, bargap: float, margins: int) -> int:
+    """The height of a chart of `bars` bars across (`bargap` of each category between them)
+    whose bars are each BAR_PX thick, with `margins` px for its legend, titles and axis."""
+    return margins + math.ceil(bars * BAR_PX / (1 - bargap))
 
 
 def _nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[float]:
