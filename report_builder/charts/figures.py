@@ -59,26 +59,30 @@ FUNNEL_STEP_PX = 36  # a funnel's step: its label inside or beside it, and the c
 
 
 def build_figures(agenda: Agenda, fmt: Formatter, *, t: Callable[..., str] | None = None,
-                  theme: Theme | None = None) -> dict[str, go.Figure]:
+                  theme: Theme | None = None,
+                  narrow: frozenset[str] = frozenset()) -> dict[str, go.Figure]:
     """Every chart of the pack, keyed by figure_keys(agenda) (in that order), each escaped for
-    Plotly's label markup (charts.text)."""
+    Plotly's label markup (charts.text). The charts named in `narrow` are drawn for half the
+    page's width (room after their bars for the labels that do not fit on them)."""
     theme = theme or load_theme()
     t = t or translator(agenda.language)
-    return draw_figures(describe_charts(agenda, fmt, t, theme), fmt, theme)
+    return draw_figures(describe_charts(agenda, fmt, t, theme), fmt, theme, narrow=narrow)
 
 
-def draw_figures(charts: dict[str, Description], fmt: Formatter,
-                 theme: Theme) -> dict[str, go.Figure]:
+def draw_figures(charts: dict[str, Description], fmt: Formatter, theme: Theme, *,
+                 narrow: frozenset[str] = frozenset()) -> dict[str, go.Figure]:
     """Each description as an escaped Plotly figure, by the same keys."""
-    draw = PlotlyDrawer(fmt, theme)
+    draw = PlotlyDrawer(fmt, theme, narrow=narrow)
     return {key: escape_figure(getattr(draw, key)(chart)) for key, chart in charts.items()}
 
 
 class PlotlyDrawer:
     """One method per chart key: the layout of that chart (its description gives the data)."""
 
-    def __init__(self, fmt: Formatter, theme: Theme) -> None:
+    def __init__(self, fmt: Formatter, theme: Theme, *,
+                 narrow: frozenset[str] = frozenset()) -> None:
         self.fmt = fmt
+        self.narrow = narrow
         self.theme = theme
         self.c = theme.colors
         self.template = go.layout.Template(layout={"colorway": list(theme.series)})
@@ -206,9 +210,10 @@ class PlotlyDrawer:
                         customdata=self.full_money(series.values),
                         hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>")
         bars = len(names) * len(panel.series)
-        self._layout(fig, height=_bars_height(bars, bargap=0.2, margins=76), barmode="group",
-                     bargap=0.2)
-        self._money_axis(fig, "x", _room_for(_bars(panel.series)))
+        self._layout(fig, height=_bars_height(bars, bargap=0.1, margins=76), barmode="group",
+                     bargap=0.1)
+        plot = HALF_PLOT_PX if "pipeline_stages" in self.narrow else PLOT_PX
+        self._money_axis(fig, "x", _room_for(_bars(panel.series), plot))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
@@ -296,9 +301,12 @@ class PlotlyDrawer:
             customdata=list(series.details),
             hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         ))
-        self._layout(fig, height=_bars_height(len(panel.categories), bargap=0.15, margins=50),
+        # every bar carries its count: no count axis under them (the grid lines stay)
+        self._layout(fig, height=_bars_height(len(panel.categories), bargap=0.15, margins=30),
                      showlegend=False, bargap=0.15)
+        fig.update_layout(margin={"b": 8})
         self._count_axis(fig, "x", _room_for(_bars(panel.series), HALF_PLOT_PX))
+        fig.update_xaxes(showticklabels=False)
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 
