@@ -59,30 +59,26 @@ FUNNEL_STEP_PX = 36  # a funnel's step: its label inside or beside it, and the c
 
 
 def build_figures(agenda: Agenda, fmt: Formatter, *, t: Callable[..., str] | None = None,
-                  theme: Theme | None = None,
-                  narrow: frozenset[str] = frozenset()) -> dict[str, go.Figure]:
+                  theme: Theme | None = None) -> dict[str, go.Figure]:
     """Every chart of the pack, keyed by figure_keys(agenda) (in that order), each escaped for
-    Plotly's label markup (charts.text). The charts named in `narrow` are drawn for half the
-    page's width (room after their bars for the labels that do not fit on them)."""
+    Plotly's label markup (charts.text)."""
     theme = theme or load_theme()
     t = t or translator(agenda.language)
-    return draw_figures(describe_charts(agenda, fmt, t, theme), fmt, theme, narrow=narrow)
+    return draw_figures(describe_charts(agenda, fmt, t, theme), fmt, theme)
 
 
-def draw_figures(charts: dict[str, Description], fmt: Formatter, theme: Theme, *,
-                 narrow: frozenset[str] = frozenset()) -> dict[str, go.Figure]:
+def draw_figures(charts: dict[str, Description], fmt: Formatter,
+                 theme: Theme) -> dict[str, go.Figure]:
     """Each description as an escaped Plotly figure, by the same keys."""
-    draw = PlotlyDrawer(fmt, theme, narrow=narrow)
+    draw = PlotlyDrawer(fmt, theme)
     return {key: escape_figure(getattr(draw, key)(chart)) for key, chart in charts.items()}
 
 
 class PlotlyDrawer:
     """One method per chart key: the layout of that chart (its description gives the data)."""
 
-    def __init__(self, fmt: Formatter, theme: Theme, *,
-                 narrow: frozenset[str] = frozenset()) -> None:
+    def __init__(self, fmt: Formatter, theme: Theme) -> None:
         self.fmt = fmt
-        self.narrow = narrow
         self.theme = theme
         self.c = theme.colors
         self.template = go.layout.Template(layout={"colorway": list(theme.series)})
@@ -212,8 +208,7 @@ class PlotlyDrawer:
         bars = len(names) * len(panel.series)
         self._layout(fig, height=_bars_height(bars, bargap=0.1, margins=76), barmode="group",
                      bargap=0.1)
-        plot = HALF_PLOT_PX if "pipeline_stages" in self.narrow else PLOT_PX
-        self._money_axis(fig, "x", _room_for(_bars(panel.series), plot))
+        self._money_axis(fig, "x", _room_for(_bars(panel.series)))
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
         return fig
 

@@ -48,17 +48,16 @@ MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 def chart_images(agenda: Agenda, context: RenderContext,
                  exporter: StaticChartSource) -> dict[str, Markup]:
     """Every chart as an <img> holding its SVG (or PNG), sized for its place on the page."""
-    orientation = context.options.page_orientation
-    half = HALF_WIDTH_CHARTS
-    figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme, narrow=half)
+    figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme)
     for key, above in SHARED_LEGEND.items():
         if key in figures and above in figures:
             figure = figures[key]  # the legend's room at its top given back
             figure.update_layout(showlegend=False, margin={"t": 16},
                                  height=int(figure.layout.height) - 24)
+    orientation = context.options.page_orientation
     full = CONTENT_WIDTH_PX[orientation]
-    groups = {full: {k: f for k, f in figures.items() if k not in half},
-              (full - GAP_PX) // 2: {k: f for k, f in figures.items() if k in half}}
+    groups = {full: {k: f for k, f in figures.items() if k not in HALF_WIDTH_CHARTS},
+              (full - GAP_PX) // 2: {k: f for k, f in figures.items() if k in HALF_WIDTH_CHARTS}}
     images = {}
     for width, group in groups.items():
         caps = MAIN_BODY_HEIGHT_PX[orientation]
