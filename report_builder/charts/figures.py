@@ -130,8 +130,12 @@ class PlotlyDrawer:
         self._money_axis(fig, "x", max(panel.top(), _room_for(
             [(stack, value or 0.0, label) for stack, value, label
              in zip(stacks, last.values, last.labels, strict=True) if stack])))
-        fig.update_yaxes(tickvals=rows, ticktext=names, range=[len(rows) - 0.4, -0.75],
-                         showgrid=False, zeroline=False, ticksuffix="  ")
+        # each name over its bar, inside the plot: the bars run across the whole width, so a
+        # thin won segment still holds its label
+        fig.update_yaxes(tickvals=[row - BULLET_BAR / 2 for row in rows], ticktext=names,
+                         ticklabelposition="inside top", range=[len(rows) - 0.4, -0.75],
+                         tickfont={"size": 13}, showgrid=False, zeroline=False, ticks="",
+                         showline=False)
         return fig
 
     # -- 2 pipeline --------------------------------------------------------------------------

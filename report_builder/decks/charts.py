@@ -14,6 +14,7 @@ invisible base.
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -43,6 +44,7 @@ from report_builder.theme import Theme, load_theme
 LABEL_SIZE = 16  # data labels and axis labels: readable from the back of the room
 TARGET_MARK = 4 * 12_700  # EMU: half the thickness of a target's dash, and a gap
 MIN_LABEL_SIZE = 10
+WATERFALL_LINE = 9  # characters in a line of a waterfall's category name
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,8 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
             bad.append(None if steps.good[index] else height)
             total.append(None)
             running += amount
-    categories = tuple(f"{name}\n{label}"
+    # each name in short lines, so ten stand side by side unturned, its amount under it
+    categories = tuple(f"{_short_lines(name)}\n{label}"
                        for name, label in zip(panel.categories, series.labels, strict=True))
     none = ("",) * len(categories)
     drawn = dataclasses.replace(panel, categories=categories, series=(
@@ -261,7 +264,7 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
     plot.overlap = 100
     columns = zip(*(part.values for part in drawn.series), strict=True)
     _value_axis(chart, max([sum(v or 0.0 for v in column) for column in columns] + [0.0]) * 1.15)
-    _category_axis(chart, size)
+    _unturned(_category_axis(chart, size))
     for index, (plotted, part) in enumerate(zip(plot.series, drawn.series, strict=True)):
         if index == 0:  # the base: no fill, no line, no labels
             plotted.format.fill.background()
@@ -326,6 +329,22 @@ def _category_axis(chart: Any, size: int) -> Any:
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.tick_labels.font.size = Pt(size)
     return axis
+
+
+def _short_lines(name: str) -> str:
+    """A category name in lines of at most WATERFALL_LINE characters (a longer word alone on
+    its line)."""
+    return "\n".join(textwrap.wrap(name, WATERFALL_LINE, break_long_words=False)) or name
+
+
+def _unturned(axis: Any) -> None:
+    """The axis's tick labels written level, never turned to fit (PowerPoint and LibreOffice
+    turn long ones by themselves)."""
+    text = axis._element.find(qn("c:txPr"))  # made when the labels' size was set
+    body = text.find(qn("a:bodyPr")) if text is not None else None
+    if body is not None:
+        body.set("rot", "0")
+        body.set("vert", "horz")
 
 
 def _fill(plotted: Any, series: Series, theme: Theme) -> None:
