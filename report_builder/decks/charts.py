@@ -35,7 +35,7 @@ from report_builder.charts.describe import ChartDescriber, describe_charts, time
 from report_builder.charts.description import Chart, Kind, Panel, Series, Timeline
 from report_builder.decks.chart_workbook import TextCategoryChartData
 from report_builder.decks.colours import PAPER, deck_colour
-from report_builder.decks.shapes import INK, Box
+from report_builder.decks.shapes import INK, Box, inches
 from report_builder.decks.text_fit import clean_text, line_height, text_width
 from report_builder.formatting import Formatter
 from report_builder.model.agenda import Agenda
@@ -146,7 +146,9 @@ def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE
 
 
 def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
-    """Clustered bars, categories top-down, each bar labelled at its end."""
+    """Clustered bars, categories top-down, each bar labelled at its end: the labels at the
+    size that fits one to a bar's height (a label taller than its bar runs into the next
+    one's), with room after each bar for its label on one line."""
     panel = spec.panel
     chart = _new_chart(slide, box, spec, XL_CHART_TYPE.BAR_CLUSTERED, size)
     _legend(chart, panel, size)
@@ -155,7 +157,18 @@ def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
     plot.gap_width = max(40, min(220, 340 - 50 * bars))  # few bars are not drawn as slabs
     plot.overlap = 0
     plot.vary_by_categories = False
-    _value_axis(chart, max(panel.top(), spec.top or 0.0) * 1.3)  # room for the labels
+    names = max((text_width(clean_text(c), size) for c in panel.categories), default=0)
+    plot_w = max(box.w - names - inches(0.3), box.w // 3)
+    legend = line_height(size) if chart.has_legend else 0
+    category_h = (box.h - legend - inches(0.2)) / max(1, len(panel.categories))
+    bar_h = category_h / (len(panel.series) + plot.gap_width / 100)
+    label_size = min(size, max(MIN_LABEL_SIZE, int(bar_h / line_height(1))))
+    labelled = [(value or 0.0, text_width(clean_text(label), label_size) + inches(0.1))
+                for one in panel.series
+                for value, label in zip(one.values, one.labels, strict=True)]
+    top = max([panel.top(), spec.top or 0.0]
+              + [value * plot_w / max(plot_w - width, plot_w / 3) for value, width in labelled])
+    _value_axis(chart, top)
     categories = _category_axis(chart, size)
     categories.format.line.color.theme_color = INK
     categories.format.line.color.brightness = 0.75
@@ -164,7 +177,7 @@ def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
         _fill(plotted, series, spec.theme)
         for point, label in _labels(series):
             _label(plotted.points[point].data_label, label, XL_LABEL_POSITION.OUTSIDE_END,
-                   size)
+                   label_size)
 
 
 def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
@@ -186,7 +199,7 @@ def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
     _category_axis(chart, size)
     column = box.w / max(1, len(panel.categories))
     label_size = _fitting_size([*(label for s in panel.series for label in s.labels),
-                                *markers.labels], column * 0.9, size)
+                                *markers.labels], column * 0.75, size)
     plot_height = box.h - 4 * line_height(size)  # less the legend and the category names
     per_emu = (top or 1.0) / plot_height  # value units per EMU of the plot's height
     label_h = line_height(label_size) * per_emu
@@ -264,7 +277,9 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
     plot.overlap = 100
     columns = zip(*(part.values for part in drawn.series), strict=True)
     _value_axis(chart, max([sum(v or 0.0 for v in column) for column in columns] + [0.0]) * 1.15)
-    _unturned(_category_axis(chart, size))
+    # each amount on one line under its column: the size at which the widest fits
+    column = box.w * 0.9 / max(1, len(categories))
+    _unturned(_category_axis(chart, _fitting_size(series.labels, column, size)))
     for index, (plotted, part) in enumerate(zip(plot.series, drawn.series, strict=True)):
         if index == 0:  # the base: no fill, no line, no labels
             plotted.format.fill.background()
@@ -338,13 +353,14 @@ def _short_lines(name: str) -> str:
 
 
 def _unturned(axis: Any) -> None:
-    """The axis's tick labels written level, never turned to fit (PowerPoint and LibreOffice
-    turn long ones by themselves)."""
+    """The axis's tick labels written level and in the lines they are given, never turned or
+    broken again to fit (PowerPoint and LibreOffice do both to long ones by themselves)."""
     text = axis._element.find(qn("c:txPr"))  # made when the labels' size was set
     body = text.find(qn("a:bodyPr")) if text is not None else None
     if body is not None:
         body.set("rot", "0")
         body.set("vert", "horz")
+        body.set("wrap", "none")  # the lines are broken where the label means them to be
 
 
 def _fill(plotted: Any, series: Series, theme: Theme) -> None:

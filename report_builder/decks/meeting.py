@@ -359,7 +359,7 @@ class MeetingSlides:
         notes = Style(12, min_size=10, muted=True)
         height = line_height(notes.size) * 2 * len(below)  # each may wrap to two lines
         changes = self.blocks.key_changes()
-        left, right = box.split_columns((0.7, 0.3), inches(0.3)) if changes else (box, box)
+        left, right = box.split_columns((0.75, 0.25), inches(0.3)) if changes else (box, box)
         add_waterfall(slide, Box(left.x, left.y, left.w, left.h - height),
                       self.charts.movement())
         add_text(slide, Box(box.x, box.bottom - height, box.w, height), "\n".join(below),
