@@ -50,10 +50,11 @@ WATERFALL_LABEL = 13  # px: ten labels side by side, each no wider than its cate
 PLOT_PX = 560
 HALF_PLOT_PX = 200  # the same for a chart half the width (two to a row)
 LABEL_CHAR_PX = 8.6
-# A bar thick enough to hold its value label inside (15 px, shrunk no smaller than 12 px, and
+# A bar thick enough to hold its value label inside (15 px, shrunk no smaller than 11 px, and
 # Plotly's padding of 3 px each side): charts of bars are as tall as their bars need, no
 # taller, so the PDF's page holds a point's charts and rows.
 BAR_PX = 20
+MIN_BARS = 4
 BULLET_ROW_PX = 42  # a bullet's row: its bar (BULLET_BAR of it) and the target's triangle
 FUNNEL_STEP_PX = 36  # a funnel's step: its label inside or beside it, and the connector
 
@@ -365,7 +366,7 @@ class PlotlyDrawer:
             legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left",
                     "yanchor": "bottom", "font": {"size": 14}, "traceorder": "normal"},
             hoverlabel={"font": {"family": self.theme.font_family, "size": 14}},
-            **({"uniformtext": {"minsize": 12, "mode": "hide"}} | extra),
+            **({"uniformtext": {"minsize": 11, "mode": "hide"}} | extra),
         )
         fig.update_xaxes(gridcolor=self.c["grid"], zerolinecolor=self.c["line"],
                          linecolor=self.c["line"], automargin=True)
@@ -393,8 +394,10 @@ class PlotlyDrawer:
 
 def _bars_height(bars: int, *, bargap: float, margins: int) -> int:
     """The height of a chart of `bars` bars across (`bargap` of each category between them)
-    whose bars are each BAR_PX thick, with `margins` px for its legend, titles and axis."""
-    return margins + math.ceil(bars * BAR_PX / (1 - bargap))
+    whose bars are each BAR_PX thick, with `margins` px for its legend, titles and axis; a
+    chart of fewer than MIN_BARS is as tall as one of MIN_BARS (the margins Plotly adds for
+    its ticks would leave a bar or two no room)."""
+    return margins + math.ceil(max(bars, MIN_BARS) * BAR_PX / (1 - bargap))
 
 
 def _nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[float]:

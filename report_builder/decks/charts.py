@@ -166,9 +166,10 @@ def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
     labelled = [(value or 0.0, text_width(clean_text(label), label_size) + inches(0.1))
                 for one in panel.series
                 for value, label in zip(one.values, one.labels, strict=True)]
-    top = max([panel.top(), spec.top or 0.0]
+    top = max([panel.top()]
               + [value * plot_w / max(plot_w - width, plot_w / 3) for value, width in labelled])
-    _value_axis(chart, top)
+    # charts on one scale (spec.top, the small multiples) keep it, with 30 % for the labels
+    _value_axis(chart, spec.top * 1.3 if spec.top else top)
     categories = _category_axis(chart, size)
     categories.format.line.color.theme_color = INK
     categories.format.line.color.brightness = 0.75
