@@ -55,7 +55,10 @@ def test_targets_teams(figures: dict[str, go.Figure], agenda: Agenda) -> None:
     won, weighted, target = figure.data
     teams = agenda.targets.teams
     assert list(figure.layout.yaxis.ticktext) == list(won.hovertext) == [t.name for t in teams]
-    assert list(figure.layout.yaxis.tickvals) == list(won.y) == list(range(len(teams)))
+    assert list(won.y) == list(range(len(teams)))
+    # each name over its bar, inside the plot: its tick at the bar's top edge
+    assert list(figure.layout.yaxis.tickvals) == [row - won.width / 2 for row in won.y]
+    assert figure.layout.yaxis.ticklabelposition == "inside top"
     # each target's marker sits above its bar, in the gap between the rows
     assert all(row - won.width / 2 > mark > row - 1 + won.width / 2
                for row, mark in zip(won.y, target.y, strict=True))
