@@ -333,14 +333,14 @@ class PlotlyDrawer:
         # the legend goes under the dates, at the figure's foot: the meeting labels take the
         # top edge
         fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"},
-                          margin={"t": 34, "b": 64})
+                          margin={"t": 30, "b": 56})
         fig.update_xaxes(type="date", range=[timeline.start.isoformat(),
                                              timeline.end.isoformat()],
                          tickvals=[tick.day.isoformat() for tick in timeline.ticks],
                          ticktext=[tick.label for tick in timeline.ticks], tickangle=0)
         fig.update_yaxes(type="category", categoryorder="array",
                          categoryarray=[b.name for b in timeline.bars], autorange="reversed",
-                         showgrid=False, ticksuffix="  ")
+                         showgrid=False, ticksuffix="  ", tickfont={"size": 12})
         for mark in timeline.marks:
             day = mark.day.isoformat()
             fig.add_shape(type="line", xref="x", yref="paper", x0=day, x1=day, y0=0, y1=1,

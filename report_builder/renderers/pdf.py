@@ -37,7 +37,7 @@ MAX_CHART_HEIGHT_PX = {"landscape": 500, "portrait": 820}
 HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons"})
 # Charts of bars are as tall as their bars and labels need (charts/figures.py); these two,
 # whose labels do not sit on bars, are laid out no taller than this on a landscape page.
-MAIN_BODY_HEIGHT_PX = {"landscape": {"campaigns": 290, "pipeline_movement": 360},
+MAIN_BODY_HEIGHT_PX = {"landscape": {"campaigns": 260, "pipeline_movement": 360},
                        "portrait": {}}
 GAP_PX = 23
 # The teams' bullet stands right under the company's (assets/pdf.css), whose legend it shares.
