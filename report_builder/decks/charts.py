@@ -354,14 +354,15 @@ def _short_lines(name: str) -> str:
 
 
 def _unturned(axis: Any) -> None:
-    """The axis's tick labels written level and in the lines they are given, never turned or
-    broken again to fit (PowerPoint and LibreOffice do both to long ones by themselves)."""
+    """The axis's tick labels written level (PowerPoint and LibreOffice turn long ones by
+    themselves) and asked not to break their lines again; LibreOffice breaks them where they
+    are wider than their column all the same, so the caller fits their size too."""
     text = axis._element.find(qn("c:txPr"))  # made when the labels' size was set
     body = text.find(qn("a:bodyPr")) if text is not None else None
     if body is not None:
         body.set("rot", "0")
         body.set("vert", "horz")
-        body.set("wrap", "none")  # the lines are broken where the label means them to be
+        body.set("wrap", "none")
 
 
 def _fill(plotted: Any, series: Series, theme: Theme) -> None:
