@@ -288,9 +288,10 @@ def test_the_meeting_deck_draws_the_waterfall(company: tuple[Path, Agenda]) -> N
     assert bad == (None, None, None, 10000, None, 25000, 80000, None, 15000, None)
     # the invisible base lifts each step to the running total
     assert base == (0, 505000, 550000, 566000, 480000, 455000, 375000, 375000, 395000, 0)
-    # each bar's amount is under its name, signed (no labels to run over thin bars)
+    # each bar's amount is under its name (the name in short lines), signed (no labels to run
+    # over thin bars)
     fmt = Formatter(company[1].locale, company[1].currency)
-    amounts = [c.split("\n")[1] for c in chart.plots[0].categories]
+    amounts = [c.rsplit("\n", 1)[1] for c in chart.plots[0].categories]
     assert amounts[0] == fmt.money_short(505000) and amounts[-1] == fmt.money_short(395000)
     assert amounts[1] == "+" + fmt.money_short(45000)
     assert amounts[4] == "−" + fmt.money_short(86000)
