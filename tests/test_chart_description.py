@@ -156,7 +156,8 @@ def test_targets(drawn: Drawn) -> None:
     stacked, line = chart.plots
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_STACKED
     assert isinstance(line, LinePlot)  # the targets: a line chart of markers only
-    assert list(stacked.categories) == texts(bars(company)[0].y) + texts(bars(teams)[0].y)
+    assert list(stacked.categories) == texts(company.layout.yaxis.ticktext) \
+        + texts(teams.layout.yaxis.ticktext)
     assert [s.name for s in stacked.series] == [t.name for t in bars(company)]
     target = [next(t for t in f.data if t.type == "scatter") for f in (company, teams)]
     targets = numbers([*target[0].x, *target[1].x])
@@ -205,7 +206,7 @@ def test_funnels(drawn: Drawn, key: str) -> None:
 
 def test_stages(drawn: Drawn) -> None:
     traces = bars(drawn.figures["pipeline_stages"])
-    assert_same_bars(traces, drawn.chart("pipeline_stages"), horizontal=False)
+    assert_same_bars(traces, drawn.chart("pipeline_stages"), horizontal=True)
     assert_same_colours(traces, drawn.chart("pipeline_stages"))
 
 
@@ -217,14 +218,14 @@ def test_pipeline_breakdown(drawn: Drawn) -> None:
     figure, charts = drawn.figures["pipeline_breakdown"], drawn.charts["pipeline_breakdown"]
     panels: dict[str, list[Any]] = {}
     for trace in figure.data:
-        panels.setdefault(trace.xaxis, []).append(trace)
+        panels.setdefault(trace.yaxis, []).append(trace)
     assert len(panels) == len(charts) == len(drawn.agenda.pipeline.pipelines)
     description = drawn.descriptions["pipeline_breakdown"]
     assert isinstance(description, Chart)
     assert [plotly_text(a.text) for a in figure.layout.annotations] == \
         [panel.title for panel in description.panels]
     for traces, chart in zip(panels.values(), charts, strict=True):
-        assert_same_bars(traces, chart, horizontal=False)
+        assert_same_bars(traces, chart, horizontal=True)
     tops = {chart.value_axis.maximum_scale for chart in charts}
     assert len(tops) == 1  # one scale, so the pipelines compare
 
@@ -247,21 +248,42 @@ def test_reasons(drawn: Drawn, key: str) -> None:
 
 def test_movement_waterfall(drawn: Drawn) -> None:
     """The same steps, amounts and signed labels: on the bars in the figure, under each name
-    in the deck (a stacked chart cannot put labels outside its bars)."""
+    in the deck (a stacked chart cannot put labels outside its bars); each step in the colour
+    of its news in both: wins and gains positive, losses negative."""
     if "pipeline_movement" not in drawn.figures:
         pytest.skip("no earlier snapshot to compare with")
     (waterfall,) = drawn.figures["pipeline_movement"].data
     chart = drawn.chart("pipeline_movement")
+    description = drawn.descriptions["pipeline_movement"]
+    assert isinstance(description, Chart) and description.panel.steps is not None
+    steps = description.panel.steps
     names, labels = zip(*(c.rsplit("\n", 1) for c in chart.plots[0].categories), strict=True)
     assert [" ".join(n.split()) for n in names] == texts(waterfall.x)
-    assert list(labels) == texts(waterfall.text)
-    _, total, up, down = (list(s.values) for s in chart.plots[0].series)
-    amounts = [t if t is not None else u if u is not None else -d if d is not None else 0.0
-               for t, u, d in zip(total, up, down, strict=True)]
-    assert amounts == pytest.approx(numbers(waterfall.y))
-    steps = [label for label, measure in zip(labels, waterfall.measure, strict=True)
-             if measure == "relative"]
-    assert all(label[0] in "+\u2212" or label.startswith("0") for label in steps)
+    # the figure writes an amount over its unit: the same words on two lines
+    assert [" ".join(label.split()) for label in labels] == \
+        [" ".join(text.split()) for text in texts(waterfall.text)]
+    _, total, good, bad = (list(s.values) for s in chart.plots[0].series)
+    sizes = [next((v for v in column if v is not None), 0.0)
+             for column in zip(total, good, bad, strict=True)]
+    amounts = numbers(waterfall.y)
+    assert sizes == pytest.approx([abs(v or 0.0) for v in amounts])
+    assert all(label[0] in "+\u2212" or label.startswith("0")
+               for label, is_total in zip(labels, steps.totals, strict=True) if not is_total)
+    theme = load_theme()
+    colours = list(waterfall.marker.color)
+    assert colours == [steps.colour(i) for i in range(len(colours))]
+    for index, (is_total, is_good) in enumerate(zip(steps.totals, steps.good, strict=True)):
+        if is_total:
+            assert total[index] is not None
+        elif amounts[index]:
+            assert (good if is_good else bad)[index] is not None
+    won = drawn.agenda.movement and [b.key for b in drawn.agenda.movement.bars].index("won") + 1
+    assert colours[won] == theme.colors["positive"]  # a win is good news, though it leaves
+    assert (amounts[won] or 0.0) <= 0  # the open pipeline
+    drawn_series = list(chart.plots[0].series)[1:]  # the base has no fill
+    for series, colour in zip(drawn_series, (steps.total, steps.gain, steps.loss), strict=True):
+        expected = deck_colour(colour, theme)
+        assert series.format.fill.fore_color.theme_color == expected.theme_colour
 
 
 def test_campaign_timeline(drawn: Drawn) -> None:

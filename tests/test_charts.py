@@ -51,9 +51,17 @@ def test_targets_company(figures: dict[str, go.Figure], agenda: Agenda, fmt: For
 
 
 def test_targets_teams(figures: dict[str, go.Figure], agenda: Agenda) -> None:
-    won, weighted, target = figures["targets_teams"].data
+    figure = figures["targets_teams"]
+    won, weighted, target = figure.data
     teams = agenda.targets.teams
-    assert list(won.y) == [t.name for t in teams]
+    assert list(figure.layout.yaxis.ticktext) == list(won.hovertext) == [t.name for t in teams]
+    assert list(won.y) == list(range(len(teams)))
+    # each name over its bar, inside the plot: its tick at the bar's top edge
+    assert list(figure.layout.yaxis.tickvals) == [row - won.width / 2 for row in won.y]
+    assert figure.layout.yaxis.ticklabelposition == "inside top"
+    # each target's marker sits above its bar, in the gap between the rows
+    assert all(row - won.width / 2 > mark > row - 1 + won.width / 2
+               for row, mark in zip(won.y, target.y, strict=True))
     assert list(won.x) == [t.won for t in teams]
     assert list(weighted.x) == [t.weighted_pipeline for t in teams]
     assert list(target.x) == [t.target for t in teams]
@@ -82,9 +90,10 @@ def test_funnels(figures: dict[str, go.Figure], agenda: Agenda, fmt: Formatter, 
 def test_pipeline_stages(figures: dict[str, go.Figure], agenda: Agenda) -> None:
     value, weighted = figures["pipeline_stages"].data
     stages = agenda.pipeline.stages
-    assert list(value.x) == [s.stage for s in stages]
-    assert list(value.y) == [s.value for s in stages]
-    assert list(weighted.y) == [s.weighted_value for s in stages]
+    assert value.orientation == "h"  # across the page: room for every label after its bar
+    assert list(value.y) == [s.stage for s in stages]
+    assert list(value.x) == [s.value for s in stages]
+    assert list(weighted.x) == [s.weighted_value for s in stages]
 
 
 def test_channels_are_judged_on_meetings_and_revenue(figures: dict[str, go.Figure],

@@ -281,15 +281,17 @@ def test_the_meeting_deck_draws_the_waterfall(company: tuple[Path, Agenda]) -> N
     assert len(charts) == 1
     chart = charts[0].chart
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_STACKED
-    base, total, up, down = (tuple(s.values) for s in chart.plots[0].series)
+    base, total, good, bad = (tuple(s.values) for s in chart.plots[0].series)
     assert total == (505000, None, None, None, None, None, None, None, None, 395000)
-    assert up == (None, 45000, 26000, None, None, None, None, 35000, None, None)
-    assert down == (None, None, None, 10000, 86000, 25000, 80000, None, 15000, None)
+    # good news: new, increased, won (it leaves the open pipeline, yet it is a win), pulled in
+    assert good == (None, 45000, 26000, None, 86000, None, None, 35000, None, None)
+    assert bad == (None, None, None, 10000, None, 25000, 80000, None, 15000, None)
     # the invisible base lifts each step to the running total
     assert base == (0, 505000, 550000, 566000, 480000, 455000, 375000, 375000, 395000, 0)
-    # each bar's amount is under its name, signed (no labels to run over thin bars)
+    # each bar's amount is under its name (the name in short lines), signed (no labels to run
+    # over thin bars)
     fmt = Formatter(company[1].locale, company[1].currency)
-    amounts = [c.split("\n")[1] for c in chart.plots[0].categories]
+    amounts = [c.rsplit("\n", 1)[1] for c in chart.plots[0].categories]
     assert amounts[0] == fmt.money_short(505000) and amounts[-1] == fmt.money_short(395000)
     assert amounts[1] == "+" + fmt.money_short(45000)
     assert amounts[4] == "−" + fmt.money_short(86000)

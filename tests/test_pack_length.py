@@ -1,8 +1,8 @@
 """The meeting's main body is short: the example's PDF holds the overview, the actions and the
 five points in at most 12 pages, each part from a new page, before the appendix (found by its
 bookmark); the meeting deck holds at most 15 slides before the divider titled with the
-appendix's name; the HTML keeps every row of the JSON's lists, folded. The figures are printed
-(`pytest -s` shows them).
+appendix's name (in Danish and in English); the HTML keeps every row of the JSON's lists,
+folded. The figures are printed (`pytest -s` shows them).
 
 The real-world samples in ../shared/data build too (skipped when it is absent).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,33 @@ def test_the_pdf_main_body_is_twelve_pages_at_most(example: Path) -> None:
     # beyond its running header and footer
     for number, text in enumerate(texts[1:pages], start=2):
         assert len(text) > 300, (number, text)
+
+
+@pytest.fixture(scope="module")
+def english_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example company with its labels in English (en_GB): the words are longer, the
+    tables' rows taller."""
+    folder = tmp_path_factory.mktemp("english")
+    shutil.copytree(EXAMPLE.parent, folder / "nordlys")
+    config = folder / "nordlys" / "report.toml"
+    text = config.read_text(encoding="utf-8")
+    assert 'locale = "da_DK"' in text
+    config.write_text(text.replace('locale = "da_DK"', 'locale = "en_GB"'), encoding="utf-8")
+    out = folder / "out"
+    assert main(["build", str(config), "--format", "pdf,pptx", "--out", str(out),
+                 "--no-history"]) == 0
+    return out
+
+
+def test_the_english_pack_is_as_short(english_example: Path) -> None:
+    pages, starts, _ = main_body(english_example / f"{STEM}.pdf", "en")
+    order = [starts[key] for key in PARTS]
+    slides = list(Presentation(str(english_example / f"{STEM}.pptx")).slides)
+    titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
+    divider = titles.index(labels("en")["appendix"])
+    print(f"\nEnglish: PDF main body {pages} pages, deck {divider} slides before the divider")
+    assert pages <= MAX_PAGES and divider <= MAX_SLIDES
+    assert order == sorted(order) and len(set(order)) == len(PARTS), starts
 
 
 def test_each_point_links_to_its_appendix_part(example: Path) -> None:

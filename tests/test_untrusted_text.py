@@ -143,7 +143,7 @@ def test_hostile_labels_reach_the_figures_escaped(
     reasons = [r.reason for r in agenda.customers.win_reasons]
     assert list(figures["win_reasons"].data[0].y) == [plotly_text(_shown(r)) for r in reasons]
     stages = [s.stage for s in agenda.pipeline.stages]
-    assert list(figures["pipeline_stages"].data[0].x) == [plotly_text(_shown(s)) for s in stages]
+    assert list(figures["pipeline_stages"].data[0].y) == [plotly_text(_shown(s)) for s in stages]
 
 
 @needs_chromium

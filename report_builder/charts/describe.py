@@ -51,6 +51,8 @@ FIGURE_KEYS = (
 MOVEMENT_KEY = "pipeline_movement"  # the waterfall: only when the agenda has a movement
 BREAKDOWN_KEY = "pipeline_breakdown"  # small multiples: only when the deals span pipelines
 MINUS = "\u2212"
+# the waterfall's steps that are good news, whatever their sign: the others are bad news
+GOOD_NEWS = frozenset({"new", "increased", "won", "pulled"})
 
 
 def figure_keys(agenda: Agenda) -> tuple[str, ...]:
@@ -142,18 +144,23 @@ class ChartDescriber:
             "money")
 
     def pipeline_movement(self) -> Chart:
-        """The quarter's open pipeline then, each signed step of the movement, and now."""
+        """The quarter's open pipeline then, each signed step of the movement, and now; the
+        steps coloured as news: gains and wins positive (a win leaves the open pipeline, yet
+        it is the best news of all), losses, pushes and deletions negative."""
         mv = self.agenda.movement
         assert mv is not None
         names = (self.t("movement_start"), *(self.t(f"movement_{b.key}") for b in mv.bars),
                  self.t("movement_end"))
         values = (mv.start_value, *(b.amount for b in mv.bars), mv.end_value)
         totals = (True, *(False for _ in mv.bars), True)
+        good = (False, *(b.key in GOOD_NEWS for b in mv.bars), False)
         labels = tuple(self.fmt.money_short(v) if total else self.signed_money(v)
                        for v, total in zip(values, totals, strict=True))
+        steps = Steps(totals, good, self.c["navy"], self.c["positive"], self.c["negative"])
         return Chart(MOVEMENT_KEY, "waterfall", (Panel(
-            "", names, (Series(self.t("open_pipeline"), values, labels, self.c["navy"]),),
-            "money", steps=Steps(totals, self.c["navy"], self.c["teal"], self.c["red"])),))
+            "", names, (Series(self.t("open_pipeline"), values, labels, self.c["navy"],
+                               point_colours=tuple(steps.colour(i) for i in range(len(values)))),),
+            "money", steps=steps),))
 
     def signed_money(self, value: float) -> str:
         """`+1,2 mio. kr.`, `−86 t kr.` (a true minus), `0 kr.`: a step of the waterfall."""

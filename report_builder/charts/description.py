@@ -48,12 +48,18 @@ class Markers:
 @dataclass(frozen=True)
 class Steps:
     """A waterfall's points: which are totals (the first and the last), the others are
-    signed steps; and the colours of totals, rises and falls."""
+    signed steps; which steps are good news (a gain or a win, though a win leaves the open
+    pipeline) and the colours of totals, good news and bad news. The series' point_colours
+    give each point its colour from these."""
 
     totals: tuple[bool, ...]
+    good: tuple[bool, ...]  # per point; False for the totals
     total: str
-    rise: str
-    fall: str
+    gain: str  # the theme's positive colour
+    loss: str  # the theme's negative colour
+
+    def colour(self, index: int) -> str:
+        return self.total if self.totals[index] else self.gain if self.good[index] else self.loss
 
 
 @dataclass(frozen=True)

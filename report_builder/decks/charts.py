@@ -14,6 +14,7 @@ invisible base.
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -34,14 +35,16 @@ from report_builder.charts.describe import ChartDescriber, describe_charts, time
 from report_builder.charts.description import Chart, Kind, Panel, Series, Timeline
 from report_builder.decks.chart_workbook import TextCategoryChartData
 from report_builder.decks.colours import PAPER, deck_colour
-from report_builder.decks.shapes import INK, Box
+from report_builder.decks.shapes import INK, Box, inches
 from report_builder.decks.text_fit import clean_text, line_height, text_width
 from report_builder.formatting import Formatter
 from report_builder.model.agenda import Agenda
 from report_builder.theme import Theme, load_theme
 
 LABEL_SIZE = 16  # data labels and axis labels: readable from the back of the room
+TARGET_MARK = 4 * 12_700  # EMU: half the thickness of a target's dash, and a gap
 MIN_LABEL_SIZE = 10
+WATERFALL_LINE = 9  # characters in a line of a waterfall's category name
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,9 @@ def add_chart(slide: Slide, box: Box, spec: ChartSpec, *, size: int = LABEL_SIZE
 
 
 def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
-    """Clustered bars, categories top-down, each bar labelled at its end."""
+    """Clustered bars, categories top-down, each bar labelled at its end: the labels at the
+    size that fits one to a bar's height (a label taller than its bar runs into the next
+    one's), with room after each bar for its label on one line."""
     panel = spec.panel
     chart = _new_chart(slide, box, spec, XL_CHART_TYPE.BAR_CLUSTERED, size)
     _legend(chart, panel, size)
@@ -152,7 +157,19 @@ def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
     plot.gap_width = max(40, min(220, 340 - 50 * bars))  # few bars are not drawn as slabs
     plot.overlap = 0
     plot.vary_by_categories = False
-    _value_axis(chart, max(panel.top(), spec.top or 0.0) * 1.3)  # room for the labels
+    names = max((text_width(clean_text(c), size) for c in panel.categories), default=0)
+    plot_w = max(box.w - names - inches(0.3), box.w // 3)
+    legend = line_height(size) if chart.has_legend else 0
+    category_h = (box.h - legend - inches(0.2)) / max(1, len(panel.categories))
+    bar_h = category_h / (len(panel.series) + plot.gap_width / 100)
+    label_size = min(size, max(MIN_LABEL_SIZE, int(bar_h / line_height(1))))
+    labelled = [(value or 0.0, text_width(clean_text(label), label_size) + inches(0.1))
+                for one in panel.series
+                for value, label in zip(one.values, one.labels, strict=True)]
+    top = max([panel.top()]
+              + [value * plot_w / max(plot_w - width, plot_w / 3) for value, width in labelled])
+    # charts on one scale (spec.top, the small multiples) keep it, with 30 % for the labels
+    _value_axis(chart, spec.top * 1.3 if spec.top else top)
     categories = _category_axis(chart, size)
     categories.format.line.color.theme_color = INK
     categories.format.line.color.brightness = 0.75
@@ -161,7 +178,7 @@ def _add_bars(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
         _fill(plotted, series, spec.theme)
         for point, label in _labels(series):
             _label(plotted.points[point].data_label, label, XL_LABEL_POSITION.OUTSIDE_END,
-                   size)
+                   label_size)
 
 
 def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
@@ -183,16 +200,24 @@ def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
     _category_axis(chart, size)
     column = box.w / max(1, len(panel.categories))
     label_size = _fitting_size([*(label for s in panel.series for label in s.labels),
-                                *markers.labels], column * 0.9, size)
+                                *markers.labels], column * 0.75, size)
     plot_height = box.h - 4 * line_height(size)  # less the legend and the category names
+    per_emu = (top or 1.0) / plot_height  # value units per EMU of the plot's height
+    label_h = line_height(label_size) * per_emu
+    floor = [0.0] * len(panel.categories)  # where each column's next segment starts
     for plotted, series in zip(stacked.series, panel.series, strict=True):
         colour = deck_colour(series.colour, spec.theme)
         _fill(plotted, series, spec.theme)
         for point, label in _labels(series):
             value = series.values[point] or 0.0
-            if value / (top or 1.0) * plot_height < line_height(label_size):
+            bottom, floor[point] = floor[point], floor[point] + value
+            if value < label_h:
                 continue  # too thin for its label (Plotly hides it too)
-            _label(plotted.points[point].data_label, label, XL_LABEL_POSITION.CENTER,
+            target = markers.values[point]
+            band = None if target is None else (target - TARGET_MARK * per_emu,
+                                                target + TARGET_MARK * per_emu + label_h)
+            _label(plotted.points[point].data_label, label,
+                   _clear_of(band, bottom, bottom + value, label_h),
                    label_size, colour=PAPER if colour.is_dark() else INK)
     (targets,) = line.series
     targets.format.line.fill.background()
@@ -208,40 +233,43 @@ def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
 
 def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) -> None:
     """A waterfall as stacked columns: an invisible base series lifts each step to where the
-    running total stands; then the totals, the rises and the falls. Each bar's label goes
-    under its name: a label on a thin step would run over its neighbours, and a stacked chart
-    cannot put labels outside the bars."""
+    running total stands; then the totals, the good news and the bad news (each in the
+    description's colour: a win is good news though it leaves the open pipeline). Each bar's
+    label goes under its name: a label on a thin step would run over its neighbours, and a
+    stacked chart cannot put labels outside the bars."""
     panel = spec.panel
     (series,) = panel.series
     steps = panel.steps
     assert steps is not None
     base: list[float | None] = []
     total: list[float | None] = []
-    up: list[float | None] = []
-    down: list[float | None] = []
+    good: list[float | None] = []
+    bad: list[float | None] = []
     running = 0.0
-    for amount, is_total in zip(series.values, steps.totals, strict=True):
+    for index, (amount, is_total) in enumerate(zip(series.values, steps.totals, strict=True)):
         amount = amount or 0.0
         if is_total:
             base.append(0.0)
             total.append(amount)
-            up.append(None)
-            down.append(None)
+            good.append(None)
+            bad.append(None)
             running = amount
         else:
             base.append(max(min(running, running + amount), 0.0))
-            up.append(amount if amount > 0 else None)
-            down.append(-amount if amount < 0 else None)
+            height = abs(amount) or None
+            good.append(height if steps.good[index] else None)
+            bad.append(None if steps.good[index] else height)
             total.append(None)
             running += amount
-    categories = tuple(f"{name}\n{label}"
+    # each name in short lines, so ten stand side by side unturned, its amount under it
+    categories = tuple(f"{_short_lines(name)}\n{label}"
                        for name, label in zip(panel.categories, series.labels, strict=True))
     none = ("",) * len(categories)
     drawn = dataclasses.replace(panel, categories=categories, series=(
         Series("", tuple(base), none, steps.total),
         Series(series.name, tuple(total), none, steps.total),
-        Series("+", tuple(up), none, steps.rise),
-        Series("\u2212", tuple(down), none, steps.fall)))
+        Series("+", tuple(good), none, steps.gain),
+        Series("\u2212", tuple(bad), none, steps.loss)))
     chart = _new_chart(slide, box, dataclasses.replace(spec, panel=drawn),
                        XL_CHART_TYPE.COLUMN_STACKED, size)
     chart.has_legend = False
@@ -250,7 +278,9 @@ def add_waterfall(slide: Slide, box: Box, spec: ChartSpec, *, size: int = 12) ->
     plot.overlap = 100
     columns = zip(*(part.values for part in drawn.series), strict=True)
     _value_axis(chart, max([sum(v or 0.0 for v in column) for column in columns] + [0.0]) * 1.15)
-    _category_axis(chart, size)
+    # each amount on one line under its column: the size at which the widest fits
+    column = box.w * 0.9 / max(1, len(categories))
+    _unturned(_category_axis(chart, _fitting_size(series.labels, column, size)))
     for index, (plotted, part) in enumerate(zip(plot.series, drawn.series, strict=True)):
         if index == 0:  # the base: no fill, no line, no labels
             plotted.format.fill.background()
@@ -317,6 +347,24 @@ def _category_axis(chart: Any, size: int) -> Any:
     return axis
 
 
+def _short_lines(name: str) -> str:
+    """A category name in lines of at most WATERFALL_LINE characters (a longer word alone on
+    its line)."""
+    return "\n".join(textwrap.wrap(name, WATERFALL_LINE, break_long_words=False)) or name
+
+
+def _unturned(axis: Any) -> None:
+    """The axis's tick labels written level (PowerPoint and LibreOffice turn long ones by
+    themselves) and asked not to break their lines again; LibreOffice breaks them where they
+    are wider than their column all the same, so the caller fits their size too."""
+    text = axis._element.find(qn("c:txPr"))  # made when the labels' size was set
+    body = text.find(qn("a:bodyPr")) if text is not None else None
+    if body is not None:
+        body.set("rot", "0")
+        body.set("vert", "horz")
+        body.set("wrap", "none")
+
+
 def _fill(plotted: Any, series: Series, theme: Theme) -> None:
     """The series' colour, and each point's own where the description gives them."""
     plotted.format.fill.solid()
@@ -340,6 +388,22 @@ def _label(data_label: Any, text: str, position: Any, size: float, *, colour: An
     for run in data_label.text_frame.paragraphs[0].runs:
         run.font.size = Pt(size)
         run.font.color.theme_color = colour
+
+
+def _clear_of(band: tuple[float, float] | None, bottom: float, top: float,
+              label_h: float) -> Any:
+    """Where on a segment from `bottom` to `top` its label stays clear of a target's mark and
+    the target's label above it (`band`, in value units): the middle, else the end farther
+    from the mark."""
+    def clear(low: float) -> bool:
+        return band is None or low + label_h <= band[0] or low >= band[1]
+
+    middle = (bottom + top - label_h) / 2
+    if clear(middle):
+        return XL_LABEL_POSITION.CENTER
+    if band is not None and (band[0] + band[1]) / 2 > middle + label_h / 2:
+        return XL_LABEL_POSITION.INSIDE_BASE
+    return XL_LABEL_POSITION.INSIDE_END
 
 
 def _fitting_size(labels: Sequence[str], width: float, size: int) -> int:

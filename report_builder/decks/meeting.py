@@ -271,7 +271,8 @@ class MeetingSlides:
                                      "pipeline", self.summaries.pipeline)
         add_tiles(slide, box.top(inches(1.2)), self.pipeline_figures(), per_row=5,
                   value_size=24)
-        left, right = box.below(inches(1.2), GAP).split_columns((0.5, 0.5), inches(0.4))
+        # the stage chart's ten bars and their labels take the wider part, the key deals the rest
+        left, right = box.below(inches(1.2), GAP).split_columns((0.58, 0.42), inches(0.4))
         if p.stages:
             self.chart_with_heading(slide, left, self.charts.stages(), t("open_by_stage"))
         else:
@@ -358,7 +359,7 @@ class MeetingSlides:
         notes = Style(12, min_size=10, muted=True)
         height = line_height(notes.size) * 2 * len(below)  # each may wrap to two lines
         changes = self.blocks.key_changes()
-        left, right = box.split_columns((0.66, 0.34), inches(0.3)) if changes else (box, box)
+        left, right = box.split_columns((0.75, 0.25), inches(0.3)) if changes else (box, box)
         add_waterfall(slide, Box(left.x, left.y, left.w, left.h - height),
                       self.charts.movement())
         add_text(slide, Box(box.x, box.bottom - height, box.w, height), "\n".join(below),

@@ -34,15 +34,14 @@ CONTENT_WIDTH_PX = {"landscape": 1016, "portrait": 688}
 # The tallest chart that still fits under a section's heading on its first page; taller
 # figures are laid out again at this height rather than pushed to the next page.
 MAX_CHART_HEIGHT_PX = {"landscape": 500, "portrait": 820}
-HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons",
-                               "targets_company", "targets_teams"})
-# Landscape pages hold each point with its key charts and rows: these charts are laid out
-# no taller than this there (their labels keep their size; the bars get thinner).
-MAIN_BODY_HEIGHT_PX = {"landscape": {"pipeline_stages": 230, "channels": 290,
-                                     "win_reasons": 230, "loss_reasons": 230,
-                                     "campaigns": 290, "pipeline_movement": 360},
+HALF_WIDTH_CHARTS = frozenset({"funnel_flow", "funnel_cohort", "win_reasons", "loss_reasons"})
+# Charts of bars are as tall as their bars and labels need (charts/figures.py); these two,
+# whose labels do not sit on bars, are laid out no taller than this on a landscape page.
+MAIN_BODY_HEIGHT_PX = {"landscape": {"campaigns": 260, "pipeline_movement": 360},
                        "portrait": {}}
 GAP_PX = 23
+# The teams' bullet stands right under the company's (assets/pdf.css), whose legend it shares.
+SHARED_LEGEND = {"targets_teams": "targets_company"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
@@ -50,6 +49,11 @@ def chart_images(agenda: Agenda, context: RenderContext,
                  exporter: StaticChartSource) -> dict[str, Markup]:
     """Every chart as an <img> holding its SVG (or PNG), sized for its place on the page."""
     figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme)
+    for key, above in SHARED_LEGEND.items():
+        if key in figures and above in figures:
+            figure = figures[key]  # the legend's room at its top given back
+            figure.update_layout(showlegend=False, margin={"t": 16},
+                                 height=int(figure.layout.height) - 24)
     orientation = context.options.page_orientation
     full = CONTENT_WIDTH_PX[orientation]
     groups = {full: {k: f for k, f in figures.items() if k not in HALF_WIDTH_CHARTS},
