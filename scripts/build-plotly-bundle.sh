@@ -12,7 +12,7 @@
 #   PYTHON=/path/to/python scripts/build-plotly-bundle.sh
 set -euo pipefail
 
-TRACES="bar funnel waterfall"  # plotly.js/lib/<name>.js; scatter comes with the core
+TRACES="bar funnel"  # plotly.js/lib/<name>.js; scatter comes with the core
 ESBUILD_VERSION=0.25.12
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/assets/plotly-partial.min.js"
