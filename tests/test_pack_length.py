@@ -82,9 +82,13 @@ def test_the_pdf_main_body_is_twelve_pages_at_most(example: Path) -> None:
     order = [starts[key] for key in PARTS]
     assert order == sorted(order) and len(set(order)) == len(PARTS), starts
     assert "Bilag" in texts[pages] and all(start <= pages for start in order)
-    # no page of the main body holds only a heading or a leftover row: each has some text
-    # beyond its running header and footer
-    for number, text in enumerate(texts[1:pages], start=2):
+    assert_no_near_empty_page(texts[:pages])
+
+
+def assert_no_near_empty_page(texts: list[str]) -> None:
+    """No page of the main body holds only a heading or a leftover row: each page after the
+    cover has some text beyond its running header and footer."""
+    for number, text in enumerate(texts[1:], start=2):
         assert len(text) > 300, (number, text)
 
 
@@ -105,7 +109,7 @@ def english_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_english_pack_is_as_short(english_example: Path) -> None:
-    pages, starts, _ = main_body(english_example / f"{STEM}.pdf", "en")
+    pages, starts, texts = main_body(english_example / f"{STEM}.pdf", "en")
     order = [starts[key] for key in PARTS]
     slides = list(Presentation(str(english_example / f"{STEM}.pptx")).slides)
     titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
@@ -113,6 +117,7 @@ def test_the_english_pack_is_as_short(english_example: Path) -> None:
     print(f"\nEnglish: PDF main body {pages} pages, deck {divider} slides before the divider")
     assert pages <= MAX_PAGES and divider <= MAX_SLIDES
     assert order == sorted(order) and len(set(order)) == len(PARTS), starts
+    assert_no_near_empty_page(texts[:pages])
 
 
 def test_each_point_links_to_its_appendix_part(example: Path) -> None:

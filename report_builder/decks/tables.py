@@ -314,6 +314,14 @@ def _cell(cell: Any, text: str, size: int, column: Column, *, header: bool, shad
     old.getparent().replace(old, parse_xml(xml))
 
 
+def _wrapping(style: Style, text: str | None, width: int) -> Style:
+    """The heading or footnote style in two lines where one cannot hold `text` (a narrow column
+    beside a chart), rather than cut."""
+    if not text or text_width(text, style.size, bold=style.bold) <= width:
+        return style
+    return replace(style, max_lines=2)
+
+
 def add_tables_on_slide(slide: Slide, area: Box, blocks: Sequence[TableBlock],
                         more: Callable[[int], str]) -> list[str]:
     """The blocks one under the other on this slide only (a main-body slide: its backup holds
@@ -324,8 +332,13 @@ def add_tables_on_slide(slide: Slide, area: Box, blocks: Sequence[TableBlock],
     notes: list[str] = []
     for block in blocks:
         sized = size_table(block, area.w)
-        heading_h = line_height(HEADING.size) + HEADING_GAP if block.heading else 0
-        footnote_h = line_height(FOOTNOTE.size) + HEADING_GAP \
+        heading = _wrapping(HEADING, block.heading, area.w)
+        heading_h = line_height(HEADING.size) * (heading.max_lines or 1) + HEADING_GAP \
+            if block.heading else 0
+        # a list's "n more" line is written once its rows are counted: sized for the most
+        footnote = _wrapping(FOOTNOTE, block.footnote if block.total is None
+                             else more(block.total), area.w)
+        footnote_h = line_height(FOOTNOTE.size) * (footnote.max_lines or 1) + HEADING_GAP \
             if block.footnote or block.total is not None else 0
         space = area.bottom - y - heading_h - sized.header_height - footnote_h
         rows = list(range(len(block.rows)))
@@ -336,14 +349,14 @@ def add_tables_on_slide(slide: Slide, area: Box, blocks: Sequence[TableBlock],
             block = replace(block, footnote=more(block.total - take) if block.total > take
                             else None)
         if block.heading:
-            add_text(slide, Box(area.x, y, area.w, line_height(HEADING.size)), block.heading,
-                     HEADING)
+            add_text(slide, Box(area.x, y, area.w, heading_h - HEADING_GAP), block.heading,
+                     heading)
             y += heading_h
         y += draw_table(slide, Box(area.x, y, area.w, area.bottom - y), block, sized,
                         rows[:take])
         if block.footnote:
-            add_text(slide, Box(area.x, y + HEADING_GAP, area.w, line_height(FOOTNOTE.size)),
-                     block.footnote, FOOTNOTE)
+            add_text(slide, Box(area.x, y + HEADING_GAP, area.w, footnote_h - HEADING_GAP),
+                     block.footnote, footnote)
             y += footnote_h
         notes.extend(n for n in block.notes if n not in notes)
         y += BLOCK_GAP
