@@ -59,6 +59,8 @@ MISSPELT = [
      "`reference_days`"),
     ((None, '[history]\nenabeld = false\n'), "enabeld", "history.enabeld", "[history]",
      "`enabled`"),
+    ((None, '[engine]\nmemory_limt = "200MB"\n'), "memory_limt", "engine.memory_limt",
+     "[engine]", "`memory_limit`"),
     ((None, '[company.profile]\ntaglin = "Stock that adds up"\n'), "taglin",
      "company.profile.taglin", "[company.profile]", "`tagline`"),
     ((None, '[[company.profile.offer]]\ntitle = "Stock"\ntekst = "Stock that adds up"\n'),
@@ -125,7 +127,7 @@ def test_an_unknown_section_and_a_key_in_the_wrong_table(tmp_path: Path) -> None
     assert caught.value.problems == [
         "Config value 'timezone': unknown key at the top level (report.toml, line 1); "
         "`timezone` is a key of [company] (known here: company, meeting, data, stages, output, "
-        "deck, history, email)",
+        "deck, history, email, engine)",
         "Config section [outptu] is unknown (report.toml, line 24); did you mean [output]?",
     ]
 

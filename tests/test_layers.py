@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
               "terminal", "writer", "i18n", "placeholders", "locales")),
     ("config", ("config",)),
     ("data", ("data",)),
+    ("engine", ("engine",)),
     ("model", ("model", "history")),
     ("charts", ("charts",)),
     ("renderers", ("renderers", "decks")),

@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from report_builder.config.addresses import parse_mailbox
 from report_builder.config.dataset_names import DATA_TABLES, LOOKUP_TABLES, PRESET_NAMES
 from report_builder.config.email import read_email
+from report_builder.config.engine import read_engine
 from report_builder.config.reader import Reader
 from report_builder.config.schema import CONTACT_KEYS, SLIDE_KINDS, SOURCE, unknown_keys
 from report_builder.config.sections import (
@@ -417,6 +418,7 @@ def load_config(path: str | Path) -> Config:
         deck=_read_deck(r),
         email=read_email(r, path),
         history=_read_history(r),
+        engine=read_engine(r),
     )
     if r.problems:
         raise ConfigError(path, r.problems)

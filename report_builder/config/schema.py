@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from report_builder.config.dataset_names import DATA_TABLES, DATASET_COLUMNS, LOOKUP_TABLES
+from report_builder.config.engine import ENGINE_KEYS
 
 SLIDE_KINDS = ("title", "agenda", "content")
 # the [email] keys; `password` is refused with its own message (it is never read from the file)
@@ -90,6 +91,7 @@ SCHEMA: dict[str, Spec] = {
              "layouts": Named(dict.fromkeys(SLIDE_KINDS))},
     "history": _keys("enabled", "path"),
     "email": _keys(*EMAIL_KEYS),
+    "engine": _keys(*ENGINE_KEYS),
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from report_builder.config.email import EmailConfig
+from report_builder.config.engine import EngineConfig
 from report_builder.config.schema import CONTACT_KEYS
 from report_builder.i18n import LANGUAGES
 
@@ -197,6 +198,7 @@ class Config:
     deck: DeckConfig = field(default_factory=DeckConfig)
     email: EmailConfig | None = None  # [email]: how `send` mails the pack
     history: HistoryConfig = field(default_factory=HistoryConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)  # [engine]: where figures run
 
     @property
     def history_path(self) -> Path:

@@ -1,0 +1,18 @@
+"""The engine the agenda's aggregations run in: DuckDB in-process by default.
+
+A layer between data and model. The data layer reads and checks the tables; the engine holds
+them (the checked frames handed over through Arrow, Parquet files scanned lazily where they
+lie) and the model's expressions (Ibis) run in it, returning small tables.
+
+- connection.py: `connect` opens the engine with the [engine] section's memory limit and spill
+- tables.py: `EngineTables`, the dataset's tables in the engine (`register_dataset`)
+- parquet.py: `scan_parquet`, a canonical Parquet table scanned lazily, with its checks
+"""
+
+from __future__ import annotations
+
+from report_builder.engine.connection import connect
+from report_builder.engine.parquet import ParquetScan, scan_parquet
+from report_builder.engine.tables import EngineTables, register_dataset
+
+__all__ = ["EngineTables", "ParquetScan", "connect", "register_dataset", "scan_parquet"]
