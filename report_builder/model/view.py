@@ -68,8 +68,7 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
     deals["is_lost"] = closed_by_t & (deals["step"] == "lost")
     deals["is_open"] = deals["step"].isin(OPEN_STEPS)
 
-    linked = leads.loc[leads["deal_id"].notna(), ["deal_id", "source_channel", "campaign_id"]]
-    linked = linked.drop_duplicates("deal_id")
+    linked = first_leads(leads)
     lead_of_deal = positions_in(deals["deal_id"], linked["deal_id"])
     lead_channel = take_text(linked["source_channel"], lead_of_deal, deals.index)
     lead_campaign = take_text(linked["campaign_id"], lead_of_deal, deals.index)
@@ -90,6 +89,15 @@ def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
         future_deals=int((~known).sum()), future_leads=int((~known_leads).sum()),
         closed_after=int((closed & (deals["close_date"] > t)).sum()),
     )
+
+
+def first_leads(leads: pd.DataFrame) -> pd.DataFrame:
+    """The first lead of each deal (deal_id, source_channel, campaign_id): the earliest
+    created, then the smallest lead id (docs/metrics.md), whatever the file's order."""
+    linked = leads.loc[leads["deal_id"].notna(),
+                       ["deal_id", "lead_id", "created_date", "source_channel", "campaign_id"]]
+    linked = linked.sort_values(["created_date", "lead_id"], kind="stable", na_position="last")
+    return linked.drop_duplicates("deal_id")[["deal_id", "source_channel", "campaign_id"]]
 
 
 def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
