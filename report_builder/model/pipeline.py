@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from report_builder.config import OPEN_STEPS
+from report_builder.config import OPEN_STEPS, Config
 from report_builder.model import caps
 from report_builder.model.agenda import (
     DominantDeal,
@@ -69,14 +69,20 @@ def funnel_cohort(view: ModelView) -> tuple[FunnelStep, ...]:
 def stage_rows(view: ModelView, open_deals: pd.DataFrame) -> tuple[StageRow, ...]:
     weighted = open_deals["value"] * open_deals["win_probability"]
     grouped = open_deals.assign(weighted=weighted).groupby("stage")[["value", "weighted"]]
-    sums, counts = grouped.sum(), grouped.size()
+    sums = grouped.sum().assign(count=grouped.size())
+    return stage_rows_of(view.config, sums)
+
+
+def stage_rows_of(config: Config, sums: pd.DataFrame) -> tuple[StageRow, ...]:
+    """The open stages in config order from their sums (`count`, `value`, `weighted`, indexed
+    by stage; a stage not in it has no deals), the rest past caps.STAGES folded."""
     rows = []
-    for stage in view.config.stages.values():
+    for stage in config.stages.values():
         if stage.step not in OPEN_STEPS:
             continue
         rows.append(StageRow(
             stage=stage.name, step=stage.step, probability=stage.probability,
-            count=int(counts.get(stage.name, 0)),
+            count=int(sums["count"].get(stage.name, 0)),
             value=float(sums["value"].get(stage.name, 0.0)),
             weighted_value=float(sums["weighted"].get(stage.name, 0.0)),
         ))

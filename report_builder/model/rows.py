@@ -6,13 +6,14 @@ import pandas as pd
 
 from report_builder.model import caps
 from report_builder.model.agenda import DealRow, ReasonRow
+from report_builder.model.engine_view import EngineView
 from report_builder.model.view import ModelView, as_date, text
 from report_builder.placeholders import NO_ACCOUNT, NO_REASON, OTHER_NAME
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
 
 
-def deal_rows(view: ModelView, deals: pd.DataFrame, *, reason: str | None = None,
+def deal_rows(view: ModelView | EngineView, deals: pd.DataFrame, *, reason: str | None = None,
               limit: int = LIST_LIMIT) -> tuple[DealRow, ...]:
     """DealRows for the first `limit` deals of `deals` (already sorted by the caller)."""
     names = view.campaigns.set_index("campaign_id")["name"] if len(view.campaigns) else None

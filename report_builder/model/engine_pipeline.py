@@ -1,0 +1,179 @@
+"""Point 2, the pipeline, computed in the engine: each figure an Ibis expression returning a
+small table (a row of counts and sums, a row per stage or pipeline, the few deals listed);
+pandas and the pipeline module's own helpers only finish them. Same figures as
+model/pipeline.py (tests/test_engine_sections.py compares them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from report_builder.model.agenda import DominantDeal, PipelineBreakdown, PipelineSection
+from report_builder.model.engine_view import EngineView, stamp, within
+from report_builder.model.pipeline import (
+    DOMINANT,
+    DOMINANT_AMONG,
+    TOP_DEALS,
+    _pipeline_order,
+    _steps,
+    stage_rows_of,
+)
+from report_builder.model.rows import LIST_LIMIT, deal_rows
+from report_builder.model.view import ratio
+from report_builder.placeholders import NO_PIPELINE
+
+
+def _row(table: ir.Table, **figures: ir.Scalar) -> dict[str, Any]:
+    """One aggregate row of `table` as plain Python values (sums of no rows are 0)."""
+    found = table.aggregate(**figures).to_pyarrow().to_pylist()[0]
+    return {name: 0 if value is None else value for name, value in found.items()}
+
+
+def _weighted(deals: ir.Table) -> ir.FloatingColumn:
+    return deals.value * deals.win_probability
+
+
+def funnel_flow(view: EngineView) -> tuple:
+    p, leads, deals = view.period, view.leads, view.deals
+    changed = deals.last_stage_change_date.coalesce(deals.created_date)
+    lead = _row(leads, leads=within(leads.created_date, p).sum(),
+                mqls=within(leads.mql_date, p).sum(), sqls=within(leads.sql_date, p).sum())
+    deal = _row(deals, created=within(deals.created_date, p).sum(),
+                quote=((deals.step == "quote").fill_null(False) & within(changed, p)).sum(),
+                won=(deals.is_won & within(deals.close_date, p)).sum())
+    return _steps([int(lead["leads"]), int(lead["mqls"]), int(lead["sqls"]),
+                   int(deal["created"]), int(deal["quote"]), int(deal["won"])])
+
+
+def funnel_cohort(view: EngineView) -> tuple:
+    t = stamp(view.as_of)
+    leads = view.leads.filter(within(view.leads.created_date, view.quarter_to_date))
+    reached = _row(
+        leads, leads=leads.count(), mqls=(leads.mql_date <= t).fill_null(False).sum(),
+        sqls=(leads.sql_date <= t).fill_null(False).sum(),
+        opportunities=((leads.opportunity_date <= t).fill_null(False)
+                       | leads.deal_step.notnull()).sum(),
+        quotes=((leads.deal_step == "quote").fill_null(False) | leads.deal_won).sum(),
+        won=leads.deal_won.sum())
+    return _steps([int(reached[k]) for k in ("leads", "mqls", "sqls", "opportunities",
+                                             "quotes", "won")])
+
+
+def stage_sums(open_deals: ir.Table, *by: str) -> pd.DataFrame:
+    """count, value and weighted value per stage (and per `by` before it)."""
+    grouped = open_deals.group_by([*by, "stage"]).aggregate(
+        count=open_deals.count(), value=open_deals.value.sum(),
+        weighted=_weighted(open_deals).sum())
+    return grouped.to_pandas().set_index([*by, "stage"] if by else "stage")
+
+
+def pipeline_breakdown(view: EngineView) -> tuple[PipelineBreakdown, ...]:
+    deals = view.deals
+    names = deals.pipeline.cast("string").coalesce(ibis.literal(NO_PIPELINE))
+    count = _row(deals, named=deals.pipeline.notnull().sum(), names=names.nunique())
+    if not count["named"] or count["names"] < 2:
+        return ()
+    deals = deals.mutate(pipeline_name=names)
+    in_quarter = within(deals.close_date, view.quarter_to_date)
+    figures = deals.group_by("pipeline_name").aggregate(
+        open_count=deals.is_open.sum(), open_value=deals.value.sum(where=deals.is_open),
+        open_weighted=_weighted(deals).sum(where=deals.is_open),
+        won=(deals.is_won & in_quarter).sum(),
+        won_value=deals.value.sum(where=deals.is_won & in_quarter),
+        lost=(deals.is_lost & in_quarter).sum()).to_pandas()
+    stages = stage_sums(deals.filter(deals.is_open), "pipeline_name")
+    rows = []
+    for r in figures.itertuples(index=False):
+        mine = stages.xs(r.pipeline_name, level="pipeline_name") \
+            if r.pipeline_name in stages.index.get_level_values(0) else stages.iloc[0:0]
+        won, lost = int(r.won), int(r.lost)
+        rows.append(PipelineBreakdown(
+            pipeline=str(r.pipeline_name),
+            stages=tuple(s for s in stage_rows_of(view.config, mine.droplevel(0)
+                                                  if mine.index.nlevels > 1 else mine)
+                         if s.count),
+            open_count=int(r.open_count), open_value=_money(r.open_value),
+            open_weighted=_money(r.open_weighted), won_in_quarter=won,
+            won_value=_money(r.won_value), lost_in_quarter=lost,
+            win_rate=ratio(won, won + lost)))
+    return tuple(sorted(rows, key=_pipeline_order(view.config.data.pipelines)))
+
+
+def _money(value: object) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _largest(deals: ir.Table, limit: int) -> pd.DataFrame:
+    """The `limit` largest deals, largest first, ties by id (rows.largest_first)."""
+    return deals.order_by([ibis.desc("value"), "deal_id"]).limit(limit).to_pandas()
+
+
+def largest_share(open_deals: ir.Table) -> tuple[float | None, int]:
+    valued = open_deals.filter(open_deals.value > 0)
+    total = _money(_row(valued, total=valued.value.sum())["total"])
+    if total <= 0:
+        return None, 0
+    top = _largest(valued, TOP_DEALS)
+    return float(top["value"].sum()) / total, len(top)
+
+
+def dominant_deals(figures: dict[str, ir.Table]) -> tuple[DominantDeal, ...]:
+    found = []
+    for figure, deals in figures.items():
+        sums = _row(deals, total=deals.value.sum(), count=deals.count())
+        total = _money(sums["total"])
+        if total <= 0 or sums["count"] < DOMINANT_AMONG:
+            continue
+        top = _largest(deals, 1).iloc[0]
+        share = float(top["value"]) / total
+        if share > DOMINANT:
+            found.append(DominantDeal(figure, str(top["deal_id"]), str(top["name"]),
+                                      float(top["value"]), share))
+    return tuple(found)
+
+
+def build_pipeline(view: EngineView) -> PipelineSection:
+    deals, t = view.deals, stamp(view.as_of)
+    open_deals = deals.filter(deals.is_open)
+    overdue = open_deals.filter(open_deals.close_date < t)
+    changed = open_deals.last_stage_change_date.coalesce(open_deals.created_date)
+    stale_by = t - ibis.interval(days=view.config.meeting.stale_after_days + 1)
+    stale = open_deals.filter(changed <= stale_by)
+    quarter = open_deals.filter(within(open_deals.close_date, view.quarter))
+    before = open_deals.filter(open_deals.close_date < stamp(view.quarter.start))
+    won = deals.filter(deals.is_won & within(deals.close_date, view.quarter_to_date))
+    share, share_deals = largest_share(open_deals)
+    figures = _row(
+        open_deals, open_count=open_deals.count(), open_value=open_deals.value.sum(),
+        open_weighted=_weighted(open_deals).sum(),
+        without_amount=open_deals.amount.isnull().sum())
+    sums = {name: _row(table, count=table.count(), value=table.value.sum(),
+                       weighted=_weighted(table).sum())
+            for name, table in (("overdue", overdue), ("stale", stale), ("quarter", quarter),
+                                ("before", before))}
+    return PipelineSection(
+        flow=funnel_flow(view), cohort=funnel_cohort(view),
+        stages=stage_rows_of(view.config, stage_sums(open_deals)),
+        open_count=int(figures["open_count"]), open_value=_money(figures["open_value"]),
+        open_weighted=_money(figures["open_weighted"]),
+        overdue_count=int(sums["overdue"]["count"]),
+        overdue_value=_money(sums["overdue"]["value"]),
+        overdue=deal_rows(view, _largest(overdue, LIST_LIMIT)),
+        stale_count=int(sums["stale"]["count"]), stale_value=_money(sums["stale"]["value"]),
+        stale=deal_rows(view, _largest(stale, LIST_LIMIT)),
+        largest=deal_rows(view, _largest(open_deals, view.config.meeting.top_n),
+                          limit=view.config.meeting.top_n),
+        pipelines=pipeline_breakdown(view),
+        quarter_open_count=int(sums["quarter"]["count"]),
+        quarter_open_value=_money(sums["quarter"]["value"]),
+        quarter_open_weighted=_money(sums["quarter"]["weighted"]),
+        overdue_before_quarter_count=int(sums["before"]["count"]),
+        overdue_before_quarter_value=_money(sums["before"]["value"]),
+        open_without_amount=int(figures["without_amount"]),
+        largest_share=share, largest_share_deals=share_deals,
+        dominant=dominant_deals({"open_value": open_deals, "quarter_open_value": quarter,
+                                 "won_value": won}),
+    )
