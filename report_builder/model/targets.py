@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from report_builder.model import caps
 from report_builder.model.agenda import TargetRow, TargetsSection
+from report_builder.model.engine_view import EngineView
 from report_builder.model.rows import first_wins
 from report_builder.model.view import ModelView, between, ratio, ts
 from report_builder.placeholders import OTHER_NAME
@@ -49,48 +51,72 @@ class _Scope:
 
         won = pick(self.won)
         pipeline = pick(self.pipeline)
-        meetings = pick(self.meetings)
-        first_wins = pick(self.first_wins)
-        if scope == "company":
-            target_rows = self.targets[self.targets["scope"] == "company"]
-            if target_rows.empty:  # fall back to the sum of the team targets
-                target_rows = self.targets[self.targets["scope"] == "team"]
-                target_rows = target_rows.sum(numeric_only=True).to_frame().T \
-                    if len(target_rows) else target_rows
-        elif members is not None:
-            target_rows = self.targets[(self.targets["scope"] == scope)
-                                       & self.targets["scope_value"].isin(members)]
-            target_rows = target_rows.sum(numeric_only=True, min_count=1).to_frame().T \
-                if len(target_rows) else target_rows
-        else:
-            target_rows = self.targets[(self.targets["scope"] == scope)
-                                       & (self.targets["scope_value"] == name)]
-        target = float(target_rows["revenue_target"].iloc[0]) if len(target_rows) else None
-        won_value = float(won["value"].sum())
-        open_value = float(pipeline["value"].sum())
-        weighted = float((pipeline["value"] * pipeline["win_probability"]).sum())
-        gap = None if target is None else max(target - won_value, 0.0)
-        q = self.view.quarter
-        expected = None if target is None else \
-            target * self.view.quarter_to_date.days / q.days
-        return TargetRow(
-            others=0 if members is None else len(members),
-            scope=scope, name=name, target=target, won=won_value, won_deals=len(won),
-            attainment=None if target is None else ratio(won_value, target),
-            open_pipeline=open_value, weighted_pipeline=weighted,
-            forecast=won_value + weighted, gap=gap,
-            coverage=None if gap is None else ratio(open_value, gap),
-            expected_to_date=expected,
-            pace=None if expected is None else ratio(won_value, expected),
-            ahead_of_pace=None if expected is None else won_value - expected,
-            forecast_attainment=None if target is None else ratio(won_value + weighted, target),
-            new_customers=int(first_wins["account"].nunique()),
-            new_customers_target=_int_or_none(target_rows["new_customers_target"].iloc[0])
-            if len(target_rows) else None,
-            meetings=len(meetings),
-            meetings_target=_int_or_none(target_rows["meetings_target"].iloc[0])
-            if len(target_rows) else None,
-        )
+        figures = ScopeFigures(
+            won=float(won["value"].sum()), won_deals=len(won),
+            open=float(pipeline["value"].sum()),
+            weighted=float((pipeline["value"] * pipeline["win_probability"]).sum()),
+            new_customers=int(pick(self.first_wins)["account"].nunique()),
+            meetings=len(pick(self.meetings)))
+        return target_row(self.view, scope, name, members,
+                          target_rows_of(self.targets, scope, name, members), figures)
+
+
+@dataclass(frozen=True)
+class ScopeFigures:
+    """What one scope reached: won value and deals, open and weighted pipeline of the quarter,
+    new customers and meetings to date."""
+
+    won: float
+    won_deals: int
+    open: float
+    weighted: float
+    new_customers: int
+    meetings: int
+
+
+def target_rows_of(targets: pd.DataFrame, scope: str, name: str,
+                   members: Sequence[str] | None) -> pd.DataFrame:
+    """The quarter's target row of a scope (none: no target): the company's, else the teams'
+    summed; with `members`, those teams' or owners' summed."""
+    if scope == "company":
+        rows = targets[targets["scope"] == "company"]
+        if rows.empty:  # fall back to the sum of the team targets
+            rows = targets[targets["scope"] == "team"]
+            rows = rows.sum(numeric_only=True).to_frame().T if len(rows) else rows
+        return rows
+    if members is not None:
+        rows = targets[(targets["scope"] == scope) & targets["scope_value"].isin(members)]
+        return rows.sum(numeric_only=True, min_count=1).to_frame().T if len(rows) else rows
+    return targets[(targets["scope"] == scope) & (targets["scope_value"] == name)]
+
+
+def target_row(view: ModelView | EngineView, scope: str, name: str,
+               members: Sequence[str] | None, target_rows: pd.DataFrame,
+               figures: ScopeFigures) -> TargetRow:
+    """The row of one scope from its target row and what it reached."""
+    target = float(target_rows["revenue_target"].iloc[0]) if len(target_rows) else None
+    won_value, open_value, weighted = figures.won, figures.open, figures.weighted
+    gap = None if target is None else max(target - won_value, 0.0)
+    expected = None if target is None else \
+        target * view.quarter_to_date.days / view.quarter.days
+    return TargetRow(
+        others=0 if members is None else len(members),
+        scope=scope, name=name, target=target, won=won_value, won_deals=figures.won_deals,
+        attainment=None if target is None else ratio(won_value, target),
+        open_pipeline=open_value, weighted_pipeline=weighted,
+        forecast=won_value + weighted, gap=gap,
+        coverage=None if gap is None else ratio(open_value, gap),
+        expected_to_date=expected,
+        pace=None if expected is None else ratio(won_value, expected),
+        ahead_of_pace=None if expected is None else won_value - expected,
+        forecast_attainment=None if target is None else ratio(won_value + weighted, target),
+        new_customers=figures.new_customers,
+        new_customers_target=_int_or_none(target_rows["new_customers_target"].iloc[0])
+        if len(target_rows) else None,
+        meetings=figures.meetings,
+        meetings_target=_int_or_none(target_rows["meetings_target"].iloc[0])
+        if len(target_rows) else None,
+    )
 
 
 def _names(*series: pd.Series) -> list[str]:

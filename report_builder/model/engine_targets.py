@@ -1,0 +1,132 @@
+"""Point 1, the targets, computed in the engine: the won deals, the quarter's pipeline, the new
+customers and the meetings summed per team and per owner by Ibis expressions (a row per name);
+pandas only looks up each row's figures and targets (model/targets.py's helpers finish them).
+Same figures as model/targets.py (tests/test_engine_sections.py compares them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from report_builder.model import caps
+from report_builder.model.agenda import TargetRow, TargetsSection
+from report_builder.model.engine_pipeline import _money, _row
+from report_builder.model.engine_view import EngineView, stamp, within
+from report_builder.model.targets import ScopeFigures, _names, _rank, target_row, target_rows_of
+from report_builder.placeholders import NO_ACCOUNT, OTHER_NAME
+
+SCOPES = ("team", "owner")
+
+
+def first_wins(deals: ir.Table) -> ir.Table:
+    """Each account's first won deal (the earliest close, then the smallest id)."""
+    won = deals.filter(deals.is_won & (deals.account != NO_ACCOUNT))
+    order = ibis.row_number().over(group_by=won.account, order_by=[won.close_date, won.deal_id])
+    ranked = won.mutate(win_rank=order)
+    return ranked.filter(ranked.win_rank == 0).drop("win_rank")
+
+
+def owner_teams(deals: ir.Table) -> ir.Table:
+    """Each owner's team: the team on most of their deals (ties: the first by name)."""
+    teamed = deals.filter(deals.team.notnull())
+    counted = teamed.group_by(["owner", "team"]).aggregate(deals=teamed.count())
+    order = ibis.row_number().over(group_by=counted.owner,
+                                   order_by=[ibis.desc(counted.deals), counted.team])
+    ranked = counted.mutate(team_rank=order)
+    return ranked.filter(ranked.team_rank == 0).select("owner", owner_team=ranked.team)
+
+
+class _Reached:
+    """What the company, each team and each owner reached, summed in the engine."""
+
+    def __init__(self, view: EngineView) -> None:
+        deals, leads, qtd = view.deals, view.leads, view.quarter_to_date
+        won = deals.filter(deals.is_won & within(deals.close_date, qtd))
+        pipeline = deals.filter(deals.is_open & within(deals.close_date, view.quarter))
+        firsts = first_wins(deals)
+        firsts = firsts.filter(within(firsts.close_date, qtd))
+        meetings = leads.filter(within(leads.meeting_date, qtd))
+        meetings = meetings.left_join(owner_teams(deals), "owner").drop("owner_right")
+        meetings = meetings.mutate(team=meetings.owner_team)
+        company = self._figures(won, pipeline, firsts, meetings, None)
+        self.company = self._scope_figures(company.iloc[0])
+        self.by = {scope: self._figures(won, pipeline, firsts, meetings, scope)
+                   for scope in SCOPES}
+
+    @staticmethod
+    def _figures(won: ir.Table, pipeline: ir.Table, firsts: ir.Table, meetings: ir.Table,
+                 column: str | None) -> pd.DataFrame:
+        """The figures per value of `column` (one row: the whole company when None)."""
+        by = [column] if column else []
+        parts = [
+            won.group_by(by).aggregate(won=won.value.sum(), won_deals=won.count()),
+            pipeline.group_by(by).aggregate(
+                open=pipeline.value.sum(), open_deals=pipeline.count(),
+                weighted=(pipeline.value * pipeline.win_probability).sum()),
+            firsts.group_by(by).aggregate(new_customers=firsts.account.nunique()),
+            meetings.group_by(by).aggregate(meetings=meetings.count()),
+        ] if column else [
+            won.aggregate(won=won.value.sum(), won_deals=won.count()),
+            pipeline.aggregate(open=pipeline.value.sum(), open_deals=pipeline.count(),
+                               weighted=(pipeline.value * pipeline.win_probability).sum()),
+            firsts.aggregate(new_customers=firsts.account.nunique()),
+            meetings.aggregate(meetings=meetings.count()),
+        ]
+        frames = [part.to_pandas() for part in parts]
+        if column is None:
+            return pd.concat(frames, axis=1).fillna(0)
+        frames = [f.dropna(subset=[column]).set_index(column) for f in frames]
+        return pd.concat(frames, axis=1).fillna(0)
+
+    def of(self, scope: str, names: Sequence[str]) -> ScopeFigures:
+        """The figures of one name, or of several summed (an "Other" row)."""
+        return self._scope_figures(self.by[scope].reindex(list(names)).fillna(0).sum())
+
+    @staticmethod
+    def _scope_figures(found: pd.Series) -> ScopeFigures:
+        return ScopeFigures(won=float(found["won"]), won_deals=int(found["won_deals"]),
+                            open=float(found["open"]), weighted=float(found["weighted"]),
+                            new_customers=int(found["new_customers"]),
+                            meetings=int(found["meetings"]))
+
+
+def build_targets(view: EngineView) -> TargetsSection:
+    reached = _Reached(view)
+    targets = view.targets[view.targets["quarter"] == view.quarter.label]
+
+    def row(scope: str, name: str, members: Sequence[str] | None = None) -> TargetRow:
+        figures = reached.company if scope == "company" else \
+            reached.of(scope, members if members is not None else [name])
+        return target_row(view, scope, name, members,
+                          target_rows_of(targets, scope, name, members), figures)
+
+    def ranked(scope: str, limit: int) -> tuple[TargetRow, ...]:
+        table = reached.by[scope]
+        active = table[(table["won_deals"] > 0) | (table["open_deals"] > 0)]
+        names = _names(targets.loc[targets["scope"] == scope, "scope_value"],
+                       pd.Series(active.index, dtype="object"))
+        won = table.rename_axis(scope).reset_index()[[scope, "won"]].rename(
+            columns={"won": "value"})
+        order = _rank(names, targets[targets["scope"] == scope], won, scope)
+        if len(order) <= limit + 1:
+            return tuple(row(scope, n) for n in order)
+        rest = order[limit:]
+        return (*(row(scope, n) for n in order[:limit]),
+                row(scope, OTHER_NAME.format(count=len(rest)), members=rest))
+
+    deals = view.deals
+    before = deals.filter(deals.is_open & (deals.close_date < stamp(view.quarter.start)))
+    overdue = _row(before, count=before.count(), value=before.value.sum())
+    return TargetsSection(
+        quarter=view.quarter.label, quarter_start=view.quarter.start,
+        quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
+        days_total=view.quarter.days,
+        company=row("company", view.config.company.name),
+        teams=ranked("team", caps.TEAMS),
+        owners=ranked("owner", caps.OWNERS),
+        overdue_before_quarter_count=int(overdue["count"]),
+        overdue_before_quarter_value=_money(overdue["value"]),
+    )
