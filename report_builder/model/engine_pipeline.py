@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from report_builder.engine.sums import accurate_sum
 from report_builder.model.agenda import DominantDeal, PipelineBreakdown, PipelineSection
 from report_builder.model.engine_view import EngineView, stamp, within
 from report_builder.model.pipeline import (
@@ -66,7 +67,7 @@ def stage_sums(open_deals: ir.Table, *by: str) -> pd.DataFrame:
     """count, value and weighted value per stage (and per `by` before it)."""
     grouped = open_deals.group_by([*by, "stage"]).aggregate(
         count=open_deals.count(), value=open_deals.value.sum(),
-        weighted=_weighted(open_deals).sum())
+        weighted=accurate_sum(_weighted(open_deals)))
     return grouped.to_pandas().set_index([*by, "stage"] if by else "stage")
 
 
@@ -80,7 +81,7 @@ def pipeline_breakdown(view: EngineView) -> tuple[PipelineBreakdown, ...]:
     in_quarter = within(deals.close_date, view.quarter_to_date)
     figures = deals.group_by("pipeline_name").aggregate(
         open_count=deals.is_open.sum(), open_value=deals.value.sum(where=deals.is_open),
-        open_weighted=_weighted(deals).sum(where=deals.is_open),
+        open_weighted=accurate_sum(_weighted(deals), where=deals.is_open),
         won=(deals.is_won & in_quarter).sum(),
         won_value=deals.value.sum(where=deals.is_won & in_quarter),
         lost=(deals.is_lost & in_quarter).sum()).to_pandas()
@@ -148,10 +149,10 @@ def build_pipeline(view: EngineView) -> PipelineSection:
     share, share_deals = largest_share(open_deals)
     figures = _row(
         open_deals, open_count=open_deals.count(), open_value=open_deals.value.sum(),
-        open_weighted=_weighted(open_deals).sum(),
+        open_weighted=accurate_sum(_weighted(open_deals)),
         without_amount=open_deals.amount.isnull().sum())
     sums = {name: _row(table, count=table.count(), value=table.value.sum(),
-                       weighted=_weighted(table).sum())
+                       weighted=accurate_sum(_weighted(table)))
             for name, table in (("overdue", overdue), ("stale", stale), ("quarter", quarter),
                                 ("before", before))}
     return PipelineSection(

@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from report_builder.engine.sums import accurate_sum
 from report_builder.model import caps
 from report_builder.model.agenda import TargetRow, TargetsSection
 from report_builder.model.engine_pipeline import _money, _row
@@ -65,13 +66,13 @@ class _Reached:
             won.group_by(by).aggregate(won=won.value.sum(), won_deals=won.count()),
             pipeline.group_by(by).aggregate(
                 open=pipeline.value.sum(), open_deals=pipeline.count(),
-                weighted=(pipeline.value * pipeline.win_probability).sum()),
+                weighted=accurate_sum(pipeline.value * pipeline.win_probability)),
             firsts.group_by(by).aggregate(new_customers=firsts.account.nunique()),
             meetings.group_by(by).aggregate(meetings=meetings.count()),
         ] if column else [
             won.aggregate(won=won.value.sum(), won_deals=won.count()),
             pipeline.aggregate(open=pipeline.value.sum(), open_deals=pipeline.count(),
-                               weighted=(pipeline.value * pipeline.win_probability).sum()),
+                               weighted=accurate_sum(pipeline.value * pipeline.win_probability)),
             firsts.aggregate(new_customers=firsts.account.nunique()),
             meetings.aggregate(meetings=meetings.count()),
         ]

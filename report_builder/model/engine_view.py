@@ -87,6 +87,14 @@ def make_engine_view(tables: EngineTables, config: Config, as_of: dt.date) -> En
         config=config, as_of=as_of,
         period=since_last_meeting(as_of, config.meeting.cadence_days),
         quarter=quarter, quarter_to_date=Period(quarter.start, as_of),
-        deals=deals, leads=leads,
+        # computed once, held in the engine (spilled past its memory limit): every section
+        # asks many small questions of them
+        deals=_held(tables, "view_deals", deals), leads=_held(tables, "view_leads", leads),
         targets=tables.targets.to_pandas(), campaigns=tables.campaigns.to_pandas(),
     )
+
+
+def _held(tables: EngineTables, name: str, expr: ir.Table) -> ir.Table:
+    """`expr` computed once into the engine's temporary table `name` (replacing one of that
+    name), spilled past the engine's memory limit."""
+    return tables.con.create_table(name, expr, temp=True, overwrite=True)
