@@ -13,9 +13,13 @@ from typing import Any
 import pytest
 
 from report_builder.config import load_config
+from report_builder.data.load import load_dataset
+from report_builder.engine import connect, scan_parquet_folder
+from report_builder.errors import DataError
 from report_builder.model import engine_pipeline, engine_targets, pipeline, targets
+from report_builder.model.engine_view import make_engine_view
 from tests.small_company import DEALS, write_company
-from tests.test_engine_view import EXAMPLE, both_views
+from tests.test_engine_view import AS_OF, EXAMPLE, both_views
 from tests.two_pipelines import write_two_pipelines
 
 
@@ -64,3 +68,30 @@ def test_the_targets_section_has_the_same_figures(fixture: str, as_of: dt.date,
     assert differences(expected, engine_targets.build_targets(engine_view)) == []
     if fixture == "many_owners":  # the "Other" rows are compared on data that has them
         assert expected.owners[-1].others and expected.teams[-1].others
+
+
+def test_the_sections_from_parquet_scanned_in_the_engine(tmp_path: Path) -> None:
+    """The small company's checked tables written as Parquet and scanned by the engine (the
+    deals' step, value and win probability derived there) give the same sections."""
+    config = load_config(write_company(tmp_path, extra_config=(
+        '\n[engine]\nmemory_limit = "100MB"\nspill = "spill"\n')))
+    pandas_view, _ = both_views(config)
+    dataset = load_dataset(config)
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for name in ("deals", "leads", "targets", "campaigns"):
+        frame = getattr(dataset, name).drop(columns=["step", "value", "win_probability"],
+                                            errors="ignore")
+        frame.to_parquet(folder / f"{name}.parquet")
+    tables = scan_parquet_folder(connect(config.engine), folder, config)
+    engine_view = make_engine_view(tables, config, AS_OF)
+    assert differences(pipeline.build_pipeline(pandas_view),
+                       engine_pipeline.build_pipeline(engine_view)) == []
+    assert differences(targets.build_targets(pandas_view),
+                       engine_targets.build_targets(engine_view)) == []
+
+
+def test_a_parquet_folder_without_a_table_is_a_data_error(tmp_path: Path) -> None:
+    config = load_config(write_company(tmp_path))
+    with pytest.raises(DataError, match="no leads.parquet"):
+        scan_parquet_folder(connect(), tmp_path, config)

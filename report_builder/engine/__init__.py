@@ -5,14 +5,17 @@ them (the checked frames handed over through Arrow, Parquet files scanned lazily
 lie) and the model's expressions (Ibis) run in it, returning small tables.
 
 - connection.py: `connect` opens the engine with the [engine] section's memory limit and spill
-- tables.py: `EngineTables`, the dataset's tables in the engine (`register_dataset`)
+- tables.py: `EngineTables`, the dataset's tables in the engine (`register_dataset` from the
+  data layer's frames, `scan_parquet_folder` from a folder of Parquet files)
 - parquet.py: `scan_parquet`, a canonical Parquet table scanned lazily, with its checks
+- derive.py: the deals' derived columns (step, value, win_probability) in the engine
 """
 
 from __future__ import annotations
 
 from report_builder.engine.connection import connect
 from report_builder.engine.parquet import ParquetScan, scan_parquet
-from report_builder.engine.tables import EngineTables, register_dataset
+from report_builder.engine.tables import EngineTables, register_dataset, scan_parquet_folder
 
-__all__ = ["EngineTables", "ParquetScan", "connect", "register_dataset", "scan_parquet"]
+__all__ = ["EngineTables", "ParquetScan", "connect", "register_dataset", "scan_parquet",
+           "scan_parquet_folder"]
