@@ -27,7 +27,7 @@ from report_builder.model.view import ratio
 from report_builder.placeholders import NO_PIPELINE
 
 
-def _row(table: ir.Table, **figures: ir.Scalar) -> dict[str, Any]:
+def one_row(table: ir.Table, **figures: ir.Scalar) -> dict[str, Any]:
     """One aggregate row of `table` as plain Python values (sums of no rows are 0)."""
     found = table.aggregate(**figures).to_pyarrow().to_pylist()[0]
     return {name: 0 if value is None else value for name, value in found.items()}
@@ -40,9 +40,9 @@ def _weighted(deals: ir.Table) -> ir.FloatingColumn:
 def funnel_flow(view: EngineView) -> tuple:
     p, leads, deals = view.period, view.leads, view.deals
     changed = deals.last_stage_change_date.coalesce(deals.created_date)
-    lead = _row(leads, leads=within(leads.created_date, p).sum(),
+    lead = one_row(leads, leads=within(leads.created_date, p).sum(),
                 mqls=within(leads.mql_date, p).sum(), sqls=within(leads.sql_date, p).sum())
-    deal = _row(deals, created=within(deals.created_date, p).sum(),
+    deal = one_row(deals, created=within(deals.created_date, p).sum(),
                 quote=((deals.step == "quote").fill_null(False) & within(changed, p)).sum(),
                 won=(deals.is_won & within(deals.close_date, p)).sum())
     return _steps([int(lead["leads"]), int(lead["mqls"]), int(lead["sqls"]),
@@ -52,7 +52,7 @@ def funnel_flow(view: EngineView) -> tuple:
 def funnel_cohort(view: EngineView) -> tuple:
     t = stamp(view.as_of)
     leads = view.leads.filter(within(view.leads.created_date, view.quarter_to_date))
-    reached = _row(
+    reached = one_row(
         leads, leads=leads.count(), mqls=(leads.mql_date <= t).fill_null(False).sum(),
         sqls=(leads.sql_date <= t).fill_null(False).sum(),
         opportunities=((leads.opportunity_date <= t).fill_null(False)
@@ -74,7 +74,7 @@ def stage_sums(open_deals: ir.Table, *by: str) -> pd.DataFrame:
 def pipeline_breakdown(view: EngineView) -> tuple[PipelineBreakdown, ...]:
     deals = view.deals
     names = deals.pipeline.cast("string").coalesce(ibis.literal(NO_PIPELINE))
-    count = _row(deals, named=deals.pipeline.notnull().sum(), names=names.nunique())
+    count = one_row(deals, named=deals.pipeline.notnull().sum(), names=names.nunique())
     if not count["named"] or count["names"] < 2:
         return ()
     deals = deals.mutate(pipeline_name=names)
@@ -96,14 +96,14 @@ def pipeline_breakdown(view: EngineView) -> tuple[PipelineBreakdown, ...]:
             stages=tuple(s for s in stage_rows_of(view.config, mine.droplevel(0)
                                                   if mine.index.nlevels > 1 else mine)
                          if s.count),
-            open_count=int(r.open_count), open_value=_money(r.open_value),
-            open_weighted=_money(r.open_weighted), won_in_quarter=won,
-            won_value=_money(r.won_value), lost_in_quarter=lost,
+            open_count=int(r.open_count), open_value=money(r.open_value),
+            open_weighted=money(r.open_weighted), won_in_quarter=won,
+            won_value=money(r.won_value), lost_in_quarter=lost,
             win_rate=ratio(won, won + lost)))
     return tuple(sorted(rows, key=_pipeline_order(view.config.data.pipelines)))
 
 
-def _money(value: object) -> float:
+def money(value: object) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
@@ -114,7 +114,7 @@ def _largest(deals: ir.Table, limit: int) -> pd.DataFrame:
 
 def largest_share(open_deals: ir.Table) -> tuple[float | None, int]:
     valued = open_deals.filter(open_deals.value > 0)
-    total = _money(_row(valued, total=valued.value.sum())["total"])
+    total = money(one_row(valued, total=valued.value.sum())["total"])
     if total <= 0:
         return None, 0
     top = _largest(valued, TOP_DEALS)
@@ -124,8 +124,8 @@ def largest_share(open_deals: ir.Table) -> tuple[float | None, int]:
 def dominant_deals(figures: dict[str, ir.Table]) -> tuple[DominantDeal, ...]:
     found = []
     for figure, deals in figures.items():
-        sums = _row(deals, total=deals.value.sum(), count=deals.count())
-        total = _money(sums["total"])
+        sums = one_row(deals, total=deals.value.sum(), count=deals.count())
+        total = money(sums["total"])
         if total <= 0 or sums["count"] < DOMINANT_AMONG:
             continue
         top = _largest(deals, 1).iloc[0]
@@ -147,32 +147,32 @@ def build_pipeline(view: EngineView) -> PipelineSection:
     before = open_deals.filter(open_deals.close_date < stamp(view.quarter.start))
     won = deals.filter(deals.is_won & within(deals.close_date, view.quarter_to_date))
     share, share_deals = largest_share(open_deals)
-    figures = _row(
+    figures = one_row(
         open_deals, open_count=open_deals.count(), open_value=open_deals.value.sum(),
         open_weighted=accurate_sum(_weighted(open_deals)),
         without_amount=open_deals.amount.isnull().sum())
-    sums = {name: _row(table, count=table.count(), value=table.value.sum(),
+    sums = {name: one_row(table, count=table.count(), value=table.value.sum(),
                        weighted=accurate_sum(_weighted(table)))
             for name, table in (("overdue", overdue), ("stale", stale), ("quarter", quarter),
                                 ("before", before))}
     return PipelineSection(
         flow=funnel_flow(view), cohort=funnel_cohort(view),
         stages=stage_rows_of(view.config, stage_sums(open_deals)),
-        open_count=int(figures["open_count"]), open_value=_money(figures["open_value"]),
-        open_weighted=_money(figures["open_weighted"]),
+        open_count=int(figures["open_count"]), open_value=money(figures["open_value"]),
+        open_weighted=money(figures["open_weighted"]),
         overdue_count=int(sums["overdue"]["count"]),
-        overdue_value=_money(sums["overdue"]["value"]),
+        overdue_value=money(sums["overdue"]["value"]),
         overdue=deal_rows(view, _largest(overdue, LIST_LIMIT)),
-        stale_count=int(sums["stale"]["count"]), stale_value=_money(sums["stale"]["value"]),
+        stale_count=int(sums["stale"]["count"]), stale_value=money(sums["stale"]["value"]),
         stale=deal_rows(view, _largest(stale, LIST_LIMIT)),
         largest=deal_rows(view, _largest(open_deals, view.config.meeting.top_n),
                           limit=view.config.meeting.top_n),
         pipelines=pipeline_breakdown(view),
         quarter_open_count=int(sums["quarter"]["count"]),
-        quarter_open_value=_money(sums["quarter"]["value"]),
-        quarter_open_weighted=_money(sums["quarter"]["weighted"]),
+        quarter_open_value=money(sums["quarter"]["value"]),
+        quarter_open_weighted=money(sums["quarter"]["weighted"]),
         overdue_before_quarter_count=int(sums["before"]["count"]),
-        overdue_before_quarter_value=_money(sums["before"]["value"]),
+        overdue_before_quarter_value=money(sums["before"]["value"]),
         open_without_amount=int(figures["without_amount"]),
         largest_share=share, largest_share_deals=share_deals,
         dominant=dominant_deals({"open_value": open_deals, "quarter_open_value": quarter,

@@ -14,7 +14,7 @@ import pandas as pd
 from report_builder.engine.sums import accurate_sum
 from report_builder.model import caps
 from report_builder.model.agenda import TargetRow, TargetsSection
-from report_builder.model.engine_pipeline import _money, _row
+from report_builder.model.engine_pipeline import money, one_row
 from report_builder.model.engine_view import EngineView, stamp, within
 from report_builder.model.targets import ScopeFigures, _names, _rank, target_row, target_rows_of
 from report_builder.placeholders import NO_ACCOUNT, OTHER_NAME
@@ -120,7 +120,7 @@ def build_targets(view: EngineView) -> TargetsSection:
 
     deals = view.deals
     before = deals.filter(deals.is_open & (deals.close_date < stamp(view.quarter.start)))
-    overdue = _row(before, count=before.count(), value=before.value.sum())
+    overdue = one_row(before, count=before.count(), value=before.value.sum())
     return TargetsSection(
         quarter=view.quarter.label, quarter_start=view.quarter.start,
         quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
@@ -129,5 +129,5 @@ def build_targets(view: EngineView) -> TargetsSection:
         teams=ranked("team", caps.TEAMS),
         owners=ranked("owner", caps.OWNERS),
         overdue_before_quarter_count=int(overdue["count"]),
-        overdue_before_quarter_value=_money(overdue["value"]),
+        overdue_before_quarter_value=money(overdue["value"]),
     )
