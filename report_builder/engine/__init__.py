@@ -9,6 +9,7 @@ lie) and the model's expressions (Ibis) run in it, returning small tables.
   data layer's frames, `scan_parquet_folder` from a folder of Parquet files)
 - parquet.py: `scan_parquet`, a canonical Parquet table scanned lazily, with its checks
 - derive.py: the deals' derived columns (step, value, win_probability) in the engine
+- sums.py: `accurate_sum`, Kahan summation, so sums do not depend on the order of the rows
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The dataset's tables in the engine: the checked frames of the data layer, through Arrow."""
+"""The dataset's tables in the engine: the checked frames of the data layer, through Arrow,
+or a folder of Parquet files scanned lazily."""
 
 from __future__ import annotations
 
@@ -42,7 +43,6 @@ def register_frame(con: DuckDBBackend, name: str, frame: pd.DataFrame) -> ir.Tab
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
     con.con.register(name, arrow)
     return con.table(name)
-
 
 
 def scan_parquet_folder(con: DuckDBBackend, folder: Path, config: Config) -> EngineTables:
