@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 
 from report_builder.charts.export import find_browser
@@ -16,3 +20,20 @@ except BrowserNotFoundError:
 NO_BROWSER = "no Chrome/Chromium (make test installs it)"
 # a module of tests that all draw charts: `pytestmark = BROWSER_TESTS`
 BROWSER_TESTS = [pytest.mark.browser, pytest.mark.skipif(not HAVE_BROWSER, reason=NO_BROWSER)]
+
+# headless Chromium as Playwright drives it for the tests that read the HTML as a browser shows it
+PAGE_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync")
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """The chart browser launched by Playwright (skips where Playwright is missing); closed
+    on the way out."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(find_browser()), args=list(PAGE_ARGS))
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -29,12 +29,11 @@ from report_builder.charts.export import ChartExporter, find_browser
 from report_builder.charts.figures import FIGURE_KEYS
 from report_builder.cli import main
 from report_builder.renderers.html import chart_div_id
+from tests.browser import chromium
 from tests.small_company import AS_OF, DEALS, LEADS, write_company
 from tests.test_chart_export import browser_processes
 
 CHROMIUM = Path("/usr/bin/chromium")
-PLAYWRIGHT_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync"]
 
 
 def _browser() -> Path | None:
@@ -246,28 +245,23 @@ def test_pdf_build_of_a_hostile_pack_requests_nothing(tmp_path: Path, server: Se
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium")
 def test_the_opened_html_pack_requests_nothing(tmp_path: Path, server: Server) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
     config = hostile_company(tmp_path, server.url)
     out = tmp_path / "out"
     assert main(["build", str(config), "--as-of", AS_OF, "--format", "html",
                  "--out", str(out)]) == 0
     (page_file,) = out.iterdir()
     asked: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=PLAYWRIGHT_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            # an attempt the page's Content-Security-Policy blocks is still reported as a
-            # request (then failed); only the ones that finished reached out
-            page.on("requestfinished", lambda r: asked.append(r.url))
-            page.goto(page_file.as_uri(), wait_until="load")
-            for key in FIGURE_KEYS:
-                page.wait_for_selector(f"#{chart_div_id(key)} .plot-container .main-svg",
-                                       state="attached", timeout=10_000)
-            page.mouse.move(700, 500)
-            page.emulate_media(media="print")
-            page.wait_for_timeout(500)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # an attempt the page's Content-Security-Policy blocks is still reported as a
+        # request (then failed); only the ones that finished reached out
+        page.on("requestfinished", lambda r: asked.append(r.url))
+        page.goto(page_file.as_uri(), wait_until="load")
+        for key in FIGURE_KEYS:
+            page.wait_for_selector(f"#{chart_div_id(key)} .plot-container .main-svg",
+                                   state="attached", timeout=10_000)
+        page.mouse.move(700, 500)
+        page.emulate_media(media="print")
+        page.wait_for_timeout(500)
     assert server.requests == []
     assert [u for u in asked if not u.startswith(("file:", "data:"))] == []

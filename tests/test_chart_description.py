@@ -5,6 +5,7 @@ categories, the values and the labels agree, and so do the series' names and col
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import io
@@ -29,9 +30,10 @@ from report_builder.charts.figures import build_figures, figure_keys
 from report_builder.config import load_config
 from report_builder.decks.colours import deck_colour
 from report_builder.decks.meeting import build_meeting_deck
-from report_builder.model.agenda import Agenda
+from report_builder.model.agenda import Agenda, FunnelStep
 from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.theme import load_theme
+from tests.sample_agenda import sample_agenda
 from tests.small_company import write_company
 from tests.two_pipelines import write_two_pipelines
 
@@ -316,3 +318,17 @@ def test_descriptions_are_frozen(drawn: Drawn) -> None:
     with pytest.raises(AttributeError):
         description.key = "other"  # type: ignore[misc]
     assert isinstance(drawn.descriptions["campaigns"], Timeline)
+
+
+def test_a_funnel_step_above_the_one_before_shows_its_count_alone() -> None:
+    """The flow counts events in the period: 233 won against 7 quotes is a ratio of 3,329 %,
+    which is no share; the step is labelled with its count alone, the others keep theirs."""
+    agenda = sample_agenda("en")
+    flow = (FunnelStep("lead", 0, None), FunnelStep("mql", 0, None), FunnelStep("sql", 0, None),
+            FunnelStep("opportunity", 37, None), FunnelStep("quote", 7, 7 / 37),
+            FunnelStep("won", 233, 233 / 7))
+    agenda = dataclasses.replace(agenda, pipeline=dataclasses.replace(agenda.pipeline, flow=flow))
+    context = render_context(agenda)
+    chart = describe_charts(agenda, context.fmt, context.t, context.theme)["funnel_flow"]
+    assert isinstance(chart, Chart)
+    assert chart.panels[0].series[0].labels == ("0", "0", "0", "37", "7 (19%)", "233")

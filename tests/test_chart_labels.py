@@ -31,13 +31,12 @@ from report_builder.model.agenda import Agenda
 from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.html import chart_div_id, render_html
 from report_builder.renderers.pdf import chart_images
+from tests.browser import chromium
 from tests.chart_labels import LAYOUT_JS, drawn_labels, label_problems
 from tests.office import convert_to_pdf, libreoffice, needs_libreoffice, profile_dir
 from tests.two_pipelines import write_two_pipelines
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 EXAMPLE = Path(__file__).parent.parent / "examples" / "nordlys"
 MEETING = dt.date(2026, 11, 24)
 
@@ -66,13 +65,8 @@ def agenda(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1440, "height": 1000})
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser.new_page(viewport={"width": 1440, "height": 1000})
 
 
 def expected_labels(agenda: Agenda) -> dict[str, list[str]]:

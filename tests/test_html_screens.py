@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 
 from report_builder.cli import main
-from tests.browser import HAVE_BROWSER, NO_BROWSER
+from tests.browser import HAVE_BROWSER, NO_BROWSER, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "nordlys" / "report.toml"
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 WIDTHS = (390, 768, 1440)
 # A4 landscape less the print stylesheet's 12 mm margins, in CSS pixels (96 per inch)
 PRINT_WIDTH, PRINT_HEIGHT = round((297 - 24) / 25.4 * 96), round((210 - 24) / 25.4 * 96)
@@ -80,13 +78,8 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def wait_until(page: Any, expression: str, timeout: float = 20.0) -> None:

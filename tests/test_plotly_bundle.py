@@ -14,13 +14,11 @@ from report_builder.charts.figures import build_figures
 from report_builder.cli import main
 from report_builder.formatting import Formatter
 from report_builder.renderers.html import plotly_bundle
-from tests.browser import HAVE_BROWSER, NO_BROWSER
+from tests.browser import HAVE_BROWSER, NO_BROWSER, chromium
 from tests.sample_agenda import sample_agenda
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 BANNER = re.compile(r"/\*! plotly\.js v(\S+), partial bundle: ([a-z ]+) \(")
 MAX_HTML_BYTES = 1_500_000
 
@@ -70,18 +68,13 @@ def test_example_html_is_under_one_and_a_half_megabytes(tmp_path: Path) -> None:
 def test_bundle_registers_the_trace_types_in_a_browser(tmp_path: Path) -> None:
     """What the bundle itself says it holds, not its banner: Plotly.version and the trace
     types it registered."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "bundle.html"
     page_file.write_text(f"<!DOCTYPE html><script>{plotly_bundle()}</script>", encoding="utf-8")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(page_file.as_uri())
-            version = page.evaluate("Plotly.version")
-            registered = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        version = page.evaluate("Plotly.version")
+        registered = set(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)"))
     assert version == get_plotlyjs_version()
     assert drawn_trace_types() <= registered
     assert banner()[1] | {"scatter"} == registered

@@ -25,6 +25,7 @@ from report_builder.charts.text import escape_figure, plotly_template, plotly_te
 from report_builder.config import load_config
 from report_builder.formatting import Formatter
 from report_builder.i18n import shown
+from tests.browser import chromium
 from tests.hostile_company import FORMULA, LINK, Hostile, beacon, write_hostile_company
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -184,37 +185,31 @@ def test_exported_svgs_show_the_labels_as_text(
 @needs_chromium
 def test_html_pack_opened_runs_nothing_and_fetches_nothing(
         pack: tuple[BuildResult, Hostile, Path], server: tuple[int, list[str]]) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
     html = pack[0].files["html"]
     requests: list[str] = []
     dialogs: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                    args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(html.as_uri(), wait_until="load")
-            page.wait_for_selector("#chart-channels .main-svg", state="attached")
-            page.wait_for_timeout(500)
-            links = page.evaluate("document.querySelectorAll('svg a').length")
-            styled = page.evaluate(
-                "[...document.querySelectorAll('svg [style]')].map(e => e.getAttribute('style'))"
-                ".filter(s => /url\\((?!\\s*['\"]?#)/.test(s)).length")
-            channel_text = page.evaluate(
-                "[...document.querySelectorAll('#chart-channels text')].map(t => t.textContent)")
-            hover_text = []
-            for point in range(len(pack[0].agenda.sources.channels)):
-                page.evaluate(f"Plotly.Fx.hover('chart-channels', "
-                              f"[{{curveNumber: 1, pointNumber: {point}}}], 'x2y2')")
-                page.wait_for_timeout(150)  # Plotly throttles hover events
-                hover_text += page.evaluate(
-                    "[...document.querySelectorAll('#chart-channels .hoverlayer text')]"
-                    ".map(t => t.textContent)")
-                links += page.evaluate("document.querySelectorAll('svg a').length")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(html.as_uri(), wait_until="load")
+        page.wait_for_selector("#chart-channels .main-svg", state="attached")
+        page.wait_for_timeout(500)
+        links = page.evaluate("document.querySelectorAll('svg a').length")
+        styled = page.evaluate(
+            "[...document.querySelectorAll('svg [style]')].map(e => e.getAttribute('style'))"
+            ".filter(s => /url\\((?!\\s*['\"]?#)/.test(s)).length")
+        channel_text = page.evaluate(
+            "[...document.querySelectorAll('#chart-channels text')].map(t => t.textContent)")
+        hover_text = []
+        for point in range(len(pack[0].agenda.sources.channels)):
+            page.evaluate(f"Plotly.Fx.hover('chart-channels', "
+                          f"[{{curveNumber: 1, pointNumber: {point}}}], 'x2y2')")
+            page.wait_for_timeout(150)  # Plotly throttles hover events
+            hover_text += page.evaluate(
+                "[...document.querySelectorAll('#chart-channels .hoverlayer text')]"
+                ".map(t => t.textContent)")
+            links += page.evaluate("document.querySelectorAll('svg a').length")
     assert dialogs == []  # no alert() from a <script> or onerror payload
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     assert links == 0 and styled == 0

@@ -116,8 +116,10 @@ class ChartDescriber:
 
     def _funnel(self, key: str, steps: Sequence[FunnelStep]) -> Chart:
         """Each step's count, labelled with its conversion from the step before; the steps
-        shade from navy to teal."""
-        labels = tuple(self.fmt.count(s.count) if s.conversion is None
+        shade from navy to teal. A conversion above 100 % (the flow counts events in the
+        period, so a step may count more than the one before it) is no share of anything: that
+        step shows its count alone (the JSON keeps the ratio)."""
+        labels = tuple(self.fmt.count(s.count) if s.conversion is None or s.conversion > 1
                        else f"{self.fmt.count(s.count)} ({self.fmt.percent(s.conversion)})"
                        for s in steps)
         return Chart(key, "funnel", (Panel(

@@ -355,7 +355,7 @@ class MeetingSlides:
                                  before=f.count(mv.overdue_before_quarter_count),
                                  before_value=f.money(mv.overdue_before_quarter_value))
         if mv.changed_outside_quarter:
-            below.append(t("movement_outside", count=f.count(mv.changed_outside_quarter)))
+            below.append(t("movement_outside_backup", count=f.count(mv.changed_outside_quarter)))
         notes = Style(12, min_size=10, muted=True)
         height = line_height(notes.size) * 2 * len(below)  # each may wrap to two lines
         changes = self.blocks.key_changes()
