@@ -50,6 +50,9 @@ def test_the_engine_view_has_the_pandas_view_rows(fixture: str, tmp_path: Path) 
     same_rows(pandas_view.leads, engine_view.leads.to_pandas(), "lead_id")
     assert engine_view.quarter == pandas_view.quarter
     assert engine_view.period == pandas_view.period
+    left_out = ("future_deals", "future_leads", "closed_after")
+    assert ([getattr(engine_view, name) for name in left_out]
+            == [getattr(pandas_view, name) for name in left_out])
 
 
 def _lead(lead_id: str, created: str, channel: str, campaign: str, deal: str) -> list[str]:
@@ -69,3 +72,13 @@ def test_the_first_lead_is_the_earliest_then_the_smallest_id_not_the_first_row(
     reordered = [*leads[:6], leads[-1], leads[-2], *leads[6:-2]]
     again, _ = both_views(load_config(write_company(tmp_path / "again", leads=reordered)))
     assert again.deals.set_index("deal_id").at["D2", "campaign"] == "C1"
+
+
+def test_the_rows_left_out_for_the_notes_are_counted_as_the_pandas_view_counts_them() -> None:
+    """A meeting six weeks before the example's: deals and leads created after it, and deals
+    closed after it, are left out of the figures and counted for the data notes."""
+    pandas_view, engine_view = both_views(load_config(EXAMPLE), dt.date(2026, 10, 13))
+    left_out = ("future_deals", "future_leads", "closed_after")
+    counts = [getattr(engine_view, name) for name in left_out]
+    assert counts == [getattr(pandas_view, name) for name in left_out]
+    assert all(counts), counts

@@ -23,6 +23,16 @@ class DataNote:
     examples: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class DataFacts:
+    """What the data layer tells the pack's data notes about the tables it read, whichever way
+    they were read: the notes of its checks, each table's row count, where each came from."""
+
+    notes: tuple[DataNote, ...]
+    row_counts: dict[str, int]  # table -> rows read
+    sources: dict[str, str]  # table -> file it came from
+
+
 @dataclass
 class Dataset:
     """The canonical tables, typed, with derived columns the model needs.
@@ -50,3 +60,11 @@ class Dataset:
     # company currency per unit of each other currency, as used (the config's, or the CRM rate
     # table's turned the right way round); deals with dated rates convert at their close date's
     currency_rates: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> DataFacts:
+        counts = {name: len(getattr(self, name))
+                  for name in ("deals", "leads", "targets", "campaigns")}
+        if self.actions is not None:
+            counts["actions"] = len(self.actions)
+        return DataFacts(tuple(self.notes), counts, dict(self.sources))

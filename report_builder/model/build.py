@@ -1,4 +1,8 @@
-"""build_agenda: the dataset at a meeting date -> the Agenda. Pure: no clock, no files."""
+"""build_agenda: the dataset at a meeting date -> the Agenda. Pure: no clock, no files.
+
+Every figure is computed in the engine (engine/: DuckDB in-process unless [engine] names
+another): the dataset's tables are handed to it, the sections ask it for small results.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,19 @@ import datetime as dt
 
 from report_builder.config import Config
 from report_builder.data.dataset import Dataset
+from report_builder.engine import EngineTables, connect, register_dataset
 from report_builder.model.actions import build_actions
 from report_builder.model.agenda import Agenda
 from report_builder.model.campaigns import build_campaigns
 from report_builder.model.channels import build_sources, campaign_results
 from report_builder.model.comparison import Comparison
 from report_builder.model.customers import build_customers
+from report_builder.model.engine_pipeline import build_pipeline
+from report_builder.model.engine_targets import build_targets
+from report_builder.model.engine_view import make_engine_view
 from report_builder.model.headline import HeadlineChanges, build_headline, window_before
 from report_builder.model.movement import build_movement, quarter_figures
 from report_builder.model.notes import build_notes
-from report_builder.model.pipeline import build_pipeline
-from report_builder.model.targets import build_targets
 from report_builder.model.view import between, make_view
 
 
@@ -24,9 +30,20 @@ def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
                  comparison: Comparison | None = None) -> Agenda:
     """The agenda at `as_of`; with a `comparison` that has an earlier snapshot, also the
     pipeline movement since then (model/comparison.py's `compare` makes it)."""
+    con = connect(config.engine)
+    try:
+        return agenda_in_engine(register_dataset(con, dataset), dataset, config, as_of,
+                                comparison=comparison)
+    finally:
+        con.disconnect()
+
+
+def agenda_in_engine(tables: EngineTables, dataset: Dataset, config: Config, as_of: dt.date, *,
+                     comparison: Comparison | None = None) -> Agenda:
+    engine_view = make_engine_view(tables, config, as_of)
     view = make_view(dataset, config, as_of)
-    targets = build_targets(view)
-    pipeline = build_pipeline(view)
+    targets = build_targets(engine_view)
+    pipeline = build_pipeline(engine_view)
     customers = build_customers(view)
     results = campaign_results(view)
     meetings = int(between(view.leads["meeting_date"], view.period).sum())
@@ -51,7 +68,7 @@ def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
         sources=build_sources(view, results),
         customers=customers,
         campaigns=build_campaigns(view, results),
-        data_notes=build_notes(dataset, view, pipeline),
+        data_notes=build_notes(dataset.facts, engine_view, pipeline),
         movement=movement,
         actions=build_actions(dataset.actions, view.period),
     )

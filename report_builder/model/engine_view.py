@@ -44,6 +44,9 @@ class EngineView:
     leads: ir.Table
     targets: pd.DataFrame
     campaigns: pd.DataFrame
+    future_deals: int  # created after as_of: not counted
+    future_leads: int
+    closed_after: int  # won or lost with a close date after as_of: not counted
 
     @property
     def t(self) -> pd.Timestamp:
@@ -83,15 +86,30 @@ def make_engine_view(tables: EngineTables, config: Config, as_of: dt.date) -> En
     leads = leads.mutate(deal_won=leads.deal_won_.fill_null(False),
                          deal_step=leads.deal_step_).drop("deal_won_", "deal_step_")
     quarter = fiscal_quarter(as_of, config.company.fiscal_year_start_month)
+    # computed once, held in the engine (spilled past its memory limit): every section asks
+    # many small questions of them
+    deals, leads = _held(tables, "view_deals", deals), _held(tables, "view_leads", leads)
     return EngineView(
         config=config, as_of=as_of,
         period=since_last_meeting(as_of, config.meeting.cadence_days),
         quarter=quarter, quarter_to_date=Period(quarter.start, as_of),
-        # computed once, held in the engine (spilled past its memory limit): every section
-        # asks many small questions of them
-        deals=_held(tables, "view_deals", deals), leads=_held(tables, "view_leads", leads),
+        deals=deals, leads=leads,
         targets=tables.targets.to_pandas(), campaigns=tables.campaigns.to_pandas(),
+        **_left_out(all_deals, deals, all_leads, t),
     )
+
+
+def _left_out(all_deals: ir.Table, deals: ir.Table, all_leads: ir.Table,
+              t: ir.TimestampScalar) -> dict[str, int]:
+    """What the view leaves out, for the data notes, in one query: deals and leads created
+    after the meeting; the known deals won or lost with a close date after it."""
+    closed_after = (deals.step.isin(["won", "lost"]) & (deals.close_date > t)).fill_null(False)
+    counts = all_deals.aggregate(future_deals=(all_deals.created_date > t).fill_null(False).sum(),
+                                 ).cross_join(
+        deals.aggregate(closed_after=closed_after.sum())).cross_join(
+        all_leads.aggregate(future_leads=(~(all_leads.created_date <= t).fill_null(False)).sum()))
+    found = counts.to_pyarrow().to_pylist()[0]
+    return {name: int(value or 0) for name, value in found.items()}
 
 
 def _held(tables: EngineTables, name: str, expr: ir.Table) -> ir.Table:

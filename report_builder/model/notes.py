@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import datetime as dt
 
-from report_builder.data.dataset import DataNote, Dataset
+from report_builder.data.dataset import DataFacts, DataNote
 from report_builder.model.agenda import DataNotesSection, Note, PipelineSection
-from report_builder.model.view import ModelView, as_date
+from report_builder.model.engine_view import EngineView, stamp
 
 _ACTIVITY = {
     "deals": ("created_date", "last_stage_change_date"),
@@ -14,15 +14,20 @@ _ACTIVITY = {
 }
 
 
-def latest_activity(view: ModelView) -> pd.Timestamp | None:
-    """The newest event date on or before the meeting (future close dates are plans, not events)."""
-    frames = {"deals": view.deals, "leads": view.leads}
-    latest = [frames[t][c][frames[t][c] <= view.t].max()
-              for t, cols in _ACTIVITY.items() for c in cols]
-    closed = view.deals["is_won"] | view.deals["is_lost"]
-    latest.append(view.deals.loc[closed, "close_date"].max())
-    latest = [d for d in latest if not pd.isna(d)]
-    return max(latest) if latest else None
+def latest_activity(view: EngineView) -> dt.date | None:
+    """The newest event date on or before the meeting (future close dates are plans, not
+    events), in one query over the deals and one over the leads."""
+    t = stamp(view.as_of)
+    tables = {"deals": view.deals, "leads": view.leads}
+    found = []
+    for name, columns in _ACTIVITY.items():
+        table = tables[name]
+        figures = {c: table[c].max(where=table[c] <= t) for c in columns}
+        if name == "deals":
+            figures["close_date"] = table.close_date.max(where=table.is_won | table.is_lost)
+        found += table.aggregate(**figures).to_pyarrow().to_pylist()[0].values()
+    latest = [d for d in found if d is not None]
+    return max(latest).date() if latest else None
 
 
 def pipeline_notes(pipeline: PipelineSection) -> list[DataNote]:
@@ -37,9 +42,9 @@ def pipeline_notes(pipeline: PipelineSection) -> list[DataNote]:
     return found
 
 
-def build_notes(dataset: Dataset, view: ModelView,
+def build_notes(facts: DataFacts, view: EngineView,
                 pipeline: PipelineSection | None = None) -> DataNotesSection:
-    found = list(dataset.notes)
+    found = list(facts.notes)
     if pipeline is not None:
         found.extend(pipeline_notes(pipeline))
     if view.future_deals:
@@ -52,10 +57,8 @@ def build_notes(dataset: Dataset, view: ModelView,
     latest = latest_activity(view)
     return DataNotesSection(
         notes=notes,
-        row_counts={"deals": len(dataset.deals), "leads": len(dataset.leads),
-                    "targets": len(dataset.targets), "campaigns": len(dataset.campaigns),
-                    **({} if dataset.actions is None else {"actions": len(dataset.actions)})},
-        sources=dict(dataset.sources),
-        latest_activity=as_date(latest),
-        days_since_latest_activity=None if latest is None else (view.t - latest).days,
+        row_counts=dict(facts.row_counts),
+        sources=dict(facts.sources),
+        latest_activity=latest,
+        days_since_latest_activity=None if latest is None else (view.as_of - latest).days,
     )
