@@ -106,7 +106,7 @@ def main() -> int:
         assert previous is not None
         earlier = EarlierSnapshots(previous.deals, previous.meeting.isoformat(), previous.meeting)
         started = time.perf_counter()
-        movement = build_movement(snap, earlier, config, fiscal_quarter(last_day))
+        movement = build_movement(snap, earlier, config, fiscal_quarter(last_day), last_day)
         compare = time.perf_counter() - started
 
         meetings = len(stored_meetings(store))

@@ -9,14 +9,16 @@ lie) and the model's expressions (Ibis) run in it, returning small tables.
   data layer's frames, `scan_parquet_folder` from a folder of Parquet files)
 - parquet.py: `scan_parquet`, a canonical Parquet table scanned lazily, with its checks
 - derive.py: the deals' derived columns (step, value, win_probability) in the engine
+- fetch.py: `fetch`, a small result as a pandas frame
 - sums.py: `accurate_sum`, Kahan summation, so sums do not depend on the order of the rows
 """
 
 from __future__ import annotations
 
 from report_builder.engine.connection import connect
+from report_builder.engine.fetch import fetch
 from report_builder.engine.parquet import ParquetScan, scan_parquet
 from report_builder.engine.tables import EngineTables, register_dataset, scan_parquet_folder
 
-__all__ = ["EngineTables", "ParquetScan", "connect", "register_dataset", "scan_parquet",
+__all__ = ["EngineTables", "ParquetScan", "connect", "fetch", "register_dataset", "scan_parquet",
            "scan_parquet_folder"]

@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from report_builder.engine.fetch import fetch
 from report_builder.engine.sums import accurate_sum
 from report_builder.model.agenda import DominantDeal, PipelineBreakdown, PipelineSection
 from report_builder.model.engine_view import EngineView, stamp, within
@@ -22,7 +23,7 @@ from report_builder.model.pipeline import (
     _steps,
     stage_rows_of,
 )
-from report_builder.model.rows import LIST_LIMIT, deal_rows
+from report_builder.model.rows import DEAL_ROW_COLUMNS, LIST_LIMIT, deal_rows
 from report_builder.model.view import ratio
 from report_builder.placeholders import NO_PIPELINE
 
@@ -68,7 +69,7 @@ def stage_sums(open_deals: ir.Table, *by: str) -> pd.DataFrame:
     grouped = open_deals.group_by([*by, "stage"]).aggregate(
         count=open_deals.count(), value=open_deals.value.sum(),
         weighted=accurate_sum(_weighted(open_deals)))
-    return grouped.to_pandas().set_index([*by, "stage"] if by else "stage")
+    return fetch(grouped).set_index([*by, "stage"] if by else "stage")
 
 
 def pipeline_breakdown(view: EngineView) -> tuple[PipelineBreakdown, ...]:
@@ -79,12 +80,12 @@ def pipeline_breakdown(view: EngineView) -> tuple[PipelineBreakdown, ...]:
         return ()
     deals = deals.mutate(pipeline_name=names)
     in_quarter = within(deals.close_date, view.quarter_to_date)
-    figures = deals.group_by("pipeline_name").aggregate(
+    figures = fetch(deals.group_by("pipeline_name").aggregate(
         open_count=deals.is_open.sum(), open_value=deals.value.sum(where=deals.is_open),
         open_weighted=accurate_sum(_weighted(deals), where=deals.is_open),
         won=(deals.is_won & in_quarter).sum(),
         won_value=deals.value.sum(where=deals.is_won & in_quarter),
-        lost=(deals.is_lost & in_quarter).sum()).to_pandas()
+        lost=(deals.is_lost & in_quarter).sum()))
     stages = stage_sums(deals.filter(deals.is_open), "pipeline_name")
     rows = []
     for r in figures.itertuples(index=False):
@@ -107,28 +108,43 @@ def money(value: object) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
-def _largest(deals: ir.Table, limit: int) -> pd.DataFrame:
-    """The `limit` largest deals, largest first, ties by id (rows.largest_first)."""
-    return deals.order_by([ibis.desc("value"), "deal_id"]).limit(limit).to_pandas()
+def ranked_lists(deals: ir.Table, lists: dict[str, tuple[ir.BooleanColumn, int]]
+                 ) -> dict[str, pd.DataFrame]:
+    """Per list (name -> which deals, how many), its largest deals, largest first, ties by id
+    (rows.largest_first), with the columns a deal row shows: all lists in one query, each
+    ranked by a window over its own deals."""
+    order = [ibis.desc("value"), "deal_id"]
+    flags = {f"in_{name}": which.fill_null(False) for name, (which, _) in lists.items()}
+    marked = deals.mutate(**flags)
+    ranks = {f"rank_{name}": ibis.row_number().over(group_by=marked[f"in_{name}"],
+                                                    order_by=order)
+             for name in lists}
+    ranked = marked.mutate(**ranks)
+    shown = ibis.or_(*(ranked[f"in_{name}"] & (ranked[f"rank_{name}"] < limit)
+                       for name, (_, limit) in lists.items()))
+    found = fetch(ranked.filter(shown).select(*DEAL_ROW_COLUMNS, *flags, *ranks))
+    return {name: found[found[f"in_{name}"] & (found[f"rank_{name}"] < limit)]
+            .sort_values(f"rank_{name}").reset_index(drop=True)
+            for name, (_, limit) in lists.items()}
 
 
-def largest_share(open_deals: ir.Table) -> tuple[float | None, int]:
-    valued = open_deals.filter(open_deals.value > 0)
-    total = money(one_row(valued, total=valued.value.sum())["total"])
+def largest_share(total: float, top: pd.DataFrame) -> tuple[float | None, int]:
+    """The share of the open value (`total`, of the deals with a value) held by its TOP_DEALS
+    largest deals (`top`), and how many deals that is; None when the open value is 0."""
     if total <= 0:
         return None, 0
-    top = _largest(valued, TOP_DEALS)
     return float(top["value"].sum()) / total, len(top)
 
 
-def dominant_deals(figures: dict[str, ir.Table]) -> tuple[DominantDeal, ...]:
+def dominant_deals(figures: dict[str, tuple[float, int, pd.DataFrame]]
+                   ) -> tuple[DominantDeal, ...]:
+    """Per figure (name -> its total, how many deals it sums, its largest deal), the deal
+    holding more than half of it, for figures of DOMINANT_AMONG deals or more."""
     found = []
-    for figure, deals in figures.items():
-        sums = one_row(deals, total=deals.value.sum(), count=deals.count())
-        total = money(sums["total"])
-        if total <= 0 or sums["count"] < DOMINANT_AMONG:
+    for figure, (total, count, largest) in figures.items():
+        if total <= 0 or count < DOMINANT_AMONG:
             continue
-        top = _largest(deals, 1).iloc[0]
+        top = largest.iloc[0]
         share = float(top["value"]) / total
         if share > DOMINANT:
             found.append(DominantDeal(figure, str(top["deal_id"]), str(top["name"]),
@@ -138,43 +154,56 @@ def dominant_deals(figures: dict[str, ir.Table]) -> tuple[DominantDeal, ...]:
 
 def build_pipeline(view: EngineView) -> PipelineSection:
     deals, t = view.deals, stamp(view.as_of)
-    open_deals = deals.filter(deals.is_open)
-    overdue = open_deals.filter(open_deals.close_date < t)
-    changed = open_deals.last_stage_change_date.coalesce(open_deals.created_date)
+    is_open = deals.is_open
+    changed = deals.last_stage_change_date.coalesce(deals.created_date)
     stale_by = t - ibis.interval(days=view.config.meeting.stale_after_days + 1)
-    stale = open_deals.filter(changed <= stale_by)
-    quarter = open_deals.filter(within(open_deals.close_date, view.quarter))
-    before = open_deals.filter(open_deals.close_date < stamp(view.quarter.start))
-    won = deals.filter(deals.is_won & within(deals.close_date, view.quarter_to_date))
-    share, share_deals = largest_share(open_deals)
-    figures = one_row(
-        open_deals, open_count=open_deals.count(), open_value=open_deals.value.sum(),
-        open_weighted=accurate_sum(_weighted(open_deals)),
-        without_amount=open_deals.amount.isnull().sum())
-    sums = {name: one_row(table, count=table.count(), value=table.value.sum(),
-                       weighted=accurate_sum(_weighted(table)))
-            for name, table in (("overdue", overdue), ("stale", stale), ("quarter", quarter),
-                                ("before", before))}
+    subsets = {
+        "open": is_open,
+        "overdue": is_open & (deals.close_date < t).fill_null(False),
+        "stale": is_open & (changed <= stale_by).fill_null(False),
+        "quarter": is_open & within(deals.close_date, view.quarter),
+        "before": is_open & (deals.close_date < stamp(view.quarter.start)).fill_null(False),
+        "won": deals.is_won & within(deals.close_date, view.quarter_to_date),
+    }
+    weighted = _weighted(deals)
+    sums = one_row(
+        deals,
+        **{f"{name}_count": which.sum() for name, which in subsets.items()},
+        **{f"{name}_value": deals.value.sum(where=which) for name, which in subsets.items()},
+        **{f"{name}_weighted": accurate_sum(weighted, where=which)
+           for name, which in subsets.items() if name in ("open", "quarter")},
+        valued=deals.value.sum(where=is_open & (deals.value > 0)),
+        without_amount=(is_open & deals.amount.isnull()).sum())
+    top_n = view.config.meeting.top_n
+    lists = ranked_lists(deals, {
+        "overdue": (subsets["overdue"], LIST_LIMIT), "stale": (subsets["stale"], LIST_LIMIT),
+        "largest": (is_open, top_n), "valued": (is_open & (deals.value > 0), TOP_DEALS),
+        "quarter": (subsets["quarter"], 1), "won": (subsets["won"], 1)})
+    share, share_deals = largest_share(money(sums["valued"]), lists["valued"])
+
+    def dominant(name: str, largest: str) -> tuple[float, int, pd.DataFrame]:
+        return money(sums[f"{name}_value"]), int(sums[f"{name}_count"]), lists[largest]
+
+    open_deals = deals.filter(is_open)
     return PipelineSection(
         flow=funnel_flow(view), cohort=funnel_cohort(view),
         stages=stage_rows_of(view.config, stage_sums(open_deals)),
-        open_count=int(figures["open_count"]), open_value=money(figures["open_value"]),
-        open_weighted=money(figures["open_weighted"]),
-        overdue_count=int(sums["overdue"]["count"]),
-        overdue_value=money(sums["overdue"]["value"]),
-        overdue=deal_rows(view, _largest(overdue, LIST_LIMIT)),
-        stale_count=int(sums["stale"]["count"]), stale_value=money(sums["stale"]["value"]),
-        stale=deal_rows(view, _largest(stale, LIST_LIMIT)),
-        largest=deal_rows(view, _largest(open_deals, view.config.meeting.top_n),
-                          limit=view.config.meeting.top_n),
+        open_count=int(sums["open_count"]), open_value=money(sums["open_value"]),
+        open_weighted=money(sums["open_weighted"]),
+        overdue_count=int(sums["overdue_count"]), overdue_value=money(sums["overdue_value"]),
+        overdue=deal_rows(view, lists["overdue"]),
+        stale_count=int(sums["stale_count"]), stale_value=money(sums["stale_value"]),
+        stale=deal_rows(view, lists["stale"]),
+        largest=deal_rows(view, lists["largest"], limit=top_n),
         pipelines=pipeline_breakdown(view),
-        quarter_open_count=int(sums["quarter"]["count"]),
-        quarter_open_value=money(sums["quarter"]["value"]),
-        quarter_open_weighted=money(sums["quarter"]["weighted"]),
-        overdue_before_quarter_count=int(sums["before"]["count"]),
-        overdue_before_quarter_value=money(sums["before"]["value"]),
-        open_without_amount=int(figures["without_amount"]),
+        quarter_open_count=int(sums["quarter_count"]),
+        quarter_open_value=money(sums["quarter_value"]),
+        quarter_open_weighted=money(sums["quarter_weighted"]),
+        overdue_before_quarter_count=int(sums["before_count"]),
+        overdue_before_quarter_value=money(sums["before_value"]),
+        open_without_amount=int(sums["without_amount"]),
         largest_share=share, largest_share_deals=share_deals,
-        dominant=dominant_deals({"open_value": open_deals, "quarter_open_value": quarter,
-                                 "won_value": won}),
+        dominant=dominant_deals({"open_value": dominant("open", "largest"),
+                                 "quarter_open_value": dominant("quarter", "quarter"),
+                                 "won_value": dominant("won", "won")}),
     )

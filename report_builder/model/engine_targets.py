@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from report_builder.engine.fetch import fetch
 from report_builder.engine.sums import accurate_sum
 from report_builder.model import caps
 from report_builder.model.agenda import TargetRow, TargetsSection
@@ -40,8 +41,32 @@ def owner_teams(deals: ir.Table) -> ir.Table:
     return ranked.filter(ranked.team_rank == 0).select("owner", owner_team=ranked.team)
 
 
+FIGURES = ("won", "won_deals", "open", "open_deals", "weighted", "new_customers", "meetings")
+
+
+def contributions(won: ir.Table, pipeline: ir.Table, firsts: ir.Table, meetings: ir.Table
+                  ) -> ir.Table:
+    """One row per thing that counts towards a target (a won deal, a deal in the quarter's
+    pipeline, an account's first win, a meeting), with its team, owner and what it adds to
+    each figure: so every scope's figures are sums of one table."""
+    def part(table: ir.Table, team: ir.Column, **adds: ir.Value) -> ir.Table:
+        zero = {name: ibis.literal(0.0 if name in ("won", "open", "weighted") else 0)
+                for name in FIGURES}
+        return table.select(team=team.cast("string"), owner=table.owner.cast("string"),
+                            **{**zero, **adds})
+
+    one = ibis.literal(1)
+    return ibis.union(
+        part(won, won.team, won=won.value, won_deals=one),
+        part(pipeline, pipeline.team, open=pipeline.value, open_deals=one,
+             weighted=pipeline.value * pipeline.win_probability),
+        part(firsts, firsts.team, new_customers=one),
+        part(meetings, meetings.owner_team, meetings=one),
+        distinct=False)
+
+
 class _Reached:
-    """What the company, each team and each owner reached, summed in the engine."""
+    """What the company, each team and each owner reached, summed in the engine in one query."""
 
     def __init__(self, view: EngineView) -> None:
         deals, leads, qtd = view.deals, view.leads, view.quarter_to_date
@@ -51,36 +76,23 @@ class _Reached:
         firsts = firsts.filter(within(firsts.close_date, qtd))
         meetings = leads.filter(within(leads.meeting_date, qtd))
         meetings = meetings.left_join(owner_teams(deals), "owner").drop("owner_right")
-        meetings = meetings.mutate(team=meetings.owner_team)
-        company = self._figures(won, pipeline, firsts, meetings, None)
-        self.company = self._scope_figures(company.iloc[0])
-        self.by = {scope: self._figures(won, pipeline, firsts, meetings, scope)
-                   for scope in SCOPES}
+        rows = contributions(won, pipeline, firsts, meetings)
 
-    @staticmethod
-    def _figures(won: ir.Table, pipeline: ir.Table, firsts: ir.Table, meetings: ir.Table,
-                 column: str | None) -> pd.DataFrame:
-        """The figures per value of `column` (one row: the whole company when None)."""
-        by = [column] if column else []
-        parts = [
-            won.group_by(by).aggregate(won=won.value.sum(), won_deals=won.count()),
-            pipeline.group_by(by).aggregate(
-                open=pipeline.value.sum(), open_deals=pipeline.count(),
-                weighted=accurate_sum(pipeline.value * pipeline.win_probability)),
-            firsts.group_by(by).aggregate(new_customers=firsts.account.nunique()),
-            meetings.group_by(by).aggregate(meetings=meetings.count()),
-        ] if column else [
-            won.aggregate(won=won.value.sum(), won_deals=won.count()),
-            pipeline.aggregate(open=pipeline.value.sum(), open_deals=pipeline.count(),
-                               weighted=accurate_sum(pipeline.value * pipeline.win_probability)),
-            firsts.aggregate(new_customers=firsts.account.nunique()),
-            meetings.aggregate(meetings=meetings.count()),
-        ]
-        frames = [part.to_pandas() for part in parts]
-        if column is None:
-            return pd.concat(frames, axis=1).fillna(0)
-        frames = [f.dropna(subset=[column]).set_index(column) for f in frames]
-        return pd.concat(frames, axis=1).fillna(0)
+        def summed(scope: str, key: ir.Value) -> ir.Table:
+            grouped = rows.mutate(scope=ibis.literal(scope), name=key)
+            return grouped.group_by(["scope", "name"]).aggregate(
+                **{name: (accurate_sum(grouped[name]) if name == "weighted"
+                          else grouped[name].sum()) for name in FIGURES})
+
+        found = fetch(ibis.union(summed("company", ibis.literal("", "string")),
+                                 *(summed(scope, rows[scope]) for scope in SCOPES),
+                                 distinct=False))
+        company = found[found["scope"] == "company"]
+        self.company = self._scope_figures(
+            company.iloc[0] if len(company) else pd.Series(0, index=list(FIGURES)))
+        self.by = {scope: found[(found["scope"] == scope) & found["name"].notna()]
+                   .set_index("name").rename_axis(scope)[list(FIGURES)]
+                   for scope in SCOPES}
 
     def of(self, scope: str, names: Sequence[str]) -> ScopeFigures:
         """The figures of one name, or of several summed (an "Other" row)."""
@@ -88,8 +100,8 @@ class _Reached:
 
     @staticmethod
     def _scope_figures(found: pd.Series) -> ScopeFigures:
-        return ScopeFigures(won=float(found["won"]), won_deals=int(found["won_deals"]),
-                            open=float(found["open"]), weighted=float(found["weighted"]),
+        return ScopeFigures(won=money(found["won"]), won_deals=int(found["won_deals"]),
+                            open=money(found["open"]), weighted=money(found["weighted"]),
                             new_customers=int(found["new_customers"]),
                             meetings=int(found["meetings"]))
 

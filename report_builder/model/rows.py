@@ -11,6 +11,10 @@ from report_builder.model.view import ModelView, as_date, text
 from report_builder.placeholders import NO_ACCOUNT, NO_REASON, OTHER_NAME
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
+# the columns `deal_rows` reads (and the one its `reason` names)
+DEAL_ROW_COLUMNS = ("deal_id", "name", "account", "owner", "team", "stage", "value",
+                    "win_probability", "created_date", "close_date", "last_stage_change_date",
+                    "is_open", "channel", "campaign")
 
 
 def deal_rows(view: ModelView | EngineView, deals: pd.DataFrame, *, reason: str | None = None,
