@@ -81,14 +81,16 @@ def make_engine_view(tables: EngineTables, config: Config, as_of: dt.date) -> En
         campaign=deals.campaign_id.coalesce(deals.lead_campaign),
         account=deals.account.coalesce(ibis.literal(NO_ACCOUNT)),
     ).drop("lead_channel", "lead_campaign")
+    quarter = fiscal_quarter(as_of, config.company.fiscal_year_start_month)
+    # the deals computed once and held in the engine (spilled past its memory limit): every
+    # section asks many questions of them. The leads stay where they are (a Parquet file is
+    # scanned again by each question, for the columns it reads), joined to the held deals:
+    # holding every lead would take the engine's memory for what a scan reads in a second.
+    deals = _held(tables, "view_deals", deals)
     of_deal = deals.select(deals.deal_id, deal_won_=deals.is_won, deal_step_=deals.step)
     leads = leads.left_join(of_deal, "deal_id").drop("deal_id_right")
     leads = leads.mutate(deal_won=leads.deal_won_.fill_null(False),
                          deal_step=leads.deal_step_).drop("deal_won_", "deal_step_")
-    quarter = fiscal_quarter(as_of, config.company.fiscal_year_start_month)
-    # computed once, held in the engine (spilled past its memory limit): every section asks
-    # many small questions of them
-    deals, leads = _held(tables, "view_deals", deals), _held(tables, "view_leads", leads)
     return EngineView(
         config=config, as_of=as_of,
         period=since_last_meeting(as_of, config.meeting.cadence_days),
