@@ -119,7 +119,7 @@ def main() -> int:
     print(f"read the previous meeting's snapshot: {read:.2f} s")
     print(f"compare (the waterfall and its lists): {compare:.2f} s")
     print(f"  waterfall {movement.start_value:,.0f} -> {movement.end_value:,.0f}; "
-          f"{len(movement.slipped):,} slipped, {len(movement.new):,} new")
+          f"{movement.changed_deals:,} deals changed")
     print(f"peak memory: {peak_mib():.0f} MiB")
     return 0
 

@@ -5,6 +5,7 @@ dated by close date (the figures worked out by hand in tests/salesforce_folder.p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
 from pathlib import Path
@@ -261,3 +262,23 @@ def test_names_table_through_a_preset_without_one(tmp_path: Path,
     assert main(["validate", str(config)]) == 2
     assert "data.users: the pipedrive preset reads no table of users; set data.preset (or the " \
         "table's preset) to one that does: salesforce" in capsys.readouterr().err
+
+
+def test_a_lead_in_two_campaigns_at_once_takes_the_smallest_campaign_id(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two memberships of one lead made at the same moment: the campaign with the smallest id,
+    whichever row comes first in the file (docs/metrics.md, "first lead")."""
+    from report_builder.config import load_config
+    from report_builder.data.load import load_dataset
+
+    export = sf.write_export(tmp_path / "export")
+    members = export / "CampaignMember.csv"
+    tie = f'"00v5e00000M4AAA","{sf.C2}","00Q5e00000L4AAAAA4","","Sent","2026-10-02 08:00:00"\r\n'
+    members.write_bytes(members.read_bytes() + tie.encode())  # after the lead's C1 row
+    assert sf.C2 < sf.C1
+    assert main(["inspect", str(export)]) == 0
+    config = tmp_path / "report.toml"
+    config.write_text(capsys.readouterr().out, encoding="utf-8")
+    leads = load_dataset(load_config(config), as_of=dt.date.fromisoformat(sf.AS_OF)).leads
+    campaign = leads.loc[leads["lead_id"] == "00Q5e00000L4AAAAA4", "campaign_id"]
+    assert campaign.tolist() == [sf.C2]

@@ -97,7 +97,8 @@ def apply_names(raws: dict[str, RawTable], lookups: dict[str, RawTable], config:
 
 def apply_members(raws: dict[str, RawTable], members: RawTable, config: Config
                   ) -> dict[str, RawTable]:
-    """Leads without a campaign take their earliest campaign membership's campaign."""
+    """Leads without a campaign take their earliest campaign membership's campaign (of
+    memberships of the same time, the smallest campaign id)."""
     table = _preset_for(config.data.lookups["campaign_members"], config).members
     leads = raws.get("leads")
     if table is None or leads is None:
@@ -111,7 +112,8 @@ def apply_members(raws: dict[str, RawTable], members: RawTable, config: Config
     created = _column(frame, table.created)
     rows = pd.DataFrame({"lead": _text(frame[lead]), "campaign": _text(frame[campaign]),
                          "created": frame[created].astype("string") if created else ""})
-    rows = rows.dropna(subset=["lead", "campaign"]).sort_values("created", kind="stable")
+    # the earliest membership, then the smallest campaign id: never the file's order
+    rows = rows.dropna(subset=["lead", "campaign"]).sort_values(["created", "campaign"])
     first = rows.drop_duplicates("lead").set_index("lead")["campaign"]
     lead_frame = leads.frame.copy()
     own = _text(lead_frame["campaign_id"]) if "campaign_id" in lead_frame.columns else \
