@@ -2,8 +2,9 @@
 beside `Paid social`) are the same channel, in the deals, the leads and the campaigns alike.
 
 Spellings that differ only in case, spacing or `_` for a space are merged into the most frequent
-spelling across the three tables (ties: the one seen first, deals before leads before campaigns),
-so channel figures and the joins between tables agree. Each table where a spelling was changed
+spelling across the three tables (ties: the first in code-point order, so capitals first:
+`LinkedIn` before `Linkedin`; never the order of the rows), so channel figures and the joins
+between tables agree. Each table where a spelling was changed
 gets a data note naming the spellings merged. `data.merge_channel_spellings = false` keeps them
 apart.
 """
@@ -44,7 +45,7 @@ def merge_channel_spellings(frames: dict[str, pd.DataFrame]) -> list[DataNote]:
     groups: dict[str, list[str]] = {}
     for spelling in sorted(counts, key=first_seen.__getitem__):
         groups.setdefault(channel_key(spelling), []).append(spelling)
-    winner = {key: max(spellings, key=lambda s: (counts[s], -first_seen[s]))
+    winner = {key: min(spellings, key=lambda s: (-counts[s], s))
               for key, spellings in groups.items()}
     notes = []
     for (table, column), (codes, uniques, rows) in distinct.items():
