@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from report_builder.config import OPEN_STEPS, Config
-from report_builder.engine import EngineTables
+from report_builder.engine import EngineTables, fetch
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
 from report_builder.placeholders import NO_ACCOUNT, NO_CHANNEL
 
@@ -96,7 +96,7 @@ def make_engine_view(tables: EngineTables, config: Config, as_of: dt.date) -> En
         period=since_last_meeting(as_of, config.meeting.cadence_days),
         quarter=quarter, quarter_to_date=Period(quarter.start, as_of),
         deals=deals, leads=leads,
-        targets=tables.targets.to_pandas(), campaigns=tables.campaigns.to_pandas(),
+        targets=fetch(tables.targets), campaigns=fetch(tables.campaigns),
         **_left_out(all_deals, deals, all_leads, t),
     )
 
