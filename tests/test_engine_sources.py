@@ -15,6 +15,8 @@ import pytest
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from report_builder.config import load_config
+from report_builder.data.load import load_dataset
+from report_builder.engine import connect, scan_parquet_folder
 from report_builder.model import (
     campaigns,
     caps,
@@ -25,7 +27,7 @@ from report_builder.model import (
     engine_headline,
     headline,
 )
-from report_builder.model.engine_view import EngineView
+from report_builder.model.engine_view import EngineView, make_engine_view
 from report_builder.model.view import ModelView, between
 from report_builder.renderers.json import to_plain
 from tests.small_company import CAMPAIGN_COLUMNS, CAMPAIGNS, DEALS, LEADS, write_company, write_csv
@@ -139,6 +141,31 @@ def test_amounts_with_cents_give_the_figures_as_the_json_writes_them(tmp_path: P
              engine_customers.build_customers(engine_view))
     assert to_plain(found) == to_plain(expected)
     assert pandas_view.as_of == AS_OF
+
+
+def test_the_sections_from_parquet_scanned_in_the_engine(tmp_path: Path) -> None:
+    """The company with many sources, its checked tables written as Parquet and scanned by the
+    engine (typed there, the deals' value derived there), gives the same sections."""
+    config = load_config(many_sources(tmp_path))
+    pandas_view, _ = both_views(config)
+    dataset = load_dataset(config)
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for name in ("deals", "leads", "targets", "campaigns"):
+        frame = getattr(dataset, name).drop(columns=["step", "value", "win_probability"],
+                                            errors="ignore")
+        frame.to_parquet(folder / f"{name}.parquet")
+    engine_view = make_engine_view(scan_parquet_folder(connect(), folder, config), config, AS_OF)
+    results = channels.campaign_results(pandas_view)
+    counts = engine_channels.count_sources(engine_view)
+    found = engine_channels.campaign_results(engine_view, counts)
+    assert found == results
+    assert differences(channels.build_sources(pandas_view, results),
+                       engine_channels.build_sources(engine_view, found, counts)) == []
+    assert differences(customers.build_customers(pandas_view),
+                       engine_customers.build_customers(engine_view)) == []
+    assert differences(campaigns.build_campaigns(pandas_view, results),
+                       campaigns.build_campaigns(engine_view, found)) == []
 
 
 @pytest.fixture
