@@ -1,12 +1,15 @@
-"""Point 3, where sales come from, computed in the engine: every channel's, campaign's and
-rejection reason's counts in one query (a filtered aggregate per count, a group-by per key,
-the group-bys unioned); pandas and model/channels.py's helpers only finish the rows (order,
+"""Point 3, where sales come from, computed in the engine.
+
+One query reads the leads once and the deals once: grouped by channel, campaign id and (for
+the rejected MQLs of the sources window) rejection reason, each count a filtered aggregate, in
+the sources window and up to the meeting side by side. pandas adds those few rows up per
+channel, per campaign and per reason, and model/channels.py's helpers finish the rows (order,
 "Other" rows, budgets, rates). Same figures as model/channels.py
-(tests/test_engine_sources.py compares them)."""
+(tests/test_engine_sources.py compares them).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import ibis
@@ -28,81 +31,19 @@ from report_builder.model.rows import reason_rows_of
 from report_builder.periods import Period
 from report_builder.placeholders import NO_CHANNEL, NO_REASON
 
+_KEYS = ("channel", "campaign", "reason")
+# the channels are counted in the sources window, the campaigns up to the meeting
+_WINDOWS = ("window", "all")
 _LEAD_COUNTS = ("leads", "mqls", "sqls", "meetings", "mql_sql", "mql_won", "rejected_mqls")
 _DEAL_COUNTS = ("opportunities", "won_deals", "revenue")
 
 
 @dataclass(frozen=True)
-class SourceKey:
-    """What source_counts counts by: a lead's key and a deal's key (expressions over the
-    view's leads and deals; None where that table has no such key), and the window (None:
-    all time up to the meeting). Rows whose key is missing are not counted."""
-
-    leads: ir.Value | None
-    deals: ir.Value | None
-    window: Period | None
-
-
-def _lead_counts(view: EngineView, key: ir.Value, window: Period | None) -> ir.Table:
-    leads, w = view.leads, counted_window(view.as_of, window)
-    mql = within(leads.mql_date, w)
-    counts = {
-        "leads": within(leads.created_date, w), "mqls": mql, "sqls": within(leads.sql_date, w),
-        "meetings": within(leads.meeting_date, w),
-        "mql_sql": mql & (leads.sql_date <= stamp(view.as_of)).fill_null(False),
-        "mql_won": mql & leads.deal_won,
-        "rejected_mqls": mql & (leads.status == "rejected").fill_null(False),
-    }
-    grouped = leads.group_by(key=key.cast("string")).aggregate(
-        **{name: leads.count(where=mask) for name, mask in counts.items()})
-    return grouped.mutate(opportunities=_zero(), won_deals=_zero(),
-                          revenue=ibis.literal(0.0, type="float64"))
-
-
-def _deal_counts(view: EngineView, key: ir.Value, window: Period | None) -> ir.Table:
-    deals, w = view.deals, counted_window(view.as_of, window)
-    won = deals.is_won & within(deals.close_date, w)
-    grouped = deals.group_by(key=key.cast("string")).aggregate(
-        opportunities=deals.count(where=within(deals.created_date, w)),
-        won_deals=deals.count(where=won),
-        revenue=accurate_sum(deals.value, where=won).fill_null(0.0))
-    return grouped.mutate(**{name: _zero() for name in _LEAD_COUNTS})
-
-
-def _zero() -> ir.IntegerScalar:
-    return ibis.literal(0, type="int64")
-
-
-def source_counts(view: EngineView, keys: Mapping[str, SourceKey]) -> dict[str, pd.DataFrame]:
-    """Per name of `keys`: model/channels.py's source_counts frame for that key (a row per key
-    value with any count, indexed by it, the SOURCE_COUNTS columns), all asked in one query."""
-    parts = []
-    for name, key in keys.items():
-        for counts, by in ((_lead_counts, key.leads), (_deal_counts, key.deals)):
-            if by is not None:
-                part = counts(view, by, key.window)
-                parts.append(part.filter(part.key.notnull()).mutate(kind=ibis.literal(name))
-                             .select("kind", "key", *SOURCE_COUNTS))
-    if not parts:
-        return {}
-    found = ibis.union(*parts).to_pandas()
-    # a key counted in both tables has a row from each: summed, each count comes from one of
-    # them (the other's is 0, so the revenue is exactly the engine's sum)
-    summed = found.groupby(["kind", "key"], sort=False)[list(SOURCE_COUNTS)].sum()
-    summed = summed[(summed[[c for c in SOURCE_COUNTS if c != "revenue"]] > 0).any(axis=1)]
-    # floats, as the pandas frame is once its missing counts are filled (so an "Other" row's
-    # sums run over the same kind of column)
-    summed = summed.astype("float64")
-    return {name: summed.xs(name, level="kind") if name in summed.index.get_level_values(0)
-            else pd.DataFrame(columns=list(SOURCE_COUNTS), dtype="float64")
-            for name in keys}
-
-
-@dataclass(frozen=True)
 class SourceCounts:
-    """The counts point 3 and the campaigns' results are made from: per channel in the
-    sources window, per campaign id up to the meeting, and the rejected MQLs per reason in the
-    sources window (a frame of reason, count and sum, the sum 0: rejected leads carry no value)."""
+    """The counts point 3 and the campaigns' results are made from: model/channels.py's
+    source_counts frames per channel in the sources `window` and per campaign id up to the
+    meeting (a row per key with any count), and the rejected MQLs of the window per reason (a
+    frame of reason, count and sum; the sum 0: rejected leads carry no value)."""
 
     window: Period
     channels: pd.DataFrame
@@ -110,21 +51,80 @@ class SourceCounts:
     rejection_reasons: pd.DataFrame
 
 
+def _column(count: str, window: str) -> str:
+    return f"{count}__{window}"
+
+
+def _lead_counts(view: EngineView, windows: dict[str, Period]) -> ir.Table:
+    leads = view.leads
+    counts: dict[str, ir.BooleanValue] = {}
+    for tag, w in windows.items():
+        mql = within(leads.mql_date, w)
+        counts |= {_column(name, tag): mask for name, mask in {
+            "leads": within(leads.created_date, w), "mqls": mql,
+            "sqls": within(leads.sql_date, w), "meetings": within(leads.meeting_date, w),
+            "mql_sql": mql & (leads.sql_date <= stamp(view.as_of)).fill_null(False),
+            "mql_won": mql & leads.deal_won,
+            "rejected_mqls": mql & (leads.status == "rejected").fill_null(False),
+        }.items()}
+    rejected = counts[_column("rejected_mqls", "window")]
+    grouped = leads.group_by(
+        channel=leads.source_channel.fill_null(NO_CHANNEL).cast("string"),
+        campaign=leads.campaign_id.cast("string"),
+        reason=rejected.ifelse(leads.rejection_reason.fill_null(NO_REASON).cast("string"),
+                               ibis.null("string")),
+    ).aggregate(**{name: leads.count(where=mask) for name, mask in counts.items()})
+    return grouped.mutate(**{_column(name, tag): _zero(name)
+                             for name in _DEAL_COUNTS for tag in windows})
+
+
+def _deal_counts(view: EngineView, windows: dict[str, Period]) -> ir.Table:
+    deals = view.deals
+    figures: dict[str, ir.Scalar] = {}
+    for tag, w in windows.items():
+        won = deals.is_won & within(deals.close_date, w)
+        figures |= {
+            _column("opportunities", tag): deals.count(where=within(deals.created_date, w)),
+            _column("won_deals", tag): deals.count(where=won),
+            _column("revenue", tag): accurate_sum(deals.value, where=won).fill_null(0.0),
+        }
+    grouped = deals.group_by(channel=deals.channel.cast("string"),
+                             campaign=deals.campaign.cast("string")).aggregate(**figures)
+    return grouped.mutate(reason=ibis.null("string"),
+                          **{_column(name, tag): _zero(name)
+                             for name in _LEAD_COUNTS for tag in windows})
+
+
+def _zero(count: str) -> ir.Scalar:
+    return ibis.literal(0.0, type="float64") if count == "revenue" else \
+        ibis.literal(0, type="int64")
+
+
+def _per(found: pd.DataFrame, key: str, window: str) -> pd.DataFrame:
+    """source_counts' frame per value of `key` (rows without one left out) in `window`: the
+    rows of each value added up, keys with no count left out."""
+    columns = [_column(name, window) for name in SOURCE_COUNTS]
+    summed = found.groupby(key)[columns].sum()
+    summed.columns = pd.Index(SOURCE_COUNTS)
+    summed = summed[(summed[[c for c in SOURCE_COUNTS if c != "revenue"]] > 0).any(axis=1)]
+    # floats, as the pandas frame is once its missing counts are filled (so an "Other" row's
+    # sums run over the same kind of column)
+    return summed.astype("float64")
+
+
 def count_sources(view: EngineView) -> SourceCounts:
     """SourceCounts, from one query."""
-    leads, deals = view.leads, view.deals
     window = sources_window(view)
-    found = source_counts(view, {
-        "channel": SourceKey(leads.source_channel.fill_null(NO_CHANNEL), deals.channel, window),
-        "campaign": SourceKey(leads.campaign_id, deals.campaign, None),
-        "reason": SourceKey(leads.rejection_reason.fill_null(NO_REASON), None, window),
-    })
-    rejected = found["reason"]["rejected_mqls"]
+    windows = {"window": window, "all": counted_window(view.as_of, None)}
+    columns = [*_KEYS, *(_column(name, tag) for name in SOURCE_COUNTS for tag in _WINDOWS)]
+    found = ibis.union(_lead_counts(view, windows).select(*columns),
+                       _deal_counts(view, windows).select(*columns)).to_pandas()
+    rejected = found.groupby("reason")[_column("rejected_mqls", "window")].sum()
     rejected = rejected[rejected > 0]
     reasons = pd.DataFrame({"reason": rejected.index.astype(str),
                             "count": rejected.to_numpy(dtype="int64"), "sum": 0.0})
-    return SourceCounts(window=window, channels=found["channel"], campaigns=found["campaign"],
-                        rejection_reasons=reasons)
+    return SourceCounts(window=window, channels=_per(found, "channel", "window"),
+                        campaigns=_per(found, "campaign", "all"), rejection_reasons=reasons)
 
 
 def campaign_results(view: EngineView, counts: SourceCounts) -> dict[str, SourceRow]:
