@@ -1,5 +1,5 @@
 """Point 4, the customers, computed in the engine: the counts and sums of the deals won since
-the last meeting and won or lost this quarter in one query (the first win per account a window
+the last meeting and won or lost this quarter in one query (the first win per account a group-by
 in it), the reasons in one group-by, and only the listed deals fetched (their columns alone);
 model/customers.py's and model/rows.py's helpers finish them. Same figures as
 model/customers.py and model/references.py (tests/test_engine_sources.py compares them)."""
@@ -16,7 +16,6 @@ from report_builder.engine.sums import accurate_sum
 from report_builder.model.agenda import CustomersSection, PublicReference
 from report_builder.model.customers import customers_section
 from report_builder.model.engine_pipeline import money, one_row
-from report_builder.model.engine_targets import first_wins
 from report_builder.model.engine_view import EngineView, within
 from report_builder.model.references import reference_window
 from report_builder.model.rows import DEAL_ROW_COLUMNS, LIST_LIMIT, deal_rows, reason_rows_of
@@ -31,19 +30,26 @@ def _days_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.Intege
     return (seconds / _SECONDS_A_DAY).floor().cast("int64")
 
 
+def first_win_dates(deals: ir.Table) -> ir.Table:
+    """Each account's first win (account, first_win): the earliest close of its won deals;
+    deals without an account skipped. Which deal it was does not matter here, only the day."""
+    won = deals.filter(deals.is_won & (deals.account != NO_ACCOUNT))
+    return won.group_by("account").aggregate(first_win=won.close_date.min())
+
+
 def _figures(view: EngineView) -> dict[str, Any]:
-    """The section's counts and sums, from one query over the deals."""
-    deals = view.deals
-    firsts = first_wins(deals)
-    new = firsts.filter(within(firsts.close_date, view.period)).select(new_account="account")
-    deals = deals.left_join(new, deals.account == new.new_account)
+    """The section's counts and sums, from one query over the deals (each joined to its
+    account's first win)."""
+    firsts = first_win_dates(view.deals).rename(first_account="account")
+    deals = view.deals.left_join(firsts, view.deals.account == firsts.first_account)
     won = deals.is_won & within(deals.close_date, view.period)
+    new = within(deals.first_win, view.period)
     qtd = within(deals.close_date, view.quarter_to_date)
     won_q, lost_q = deals.is_won & qtd, deals.is_lost & qtd
     return one_row(
         deals, won_count=deals.count(where=won), won_value=accurate_sum(deals.value, where=won),
-        new_customers=deals.new_account.nunique(),
-        new_customers_value=accurate_sum(deals.value, where=won & deals.new_account.notnull()),
+        new_customers=deals.first_account.nunique(where=new),
+        new_customers_value=accurate_sum(deals.value, where=won & new),
         won_in_quarter=deals.count(where=won_q), lost_in_quarter=deals.count(where=lost_q),
         won_in_quarter_value=accurate_sum(deals.value, where=won_q),
         cycle_days=_days_between(deals.created_date, deals.close_date).mean(where=won_q))
