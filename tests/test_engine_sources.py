@@ -1,9 +1,9 @@
 """Points 3 to 5 computed in the engine (model/engine_channels.py, engine_customers.py,
 engine_headline.py) give every figure the pandas sections give: channels, campaigns and their
 results, rejection reasons, customers and references, the campaigns section and the headline's
-counts, on the fixtures of tests/test_engine_sections.py and on a company with more channels,
-campaigns and reasons than the caps show (so every "Other" row is compared); and they ask the
-engine few questions."""
+counts, on the fixtures of tests/test_engine_sections.py, on a company with more channels,
+campaigns and reasons than the caps show (so every "Other" row is compared) and on one without
+leads; and they ask the engine few questions."""
 
 from __future__ import annotations
 
@@ -74,8 +74,11 @@ def many_sources(folder: Path, *, step: float = 137.25) -> Path:
     return config
 
 
-ALL_FIXTURES: dict[str, Callable[[Path], Path]] = {**FIXTURES, "many_sources": many_sources}
-ALL_DATES = [*DATES, ("many_sources", dt.date(2026, 11, 24))]
+ALL_FIXTURES: dict[str, Callable[[Path], Path]] = {
+    **FIXTURES, "many_sources": many_sources,
+    "no_leads": lambda folder: write_company(folder, leads=[]),
+}
+ALL_DATES = [*DATES, ("many_sources", dt.date(2026, 11, 24)), ("no_leads", dt.date(2026, 11, 24))]
 IDS = [f"{f}-{d}" for f, d in ALL_DATES]
 
 
