@@ -11,7 +11,7 @@ from report_builder.model.view import ModelView, as_date, text
 from report_builder.placeholders import NO_ACCOUNT, NO_REASON, OTHER_NAME
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
-# the deals' columns a DealRow is made from (and the reason columns it may show)
+# the deals' columns deal_rows reads (with the reason column a caller asks it to show)
 DEAL_ROW_COLUMNS = ("deal_id", "name", "account", "owner", "team", "stage", "value",
                     "win_probability", "created_date", "close_date", "last_stage_change_date",
                     "is_open", "channel", "campaign")
