@@ -7,11 +7,12 @@ import datetime as dt
 import pandas as pd
 
 from report_builder.model.agenda import CampaignRow, CampaignsSection, SourceRow
+from report_builder.model.engine_view import EngineView
 from report_builder.model.view import ModelView, text, ts
 
 
-def _rows(view: ModelView, campaigns: pd.DataFrame, results: dict[str, SourceRow] | None,
-          ) -> tuple[CampaignRow, ...]:
+def _rows(view: ModelView | EngineView, campaigns: pd.DataFrame,
+          results: dict[str, SourceRow] | None) -> tuple[CampaignRow, ...]:
     rows = []
     for c in campaigns.sort_values(["start_date", "campaign_id"]).itertuples(index=False):
         start, end = c.start_date.date(), c.end_date.date()
@@ -31,7 +32,9 @@ def _rows(view: ModelView, campaigns: pd.DataFrame, results: dict[str, SourceRow
     return tuple(rows)
 
 
-def build_campaigns(view: ModelView, results: dict[str, SourceRow]) -> CampaignsSection:
+def build_campaigns(view: ModelView | EngineView,
+                    results: dict[str, SourceRow]) -> CampaignsSection:
+    """From the campaigns table alone (a frame in either view) and the campaigns' results."""
     camps = view.campaigns
     horizon_end = view.as_of + dt.timedelta(weeks=view.config.meeting.campaign_horizon_weeks)
     upcoming = camps[(camps["end_date"] >= view.t) & (camps["start_date"] <= ts(horizon_end))]

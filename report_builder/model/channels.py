@@ -8,14 +8,21 @@ import datetime as dt
 import pandas as pd
 
 from report_builder.model import caps
-from report_builder.model.agenda import SourceRow, SourcesSection
+from report_builder.model.agenda import ReasonRow, SourceRow, SourcesSection
+from report_builder.model.engine_view import EngineView
 from report_builder.model.rows import reason_rows
 from report_builder.model.view import ModelView, between, ratio, ts
 from report_builder.periods import Period
 from report_builder.placeholders import NO_CHANNEL, OTHER_NAME
 
-_COUNTS = ("leads", "mqls", "sqls", "meetings", "opportunities", "won_deals", "revenue",
-           "mql_cohort", "mql_sql", "mql_won", "rejected_mqls")
+# source_counts' columns: a SourceRow's counts, and those its rates are made from
+SOURCE_COUNTS = ("leads", "mqls", "sqls", "meetings", "opportunities", "won_deals", "revenue",
+                 "mql_sql", "mql_won", "rejected_mqls")
+
+
+def counted_window(as_of: dt.date, window: Period | None) -> Period:
+    """`window`, or all time up to the meeting day."""
+    return window or Period(dt.date(1900, 1, 1), as_of)
 
 
 def source_counts(view: ModelView, key_leads: pd.Series, key_deals: pd.Series,
@@ -27,8 +34,7 @@ def source_counts(view: ModelView, key_leads: pd.Series, key_deals: pd.Series,
     """
     t = view.t
     leads, deals = view.leads, view.deals
-    whole = Period(dt.date(1900, 1, 1), view.as_of)
-    w = window or whole
+    w = counted_window(view.as_of, window)
 
     def count(keys: pd.Series, mask: pd.Series) -> pd.Series:
         return keys[mask].value_counts()
@@ -73,9 +79,17 @@ def channel_rows(view: ModelView, window: Period,
                  limit: int | None = None) -> tuple[SourceRow, ...]:
     """One row per channel, most revenue first (then meetings, then name); past the first
     `limit` (caps.CHANNELS), the rest as one "Other" row of their summed counts and budgets."""
-    limit = caps.CHANNELS if limit is None else limit
     counts = source_counts(view, view.leads["source_channel"].fillna(NO_CHANNEL),
                            view.deals["channel"], window)
+    return channel_rows_of(view, counts, window, limit)
+
+
+def channel_rows_of(view: ModelView | EngineView, counts: pd.DataFrame, window: Period,
+                    limit: int | None = None) -> tuple[SourceRow, ...]:
+    """channel_rows from each channel's counts in `window` (source_counts' frame, a row per
+    channel with any count)."""
+    limit = caps.CHANNELS if limit is None else limit
+    counts = counts.copy()
     counts.index = counts.index.map(str)
     counts = counts.assign(_name=counts.index).sort_values(
         ["revenue", "meetings", "_name"], ascending=[False, False, True], kind="stable"
@@ -97,29 +111,50 @@ def channel_rows(view: ModelView, window: Period,
 def campaign_results(view: ModelView) -> dict[str, SourceRow]:
     """Each campaign's results from its start to the meeting (all its leads and deals)."""
     counts = source_counts(view, view.leads["campaign_id"], view.deals["campaign"], None)
+    return campaign_rows_of(view.campaigns, counts)
+
+
+def campaign_rows_of(campaigns: pd.DataFrame, counts: pd.DataFrame) -> dict[str, SourceRow]:
+    """campaign_results from each campaign's counts (source_counts' frame, a row per campaign
+    id with any count; a campaign without a row has none)."""
     rows = {}
-    for c in view.campaigns.itertuples(index=False):
+    for c in campaigns.itertuples(index=False):
         cid = str(c.campaign_id)
         numbers = counts.loc[cid] if cid in counts.index else \
-            pd.Series(0, index=counts.columns if len(counts.columns) else list(_COUNTS))
+            pd.Series(0, index=counts.columns if len(counts.columns) else list(SOURCE_COUNTS))
         budget = None if pd.isna(c.budget) else float(c.budget)
         rows[cid] = _row(str(c.name), str(c.channel), cid, numbers, budget)
     return rows
 
 
-def build_sources(view: ModelView, results: dict[str, SourceRow]) -> SourcesSection:
+def sources_window(view: ModelView | EngineView) -> Period:
+    """The `sources_window_days` days up to and including the meeting day."""
     end = view.as_of
-    window = Period(end - dt.timedelta(days=view.config.meeting.sources_window_days - 1), end)
+    return Period(end - dt.timedelta(days=view.config.meeting.sources_window_days - 1), end)
+
+
+def build_sources(view: ModelView, results: dict[str, SourceRow]) -> SourcesSection:
+    window = sources_window(view)
+    leads = view.leads
+    rejected = leads[between(leads["mql_date"], window) & (leads["status"] == "rejected")]
+    return sources_section(view, window, channels=channel_rows(view, window), results=results,
+                           rejection_reasons=reason_rows(rejected.assign(value=0.0),
+                                                         "rejection_reason"))
+
+
+def sources_section(view: ModelView | EngineView, window: Period, *,
+                    channels: tuple[SourceRow, ...], results: dict[str, SourceRow],
+                    rejection_reasons: tuple[ReasonRow, ...]) -> SourcesSection:
+    """The section from its rows: the campaigns active in `window` (their results, most
+    revenue first) capped at caps.CAMPAIGNS."""
     camps = view.campaigns
     active = camps[(camps["start_date"] <= view.t)
                    & (camps["end_date"] >= pd.Timestamp(window.start))]
     campaigns = [results[str(cid)] for cid in active["campaign_id"]]
-    leads = view.leads
-    rejected = leads[between(leads["mql_date"], window) & (leads["status"] == "rejected")]
     return SourcesSection(
         window_start=window.start, window_end=window.end,
-        channels=channel_rows(view, window),
+        channels=channels,
         campaigns=caps.capped(sorted(campaigns, key=lambda r: (-r.revenue, -r.meetings, r.name)),
                               caps.CAMPAIGNS, caps.fold_sources),
-        rejection_reasons=reason_rows(rejected.assign(value=0.0), "rejection_reason"),
+        rejection_reasons=rejection_reasons,
     )

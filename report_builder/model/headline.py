@@ -27,10 +27,15 @@ class HeadlineChanges:
     meetings: int
 
 
+def previous_window(period: Period) -> Period:
+    """The window of `period`'s length just before it."""
+    return Period(period.start - dt.timedelta(days=period.days),
+                  period.start - dt.timedelta(days=1))
+
+
 def window_before(view: ModelView) -> dict[str, int]:
     """New customers and meetings booked in the `cadence_days` before the current window."""
-    days = dt.timedelta(days=view.period.days)
-    before = Period(view.period.start - days, view.period.start - dt.timedelta(days=1))
+    before = previous_window(view.period)
     firsts = first_wins(view.deals)
     return {"new_customers": int(firsts.loc[between(firsts["close_date"], before),
                                             "account"].nunique()),

@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from report_builder.model.agenda import PublicReference
+from report_builder.model.engine_view import EngineView
 from report_builder.model.view import ModelView, between
 from report_builder.periods import Period
 from report_builder.placeholders import NO_ACCOUNT
+
+
+def reference_window(view: ModelView | EngineView) -> Period:
+    """The `deck.reference_days` days up to and including the meeting day."""
+    days = view.config.deck.reference_days
+    return Period(view.as_of - dt.timedelta(days=days - 1), view.as_of)
 
 
 def build_references(view: ModelView) -> tuple[PublicReference, ...]:
@@ -19,8 +26,7 @@ def build_references(view: ModelView) -> tuple[PublicReference, ...]:
     deals = view.deals
     if "public_reference" not in deals.columns:
         return ()
-    days = view.config.deck.reference_days
-    window = Period(view.as_of - dt.timedelta(days=days - 1), view.as_of)
+    window = reference_window(view)
     public = deals["public_reference"].fillna(False).astype(bool)
     chosen = deals[deals["is_won"] & public & between(deals["close_date"], window)
                    & (deals["account"] != NO_ACCOUNT)]

@@ -11,7 +11,7 @@ from report_builder.model.view import ModelView, as_date, text
 from report_builder.placeholders import NO_ACCOUNT, NO_REASON, OTHER_NAME
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
-# the columns `deal_rows` reads (and the one its `reason` names)
+# the deals' columns deal_rows reads (with the reason column a caller asks it to show)
 DEAL_ROW_COLUMNS = ("deal_id", "name", "account", "owner", "team", "stage", "value",
                     "win_probability", "created_date", "close_date", "last_stage_change_date",
                     "is_open", "channel", "campaign")
@@ -61,14 +61,21 @@ def reason_rows(deals: pd.DataFrame, column: str,
                 limit: int | None = None) -> tuple[ReasonRow, ...]:
     """Count and value per reason, most frequent first; missing reasons grouped as one row;
     past the first `limit` (caps.REASONS), the rest as one "Other" row."""
-    limit = caps.REASONS if limit is None else limit
     if deals.empty:
         return ()
     reasons = deals[column].fillna(NO_REASON)
     grouped = deals.assign(reason=reasons).groupby("reason", sort=False)["value"].agg(
         ["count", "sum"])
-    grouped = grouped.reset_index().sort_values(["count", "sum", "reason"],
-                                                ascending=[False, False, True])
+    return reason_rows_of(grouped.reset_index(), limit)
+
+
+def reason_rows_of(grouped: pd.DataFrame, limit: int | None = None) -> tuple[ReasonRow, ...]:
+    """reason_rows from the count and summed value per reason (columns reason, count, sum;
+    one row per reason, missing reasons already named NO_REASON)."""
+    limit = caps.REASONS if limit is None else limit
+    if grouped.empty:
+        return ()
+    grouped = grouped.sort_values(["count", "sum", "reason"], ascending=[False, False, True])
     total = int(grouped["count"].sum())
     shown = grouped if len(grouped) <= limit + 1 else grouped.iloc[:limit]
     rows = [ReasonRow(str(r.reason), int(r.count), float(r.sum), r.count / total)

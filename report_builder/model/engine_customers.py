@@ -1,0 +1,104 @@
+"""Point 4, the customers, computed in the engine: the counts and sums of the deals won since
+the last meeting and won or lost this quarter in one query (the first win per account a group-by
+in it), the reasons in one group-by, and only the listed deals fetched (their columns alone);
+model/customers.py's and model/rows.py's helpers finish them. Same figures as
+model/customers.py and model/references.py (tests/test_engine_sources.py compares them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from report_builder.engine.sums import accurate_sum
+from report_builder.model.agenda import CustomersSection, PublicReference
+from report_builder.model.customers import customers_section
+from report_builder.model.engine_pipeline import money, one_row
+from report_builder.model.engine_view import EngineView, within
+from report_builder.model.references import reference_window
+from report_builder.model.rows import DEAL_ROW_COLUMNS, LIST_LIMIT, deal_rows, reason_rows_of
+from report_builder.placeholders import NO_ACCOUNT, NO_REASON
+
+_SECONDS_A_DAY = 86400
+
+
+def _days_between(start: ir.TimestampValue, end: ir.TimestampValue) -> ir.IntegerValue:
+    """Whole days from `start` to `end`, rounded down (pandas' Timedelta.days)."""
+    seconds = end.epoch_seconds() - start.epoch_seconds()
+    return (seconds / _SECONDS_A_DAY).floor().cast("int64")
+
+
+def first_win_dates(deals: ir.Table) -> ir.Table:
+    """Each account's first win (account, first_win): the earliest close of its won deals;
+    deals without an account skipped. Which deal it was does not matter here, only the day."""
+    won = deals.filter(deals.is_won & (deals.account != NO_ACCOUNT))
+    return won.group_by("account").aggregate(first_win=won.close_date.min())
+
+
+def _figures(view: EngineView) -> dict[str, Any]:
+    """The section's counts and sums, from one query over the deals (each joined to its
+    account's first win)."""
+    firsts = first_win_dates(view.deals).rename(first_account="account")
+    deals = view.deals.left_join(firsts, view.deals.account == firsts.first_account)
+    won = deals.is_won & within(deals.close_date, view.period)
+    new = within(deals.first_win, view.period)
+    qtd = within(deals.close_date, view.quarter_to_date)
+    won_q, lost_q = deals.is_won & qtd, deals.is_lost & qtd
+    return one_row(
+        deals, won_count=deals.count(where=won), won_value=accurate_sum(deals.value, where=won),
+        new_customers=deals.first_account.nunique(where=new),
+        new_customers_value=accurate_sum(deals.value, where=won & new),
+        won_in_quarter=deals.count(where=won_q), lost_in_quarter=deals.count(where=lost_q),
+        won_in_quarter_value=accurate_sum(deals.value, where=won_q),
+        cycle_days=_days_between(deals.created_date, deals.close_date).mean(where=won_q))
+
+
+def _reasons(view: EngineView) -> dict[bool, pd.DataFrame]:
+    """Per won (True) and lost (False): the quarter's count and summed value per reason."""
+    deals = view.deals
+    closed = deals.filter((deals.is_won | deals.is_lost)
+                          & within(deals.close_date, view.quarter_to_date))
+    reason = closed.is_won.ifelse(closed.won_reason, closed.lost_reason)
+    grouped = closed.group_by(won=closed.is_won, reason=reason.fill_null(NO_REASON)).aggregate(
+        count=closed.count(), sum=accurate_sum(closed.value)).to_pandas()
+    return {won: grouped.loc[grouped["won"] == won, ["reason", "count", "sum"]]
+            for won in (True, False)}
+
+
+def build_references(view: EngineView) -> tuple[PublicReference, ...]:
+    """model/references.py's: each account's latest win in the window, if marked public."""
+    deals = view.deals
+    if "public_reference" not in deals.columns:
+        return ()
+    chosen = deals.filter(deals.is_won & deals.public_reference.fill_null(False)
+                          & within(deals.close_date, reference_window(view))
+                          & (deals.account != NO_ACCOUNT))
+    latest = chosen.group_by("account").aggregate(won=chosen.close_date.max())
+    found = latest.order_by([ibis.desc("won"), "account"]).to_pyarrow().to_pylist()
+    return tuple(PublicReference(account=str(r["account"]), won_date=r["won"].date())
+                 for r in found)
+
+
+def build_customers(view: EngineView) -> CustomersSection:
+    deals = view.deals
+    figures = _figures(view)
+    won = deals.filter(deals.is_won & within(deals.close_date, view.period))
+    listed = won.select(*DEAL_ROW_COLUMNS, "won_reason").order_by(
+        [ibis.desc("value"), "deal_id"]).limit(LIST_LIMIT).to_pandas()
+    reasons = _reasons(view)
+    return customers_section(
+        won=deal_rows(view, listed, reason="won_reason"),
+        won_count=int(figures["won_count"]),
+        won_value=money(figures["won_value"]),
+        new_customers=int(figures["new_customers"]),
+        new_customers_value=money(figures["new_customers_value"]),
+        win_reasons=reason_rows_of(reasons[True]),
+        loss_reasons=reason_rows_of(reasons[False]),
+        won_in_quarter=int(figures["won_in_quarter"]),
+        lost_in_quarter=int(figures["lost_in_quarter"]),
+        won_in_quarter_value=money(figures["won_in_quarter_value"]),
+        average_cycle_days=float(figures["cycle_days"]) if figures["won_in_quarter"] else None,
+        references=build_references(view),
+    )
