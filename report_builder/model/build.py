@@ -8,45 +8,51 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from report_builder.config import Config
-from report_builder.data.dataset import Dataset
+from report_builder.data.dataset import DataFacts, Dataset
 from report_builder.engine import EngineTables, connect, register_dataset
 from report_builder.model.actions import build_actions
 from report_builder.model.agenda import Agenda
 from report_builder.model.campaigns import build_campaigns
-from report_builder.model.channels import build_sources, campaign_results
 from report_builder.model.comparison import Comparison
-from report_builder.model.customers import build_customers
+from report_builder.model.engine_channels import build_sources, campaign_results, count_sources
+from report_builder.model.engine_customers import build_customers
+from report_builder.model.engine_headline import meetings_booked, window_before
 from report_builder.model.engine_pipeline import build_pipeline
 from report_builder.model.engine_targets import build_targets
 from report_builder.model.engine_view import make_engine_view
-from report_builder.model.headline import HeadlineChanges, build_headline, window_before
+from report_builder.model.headline import HeadlineChanges, build_headline
 from report_builder.model.movement import build_movement, quarter_figures
 from report_builder.model.notes import build_notes
-from report_builder.model.view import between, make_view
 
 
 def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
                  comparison: Comparison | None = None) -> Agenda:
-    """The agenda at `as_of`; with a `comparison` that has an earlier snapshot, also the
-    pipeline movement since then (model/comparison.py's `compare` makes it)."""
+    """The agenda at `as_of` of a dataset the data layer read (handed to a new engine); with a
+    `comparison` that has an earlier snapshot, also the pipeline movement since then
+    (model/comparison.py's `compare` makes it)."""
     con = connect(config.engine)
     try:
-        return agenda_in_engine(register_dataset(con, dataset), dataset, config, as_of,
-                                comparison=comparison)
+        return agenda_in_engine(register_dataset(con, dataset), dataset.facts, config, as_of,
+                                actions=dataset.actions, comparison=comparison)
     finally:
         con.disconnect()
 
 
-def agenda_in_engine(tables: EngineTables, dataset: Dataset, config: Config, as_of: dt.date, *,
+def agenda_in_engine(tables: EngineTables, facts: DataFacts, config: Config, as_of: dt.date, *,
+                     actions: pd.DataFrame | None = None,
                      comparison: Comparison | None = None) -> Agenda:
-    engine_view = make_engine_view(tables, config, as_of)
-    view = make_view(dataset, config, as_of)
-    targets = build_targets(engine_view)
-    pipeline = build_pipeline(engine_view)
+    """The agenda at `as_of` of the dataset's tables in the engine (`facts`: what the data
+    notes say of how they were read)."""
+    view = make_engine_view(tables, config, as_of)
+    targets = build_targets(view)
+    pipeline = build_pipeline(view)
     customers = build_customers(view)
-    results = campaign_results(view)
-    meetings = int(between(view.leads["meeting_date"], view.period).sum())
+    counts = count_sources(view)
+    results = campaign_results(view, counts)
+    meetings = meetings_booked(view)
     earlier = None if comparison is None else comparison.earlier
     movement = None if comparison is None or earlier is None else build_movement(
         comparison.current, earlier, config, view.quarter, as_of)
@@ -65,10 +71,10 @@ def agenda_in_engine(tables: EngineTables, dataset: Dataset, config: Config, as_
         headline=build_headline(targets, pipeline, customers, meetings, changes),
         targets=targets,
         pipeline=pipeline,
-        sources=build_sources(view, results),
+        sources=build_sources(view, results, counts),
         customers=customers,
         campaigns=build_campaigns(view, results),
-        data_notes=build_notes(dataset.facts, engine_view, pipeline),
+        data_notes=build_notes(facts, view, pipeline),
         movement=movement,
-        actions=build_actions(dataset.actions, view.period),
+        actions=build_actions(actions, view.period),
     )

@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from report_builder.engine.fetch import fetch
 from report_builder.engine.sums import accurate_sum
 from report_builder.model.agenda import SourceRow, SourcesSection
 from report_builder.model.channels import (
@@ -117,8 +118,8 @@ def count_sources(view: EngineView) -> SourceCounts:
     window = sources_window(view)
     windows = {"window": window, "all": counted_window(view.as_of, None)}
     columns = [*_KEYS, *(_column(name, tag) for name in SOURCE_COUNTS for tag in _WINDOWS)]
-    found = ibis.union(_lead_counts(view, windows).select(*columns),
-                       _deal_counts(view, windows).select(*columns)).to_pandas()
+    found = fetch(ibis.union(_lead_counts(view, windows).select(*columns),
+                             _deal_counts(view, windows).select(*columns)))
     rejected = found.groupby("reason")[_column("rejected_mqls", "window")].sum()
     rejected = rejected[rejected > 0]
     reasons = pd.DataFrame({"reason": rejected.index.astype(str),

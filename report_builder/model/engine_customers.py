@@ -12,6 +12,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from report_builder.engine.fetch import fetch
 from report_builder.engine.sums import accurate_sum
 from report_builder.model.agenda import CustomersSection, PublicReference
 from report_builder.model.customers import customers_section
@@ -61,8 +62,8 @@ def _reasons(view: EngineView) -> dict[bool, pd.DataFrame]:
     closed = deals.filter((deals.is_won | deals.is_lost)
                           & within(deals.close_date, view.quarter_to_date))
     reason = closed.is_won.ifelse(closed.won_reason, closed.lost_reason)
-    grouped = closed.group_by(won=closed.is_won, reason=reason.fill_null(NO_REASON)).aggregate(
-        count=closed.count(), sum=accurate_sum(closed.value)).to_pandas()
+    grouped = fetch(closed.group_by(won=closed.is_won, reason=reason.fill_null(NO_REASON))
+                    .aggregate(count=closed.count(), sum=accurate_sum(closed.value)))
     return {won: grouped.loc[grouped["won"] == won, ["reason", "count", "sum"]]
             for won in (True, False)}
 
@@ -85,8 +86,8 @@ def build_customers(view: EngineView) -> CustomersSection:
     deals = view.deals
     figures = _figures(view)
     won = deals.filter(deals.is_won & within(deals.close_date, view.period))
-    listed = won.select(*DEAL_ROW_COLUMNS, "won_reason").order_by(
-        [ibis.desc("value"), "deal_id"]).limit(LIST_LIMIT).to_pandas()
+    listed = fetch(won.select(*DEAL_ROW_COLUMNS, "won_reason").order_by(
+        [ibis.desc("value"), "deal_id"]).limit(LIST_LIMIT))
     reasons = _reasons(view)
     return customers_section(
         won=deal_rows(view, listed, reason="won_reason"),
