@@ -6,7 +6,6 @@ with data.merge_channel_spellings = false."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
