@@ -9,16 +9,16 @@ lie) and the model's expressions (Ibis) run in it, returning small tables.
   data layer's frames, `scan_parquet_folder` from a folder of Parquet files)
 - parquet.py: `scan_parquet`, a canonical Parquet table scanned lazily, with its checks
 - derive.py: the deals' derived columns (step, value, win_probability) in the engine
-- fetch.py: `fetch`, a small result as a pandas frame
+- fetch.py: `fetch`, a small result as a pandas frame; `one_row`, an aggregate's one row
 - sums.py: `accurate_sum`, Kahan summation, so sums do not depend on the order of the rows
 """
 
 from __future__ import annotations
 
 from report_builder.engine.connection import connect
-from report_builder.engine.fetch import fetch
+from report_builder.engine.fetch import fetch, one_row
 from report_builder.engine.parquet import ParquetScan, scan_parquet
 from report_builder.engine.tables import EngineTables, register_dataset, scan_parquet_folder
 
-__all__ = ["EngineTables", "ParquetScan", "connect", "fetch", "register_dataset", "scan_parquet",
-           "scan_parquet_folder"]
+__all__ = ["EngineTables", "ParquetScan", "connect", "fetch", "one_row", "register_dataset",
+           "scan_parquet", "scan_parquet_folder"]

@@ -16,16 +16,20 @@ from report_builder.engine import EngineTables, connect, register_dataset
 from report_builder.model.actions import build_actions
 from report_builder.model.agenda import Agenda
 from report_builder.model.campaigns import build_campaigns
+from report_builder.model.channels import build_sources, campaign_results, count_sources
 from report_builder.model.comparison import Comparison
-from report_builder.model.engine_channels import build_sources, campaign_results, count_sources
-from report_builder.model.engine_customers import build_customers
-from report_builder.model.engine_headline import meetings_booked, window_before
-from report_builder.model.engine_pipeline import build_pipeline
-from report_builder.model.engine_targets import build_targets
-from report_builder.model.engine_view import make_engine_view
-from report_builder.model.headline import HeadlineChanges, build_headline
+from report_builder.model.customers import build_customers
+from report_builder.model.headline import (
+    HeadlineChanges,
+    build_headline,
+    meetings_booked,
+    window_before,
+)
 from report_builder.model.movement import build_movement, quarter_figures
 from report_builder.model.notes import build_notes
+from report_builder.model.pipeline import build_pipeline
+from report_builder.model.targets import build_targets
+from report_builder.model.view import make_view
 
 
 def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
@@ -46,7 +50,7 @@ def agenda_in_engine(tables: EngineTables, facts: DataFacts, config: Config, as_
                      comparison: Comparison | None = None) -> Agenda:
     """The agenda at `as_of` of the dataset's tables in the engine (`facts`: what the data
     notes say of how they were read)."""
-    view = make_engine_view(tables, config, as_of)
+    view = make_view(tables, config, as_of)
     targets = build_targets(view)
     pipeline = build_pipeline(view)
     customers = build_customers(view)

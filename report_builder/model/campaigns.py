@@ -7,11 +7,10 @@ import datetime as dt
 import pandas as pd
 
 from report_builder.model.agenda import CampaignRow, CampaignsSection, SourceRow
-from report_builder.model.engine_view import EngineView
 from report_builder.model.view import ModelView, text, ts
 
 
-def _rows(view: ModelView | EngineView, campaigns: pd.DataFrame,
+def _rows(view: ModelView, campaigns: pd.DataFrame,
           results: dict[str, SourceRow] | None) -> tuple[CampaignRow, ...]:
     rows = []
     for c in campaigns.sort_values(["start_date", "campaign_id"]).itertuples(index=False):
@@ -32,7 +31,7 @@ def _rows(view: ModelView | EngineView, campaigns: pd.DataFrame,
     return tuple(rows)
 
 
-def build_campaigns(view: ModelView | EngineView,
+def build_campaigns(view: ModelView,
                     results: dict[str, SourceRow]) -> CampaignsSection:
     """From the campaigns table alone (a frame in either view) and the campaigns' results."""
     camps = view.campaigns

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from report_builder.engine.fetch import one_row
 from report_builder.model.agenda import (
     CustomersSection,
     HeadlineFigure,
     PipelineSection,
     TargetsSection,
 )
-from report_builder.model.rows import first_wins
-from report_builder.model.view import ModelView, between, ratio
+from report_builder.model.customers import first_win_dates
+from report_builder.model.view import ModelView, ratio, within
 from report_builder.periods import Period
 
 
@@ -33,13 +34,22 @@ def previous_window(period: Period) -> Period:
                   period.start - dt.timedelta(days=1))
 
 
+def meetings_booked(view: ModelView) -> int:
+    """Leads whose meeting date lies since the last meeting."""
+    leads = view.leads
+    return int(one_row(leads, meetings=leads.count(where=within(leads.meeting_date,
+                                                                 view.period)))["meetings"])
+
+
 def window_before(view: ModelView) -> dict[str, int]:
-    """New customers and meetings booked in the `cadence_days` before the current window."""
+    """New customers and meetings booked in the `cadence_days` before the current window,
+    from one query (the two one-row counts joined)."""
     before = previous_window(view.period)
-    firsts = first_wins(view.deals)
-    return {"new_customers": int(firsts.loc[between(firsts["close_date"], before),
-                                            "account"].nunique()),
-            "meetings": int(between(view.leads["meeting_date"], before).sum())}
+    leads, firsts = view.leads, first_win_dates(view.deals)
+    meetings = leads.aggregate(meetings=leads.count(where=within(leads.meeting_date, before)))
+    new = firsts.aggregate(new_customers=firsts.count(where=within(firsts.first_win, before)))
+    found = meetings.cross_join(new).to_pyarrow().to_pylist()[0]
+    return {"new_customers": int(found["new_customers"]), "meetings": int(found["meetings"])}
 
 
 def build_headline(targets: TargetsSection, pipeline: PipelineSection,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from report_builder.data.dataset import DataFacts, DataNote
 from report_builder.model.agenda import DataNotesSection, Note, PipelineSection
-from report_builder.model.engine_view import EngineView, stamp
+from report_builder.model.view import ModelView, stamp
 
 _ACTIVITY = {
     "deals": ("created_date", "last_stage_change_date"),
@@ -14,7 +14,7 @@ _ACTIVITY = {
 }
 
 
-def latest_activity(view: EngineView) -> dt.date | None:
+def latest_activity(view: ModelView) -> dt.date | None:
     """The newest event date on or before the meeting (future close dates are plans, not
     events), in one query over the deals and one over the leads."""
     t = stamp(view.as_of)
@@ -42,7 +42,7 @@ def pipeline_notes(pipeline: PipelineSection) -> list[DataNote]:
     return found
 
 
-def build_notes(facts: DataFacts, view: EngineView,
+def build_notes(facts: DataFacts, view: ModelView,
                 pipeline: PipelineSection | None = None) -> DataNotesSection:
     found = list(facts.notes)
     if pipeline is not None:

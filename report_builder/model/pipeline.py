@@ -4,15 +4,22 @@ and, when the deals span several CRM pipelines, each pipeline apart.
 Deals without a pipeline, when others have one, form the group "(no pipeline)", listed last.
 Pipelines come in the order of `data.pipelines` when the config names them, else largest open
 value first (then by name).
+
+Each figure is a query of the engine returning a small table (a row of counts and sums, a
+row per stage or pipeline, the few deals listed); pandas only finishes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from report_builder.config import OPEN_STEPS, Config
+from report_builder.engine.fetch import fetch, one_row
+from report_builder.engine.sums import accurate_sum
 from report_builder.model import caps
 from report_builder.model.agenda import (
     DominantDeal,
@@ -22,8 +29,8 @@ from report_builder.model.agenda import (
     StageRow,
 )
 from report_builder.model.caps import capped
-from report_builder.model.rows import deal_rows, largest_first
-from report_builder.model.view import ModelView, between, ratio, ts
+from report_builder.model.rows import DEAL_ROW_COLUMNS, LIST_LIMIT, deal_rows
+from report_builder.model.view import ModelView, money, ratio, stamp, within
 from report_builder.placeholders import NO_PIPELINE
 
 FUNNEL = ("lead", "mql", "sql", "opportunity", "quote", "won")
@@ -35,42 +42,6 @@ DOMINANT_AMONG = 3  # ...when the figure sums this many deals or more (of two, o
 def _steps(counts: list[int]) -> tuple[FunnelStep, ...]:
     return tuple(FunnelStep(step, n, None if i == 0 else ratio(n, counts[i - 1]))
                  for i, (step, n) in enumerate(zip(FUNNEL, counts, strict=True)))
-
-
-def funnel_flow(view: ModelView) -> tuple[FunnelStep, ...]:
-    """What happened in the period since the last meeting, step by step."""
-    p, leads, deals = view.period, view.leads, view.deals
-    changed = deals["last_stage_change_date"].fillna(deals["created_date"])
-    return _steps([
-        int(between(leads["created_date"], p).sum()),
-        int(between(leads["mql_date"], p).sum()),
-        int(between(leads["sql_date"], p).sum()),
-        int(between(deals["created_date"], p).sum()),
-        int(((deals["step"] == "quote") & between(changed, p)).sum()),
-        int((deals["is_won"] & between(deals["close_date"], p)).sum()),
-    ])
-
-
-def funnel_cohort(view: ModelView) -> tuple[FunnelStep, ...]:
-    """How far the leads created this quarter (to date) have come by the meeting date."""
-    t = view.t
-    leads = view.leads[between(view.leads["created_date"], view.quarter_to_date)]
-    has_deal = leads["deal_step"].notna()
-    return _steps([
-        len(leads),
-        int((leads["mql_date"] <= t).sum()),
-        int((leads["sql_date"] <= t).sum()),
-        int(((leads["opportunity_date"] <= t) | has_deal).sum()),
-        int((leads["deal_step"].isin(["quote"]) | leads["deal_won"]).sum()),
-        int(leads["deal_won"].sum()),
-    ])
-
-
-def stage_rows(view: ModelView, open_deals: pd.DataFrame) -> tuple[StageRow, ...]:
-    weighted = open_deals["value"] * open_deals["win_probability"]
-    grouped = open_deals.assign(weighted=weighted).groupby("stage")[["value", "weighted"]]
-    sums = grouped.sum().assign(count=grouped.size())
-    return stage_rows_of(view.config, sums)
 
 
 def stage_rows_of(config: Config, sums: pd.DataFrame) -> tuple[StageRow, ...]:
@@ -89,35 +60,6 @@ def stage_rows_of(config: Config, sums: pd.DataFrame) -> tuple[StageRow, ...]:
     return capped(rows, caps.STAGES, caps.fold_stages)
 
 
-def pipeline_breakdown(view: ModelView) -> tuple[PipelineBreakdown, ...]:
-    """One PipelineBreakdown per pipeline, or () when the deals are in one pipeline (or none)."""
-    deals = view.deals
-    if not deals["pipeline"].notna().any():
-        return ()
-    names = deals["pipeline"].astype("string").fillna(NO_PIPELINE)
-    if names.nunique() < 2:
-        return ()
-    in_quarter = between(deals["close_date"], view.quarter_to_date)
-    rows = []
-    for name in names.unique():
-        mine = (names == name).to_numpy()
-        open_deals = deals[mine & deals["is_open"].to_numpy()]
-        won = deals[mine & (deals["is_won"] & in_quarter).to_numpy()]
-        lost = deals[mine & (deals["is_lost"] & in_quarter).to_numpy()]
-        rows.append(PipelineBreakdown(
-            pipeline=str(name),
-            stages=tuple(s for s in stage_rows(view, open_deals) if s.count),
-            open_count=len(open_deals),
-            open_value=float(open_deals["value"].sum()),
-            open_weighted=float((open_deals["value"] * open_deals["win_probability"]).sum()),
-            won_in_quarter=len(won),
-            won_value=float(won["value"].sum()),
-            lost_in_quarter=len(lost),
-            win_rate=ratio(len(won), len(won) + len(lost)),
-        ))
-    return tuple(sorted(rows, key=_pipeline_order(view.config.data.pipelines)))
-
-
 def _pipeline_order(configured: tuple[str, ...]) -> Callable[[PipelineBreakdown], tuple]:
     """Config order when data.pipelines names them, else largest open value first."""
     position = {name.strip(): i for i, name in enumerate(configured)}
@@ -128,26 +70,113 @@ def _pipeline_order(configured: tuple[str, ...]) -> Callable[[PipelineBreakdown]
     return key
 
 
-def largest_share(open_deals: pd.DataFrame) -> tuple[float | None, int]:
-    """The share of the open value held by the TOP_DEALS largest open deals (with a value),
-    and how many deals that is; None when the open value is 0."""
-    values = open_deals["value"][open_deals["value"] > 0].sort_values(ascending=False)
-    total = float(values.sum())
+def _weighted(deals: ir.Table) -> ir.FloatingColumn:
+    return deals.value * deals.win_probability
+
+
+def funnel_flow(view: ModelView) -> tuple:
+    p, leads, deals = view.period, view.leads, view.deals
+    changed = deals.last_stage_change_date.coalesce(deals.created_date)
+    lead = one_row(leads, leads=within(leads.created_date, p).sum(),
+                mqls=within(leads.mql_date, p).sum(), sqls=within(leads.sql_date, p).sum())
+    deal = one_row(deals, created=within(deals.created_date, p).sum(),
+                quote=((deals.step == "quote").fill_null(False) & within(changed, p)).sum(),
+                won=(deals.is_won & within(deals.close_date, p)).sum())
+    return _steps([int(lead["leads"]), int(lead["mqls"]), int(lead["sqls"]),
+                   int(deal["created"]), int(deal["quote"]), int(deal["won"])])
+
+
+def funnel_cohort(view: ModelView) -> tuple:
+    t = stamp(view.as_of)
+    leads = view.leads.filter(within(view.leads.created_date, view.quarter_to_date))
+    reached = one_row(
+        leads, leads=leads.count(), mqls=(leads.mql_date <= t).fill_null(False).sum(),
+        sqls=(leads.sql_date <= t).fill_null(False).sum(),
+        opportunities=((leads.opportunity_date <= t).fill_null(False)
+                       | leads.deal_step.notnull()).sum(),
+        quotes=((leads.deal_step == "quote").fill_null(False) | leads.deal_won).sum(),
+        won=leads.deal_won.sum())
+    return _steps([int(reached[k]) for k in ("leads", "mqls", "sqls", "opportunities",
+                                             "quotes", "won")])
+
+
+def stage_sums(open_deals: ir.Table, *by: str) -> pd.DataFrame:
+    """count, value and weighted value per stage (and per `by` before it)."""
+    grouped = open_deals.group_by([*by, "stage"]).aggregate(
+        count=open_deals.count(), value=open_deals.value.sum(),
+        weighted=accurate_sum(_weighted(open_deals)))
+    return fetch(grouped).set_index([*by, "stage"] if by else "stage")
+
+
+def pipeline_breakdown(view: ModelView) -> tuple[PipelineBreakdown, ...]:
+    deals = view.deals
+    names = deals.pipeline.cast("string").coalesce(ibis.literal(NO_PIPELINE))
+    count = one_row(deals, named=deals.pipeline.notnull().sum(), names=names.nunique())
+    if not count["named"] or count["names"] < 2:
+        return ()
+    deals = deals.mutate(pipeline_name=names)
+    in_quarter = within(deals.close_date, view.quarter_to_date)
+    figures = fetch(deals.group_by("pipeline_name").aggregate(
+        open_count=deals.is_open.sum(), open_value=deals.value.sum(where=deals.is_open),
+        open_weighted=accurate_sum(_weighted(deals), where=deals.is_open),
+        won=(deals.is_won & in_quarter).sum(),
+        won_value=deals.value.sum(where=deals.is_won & in_quarter),
+        lost=(deals.is_lost & in_quarter).sum()))
+    stages = stage_sums(deals.filter(deals.is_open), "pipeline_name")
+    rows = []
+    for r in figures.itertuples(index=False):
+        mine = stages.xs(r.pipeline_name, level="pipeline_name") \
+            if r.pipeline_name in stages.index.get_level_values(0) else stages.iloc[0:0]
+        won, lost = int(r.won), int(r.lost)
+        rows.append(PipelineBreakdown(
+            pipeline=str(r.pipeline_name),
+            stages=tuple(s for s in stage_rows_of(view.config, mine.droplevel(0)
+                                                  if mine.index.nlevels > 1 else mine)
+                         if s.count),
+            open_count=int(r.open_count), open_value=money(r.open_value),
+            open_weighted=money(r.open_weighted), won_in_quarter=won,
+            won_value=money(r.won_value), lost_in_quarter=lost,
+            win_rate=ratio(won, won + lost)))
+    return tuple(sorted(rows, key=_pipeline_order(view.config.data.pipelines)))
+
+
+def ranked_lists(deals: ir.Table, lists: dict[str, tuple[ir.BooleanColumn, int]]
+                 ) -> dict[str, pd.DataFrame]:
+    """Per list (name -> which deals, how many), its largest deals, largest first, ties by id
+    (as every deal list), with the columns a deal row shows: all lists in one query, each
+    ranked by a window over its own deals."""
+    order = [ibis.desc("value"), "deal_id"]
+    flags = {f"in_{name}": which.fill_null(False) for name, (which, _) in lists.items()}
+    marked = deals.mutate(**flags)
+    ranks = {f"rank_{name}": ibis.row_number().over(group_by=marked[f"in_{name}"],
+                                                    order_by=order)
+             for name in lists}
+    ranked = marked.mutate(**ranks)
+    shown = ibis.or_(*(ranked[f"in_{name}"] & (ranked[f"rank_{name}"] < limit)
+                       for name, (_, limit) in lists.items()))
+    found = fetch(ranked.filter(shown).select(*DEAL_ROW_COLUMNS, *flags, *ranks))
+    return {name: found[found[f"in_{name}"] & (found[f"rank_{name}"] < limit)]
+            .sort_values(f"rank_{name}").reset_index(drop=True)
+            for name, (_, limit) in lists.items()}
+
+
+def largest_share(total: float, top: pd.DataFrame) -> tuple[float | None, int]:
+    """The share of the open value (`total`, of the deals with a value) held by its TOP_DEALS
+    largest deals (`top`), and how many deals that is; None when the open value is 0."""
     if total <= 0:
         return None, 0
-    top = values.head(TOP_DEALS)
-    return float(top.sum()) / total, len(top)
+    return float(top["value"].sum()) / total, len(top)
 
 
-def dominant_deals(figures: dict[str, pd.DataFrame]) -> tuple[DominantDeal, ...]:
-    """Per figure (name -> the deals it sums), the deal holding more than half of it, if any,
-    for figures of DOMINANT_AMONG deals or more (of one or two deals, one always is most)."""
+def dominant_deals(figures: dict[str, tuple[float, int, pd.DataFrame]]
+                   ) -> tuple[DominantDeal, ...]:
+    """Per figure (name -> its total, how many deals it sums, its largest deal), the deal
+    holding more than half of it, for figures of DOMINANT_AMONG deals or more."""
     found = []
-    for figure, deals in figures.items():
-        total = float(deals["value"].sum())
-        if total <= 0 or len(deals) < DOMINANT_AMONG:
+    for figure, (total, count, largest) in figures.items():
+        if total <= 0 or count < DOMINANT_AMONG:
             continue
-        top = deals.loc[deals["value"].idxmax()]
+        top = largest.iloc[0]
         share = float(top["value"]) / total
         if share > DOMINANT:
             found.append(DominantDeal(figure, str(top["deal_id"]), str(top["name"]),
@@ -156,38 +185,57 @@ def dominant_deals(figures: dict[str, pd.DataFrame]) -> tuple[DominantDeal, ...]
 
 
 def build_pipeline(view: ModelView) -> PipelineSection:
-    deals, t = view.deals, view.t
-    open_deals = deals[deals["is_open"]]
-    overdue = open_deals[open_deals["close_date"] < t]
-    changed = open_deals["last_stage_change_date"].fillna(open_deals["created_date"])
-    stale = open_deals[(t - changed).dt.days > view.config.meeting.stale_after_days]
-    quarter = open_deals[between(open_deals["close_date"], view.quarter)]
-    before = open_deals[open_deals["close_date"] < ts(view.quarter.start)]
-    won = deals[deals["is_won"] & between(deals["close_date"], view.quarter_to_date)]
-    share, share_deals = largest_share(open_deals)
+    deals, t = view.deals, stamp(view.as_of)
+    is_open = deals.is_open
+    changed = deals.last_stage_change_date.coalesce(deals.created_date)
+    stale_by = t - ibis.interval(days=view.config.meeting.stale_after_days + 1)
+    subsets = {
+        "open": is_open,
+        "overdue": is_open & (deals.close_date < t).fill_null(False),
+        "stale": is_open & (changed <= stale_by).fill_null(False),
+        "quarter": is_open & within(deals.close_date, view.quarter),
+        "before": is_open & (deals.close_date < stamp(view.quarter.start)).fill_null(False),
+        "won": deals.is_won & within(deals.close_date, view.quarter_to_date),
+    }
+    weighted = _weighted(deals)
+    sums = one_row(
+        deals,
+        **{f"{name}_count": which.sum() for name, which in subsets.items()},
+        **{f"{name}_value": deals.value.sum(where=which) for name, which in subsets.items()},
+        **{f"{name}_weighted": accurate_sum(weighted, where=which)
+           for name, which in subsets.items() if name in ("open", "quarter")},
+        valued=deals.value.sum(where=is_open & (deals.value > 0)),
+        without_amount=(is_open & deals.amount.isnull()).sum())
+    top_n = view.config.meeting.top_n
+    lists = ranked_lists(deals, {
+        "overdue": (subsets["overdue"], LIST_LIMIT), "stale": (subsets["stale"], LIST_LIMIT),
+        "largest": (is_open, top_n), "valued": (is_open & (deals.value > 0), TOP_DEALS),
+        "quarter": (subsets["quarter"], 1), "won": (subsets["won"], 1)})
+    share, share_deals = largest_share(money(sums["valued"]), lists["valued"])
+
+    def dominant(name: str, largest: str) -> tuple[float, int, pd.DataFrame]:
+        return money(sums[f"{name}_value"]), int(sums[f"{name}_count"]), lists[largest]
+
+    open_deals = deals.filter(is_open)
     return PipelineSection(
-        flow=funnel_flow(view),
-        cohort=funnel_cohort(view),
-        stages=stage_rows(view, open_deals),
-        open_count=len(open_deals),
-        open_value=float(open_deals["value"].sum()),
-        open_weighted=float((open_deals["value"] * open_deals["win_probability"]).sum()),
-        overdue_count=len(overdue),
-        overdue_value=float(overdue["value"].sum()),
-        overdue=deal_rows(view, largest_first(overdue)),
-        stale_count=len(stale),
-        stale_value=float(stale["value"].sum()),
-        stale=deal_rows(view, largest_first(stale)),
-        largest=deal_rows(view, largest_first(open_deals), limit=view.config.meeting.top_n),
+        flow=funnel_flow(view), cohort=funnel_cohort(view),
+        stages=stage_rows_of(view.config, stage_sums(open_deals)),
+        open_count=int(sums["open_count"]), open_value=money(sums["open_value"]),
+        open_weighted=money(sums["open_weighted"]),
+        overdue_count=int(sums["overdue_count"]), overdue_value=money(sums["overdue_value"]),
+        overdue=deal_rows(view, lists["overdue"]),
+        stale_count=int(sums["stale_count"]), stale_value=money(sums["stale_value"]),
+        stale=deal_rows(view, lists["stale"]),
+        largest=deal_rows(view, lists["largest"], limit=top_n),
         pipelines=pipeline_breakdown(view),
-        quarter_open_count=len(quarter),
-        quarter_open_value=float(quarter["value"].sum()),
-        quarter_open_weighted=float((quarter["value"] * quarter["win_probability"]).sum()),
-        overdue_before_quarter_count=len(before),
-        overdue_before_quarter_value=float(before["value"].sum()),
-        open_without_amount=int(open_deals["amount"].isna().sum()),
-        largest_share=share,
-        largest_share_deals=share_deals,
-        dominant=dominant_deals({"open_value": open_deals, "quarter_open_value": quarter,
-                                 "won_value": won}),
+        quarter_open_count=int(sums["quarter_count"]),
+        quarter_open_value=money(sums["quarter_value"]),
+        quarter_open_weighted=money(sums["quarter_weighted"]),
+        overdue_before_quarter_count=int(sums["before_count"]),
+        overdue_before_quarter_value=money(sums["before_value"]),
+        open_without_amount=int(sums["without_amount"]),
+        largest_share=share, largest_share_deals=share_deals,
+        dominant=dominant_deals({"open_value": dominant("open", "largest"),
+                                 "quarter_open_value": dominant("quarter", "quarter"),
+                                 "won_value": dominant("won", "won")}),
     )

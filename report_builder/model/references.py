@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ibis
+
 from report_builder.model.agenda import PublicReference
-from report_builder.model.engine_view import EngineView
-from report_builder.model.view import ModelView, between
+from report_builder.model.view import ModelView, within
 from report_builder.periods import Period
 from report_builder.placeholders import NO_ACCOUNT
 
 
-def reference_window(view: ModelView | EngineView) -> Period:
+def reference_window(view: ModelView) -> Period:
     """The `deck.reference_days` days up to and including the meeting day."""
     days = view.config.deck.reference_days
     return Period(view.as_of - dt.timedelta(days=days - 1), view.as_of)
@@ -26,11 +27,10 @@ def build_references(view: ModelView) -> tuple[PublicReference, ...]:
     deals = view.deals
     if "public_reference" not in deals.columns:
         return ()
-    window = reference_window(view)
-    public = deals["public_reference"].fillna(False).astype(bool)
-    chosen = deals[deals["is_won"] & public & between(deals["close_date"], window)
-                   & (deals["account"] != NO_ACCOUNT)]
-    chosen = chosen.sort_values(["close_date", "account"], ascending=[False, True],
-                                kind="stable").drop_duplicates("account")
-    return tuple(PublicReference(account=str(d.account), won_date=d.close_date.date())
-                 for d in chosen.itertuples(index=False))
+    chosen = deals.filter(deals.is_won & deals.public_reference.fill_null(False)
+                          & within(deals.close_date, reference_window(view))
+                          & (deals.account != NO_ACCOUNT))
+    latest = chosen.group_by("account").aggregate(won=chosen.close_date.max())
+    found = latest.order_by([ibis.desc("won"), "account"]).to_pyarrow().to_pylist()
+    return tuple(PublicReference(account=str(r["account"]), won_date=r["won"].date())
+                 for r in found)

@@ -6,9 +6,8 @@ import pandas as pd
 
 from report_builder.model import caps
 from report_builder.model.agenda import DealRow, ReasonRow
-from report_builder.model.engine_view import EngineView
 from report_builder.model.view import ModelView, as_date, text
-from report_builder.placeholders import NO_ACCOUNT, NO_REASON, OTHER_NAME
+from report_builder.placeholders import OTHER_NAME
 
 LIST_LIMIT = 25  # rows in a deal list; the section also gives the full count
 # the deals' columns deal_rows reads (with the reason column a caller asks it to show)
@@ -17,7 +16,7 @@ DEAL_ROW_COLUMNS = ("deal_id", "name", "account", "owner", "team", "stage", "val
                     "is_open", "channel", "campaign")
 
 
-def deal_rows(view: ModelView | EngineView, deals: pd.DataFrame, *, reason: str | None = None,
+def deal_rows(view: ModelView, deals: pd.DataFrame, *, reason: str | None = None,
               limit: int = LIST_LIMIT) -> tuple[DealRow, ...]:
     """DealRows for the first `limit` deals of `deals` (already sorted by the caller)."""
     names = view.campaigns.set_index("campaign_id")["name"] if len(view.campaigns) else None
@@ -46,32 +45,10 @@ def deal_rows(view: ModelView | EngineView, deals: pd.DataFrame, *, reason: str 
     return tuple(rows)
 
 
-def first_wins(deals: pd.DataFrame) -> pd.DataFrame:
-    """Each account's first won deal (the earliest close); deals without an account skipped."""
-    won = deals[deals["is_won"] & (deals["account"] != NO_ACCOUNT)]
-    return won.sort_values(["close_date", "deal_id"]).drop_duplicates("account")
-
-
-def largest_first(deals: pd.DataFrame) -> pd.DataFrame:
-    """Deals by value, largest first; ties by id so the order is stable."""
-    return deals.sort_values(["value", "deal_id"], ascending=[False, True], kind="stable")
-
-
-def reason_rows(deals: pd.DataFrame, column: str,
-                limit: int | None = None) -> tuple[ReasonRow, ...]:
-    """Count and value per reason, most frequent first; missing reasons grouped as one row;
-    past the first `limit` (caps.REASONS), the rest as one "Other" row."""
-    if deals.empty:
-        return ()
-    reasons = deals[column].fillna(NO_REASON)
-    grouped = deals.assign(reason=reasons).groupby("reason", sort=False)["value"].agg(
-        ["count", "sum"])
-    return reason_rows_of(grouped.reset_index(), limit)
-
-
 def reason_rows_of(grouped: pd.DataFrame, limit: int | None = None) -> tuple[ReasonRow, ...]:
-    """reason_rows from the count and summed value per reason (columns reason, count, sum;
-    one row per reason, missing reasons already named NO_REASON)."""
+    """Count and value per reason, most frequent first, from the count and summed value per
+    reason (columns reason, count, sum; one row per reason, missing reasons already named
+    NO_REASON); past the first `limit` (caps.REASONS), the rest as one "Other" row."""
     limit = caps.REASONS if limit is None else limit
     if grouped.empty:
         return ()

@@ -1,64 +1,28 @@
-"""Point 1: the quarter's targets and where we stand, for the company, each team and each owner."""
+"""Point 1: the quarter's targets and where we stand, for the company, each team and each owner.
+
+The won deals, the quarter's pipeline, the new customers and the meetings are summed per team and
+per owner in the engine (one query); pandas only looks up each row's figures and targets.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
+from report_builder.engine.fetch import fetch, one_row
+from report_builder.engine.sums import accurate_sum
 from report_builder.model import caps
 from report_builder.model.agenda import TargetRow, TargetsSection
-from report_builder.model.engine_view import EngineView
-from report_builder.model.rows import first_wins
-from report_builder.model.view import ModelView, between, ratio, ts
-from report_builder.placeholders import OTHER_NAME
+from report_builder.model.view import ModelView, money, ratio, stamp, within
+from report_builder.placeholders import NO_ACCOUNT, OTHER_NAME
 
 
 def _int_or_none(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(round(float(value)))  # type: ignore[arg-type]
-
-
-class _Scope:
-    """The deals, leads and target row of one scope (the whole company, a team or an owner)."""
-
-    def __init__(self, view: ModelView) -> None:
-        qtd = view.quarter_to_date
-        deals = view.deals
-        self.view = view
-        self.won = deals[deals["is_won"] & between(deals["close_date"], qtd)]
-        self.pipeline = deals[deals["is_open"] & between(deals["close_date"], view.quarter)]
-        firsts = first_wins(deals)
-        self.first_wins = firsts[between(firsts["close_date"], qtd)]
-        leads = view.leads
-        self.meetings = leads[between(leads["meeting_date"], qtd)]
-        # an owner's team is the team on most of their deals
-        teams = deals.dropna(subset=["team"]).groupby("owner")["team"]
-        self.owner_team = teams.agg(lambda s: s.mode().iat[0]) if len(deals) else pd.Series()
-        self.meetings = self.meetings.assign(team=self.meetings["owner"].map(self.owner_team))
-        targets = view.targets
-        self.targets = targets[targets["quarter"] == view.quarter.label]
-
-    def row(self, scope: str, name: str, column: str | None,
-            members: Sequence[str] | None = None) -> TargetRow:
-        """The row of one scope; with `members`, of those teams or owners together (the
-        "Other" row named `name`: their targets and figures summed)."""
-        def pick(frame: pd.DataFrame, col: str | None = column) -> pd.DataFrame:
-            if col is None:
-                return frame
-            return frame[frame[col].isin(members)] if members is not None \
-                else frame[frame[col] == name]
-
-        won = pick(self.won)
-        pipeline = pick(self.pipeline)
-        figures = ScopeFigures(
-            won=float(won["value"].sum()), won_deals=len(won),
-            open=float(pipeline["value"].sum()),
-            weighted=float((pipeline["value"] * pipeline["win_probability"]).sum()),
-            new_customers=int(pick(self.first_wins)["account"].nunique()),
-            meetings=len(pick(self.meetings)))
-        return target_row(self.view, scope, name, members,
-                          target_rows_of(self.targets, scope, name, members), figures)
 
 
 @dataclass(frozen=True)
@@ -90,7 +54,7 @@ def target_rows_of(targets: pd.DataFrame, scope: str, name: str,
     return targets[(targets["scope"] == scope) & (targets["scope_value"] == name)]
 
 
-def target_row(view: ModelView | EngineView, scope: str, name: str,
+def target_row(view: ModelView, scope: str, name: str,
                members: Sequence[str] | None, target_rows: pd.DataFrame,
                figures: ScopeFigures) -> TargetRow:
     """The row of one scope from its target row and what it reached."""
@@ -123,39 +87,6 @@ def _names(*series: pd.Series) -> list[str]:
     return sorted({str(v) for s in series for v in s.dropna().unique()})
 
 
-def build_targets(view: ModelView) -> TargetsSection:
-    s = _Scope(view)
-    targets = s.targets
-    teams = _names(targets.loc[targets["scope"] == "team", "scope_value"],
-                   s.won["team"], s.pipeline["team"])
-    owners = _names(targets.loc[targets["scope"] == "owner", "scope_value"],
-                    s.won["owner"], s.pipeline["owner"])
-
-    def ranked(scope: str, names: list[str], limit: int) -> tuple[TargetRow, ...]:
-        """By target, then won, then name; past the first `limit`, the rest as one row. The
-        order is found from the summed targets and wins first, so a row is made only for the
-        shown names (one per name would take minutes for tens of thousands)."""
-        order = _rank(names, targets[targets["scope"] == scope], s.won, scope)
-        if len(order) <= limit + 1:
-            return tuple(s.row(scope, n, scope) for n in order)
-        rest = order[limit:]
-        return (*(s.row(scope, n, scope) for n in order[:limit]),
-                s.row(scope, OTHER_NAME.format(count=len(rest)), scope, members=rest))
-
-    deals = view.deals
-    before = deals[deals["is_open"] & (deals["close_date"] < ts(view.quarter.start))]
-    return TargetsSection(
-        quarter=view.quarter.label, quarter_start=view.quarter.start,
-        quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
-        days_total=view.quarter.days,
-        company=s.row("company", view.config.company.name, None),
-        teams=ranked("team", teams, caps.TEAMS),
-        owners=ranked("owner", owners, caps.OWNERS),
-        overdue_before_quarter_count=len(before),
-        overdue_before_quarter_value=float(before["value"].sum()),
-    )
-
-
 def _rank(names: list[str], targets: pd.DataFrame, won: pd.DataFrame, column: str) -> list[str]:
     """`names` as their rows are listed: largest revenue target first (none counts as 0), then
     most won this quarter, then by name."""
@@ -167,3 +98,128 @@ def _rank(names: list[str], targets: pd.DataFrame, won: pd.DataFrame, column: st
     frame = frame.sort_values(["target", "won", "name"], ascending=[False, False, True],
                               kind="stable")
     return frame["name"].tolist()
+
+
+SCOPES = ("team", "owner")
+
+
+def first_wins(deals: ir.Table) -> ir.Table:
+    """Each account's first won deal (the earliest close, then the smallest id)."""
+    won = deals.filter(deals.is_won & (deals.account != NO_ACCOUNT))
+    order = ibis.row_number().over(group_by=won.account, order_by=[won.close_date, won.deal_id])
+    ranked = won.mutate(win_rank=order)
+    return ranked.filter(ranked.win_rank == 0).drop("win_rank")
+
+
+def owner_teams(deals: ir.Table) -> ir.Table:
+    """Each owner's team: the team on most of their deals (ties: the first by name)."""
+    teamed = deals.filter(deals.team.notnull())
+    counted = teamed.group_by(["owner", "team"]).aggregate(deals=teamed.count())
+    order = ibis.row_number().over(group_by=counted.owner,
+                                   order_by=[ibis.desc(counted.deals), counted.team])
+    ranked = counted.mutate(team_rank=order)
+    return ranked.filter(ranked.team_rank == 0).select("owner", owner_team=ranked.team)
+
+
+FIGURES = ("won", "won_deals", "open", "open_deals", "weighted", "new_customers", "meetings")
+
+
+def contributions(won: ir.Table, pipeline: ir.Table, firsts: ir.Table, meetings: ir.Table
+                  ) -> ir.Table:
+    """One row per thing that counts towards a target (a won deal, a deal in the quarter's
+    pipeline, an account's first win, a meeting), with its team, owner and what it adds to
+    each figure: so every scope's figures are sums of one table."""
+    def part(table: ir.Table, team: ir.Column, **adds: ir.Value) -> ir.Table:
+        zero = {name: ibis.literal(0.0 if name in ("won", "open", "weighted") else 0)
+                for name in FIGURES}
+        return table.select(team=team.cast("string"), owner=table.owner.cast("string"),
+                            **{**zero, **adds})
+
+    one = ibis.literal(1)
+    return ibis.union(
+        part(won, won.team, won=won.value, won_deals=one),
+        part(pipeline, pipeline.team, open=pipeline.value, open_deals=one,
+             weighted=pipeline.value * pipeline.win_probability),
+        part(firsts, firsts.team, new_customers=one),
+        part(meetings, meetings.owner_team, meetings=one),
+        distinct=False)
+
+
+class _Reached:
+    """What the company, each team and each owner reached, summed in the engine in one query."""
+
+    def __init__(self, view: ModelView) -> None:
+        deals, leads, qtd = view.deals, view.leads, view.quarter_to_date
+        won = deals.filter(deals.is_won & within(deals.close_date, qtd))
+        pipeline = deals.filter(deals.is_open & within(deals.close_date, view.quarter))
+        firsts = first_wins(deals)
+        firsts = firsts.filter(within(firsts.close_date, qtd))
+        meetings = leads.filter(within(leads.meeting_date, qtd))
+        meetings = meetings.left_join(owner_teams(deals), "owner").drop("owner_right")
+        rows = contributions(won, pipeline, firsts, meetings)
+
+        def summed(scope: str, key: ir.Value) -> ir.Table:
+            grouped = rows.mutate(scope=ibis.literal(scope), name=key)
+            return grouped.group_by(["scope", "name"]).aggregate(
+                **{name: (accurate_sum(grouped[name]) if name == "weighted"
+                          else grouped[name].sum()) for name in FIGURES})
+
+        found = fetch(ibis.union(summed("company", ibis.literal("", "string")),
+                                 *(summed(scope, rows[scope]) for scope in SCOPES),
+                                 distinct=False))
+        company = found[found["scope"] == "company"]
+        self.company = self._scope_figures(
+            company.iloc[0] if len(company) else pd.Series(0, index=list(FIGURES)))
+        self.by = {scope: found[(found["scope"] == scope) & found["name"].notna()]
+                   .set_index("name").rename_axis(scope)[list(FIGURES)]
+                   for scope in SCOPES}
+
+    def of(self, scope: str, names: Sequence[str]) -> ScopeFigures:
+        """The figures of one name, or of several summed (an "Other" row)."""
+        return self._scope_figures(self.by[scope].reindex(list(names)).fillna(0).sum())
+
+    @staticmethod
+    def _scope_figures(found: pd.Series) -> ScopeFigures:
+        return ScopeFigures(won=money(found["won"]), won_deals=int(found["won_deals"]),
+                            open=money(found["open"]), weighted=money(found["weighted"]),
+                            new_customers=int(found["new_customers"]),
+                            meetings=int(found["meetings"]))
+
+
+def build_targets(view: ModelView) -> TargetsSection:
+    reached = _Reached(view)
+    targets = view.targets[view.targets["quarter"] == view.quarter.label]
+
+    def row(scope: str, name: str, members: Sequence[str] | None = None) -> TargetRow:
+        figures = reached.company if scope == "company" else \
+            reached.of(scope, members if members is not None else [name])
+        return target_row(view, scope, name, members,
+                          target_rows_of(targets, scope, name, members), figures)
+
+    def ranked(scope: str, limit: int) -> tuple[TargetRow, ...]:
+        table = reached.by[scope]
+        active = table[(table["won_deals"] > 0) | (table["open_deals"] > 0)]
+        names = _names(targets.loc[targets["scope"] == scope, "scope_value"],
+                       pd.Series(active.index, dtype="object"))
+        won = table.rename_axis(scope).reset_index()[[scope, "won"]].rename(
+            columns={"won": "value"})
+        order = _rank(names, targets[targets["scope"] == scope], won, scope)
+        if len(order) <= limit + 1:
+            return tuple(row(scope, n) for n in order)
+        rest = order[limit:]
+        return (*(row(scope, n) for n in order[:limit]),
+                row(scope, OTHER_NAME.format(count=len(rest)), members=rest))
+
+    deals = view.deals
+    before = deals.filter(deals.is_open & (deals.close_date < stamp(view.quarter.start)))
+    overdue = one_row(before, count=before.count(), value=before.value.sum())
+    return TargetsSection(
+        quarter=view.quarter.label, quarter_start=view.quarter.start,
+        quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
+        days_total=view.quarter.days,
+        company=row("company", view.config.company.name),
+        teams=ranked("team", caps.TEAMS),
+        owners=ranked("owner", caps.OWNERS),
+        overdue_before_quarter_count=int(overdue["count"]),
+        overdue_before_quarter_value=money(overdue["value"]),
+    )

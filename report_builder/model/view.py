@@ -1,6 +1,9 @@
-"""The dataset as the model sees it at the meeting date: dates, periods and derived columns.
+"""The dataset as the model sees it at the meeting date: dates, periods and derived columns,
+as expressions of the engine the dataset is in (engine/).
 
-Built once per build: every section reads this instead of re-deriving the same masks.
+Built once per build: every section asks the view's deals and leads for small results instead
+of re-deriving the same columns. The deals are computed once and held in the engine; the leads,
+often ten times as many, are read where they lie by each question.
 """
 
 from __future__ import annotations
@@ -8,40 +11,40 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
 from report_builder.config import OPEN_STEPS, Config
-from report_builder.data.dataset import Dataset
-from report_builder.data.membership import positions_in, take_flag, take_text
+from report_builder.engine import EngineTables, fetch
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
 from report_builder.placeholders import NO_ACCOUNT, NO_CHANNEL
 
 
-def ts(day: dt.date) -> pd.Timestamp:
-    return pd.Timestamp(day)
+def stamp(day: dt.date) -> ir.TimestampScalar:
+    return ibis.timestamp(dt.datetime.combine(day, dt.time()))
 
 
-def between(series: pd.Series, period: Period) -> pd.Series:
+def within(column: ir.TimestampColumn, period: Period) -> ir.BooleanColumn:
     """True where the date lies in the period (inclusive); False for missing dates."""
-    return (series >= ts(period.start)) & (series <= ts(period.end))
+    return column.between(stamp(period.start), stamp(period.end)).fill_null(False)
 
 
 @dataclass
 class ModelView:
-    """Deals and leads known at the meeting date, with the columns every section needs.
-
-    deals gains: `channel` (its source channel, else its lead's), `campaign` (its campaign id,
-    else its lead's), `is_open`, `is_won`, `is_lost` (closed on or before as_of).
-    leads gains: `deal_won` (its deal was won on or before as_of), `deal_step`.
-    """
+    """Deals and leads known at the meeting date, as engine expressions, with the columns every
+    section needs: deals gain `channel` (its source channel, else its first lead's), `campaign`
+    (its campaign id, else its first lead's), `account` (placeholders for none), `is_open`,
+    `is_won`, `is_lost` (closed on or before as_of); leads gain `deal_won` (their deal was won
+    on or before as_of) and `deal_step`. The small tables (targets, campaigns) are frames."""
 
     config: Config
     as_of: dt.date
-    period: Period  # since the last meeting
+    period: Period
     quarter: Quarter
     quarter_to_date: Period
-    deals: pd.DataFrame
-    leads: pd.DataFrame
+    deals: ir.Table
+    leads: ir.Table
     targets: pd.DataFrame
     campaigns: pd.DataFrame
     future_deals: int  # created after as_of: not counted
@@ -50,64 +53,94 @@ class ModelView:
 
     @property
     def t(self) -> pd.Timestamp:
-        return ts(self.as_of)
+        return pd.Timestamp(self.as_of)
 
 
-def make_view(dataset: Dataset, config: Config, as_of: dt.date) -> ModelView:
-    t = ts(as_of)
-    all_deals = dataset.deals
-    known = (all_deals["created_date"] <= t) | all_deals["created_date"].isna()
-    deals = _rows(all_deals, known)
-    all_leads = dataset.leads
-    known_leads = all_leads["created_date"] <= t
-    leads = _rows(all_leads, known_leads)
+def first_lead_of_deals(leads: ir.Table) -> ir.Table:
+    """Each deal's first lead (deal_id, lead_channel, lead_campaign): the earliest created,
+    then the smallest lead id (docs/metrics.md)."""
+    linked = leads.filter(leads.deal_id.notnull())
+    order = ibis.row_number().over(group_by=linked.deal_id,
+                                   order_by=[linked.created_date, linked.lead_id])
+    ranked = linked.mutate(lead_rank=order)
+    first = ranked.filter(ranked.lead_rank == 0)
+    return first.select(first.deal_id, lead_channel=first.source_channel,
+                        lead_campaign=first.campaign_id)
 
-    closed = deals["step"].isin(["won", "lost"])
-    closed_by_t = closed & (deals["close_date"] <= t)
-    deals["is_won"] = closed_by_t & (deals["step"] == "won")
-    deals["is_lost"] = closed_by_t & (deals["step"] == "lost")
-    deals["is_open"] = deals["step"].isin(OPEN_STEPS)
 
-    linked = first_leads(leads)
-    lead_of_deal = positions_in(deals["deal_id"], linked["deal_id"])
-    lead_channel = take_text(linked["source_channel"], lead_of_deal, deals.index)
-    lead_campaign = take_text(linked["campaign_id"], lead_of_deal, deals.index)
-    deals["channel"] = deals["source_channel"].fillna(lead_channel).fillna(NO_CHANNEL)
-    deals["campaign"] = deals["campaign_id"].fillna(lead_campaign)
-    deals["account"] = deals["account"].fillna(NO_ACCOUNT)
-
-    deal_of_lead = positions_in(leads["deal_id"], deals["deal_id"])
-    leads["deal_won"] = take_flag(deals["is_won"], deal_of_lead)
-    leads["deal_step"] = take_text(deals["step"], deal_of_lead, leads.index)
-
+def make_view(tables: EngineTables, config: Config, as_of: dt.date) -> ModelView:
+    t = stamp(as_of)
+    all_deals, all_leads = tables.deals, tables.leads
+    deals = all_deals.filter((all_deals.created_date <= t) | all_deals.created_date.isnull())
+    leads = all_leads.filter(all_leads.created_date <= t)
+    closed_by_t = (deals.close_date <= t).fill_null(False)
+    first = first_lead_of_deals(leads)
+    deals = deals.left_join(first, "deal_id").drop("deal_id_right")
+    deals = deals.mutate(
+        is_won=closed_by_t & (deals.step == "won").fill_null(False),
+        is_lost=closed_by_t & (deals.step == "lost").fill_null(False),
+        is_open=deals.step.isin(OPEN_STEPS).fill_null(False),
+        channel=deals.source_channel.coalesce(deals.lead_channel, ibis.literal(NO_CHANNEL)),
+        campaign=deals.campaign_id.coalesce(deals.lead_campaign),
+        account=deals.account.coalesce(ibis.literal(NO_ACCOUNT)),
+    ).drop("lead_channel", "lead_campaign")
     quarter = fiscal_quarter(as_of, config.company.fiscal_year_start_month)
+    # the deals computed once and held in the engine (spilled past its memory limit): every
+    # section asks many questions of them. The leads stay where they are (a Parquet file is
+    # scanned again by each question, for the columns it reads), joined to the held deals:
+    # holding every lead would take the engine's memory for what a scan reads in a second.
+    deals = _held(tables, "view_deals", deals)
+    of_deal = deals.select(deals.deal_id, deal_won_=deals.is_won, deal_step_=deals.step)
+    leads = leads.left_join(of_deal, "deal_id").drop("deal_id_right")
+    leads = leads.mutate(deal_won=leads.deal_won_.fill_null(False),
+                         deal_step=leads.deal_step_).drop("deal_won_", "deal_step_")
     return ModelView(
         config=config, as_of=as_of,
         period=since_last_meeting(as_of, config.meeting.cadence_days),
         quarter=quarter, quarter_to_date=Period(quarter.start, as_of),
-        deals=deals, leads=leads, targets=dataset.targets, campaigns=dataset.campaigns,
-        future_deals=int((~known).sum()), future_leads=int((~known_leads).sum()),
-        closed_after=int((closed & (deals["close_date"] > t)).sum()),
+        deals=deals, leads=leads,
+        targets=fetch(tables.targets), campaigns=fetch(tables.campaigns),
+        **_left_out(all_deals, deals, all_leads, t),
     )
 
 
-def first_leads(leads: pd.DataFrame) -> pd.DataFrame:
-    """The first lead of each deal (deal_id, source_channel, campaign_id): the earliest
-    created, then the smallest lead id (docs/metrics.md), whatever the file's order."""
-    linked = leads.loc[leads["deal_id"].notna(),
-                       ["deal_id", "lead_id", "created_date", "source_channel", "campaign_id"]]
-    linked = linked.sort_values(["created_date", "lead_id"], kind="stable", na_position="last")
-    return linked.drop_duplicates("deal_id")[["deal_id", "source_channel", "campaign_id"]]
+def _left_out(all_deals: ir.Table, deals: ir.Table, all_leads: ir.Table,
+              t: ir.TimestampScalar) -> dict[str, int]:
+    """What the view leaves out, for the data notes, in one query: deals and leads created
+    after the meeting; the known deals won or lost with a close date after it."""
+    closed_after = (deals.step.isin(["won", "lost"]) & (deals.close_date > t)).fill_null(False)
+    counts = all_deals.aggregate(future_deals=(all_deals.created_date > t).fill_null(False).sum(),
+                                 ).cross_join(
+        deals.aggregate(closed_after=closed_after.sum())).cross_join(
+        all_leads.aggregate(future_leads=(~(all_leads.created_date <= t).fill_null(False)).sum()))
+    found = counts.to_pyarrow().to_pylist()[0]
+    return {name: int(value or 0) for name, value in found.items()}
 
 
-def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
-    """The kept rows as a new frame (columns added to it leave the dataset alone)."""
-    return frame.copy(deep=False) if keep.all() else frame.loc[keep].copy()
+def _held(tables: EngineTables, name: str, expr: ir.Table) -> ir.Table:
+    """`expr` computed once into the engine's temporary table `name` (replacing one of that
+    name), spilled past the engine's memory limit."""
+    return tables.con.create_table(name, expr, temp=True, overwrite=True)
+
+
+def ts(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def between(series: pd.Series, period: Period) -> pd.Series:
+    """True where the date of a (small) frame's column lies in the period (inclusive); False
+    for missing dates."""
+    return (series >= ts(period.start)) & (series <= ts(period.end))
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
     """numerator / denominator, or None when the denominator is 0."""
     return None if not denominator else float(numerator) / float(denominator)
+
+
+def money(value: object) -> float:
+    """A sum as a float: 0.0 for none (no rows, or only missing values)."""
+    return 0.0 if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def as_date(value: object) -> dt.date | None:
