@@ -16,8 +16,8 @@ from report_builder.i18n import shown
 from report_builder.model import caps
 from report_builder.model.agenda import Agenda
 from report_builder.model.build import build_agenda
-from report_builder.model.rows import reason_rows
-from report_builder.placeholders import other_count
+from report_builder.model.rows import reason_rows_of
+from report_builder.placeholders import NO_REASON, other_count
 from report_builder.text_limits import clip
 from tests.small_company import CAMPAIGNS, DEALS, LEADS, write_company
 
@@ -81,11 +81,14 @@ def test_campaigns_fold_with_budgets_summed(tmp_path: Path,
 
 
 def test_reasons_past_the_cap() -> None:
-    deals = pd.DataFrame({
-        "reason": ["A", "A", "A", "B", "B", "C", "D", None],
-        "value": [10.0, 10.0, 10.0, 5.0, 5.0, 7.0, 1.0, 2.0],
+    """Each reason's count and summed value (as the engine groups them; in no order): the most
+    frequent first, past the cap one "Other" row."""
+    grouped = pd.DataFrame({
+        "reason": ["D", "B", NO_REASON, "A", "C"],
+        "count": [1, 2, 1, 3, 1],
+        "sum": [1.0, 10.0, 2.0, 30.0, 7.0],
     })
-    rows = reason_rows(deals, "reason", limit=2)
+    rows = reason_rows_of(grouped, limit=2)
     assert [(r.reason, r.count, r.value, r.share, r.others) for r in rows] == [
         ("A", 3, 30.0, 3 / 8, 0), ("B", 2, 10.0, 2 / 8, 0),
         ("(other: 3 more)", 3, 10.0, 3 / 8, 3)]  # C 7, (no reason given) 2, D 1
