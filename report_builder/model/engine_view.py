@@ -89,12 +89,12 @@ def make_engine_view(tables: EngineTables, config: Config, as_of: dt.date) -> En
         quarter=quarter, quarter_to_date=Period(quarter.start, as_of),
         # computed once, held in the engine (spilled past its memory limit): every section
         # asks many small questions of them
-        deals=_held(tables, "view_deals", deals), leads=_held(tables, "view_leads", leads),
+        deals=_held(deals), leads=_held(leads),
         targets=tables.targets.to_pandas(), campaigns=tables.campaigns.to_pandas(),
     )
 
 
-def _held(tables: EngineTables, name: str, expr: ir.Table) -> ir.Table:
-    """`expr` computed once into the engine's temporary table `name` (replacing one of that
-    name), spilled past the engine's memory limit."""
-    return tables.con.create_table(name, expr, temp=True, overwrite=True)
+def _held(expr: ir.Table) -> ir.Table:
+    """`expr` computed once and held by the engine (a temporary table with a name of Ibis's,
+    spilled past DuckDB's memory limit; a cached view on Spark), released with the view."""
+    return expr.cache()

@@ -1,0 +1,190 @@
+"""The engines besides DuckDB: opening them, putting a table into them, and telling which engine
+an expression runs on (engine/sums.py spells its sums by that).
+
+- "postgres": a PostgreSQL database through psycopg (extra `engine-postgres`);
+- "spark": pyspark, in this process (`local[*]`) or on a cluster (`master`), Java 17 or newer
+  (extra `engine-spark`);
+- "bigquery", "snowflake", "databricks": the warehouses through their Ibis backends (extras
+  `engine-bigquery`, ...). Their queries are compiled in the tests (`RecordingDuckDB`), not run:
+  there is no warehouse to run them on.
+
+The data layer's frames (CSV, XLSX) go into these engines as temporary tables (PostgreSQL,
+the warehouses) or temporary views (Spark), named with a random suffix so that two builds on one
+connection or Spark session never read each other's tables.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import uuid
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import ibis
+import ibis.common.exceptions as ibis_errors
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.backends import BaseBackend
+from ibis.backends.duckdb import Backend as DuckDBBackend
+
+from report_builder.config import EngineConfig
+from report_builder.config.engine import DEFAULT_SPARK_MASTER, ENGINE_EXTRAS
+from report_builder.errors import SourceError
+
+# Ibis's backend name -> the engine kind of report.toml
+_KINDS = {"duckdb": "duckdb", "postgres": "postgres", "pyspark": "spark",
+          "bigquery": "bigquery", "snowflake": "snowflake", "databricks": "databricks"}
+# the engine kind -> the dialect ibis.to_sql compiles to
+DIALECTS = {kind: name for name, kind in _KINDS.items()}
+# the library each kind connects through (Ibis imports some of them only when connecting)
+DRIVERS = {"postgres": "psycopg", "spark": "pyspark", "bigquery": "google.cloud.bigquery",
+           "snowflake": "snowflake.connector", "databricks": "databricks.sql"}
+
+
+def engine_kind(backend: BaseBackend) -> str:
+    """The engine kind of `backend` (a recording DuckDB: the kind it stands for)."""
+    standing_for = getattr(backend, "stands_for", None)
+    return standing_for or _KINDS.get(backend.name, backend.name)
+
+
+def expression_kind(expr: ir.Expr) -> str | None:
+    """The engine kind `expr` runs on; None for an expression on no engine."""
+    try:
+        return engine_kind(expr._find_backend())
+    except ibis_errors.IbisError:
+        return None
+
+
+def open_engine(engine: EngineConfig) -> BaseBackend:
+    """A connection to `engine` (any kind but DuckDB, which engine/connection.py opens);
+    SourceError naming the extra to install when its library is missing, or saying why the
+    connection failed (the password never shown)."""
+    if engine.kind == "spark":
+        return _open_spark(engine.master or DEFAULT_SPARK_MASTER)
+    _ibis_backend(engine.kind)  # first: it says when the kind's libraries are missing
+    url = _with_password(engine)
+    try:
+        return ibis.connect(url)
+    except Exception as exc:  # each driver raises its own errors
+        shown = _masked(url)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        password = os.environ.get(engine.password_env or "", "")
+        raise SourceError(f"the {engine.kind} engine at {shown} could not be opened: "
+                          f"{reason.replace(password, '***') if password else reason}") from None
+
+
+def missing_library(kind: str) -> str | None:
+    """The library engine `kind` needs that is not installed, or None."""
+    try:
+        found = importlib.util.find_spec(DRIVERS[kind]) is not None
+    except ImportError:  # its parent package is missing
+        found = False
+    return None if found else DRIVERS[kind]
+
+
+def _ibis_backend(kind: str) -> Any:
+    """Ibis's backend module for `kind`; SourceError naming the extra when a library is missing."""
+    library = missing_library(kind)
+    try:
+        if library is None:
+            return getattr(ibis, DIALECTS[kind])
+    except (ImportError, AttributeError) as exc:
+        library = str(exc).strip().splitlines()[0]
+    raise SourceError(f"the {kind} engine ([engine] kind = \"{kind}\") needs {library}, which "
+                      f"is not installed; install it with pip install "
+                      f"'report-builder[{ENGINE_EXTRAS[kind]}]'")
+
+
+def _with_password(engine: EngineConfig) -> str:
+    """The engine's URL with the password from `password_env` (SourceError when not set)."""
+    url = engine.url or ""
+    if not engine.password_env:
+        return url
+    password = os.environ.get(engine.password_env)
+    if password is None:
+        raise SourceError(f"the environment variable {engine.password_env} (engine "
+                          "password_env) is not set; set it to the database password")
+    parts = urlsplit(url)
+    user, _, host = parts.netloc.rpartition("@")
+    user = user.split(":", 1)[0]
+    netloc = f"{user}:{quote(password, safe='')}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _masked(url: str) -> str:
+    parts = urlsplit(url)
+    user, at, host = parts.netloc.rpartition("@")
+    if not at or ":" not in user:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{user.split(':', 1)[0]}:***@{host}"))
+
+
+def _open_spark(master: str) -> BaseBackend:
+    """Ibis on the Spark session of this process (started with `master` if there is none)."""
+    backend = _ibis_backend("spark")
+    from pyspark.sql import SparkSession
+
+    if master.startswith("local") and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise SourceError("the spark engine needs Java 17 or newer, which is not installed "
+                          "(Debian: apt-get install default-jre-headless) or not on PATH")
+    builder = (SparkSession.builder.master(master).appName("report-builder")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
+    if master.startswith("local"):  # Spark's Python workers: this Python, with its packages
+        builder = builder.config("spark.pyspark.python", sys.executable)
+    session = builder.getOrCreate()
+    return backend.connect(session)  # type: ignore[no-any-return]
+
+
+def unique_name(name: str) -> str:
+    """`name` with a random suffix: a table name no other build on the engine uses."""
+    return f"rb_{name}_{uuid.uuid4().hex[:12]}"
+
+
+def put_arrow(con: BaseBackend, name: str, table: pa.Table) -> ir.Table:
+    """`table` in the engine as a temporary table (a temporary view on Spark) named `name`."""
+    if engine_kind(con) == "spark":
+        return con.create_view(name, ibis.memtable(table), overwrite=True)  # type: ignore[attr-defined,no-any-return]
+    return con.create_table(name, table, temp=True)
+
+
+class RecordingDuckDB(DuckDBBackend):
+    """DuckDB keeping every query it runs, spelled for another engine (`stands_for`): the
+    sections run on it as they would there and its `queries` compile to that engine's SQL
+    (`sql`), without connecting to it."""
+
+    stands_for: str | None = None
+
+    @property
+    def queries(self) -> list[ir.Expr]:
+        if not hasattr(self, "_queries"):
+            self._queries: list[ir.Expr] = []
+        return self._queries
+
+    def sql(self, kind: str | None = None) -> list[str]:
+        """Every query run so far, in the SQL of `kind` (default: the one it stands for)."""
+        dialect = DIALECTS[kind or self.stands_for or "duckdb"]
+        return [ibis.to_sql(query, dialect=dialect) for query in self.queries]
+
+    def execute(self, expr: ir.Expr, /, **kwargs: Any) -> Any:
+        self.queries.append(expr)
+        return super().execute(expr, **kwargs)
+
+    def to_pyarrow(self, expr: ir.Expr, /, **kwargs: Any) -> Any:
+        self.queries.append(expr)
+        return super().to_pyarrow(expr, **kwargs)
+
+    def create_table(self, name: str, /, obj: Any = None, **kwargs: Any) -> ir.Table:
+        if isinstance(obj, ir.Table):
+            self.queries.append(obj)
+        return super().create_table(name, obj, **kwargs)
+
+
+def recording_duckdb(stands_for: str) -> RecordingDuckDB:
+    """An in-memory RecordingDuckDB standing for the engine kind `stands_for`."""
+    con = RecordingDuckDB().connect()
+    con.stands_for = stands_for
+    return con  # type: ignore[no-any-return]

@@ -1,0 +1,215 @@
+"""The engine kinds of [engine]: the view and the sections computed on DuckDB, on PostgreSQL (the
+throwaway server of tests/postgres.py) and on Spark (local[2], marked `spark`) give the pandas
+sections' figures; every query the sections issue compiles to BigQuery, Snowflake and Databricks
+SQL (recorded on a DuckDB standing for each: no warehouse here); the kinds' config and errors.
+
+A section joins the comparison by a line in SECTIONS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pytest
+from ibis.backends import BaseBackend
+
+from report_builder.config import EngineConfig, load_config
+from report_builder.data.load import load_dataset
+from report_builder.engine import connect, register_dataset
+from report_builder.engine.backends import engine_kind, missing_library, recording_duckdb
+from report_builder.engine.sums import DECIMAL_SUMS, accurate_sum
+from report_builder.errors import ConfigError, SourceError
+from report_builder.model import engine_pipeline, engine_targets, pipeline, targets
+from report_builder.model.engine_view import make_engine_view
+from report_builder.model.view import make_view
+from tests.small_company import DEALS, write_company
+from tests.spark import MASTER, spark_session  # noqa: F401  (the session-wide fixture)
+from tests.test_engine_sections import FIXTURES, differences
+from tests.test_engine_view import AS_OF, same_rows
+
+# (name, the pandas section, the same section computed in the engine)
+SECTIONS: list[tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = [
+    ("pipeline", pipeline.build_pipeline, engine_pipeline.build_pipeline),
+    ("targets", targets.build_targets, engine_targets.build_targets),
+]
+# the small fixtures at dates that fill every figure, and one where lists and periods are empty
+CASES = [("small", AS_OF), ("small", dt.date(2026, 8, 1)), ("two_pipelines", AS_OF),
+         ("many_owners", AS_OF)]
+SPARK_CASES = [("small", AS_OF), ("two_pipelines", AS_OF)]  # few: each query takes Spark ~0.1 s
+WAREHOUSES = ("bigquery", "snowflake", "databricks")
+PASSWORD_VARIABLE = "REPORT_BUILDER_TEST_ENGINE_PASSWORD"
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Any]:
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
+    from tests.postgres import postgres_server
+
+    try:
+        with postgres_server() as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.skip(f"no PostgreSQL server for the tests: {exc}")
+
+
+def postgres_engine(server: Any, monkeypatch: pytest.MonkeyPatch) -> EngineConfig:
+    from tests.postgres import PASSWORD
+
+    monkeypatch.setenv(PASSWORD_VARIABLE, PASSWORD)
+    return EngineConfig("postgres", url=server.url(), password_env=PASSWORD_VARIABLE)
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> BaseBackend:
+    """A connection to the engine kind `request.param`, opened as a build opens it."""
+    if request.param == "postgres":
+        return connect(postgres_engine(request.getfixturevalue("postgres"), monkeypatch))
+    if request.param == "spark":
+        request.getfixturevalue("spark_session")
+        return connect(EngineConfig("spark", master=MASTER))
+    return connect()
+
+
+def same_figures(con: BaseBackend, fixture: str, as_of: dt.date, folder: Path) -> None:
+    """The fixture's tables registered on `con`: the view holds the pandas view's rows and
+    every section has the pandas section's figures."""
+    config = load_config(FIXTURES[fixture](folder))
+    dataset = load_dataset(config, as_of=as_of)
+    engine_view = make_engine_view(register_dataset(con, dataset), config, as_of)
+    pandas_view = make_view(dataset, config, as_of)
+    same_rows(pandas_view.deals, engine_view.deals.to_pandas(), "deal_id")
+    same_rows(pandas_view.leads, engine_view.leads.to_pandas(), "lead_id")
+    found = {name: differences(in_pandas(pandas_view), in_engine(engine_view))
+             for name, in_pandas, in_engine in SECTIONS}
+    assert found == {name: [] for name, _, _ in SECTIONS}
+
+
+PARITY = [pytest.param(kind, fixture, as_of, id=f"{kind}-{fixture}-{as_of}")
+          for kind in ("duckdb", "postgres") for fixture, as_of in CASES] + [
+    pytest.param("spark", fixture, as_of, id=f"spark-{fixture}-{as_of}",
+                 marks=pytest.mark.spark) for fixture, as_of in SPARK_CASES]
+
+
+@pytest.mark.parametrize(("engine", "fixture", "as_of"), PARITY, indirect=["engine"])
+def test_the_sections_have_the_same_figures_on_every_engine(
+        engine: BaseBackend, fixture: str, as_of: dt.date, tmp_path: Path) -> None:
+    same_figures(engine, fixture, as_of, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def warehouse_queries(tmp_path_factory: pytest.TempPathFactory) -> list[ibis.Expr]:
+    """Every query the view and the sections run on the CASES, recorded on a DuckDB standing for
+    a warehouse: the sums spelled as there (so the figures are checked with that spelling too).
+    The three warehouses spell them alike (DECIMAL_SUMS), so one recording serves them."""
+    assert set(WAREHOUSES) <= set(DECIMAL_SUMS)
+    con = recording_duckdb(WAREHOUSES[0])
+    for fixture, as_of in CASES:
+        same_figures(con, fixture, as_of, tmp_path_factory.mktemp(fixture))
+    return con.queries
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_every_query_of_the_sections_compiles_for_the_warehouses(
+        warehouse: str, warehouse_queries: list[ibis.Expr]) -> None:
+    assert len(warehouse_queries) > 100
+    failed = {}
+    for query in warehouse_queries:
+        try:
+            sql = ibis.to_sql(query, dialect=warehouse)
+        except Exception as exc:  # noqa: BLE001 (any compiler error is the finding)
+            failed[str(exc)] = query
+            continue
+        assert "fsum" not in sql.lower()
+    assert failed == {}
+
+
+def test_the_recording_duckdb_keeps_the_queries_it_ran() -> None:
+    con = recording_duckdb("snowflake")
+    table = con.create_table("t", pa.table({"x": [0.1, 0.2, 0.3]}))
+    total = table.aggregate(total=accurate_sum(table.x)).to_pyarrow().to_pylist()[0]["total"]
+    assert total == pytest.approx(0.6) and len(con.queries) == 1
+    assert engine_kind(con) == "snowflake"
+    assert "CAST(SUM(CAST(\"t0\".\"x\" AS DECIMAL(38, 9))) AS DOUBLE)" in con.sql()[0]
+    assert "`t0`" in con.sql("databricks")[0]
+
+
+def test_accurate_sum_is_spelled_for_each_engine() -> None:
+    table = ibis.table({"x": "float64"}, name="t")
+
+    def sql(kind: str | None, dialect: str) -> str:
+        return ibis.to_sql(table.aggregate(s=accurate_sum(table.x, kind=kind)), dialect=dialect)
+
+    assert "FSUM(" in sql("duckdb", "duckdb")
+    assert "CAST(\"t0\".\"x\" AS DECIMAL(38, 9))" in sql("postgres", "postgres")
+    assert "AS NUMERIC)" in sql("bigquery", "bigquery")
+    assert "AS DECIMAL(38, 9))" in sql("spark", "databricks")
+    plain = sql(None, "postgres")  # an expression on no engine: the plain sum
+    assert "SUM(\"t0\".\"x\")" in plain and "DECIMAL" not in plain
+
+
+def test_a_frame_registered_twice_on_one_connection_is_two_tables(tmp_path: Path) -> None:
+    config = load_config(write_company(tmp_path))
+    dataset = load_dataset(config, as_of=AS_OF)
+    con = connect()
+    first, second = register_dataset(con, dataset), register_dataset(con, dataset)
+    assert first.deals.get_name() != second.deals.get_name()
+    assert first.deals.count().execute() == second.deals.count().execute() == len(DEALS)
+
+
+def test_postgres_tables_do_not_collide_and_a_wrong_password_is_not_shown(
+        postgres: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    engine = postgres_engine(postgres, monkeypatch)
+    config = load_config(write_company(tmp_path))
+    dataset = load_dataset(config, as_of=AS_OF)
+    con = connect(engine)
+    first, second = register_dataset(con, dataset), register_dataset(con, dataset)
+    assert first.deals.get_name() != second.deals.get_name()
+    assert second.deals.count().execute() == len(DEALS)
+    monkeypatch.setenv(PASSWORD_VARIABLE, "not-the-password")
+    with pytest.raises(SourceError, match="postgres engine at .* could not be opened") as caught:
+        connect(engine)
+    assert "not-the-password" not in str(caught.value)
+    monkeypatch.delenv(PASSWORD_VARIABLE)
+    with pytest.raises(SourceError, match=f"{PASSWORD_VARIABLE} .* is not set"):
+        connect(engine)
+
+
+def _engine_config(tmp_path: Path, section: str) -> EngineConfig:
+    return load_config(write_company(tmp_path, extra_config=f"\n[engine]\n{section}")).engine
+
+
+def test_each_engine_kind_is_read(tmp_path: Path) -> None:
+    assert _engine_config(tmp_path / "pg", 'kind = "postgres"\nurl = "postgresql://report@db/crm"'
+                          '\npassword_env = "CRM_PASSWORD"\n') == EngineConfig(
+        "postgres", url="postgresql://report@db/crm", password_env="CRM_PASSWORD")
+    assert _engine_config(tmp_path / "spark", 'kind = "spark"\nmaster = "local[4]"\n') == \
+        EngineConfig("spark", master="local[4]")
+    assert _engine_config(tmp_path / "bq", 'kind = "bigquery"\nurl = "bigquery://p/d"\n') == \
+        EngineConfig("bigquery", url="bigquery://p/d")
+
+
+def test_every_problem_of_an_engine_kind_is_listed(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _engine_config(tmp_path, 'kind = "postgres"\nmemory_limit = "1GB"\nmaster = "local[2]"\n')
+    text = str(caught.value)
+    assert "'engine.url': missing (required for kind = \"postgres\")" in text
+    assert "'engine.memory_limit': not used by kind = \"postgres\" (only by duckdb)" in text
+    assert "'engine.master': not used by kind = \"postgres\" (only by spark)" in text
+    with pytest.raises(ConfigError) as caught:
+        _engine_config(tmp_path / "s", 'kind = "snowflake"\nurl = "postgresql://x@y/z"\n')
+    assert "'engine.url': the engine 'snowflake' takes a URL like \"snowflake://...\"" in \
+        str(caught.value)
+    with pytest.raises(ConfigError, match="'engine.master': 'anywhere' should be a Spark"):
+        _engine_config(tmp_path / "m", 'kind = "spark"\nmaster = "anywhere"\n')
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_a_warehouse_without_its_library_names_the_extra_to_install(warehouse: str) -> None:
+    if missing_library(warehouse) is None:
+        pytest.skip(f"the {warehouse} library is installed here")
+    with pytest.raises(SourceError, match=rf"pip install 'report-builder\[engine-{warehouse}\]'"):
+        connect(EngineConfig(warehouse, url=f"{warehouse}://somewhere/data"))
