@@ -27,8 +27,10 @@ def missing() -> str | None:
 
 @pytest.fixture(scope="session")
 def spark_session() -> Iterator[Any]:
-    """The tests' SparkSession: two worker threads, two shuffle partitions (the tables are
-    small), no web UI, only errors logged."""
+    """The tests' SparkSession: two worker threads (the tables are read in two partitions, so
+    sums add partial sums), one shuffle partition and no adaptive planning (the tables are
+    small: half the time of the first queries), no web UI nor progress bars, only errors
+    logged; Spark's Python workers are this Python."""
     reason = missing()
     if reason:
         pytest.skip(f"no Spark for the tests: {reason}")
@@ -36,7 +38,9 @@ def spark_session() -> Iterator[Any]:
 
     session = (SparkSession.builder.master(MASTER).appName("report-builder-tests")
                .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.sql.shuffle.partitions", "1")
+               .config("spark.sql.adaptive.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.log.level", "ERROR")
                .config("spark.pyspark.python", sys.executable)
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")

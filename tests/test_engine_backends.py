@@ -8,6 +8,8 @@ A section joins the comparison by a line in SECTIONS."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +20,16 @@ import pytest
 from ibis.backends import BaseBackend
 
 from report_builder.config import EngineConfig, load_config
+from report_builder.config.engine import ENGINE_KINDS, read_engine
+from report_builder.config.reader import Reader
 from report_builder.data.load import load_dataset
 from report_builder.engine import connect, register_dataset
-from report_builder.engine.backends import engine_kind, missing_library, recording_duckdb
+from report_builder.engine.backends import (
+    databricks_arguments,
+    engine_kind,
+    missing_library,
+    recording_duckdb,
+)
 from report_builder.engine.sums import DECIMAL_SUMS, accurate_sum
 from report_builder.errors import ConfigError, SourceError
 from report_builder.model import engine_pipeline, engine_targets, pipeline, targets
@@ -207,9 +216,32 @@ def test_every_problem_of_an_engine_kind_is_listed(tmp_path: Path) -> None:
         _engine_config(tmp_path / "m", 'kind = "spark"\nmaster = "anywhere"\n')
 
 
+def test_a_databricks_url_gives_ibis_its_arguments() -> None:
+    assert databricks_arguments("databricks://token:dapi%2F1@adb-1.azuredatabricks.net"
+                                "/sql/1.0/warehouses/abc?catalog=main&schema=crm") == {
+        "server_hostname": "adb-1.azuredatabricks.net", "http_path": "/sql/1.0/warehouses/abc",
+        "access_token": "dapi/1", "catalog": "main", "schema": "crm"}
+
+
 @pytest.mark.parametrize("warehouse", WAREHOUSES)
 def test_a_warehouse_without_its_library_names_the_extra_to_install(warehouse: str) -> None:
     if missing_library(warehouse) is None:
         pytest.skip(f"the {warehouse} library is installed here")
     with pytest.raises(SourceError, match=rf"pip install 'report-builder\[engine-{warehouse}\]'"):
         connect(EngineConfig(warehouse, url=f"{warehouse}://somewhere/data"))
+
+
+def test_the_readme_engine_configs_are_read_without_a_problem(tmp_path: Path) -> None:
+    """Each [engine] of the README's "When the data outgrows one machine" is a valid one, and
+    the section shows every kind."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## When the data outgrows one machine", 1)[1].split("\n## ", 1)[0]
+    kinds = []
+    for block in re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL):
+        raw = tomllib.loads(block)
+        if "engine" not in raw:
+            continue
+        reader = Reader(raw, tmp_path)
+        kinds.append(read_engine(reader).kind)
+        assert reader.problems == [], block
+    assert sorted(kinds) == sorted(ENGINE_KINDS)

@@ -21,7 +21,7 @@ import shutil
 import sys
 import uuid
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 import ibis
 import ibis.common.exceptions as ibis_errors
@@ -64,9 +64,11 @@ def open_engine(engine: EngineConfig) -> BaseBackend:
     connection failed (the password never shown)."""
     if engine.kind == "spark":
         return _open_spark(engine.master or DEFAULT_SPARK_MASTER)
-    _ibis_backend(engine.kind)  # first: it says when the kind's libraries are missing
+    backend = _ibis_backend(engine.kind)  # first: it says when the libraries are missing
     url = _with_password(engine)
     try:
+        if engine.kind == "databricks":
+            return backend.connect(**databricks_arguments(url))  # type: ignore[no-any-return]
         return ibis.connect(url)
     except Exception as exc:  # each driver raises its own errors
         shown = _masked(url)
@@ -83,6 +85,18 @@ def missing_library(kind: str) -> str | None:
     except ImportError:  # its parent package is missing
         found = False
     return None if found else DRIVERS[kind]
+
+
+def databricks_arguments(url: str) -> dict[str, str]:
+    """Ibis's Databricks arguments from a URL like
+    databricks://token:<access token>@<server hostname>/<http path>?catalog=main&schema=crm
+    (Ibis reads no Databricks URL of its own)."""
+    parts = urlsplit(url)
+    found = {"server_hostname": parts.hostname or "", "http_path": parts.path,
+             **dict(parse_qsl(parts.query))}
+    if parts.password:
+        found["access_token"] = unquote(parts.password)
+    return {key: value for key, value in found.items() if value}
 
 
 def _ibis_backend(kind: str) -> Any:
@@ -132,6 +146,7 @@ def _open_spark(master: str) -> BaseBackend:
                           "(Debian: apt-get install default-jre-headless) or not on PATH")
     builder = (SparkSession.builder.master(master).appName("report-builder")
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
     if master.startswith("local"):  # Spark's Python workers: this Python, with its packages
         builder = builder.config("spark.pyspark.python", sys.executable)
