@@ -28,6 +28,7 @@ from report_builder.engine.backends import (
     databricks_arguments,
     engine_kind,
     missing_library,
+    put_arrow,
     recording_duckdb,
 )
 from report_builder.engine.sums import DECIMAL_SUMS, accurate_sum
@@ -99,6 +100,8 @@ def same_figures(con: BaseBackend, fixture: str, as_of: dt.date, folder: Path) -
 
 PARITY = [pytest.param(kind, fixture, as_of, id=f"{kind}-{fixture}-{as_of}")
           for kind in ("duckdb", "postgres") for fixture, as_of in CASES] + [
+    # the example on PostgreSQL too (2,000 deals, 15,000 leads copied in): about 2 s
+    pytest.param("postgres", "example", AS_OF, id=f"postgres-example-{AS_OF}")] + [
     pytest.param("spark", fixture, as_of, id=f"spark-{fixture}-{as_of}",
                  marks=pytest.mark.spark) for fixture, as_of in SPARK_CASES]
 
@@ -185,6 +188,30 @@ def test_postgres_tables_do_not_collide_and_a_wrong_password_is_not_shown(
     monkeypatch.delenv(PASSWORD_VARIABLE)
     with pytest.raises(SourceError, match=f"{PASSWORD_VARIABLE} .* is not set"):
         connect(engine)
+
+
+def test_a_table_copied_into_postgres_comes_back_value_for_value(
+        postgres: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """COPY as CSV keeps empty text apart from a missing value, quotes, commas and line breaks
+    in text, every digit of a float, and times with and without a zone."""
+    table = pa.table({
+        "n": list(range(6)),
+        "text": ["plain", "", None, 'a "quoted", text', "two\nlines", "NULL"],
+        "amount": [0.1, 1 / 3, None, 1e20, -0.0, 123456789.123456789],
+        "day": pa.array([dt.datetime(2026, 11, 24), None, dt.datetime(1999, 12, 31, 23, 59, 59),
+                         None, dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 1)],
+                        pa.timestamp("ns")),
+        "at": pa.array([dt.datetime(2026, 11, 24, 10, 11, tzinfo=dt.UTC)] * 6,
+                       pa.timestamp("us", tz="UTC")),
+        "flag": [True, False, None, True, False, True]})
+    con = connect(postgres_engine(postgres, monkeypatch))
+    found = put_arrow(con, "copied", table).order_by("n").to_pyarrow()
+    assert found.column("text").to_pylist() == table.column("text").to_pylist()
+    assert found.column("amount").to_pylist() == table.column("amount").to_pylist()
+    assert found.column("day").to_pylist() == table.column("day").cast(
+        pa.timestamp("us")).to_pylist()
+    assert found.column("at").to_pylist() == table.column("at").to_pylist()
+    assert found.column("flag").to_pylist() == table.column("flag").to_pylist()
 
 
 def _engine_config(tmp_path: Path, section: str) -> EngineConfig:
