@@ -5,10 +5,15 @@ generated dataset, three ways, each in its own process (so each peak memory is i
 - arrow:   the same load, the frames handed to DuckDB through Arrow; the engine's sections
            (the path of CSV and XLSX files)
 - parquet: the Parquet files scanned lazily by DuckDB, never loaded whole; the engine's sections
+- postgres: the tables already in PostgreSQL (copied in before, not timed: the company's
+  database); the engine's sections computed there ([engine] kind = "postgres"). The database
+  is --postgres-url, else a throwaway server (tests/postgres.py: initdb, a unix socket)
 
     python benchmarks/generate_data.py --deals 1000000
     python benchmarks/bench_engine.py benchmarks/data/deals-1000000/report.toml
     python benchmarks/bench_engine.py benchmarks/data/deals-1000000/report.toml --memory-limit 200MB
+    python benchmarks/bench_engine.py benchmarks/data/deals-1000000/report.toml \
+        --paths pandas,parquet,postgres
 
 Prints a table, and whether each path gave the pandas path's figures. Run by hand; the figures
 go in the notes, not in assertions.
@@ -17,6 +22,7 @@ go in the notes, not in assertions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import pickle
@@ -27,15 +33,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from report_builder.config import load_config
+from report_builder.config import EngineConfig, load_config
 from report_builder.data.load import load_dataset
-from report_builder.engine import connect, register_dataset, scan_parquet_folder
+from report_builder.engine import EngineTables, connect, register_dataset, scan_parquet_folder
+from report_builder.engine.backends import put_arrow
+from report_builder.engine.tables import TABLES, frame_to_arrow
 from report_builder.model import engine_pipeline, engine_targets, pipeline, targets
 from report_builder.model.engine_view import make_engine_view
 from report_builder.model.view import make_view
 from report_builder.renderers.json import to_plain
 
-PATHS = ("pandas", "arrow", "parquet")
+PATHS = ("pandas", "arrow", "parquet", "postgres")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def peak_mib() -> float:
@@ -43,14 +52,17 @@ def peak_mib() -> float:
 
 
 def run(path: str, config_path: Path, as_of: dt.date, memory_limit: str | None,
-        out: Path) -> None:
+        out: Path, postgres_url: str | None = None) -> None:
     """One path, in this process: its timings, peak and sections pickled to `out`."""
     config = load_config(config_path)
     if memory_limit:
         config = dataclasses.replace(
             config, engine=dataclasses.replace(config.engine, memory_limit=memory_limit))
     start = time.perf_counter()
-    if path == "parquet":
+    if path == "postgres":
+        con = connect(EngineConfig("postgres", url=postgres_url))
+        tables = EngineTables(con, **{name: con.table(f"bench_{name}") for name in TABLES})
+    elif path == "parquet":
         tables = scan_parquet_folder(connect(config.engine), config.data.path, config)
     else:
         dataset = load_dataset(config, as_of=as_of)
@@ -76,21 +88,38 @@ def main() -> int:
     parser.add_argument("--as-of", default="2026-11-24")
     parser.add_argument("--paths", default=",".join(PATHS))
     parser.add_argument("--memory-limit", help='the engine\'s memory limit, like "200MB"')
+    parser.add_argument("--postgres-url", help="the database of the postgres path (its "
+                        "bench_* tables are replaced); default: a throwaway server")
     parser.add_argument("--run", choices=PATHS, help=argparse.SUPPRESS)  # one path, in a child
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--copy-to", help=argparse.SUPPRESS)  # the copy into PostgreSQL, alone
     args = parser.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
     if args.run:
-        run(args.run, args.config, as_of, args.memory_limit, args.out)
+        run(args.run, args.config, as_of, args.memory_limit, args.out, args.postgres_url)
+        return 0
+    if args.copy_to:
+        _copy_to_postgres(args.config, as_of, args.copy_to)
         return 0
     results = {}
-    with tempfile.TemporaryDirectory() as folder:
-        for path in args.paths.split(","):
+    paths = args.paths.split(",")
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        if "postgres" in paths and not args.postgres_url:
+            args.postgres_url = _throwaway_postgres(stack)
+        if "postgres" in paths:  # in a child: the children after it would inherit the peak
+            started = time.perf_counter()
+            subprocess.run([sys.executable, __file__, str(args.config), "--as-of", args.as_of,
+                            "--copy-to", args.postgres_url], check=True)
+            print(f"copied into PostgreSQL in {time.perf_counter() - started:.1f} s (not in "
+                  "the figures below)")
+        for path in paths:
             out = Path(folder) / f"{path}.pickle"
             command = [sys.executable, __file__, str(args.config), "--as-of", args.as_of,
                        "--run", path, "--out", str(out)]
             if args.memory_limit:
                 command += ["--memory-limit", args.memory_limit]
+            if path == "postgres":
+                command += ["--postgres-url", args.postgres_url]
             started = time.perf_counter()
             subprocess.run(command, check=True)
             results[path] = {**pickle.loads(out.read_bytes()),
@@ -109,6 +138,26 @@ def main() -> int:
                 to_plain(r["sections"]) != to_plain(reference):
             print(f"{path}: " + "; ".join(differences(reference, r["sections"])))
     return 0
+
+
+def _throwaway_postgres(stack: contextlib.ExitStack) -> str:
+    """A throwaway PostgreSQL server (the tests'), stopped when `stack` closes; its URL."""
+    sys.path.insert(0, str(ROOT))
+    from tests.postgres import postgres_server
+
+    return str(stack.enter_context(postgres_server()).url(with_password=True))
+
+
+def _copy_to_postgres(config_path: Path, as_of: dt.date, url: str) -> None:
+    """The dataset's checked tables as lasting tables bench_<table> of the database, as a
+    company's database would hold them."""
+    dataset = load_dataset(load_config(config_path), as_of=as_of)
+    con = connect(EngineConfig("postgres", url=url))
+    for name in TABLES:
+        con.drop_table(f"bench_{name}", force=True)
+        put_arrow(con, f"bench_{name}", frame_to_arrow(name, getattr(dataset, name)),
+                  temp=False)
+    con.disconnect()
 
 
 def _same(expected: tuple, found: tuple) -> str:

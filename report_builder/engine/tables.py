@@ -51,7 +51,7 @@ def register_dataset(con: BaseBackend, dataset: Dataset) -> EngineTables:
 
 def register_frame(con: BaseBackend, name: str, frame: pd.DataFrame) -> ir.Table:
     """`frame` as a table of the engine, under `name` with a suffix no other table has."""
-    arrow = _typed(pa.Table.from_pandas(frame, preserve_index=False), name)
+    arrow = frame_to_arrow(name, frame)
     if engine_kind(con) == "duckdb":
         unique = unique_name(name)
         con.con.register(unique, arrow)  # type: ignore[attr-defined]
@@ -59,9 +59,10 @@ def register_frame(con: BaseBackend, name: str, frame: pd.DataFrame) -> ir.Table
     return put_arrow(con, unique_name(name), arrow)
 
 
-def _typed(arrow: pa.Table, name: str) -> pa.Table:
-    """`arrow` with its columns of no type (no values in them) typed by the table's schema:
-    text unless the schema says a date, an amount, ..."""
+def frame_to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    """The dataset's table `name` as Arrow, its columns of no type (no values in them) typed
+    by the table's schema: text unless the schema says a date, an amount, ..."""
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
     table = DATASET_TABLES.get(name)
     kinds = {c.name: c.kind for c in table.columns} if table else {}
     for i, field in enumerate(arrow.schema):
