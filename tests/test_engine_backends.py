@@ -272,3 +272,13 @@ def test_the_readme_engine_configs_are_read_without_a_problem(tmp_path: Path) ->
         kinds.append(read_engine(reader).kind)
         assert reader.problems == [], block
     assert sorted(kinds) == sorted(ENGINE_KINDS)
+
+
+def test_spark_without_java_or_pyspark_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", "")
+    expected = (r"pip install 'report-builder\[engine-spark\]'" if missing_library("spark")
+                else "needs Java 17 or newer.*default-jre-headless")
+    with pytest.raises(SourceError, match=expected):
+        connect(EngineConfig("spark", master="local[2]"))

@@ -203,11 +203,9 @@ class RecordingDuckDB(DuckDBBackend):
 
     stands_for: str | None = None
 
-    @property
-    def queries(self) -> list[ir.Expr]:
-        if not hasattr(self, "_queries"):
-            self._queries: list[ir.Expr] = []
-        return self._queries
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queries: list[ir.Expr] = []
 
     def sql(self, kind: str | None = None) -> list[str]:
         """Every query run so far, in the SQL of `kind` (default: the one it stands for)."""
