@@ -17,7 +17,7 @@ demo: setup system-deps
 	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser, or the PDF and the decks"
 	@echo "(pipeline-meeting-2026-11-24.pptx, customer-deck-2026-11-24.pptx) beside it."
 
-test: setup system-deps test-deps
+test: setup system-deps test-deps $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed
@@ -32,6 +32,12 @@ python-check:
 $(VENV)/.installed: pyproject.toml constraints.txt | python-check
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+# what the tests need besides (pytest, the PostgreSQL driver, pyspark for the Spark engine, ...):
+# not for `make demo`, which would fetch pyspark's 400 MB for nothing
+$(VENV)/.test-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
