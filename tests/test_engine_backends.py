@@ -27,6 +27,7 @@ from report_builder.engine import connect, register_dataset
 from report_builder.engine.backends import (
     databricks_arguments,
     engine_kind,
+    hold,
     missing_library,
     put_arrow,
     recording_duckdb,
@@ -282,3 +283,13 @@ def test_spark_without_java_or_pyspark_says_what_to_install(
                 else "needs Java 17 or newer.*default-jre-headless")
     with pytest.raises(SourceError, match=expected):
         connect(EngineConfig("spark", master="local[2]"))
+
+
+def test_where_there_are_no_temporary_tables_the_view_is_not_held() -> None:
+    """Databricks (Ibis 12 makes no temporary tables there): the view's tables stay
+    expressions; elsewhere they are held in the engine."""
+    con = recording_duckdb("databricks")
+    table = con.create_table("t", pa.table({"x": [1.0]}))
+    assert hold(table) is table
+    held = hold(recording_duckdb("bigquery").create_table("t", pa.table({"x": [1.0]})))
+    assert "ibis_cached_" in held.get_name()

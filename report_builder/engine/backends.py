@@ -162,10 +162,28 @@ def unique_name(name: str) -> str:
     return f"rb_{name}_{uuid.uuid4().hex[:12]}"
 
 
+# the kinds on which Ibis 12 makes no temporary tables (nor caches a table in one)
+NO_TEMPORARY_TABLES = ("databricks",)
+
+
+def hold(expr: ir.Table) -> ir.Table:
+    """`expr` computed once and held by its engine for the queries to come: a temporary table
+    (DuckDB spills it past its memory limit), a cached view on Spark; released when the
+    returned table is. Where the engine has no temporary tables, `expr` itself (computed again
+    by each query)."""
+    if expression_kind(expr) in NO_TEMPORARY_TABLES:
+        return expr
+    return expr.cache()
+
+
 def put_arrow(con: BaseBackend, name: str, table: pa.Table, *, temp: bool = True) -> ir.Table:
     """`table` in the engine as a table named `name`: temporary (a temporary view on Spark)
-    unless `temp` is False."""
+    unless `temp` is False. On Databricks (no temporary tables) an Ibis memtable: uploaded to
+    the session's volume when a query joins it with the catalog's tables; a query of it alone
+    runs in-process."""
     kind = engine_kind(con)
+    if kind in NO_TEMPORARY_TABLES and temp:
+        return ibis.memtable(table, name=name)
     if kind == "spark" and temp:
         return con.create_view(name, ibis.memtable(table), overwrite=True)  # type: ignore[attr-defined,no-any-return]
     if kind == "postgres":

@@ -16,6 +16,7 @@ import pandas as pd
 
 from report_builder.config import OPEN_STEPS, Config
 from report_builder.engine import EngineTables
+from report_builder.engine.backends import hold
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
 from report_builder.placeholders import NO_ACCOUNT, NO_CHANNEL
 
@@ -95,6 +96,6 @@ def make_engine_view(tables: EngineTables, config: Config, as_of: dt.date) -> En
 
 
 def _held(expr: ir.Table) -> ir.Table:
-    """`expr` computed once and held by the engine (a temporary table with a name of Ibis's,
-    spilled past DuckDB's memory limit; a cached view on Spark), released with the view."""
-    return expr.cache()
+    """`expr` computed once and held by the engine (engine/backends.py `hold`: a temporary
+    table spilled past DuckDB's memory limit, a cached view on Spark), released with the view."""
+    return hold(expr)
