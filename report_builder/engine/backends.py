@@ -183,7 +183,7 @@ def put_arrow(con: BaseBackend, name: str, table: pa.Table, *, temp: bool = True
     runs in-process."""
     kind = engine_kind(con)
     if kind in NO_TEMPORARY_TABLES and temp:
-        return ibis.memtable(table, name=name)
+        return ibis.memtable(table)
     if kind == "spark" and temp:
         return con.create_view(name, ibis.memtable(table), overwrite=True)  # type: ignore[attr-defined,no-any-return]
     if kind == "postgres":
