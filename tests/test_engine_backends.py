@@ -252,8 +252,15 @@ def test_every_problem_of_an_engine_kind_is_listed(tmp_path: Path) -> None:
     assert "'engine.master': not used by kind = \"postgres\" (only by spark)" in text
     with pytest.raises(ConfigError) as caught:
         _engine_config(tmp_path / "s", 'kind = "snowflake"\nurl = "postgresql://x@y/z"\n')
-    assert "'engine.url': the engine 'snowflake' takes a URL like \"snowflake://...\"" in \
-        str(caught.value)
+    assert "'engine.url': the engine 'snowflake' takes a URL like \"snowflake://...\"; got " \
+        "one starting postgresql://" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:  # no scheme: the URL (a password?) not shown
+        _engine_config(tmp_path / "p", 'kind = "postgres"\nurl = "report:s3cret@db/crm"\n')
+    assert "got no scheme://" in str(caught.value) and "s3cret" not in str(caught.value)
+    with pytest.raises(ConfigError) as caught:  # an unknown kind: only that is said
+        _engine_config(tmp_path / "k", 'kind = "postgress"\nurl = "postgresql://db/crm"\n')
+    assert "'engine.kind': 'postgress' should be one of" in str(caught.value)
+    assert "engine.url" not in str(caught.value)
     with pytest.raises(ConfigError, match="'engine.master': 'anywhere' should be a Spark"):
         _engine_config(tmp_path / "m", 'kind = "spark"\nmaster = "anywhere"\n')
 

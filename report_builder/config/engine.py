@@ -49,7 +49,8 @@ class EngineConfig:
 def read_engine(r: Reader) -> EngineConfig:
     sec = r.section("engine")
     kind = r.get(sec, "engine", "kind", str, "duckdb")
-    if kind not in ENGINE_KINDS:
+    known = kind in ENGINE_KINDS  # else the keys are not checked against it
+    if not known:
         r.problems.append(f"Config value 'engine.kind': {kind!r} should be one of "
                           f"{', '.join(ENGINE_KINDS)}")
         kind = "duckdb"
@@ -63,16 +64,17 @@ def read_engine(r: Reader) -> EngineConfig:
         r.problems.append(f"Config value 'engine.spill': {spill} is a file; it should be a "
                           "folder (made when missing) for what passes the memory limit")
         spill = None
-    url = _read_url(r, sec, kind)
+    url = _read_url(r, sec, kind) if known else None
     password_env = r.get(sec, "engine", "password_env", str)
     master = r.get(sec, "engine", "master", str)
     if master is not None and not _MASTER.match(master.strip()):
         r.problems.append(f"Config value 'engine.master': {master!r} should be a Spark master "
                           "like \"local[4]\" or \"spark://host:7077\"")
         master = None
-    _only_for(r, sec, kind, {"memory_limit": ("duckdb",), "spill": ("duckdb",),
-                             "url": tuple(URL_SCHEMES), "password_env": tuple(URL_SCHEMES),
-                             "master": ("spark",)})
+    if known:
+        _only_for(r, sec, kind, {"memory_limit": ("duckdb",), "spill": ("duckdb",),
+                                 "url": tuple(URL_SCHEMES),
+                                 "password_env": tuple(URL_SCHEMES), "master": ("spark",)})
     return EngineConfig(kind, limit.strip() if limit else None, spill, url, password_env,
                         master.strip() if master else None)
 
@@ -88,9 +90,11 @@ def _read_url(r: Reader, sec: dict[str, object], kind: str) -> str | None:
         r.problems.append(f"Config value 'engine.url': missing (required for kind = "
                           f"\"{kind}\"); a URL like \"{example}\"")
         return None
-    if url.split("://", 1)[0].lower() not in schemes or "://" not in url:
+    scheme = url.split("://", 1)[0].lower() if "://" in url else None
+    if scheme not in schemes:  # the rest of the URL is not shown: it may hold a password
+        found = f"one starting {scheme}://" if scheme else "no scheme://"
         r.problems.append(f"Config value 'engine.url': the engine {kind!r} takes a URL like "
-                          f"\"{example}\"; got one starting {url.split('://', 1)[0]!r}")
+                          f"\"{example}\"; got {found}")
         return None
     return url
 
