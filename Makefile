@@ -17,7 +17,7 @@ demo: setup system-deps
 	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser, or the PDF and the decks"
 	@echo "(pipeline-meeting-2026-11-24.pptx, customer-deck-2026-11-24.pptx) beside it."
 
-test: setup system-deps test-deps
+test: setup system-deps test-deps $(VENV)/.test-installed
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed
@@ -32,6 +32,12 @@ python-check:
 $(VENV)/.installed: pyproject.toml constraints.txt | python-check
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+# what the tests need besides (pytest, the PostgreSQL driver, pyspark for the Spark engine, ...):
+# not for `make demo`, which would fetch pyspark's 400 MB for nothing
+$(VENV)/.test-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
@@ -52,20 +58,21 @@ system-deps:
 	fi
 
 # The tests open the decks in LibreOffice Impress and the starter workbook in LibreOffice Calc,
-# as a user's client would, make a test certificate with openssl for the TLS mail server, and
-# start a throwaway PostgreSQL server (initdb + pg_ctl, a unix socket in a temporary folder) for
-# the SQL sources. Where these cannot be installed, the tests that need them are skipped and say
-# why.
-TEST_PACKAGES := libreoffice-impress libreoffice-calc openssl postgresql
+# as a user's client would, make a test certificate with openssl for the TLS mail server, start
+# a throwaway PostgreSQL server (initdb + pg_ctl, a unix socket in a temporary folder) for the
+# SQL sources and the PostgreSQL engine, and run Spark in local mode (pyspark, from the test
+# extra, needs Java 17+). Where these cannot be installed, the tests that need them are skipped
+# and say why.
+TEST_PACKAGES := libreoffice-impress libreoffice-calc openssl postgresql default-jre-headless
 test-deps:
 	@if command -v soffice >/dev/null && command -v localc >/dev/null \
-	    && command -v openssl >/dev/null \
+	    && command -v openssl >/dev/null && command -v java >/dev/null \
 	    && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null; then \
 	  echo "Installing $(TEST_PACKAGES) with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_PACKAGES); \
 	else \
-	  echo "LibreOffice, openssl or PostgreSQL is missing: the tests that need them will be skipped"; \
+	  echo "LibreOffice, openssl, PostgreSQL or Java is missing: the tests that need them will be skipped"; \
 	fi
 
 clean:

@@ -1,7 +1,8 @@
 """`pip install .` alone supports every command: each third-party package the code imports
 (at the top of a module or inside a function, as the workbook actions import openpyxl) is a
 runtime dependency in pyproject.toml, or one of the documented extras for optional sources
-(sql, postgresql, duckdb), never a test-only package."""
+(sql, postgresql, duckdb) and engines (engine-postgres, engine-spark, ...), never a test-only
+package."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "report_builder"
-USER_EXTRAS = ("sql", "postgresql", "duckdb")  # README: `pip install '.[sql]'` and the like
+USER_EXTRAS = ("sql", "postgresql", "duckdb",  # README: `pip install '.[sql]'` and the like
+               "engine-postgres", "engine-spark", "engine-bigquery", "engine-snowflake",
+               "engine-databricks")
 
 
 def _name(requirement: str) -> str:

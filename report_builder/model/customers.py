@@ -52,7 +52,8 @@ def _figures(view: ModelView) -> dict[str, Any]:
         new_customers_value=accurate_sum(deals.value, where=won & new),
         won_in_quarter=deals.count(where=won_q), lost_in_quarter=deals.count(where=lost_q),
         won_in_quarter_value=accurate_sum(deals.value, where=won_q),
-        cycle_days=_days_between(deals.created_date, deals.close_date).mean(where=won_q))
+        cycle_days=_days_between(deals.created_date, deals.close_date).cast("float64")
+        .mean(where=won_q))
 
 
 def _reasons(view: ModelView) -> dict[bool, pd.DataFrame]:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from report_builder.config import OPEN_STEPS, Config
 from report_builder.engine import EngineTables, fetch
+from report_builder.engine.backends import hold
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
 from report_builder.placeholders import NO_ACCOUNT, NO_CHANNEL
 
@@ -89,7 +90,7 @@ def make_view(tables: EngineTables, config: Config, as_of: dt.date) -> ModelView
     # section asks many questions of them. The leads stay where they are (a Parquet file is
     # scanned again by each question, for the columns it reads), joined to the held deals:
     # holding every lead would take the engine's memory for what a scan reads in a second.
-    deals = _held(tables, "view_deals", deals)
+    deals = _held(deals)
     of_deal = deals.select(deals.deal_id, deal_won_=deals.is_won, deal_step_=deals.step)
     leads = leads.left_join(of_deal, "deal_id").drop("deal_id_right")
     leads = leads.mutate(deal_won=leads.deal_won_.fill_null(False),
@@ -117,10 +118,10 @@ def _left_out(all_deals: ir.Table, deals: ir.Table, all_leads: ir.Table,
     return {name: int(value or 0) for name, value in found.items()}
 
 
-def _held(tables: EngineTables, name: str, expr: ir.Table) -> ir.Table:
-    """`expr` computed once into the engine's temporary table `name` (replacing one of that
-    name), spilled past the engine's memory limit."""
-    return tables.con.create_table(name, expr, temp=True, overwrite=True)
+def _held(expr: ir.Table) -> ir.Table:
+    """`expr` computed once and held by the engine (engine/backends.py `hold`: a temporary
+    table spilled past DuckDB's memory limit, a cached view on Spark), released with the view."""
+    return hold(expr)
 
 
 def ts(day: dt.date) -> pd.Timestamp:
