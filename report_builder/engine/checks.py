@@ -50,6 +50,16 @@ class MeetingCounts:
     closed_after: int  # won or lost with a close date after the meeting: not counted
 
 
+# the tolerable notes in the order data/validate.py notes them
+NOTE_ORDER = ("no_close_date", "no_account", "no_created_date", "no_amount", "unknown_deal",
+              "no_won_reason", "no_pipeline", "no_lost_reason")
+
+
+def in_note_order(notes: dict[str, list[DataNote]]) -> list[DataNote]:
+    return sorted((n for found in notes.values() for n in found),
+                  key=lambda n: NOTE_ORDER.index(n.key))
+
+
 @dataclass(frozen=True)
 class _Note:
     """A tolerable problem: rows where `condition` holds, counted, their first ids named."""

@@ -43,7 +43,8 @@ _TYPES: dict[Kind, dtypes.DataType] = {
     Kind.TIMESTAMP: dtypes.Timestamp(timezone="UTC"), Kind.AMOUNT: dtypes.float64,
     Kind.PROBABILITY: dtypes.float64, Kind.BOOL: dtypes.boolean,
 }
-_MONEY_NOISE = r"[\s\u00a0']|kr\.?|DKK|EUR|USD|SEK|NOK|GBP|[€$£]"  # as data/parse.py strips
+# what data/parse.py strips from an amount (RE2 has no \\u escapes: the no-break space as is)
+_MONEY_NOISE = r"[\s" + "\u00a0" + r"']|kr\.?|DKK|EUR|USD|SEK|NOK|GBP|[€$£]"
 _TIME_PART = re.compile(r"[ T]*%[HIMSfpzZ].*$")
 
 

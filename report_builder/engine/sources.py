@@ -30,6 +30,7 @@ from report_builder.data.sources import SUFFIXES
 from report_builder.engine.checks import (
     DataCounts,
     dataset_checks,
+    in_note_order,
     run_checks,
     unique_id_checks,
 )
@@ -90,8 +91,8 @@ def lazy_sources(con: SQLBackend, config: Config) -> dict[str, EngineRaw] | None
         if location is None:
             return None
         raws[name] = _raw(con, name, location, preset, source.date_format or data.date_format)
-    if "stage_history" in in_path:
-        return None  # the last stage change is filled from it by the data layer
+    if "stage_history" in in_path or "actions" in in_path or "actions" in data.tables:
+        return None  # the data layer fills the last stage change, and reads the actions
     return raws
 
 
@@ -229,8 +230,9 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
     for name in TABLES:
         notes += [n for n in mapped[name].notes if n.key != "column_with_values"] \
             if name in mapped else [missing[name]]
+    notes.append(DataNote("actions", "missing_table", 0))  # a dataset with actions: data layer
     notes += merged
-    notes += [n for name in TABLES for n in tolerable.get(name, [])]
+    notes += in_note_order(tolerable)
     final = {name: mapped[name].table.drop(ROW) if name in mapped
              else empty_canonical(DATASET_TABLES[name]).drop(ROW) for name in TABLES}
     final["deals"] = with_deal_columns(final["deals"], config)
