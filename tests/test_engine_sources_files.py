@@ -207,3 +207,29 @@ def test_a_table_source_is_checked(source: str, message: str, tmp_path: Path) ->
                     encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_deals_convert_at_the_rate_table_rate_of_their_close_date(tmp_path: Path) -> None:
+    """The CRM's rate table (Salesforce CurrencyType and DatedConversionRate): each deal at the
+    dated rate in force on its close date, else the fixed rate, in the engine as in pandas."""
+    from tests.small_company import DEALS
+    from tests.test_engine_checks import CURRENCY, changed, engine_copy
+
+    deals = changed(changed(DEALS, "D1", CURRENCY, "EUR"), "D5", CURRENCY, "eur")
+    config = write_company(tmp_path, deals=deals)
+    (tmp_path / "CurrencyType.csv").write_text(
+        "IsoCode,ConversionRate,IsCorporate,IsActive\nDKK,1,1,1\nEUR,0.134,0,1\n")
+    (tmp_path / "DatedConversionRate.csv").write_text(
+        "IsoCode,ConversionRate,StartDate,NextStartDate\nEUR,0.13,0001-01-01,2026-11-01\n"
+        "EUR,0.14,2026-11-01,9999-12-31\nDKK,1,0001-01-01,9999-12-31\n")
+    text = config.read_text(encoding="utf-8").replace(
+        "currency_rates = { EUR = 7.5 }", 'currency_rates = { path = "CurrencyType.csv", '
+        'dated = "DatedConversionRate.csv" }')
+    config.write_text(text, encoding="utf-8")
+    dataset = load_dataset(load_config(config))
+    engine = read_engine_dataset(connect(), load_config(engine_copy(config, "parquet")))
+    values = engine.tables.deals.select("deal_id", "value").to_pandas()
+    got = dict(zip(values["deal_id"], values["value"], strict=True))
+    expected = dict(zip(dataset.deals["deal_id"], dataset.deals["value"], strict=True))
+    assert got == pytest.approx(expected)
+    assert got["D1"] == pytest.approx(100000 / 0.13) and got["D3"] == pytest.approx(1000 / 0.14)

@@ -8,15 +8,15 @@
   `deals = { table = "crm.opportunities" }`.
 Each is mapped by engine/mapping.py (the config's columns, presets, date format, ...) and
 checked by engine/checks.py. A dataset with a source only the data layer reads (CSV, XLSX, a
-SQL query, a stage history, tables of names, the CRM's rate table, a preset whose conversions
-the engine lacks) is read, checked and handed over by the data layer (`register_dataset`).
+SQL query, a stage history, the actions, tables of names, a preset whose conversions the
+engine lacks) is read, checked and handed over by the data layer (`register_dataset`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import ibis
@@ -25,6 +25,7 @@ from ibis.backends.sql import SQLBackend
 
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import DataNote
+from report_builder.data.rates import CurrencyRates, read_rates
 from report_builder.data.schema import DATASET_TABLES
 from report_builder.data.sources import SUFFIXES
 from report_builder.engine.checks import (
@@ -72,7 +73,7 @@ def read_engine_dataset(con: SQLBackend, config: Config, *,
 def lazy_sources(con: SQLBackend, config: Config) -> dict[str, EngineRaw] | None:
     """Each table's source as the engine reads it, or None when one needs the data layer."""
     data = config.data
-    if data.lookups or data.rate_table is not None or "stage_history" in data.tables:
+    if data.lookups or "stage_history" in data.tables:
         return None
     raws: dict[str, EngineRaw] = {}
     in_path = _in_path(data.path) if not data.tables or data.path_given else {}
@@ -187,6 +188,7 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
                     ) -> EngineDataset:
     """The raw tables mapped, their spellings merged and checked by queries; the deals'
     derived columns added. DataError: every problem found, in every table."""
+    config, rate_table = with_rate_table(config)
     problems: list[Problem] = []
     mapped: dict[str, MappedTable] = {}
     missing: dict[str, DataNote] = {}
@@ -235,15 +237,26 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
     notes += in_note_order(tolerable)
     final = {name: mapped[name].table.drop(ROW) if name in mapped
              else empty_canonical(DATASET_TABLES[name]).drop(ROW) for name in TABLES}
-    final["deals"] = with_deal_columns(final["deals"], config)
+    final["deals"] = with_deal_columns(final["deals"], config, rate_table)
     counts = DataCounts(tuple(notes), {name: rows.get(name, 0) for name in TABLES},
                         {name: m.source for name, m in mapped.items()})
     return EngineDataset(EngineTables(con, **final), counts)  # type: ignore[arg-type]
 
 
-def _with_table(mapped: MappedTable, table: ir.Table) -> MappedTable:
-    from dataclasses import replace
+def with_rate_table(config: Config) -> tuple[Config, CurrencyRates | None]:
+    """The config with the CRM rate table's rates under data.currency_rates (those written out
+    kept for currencies the table lacks), and the table, for rates by close date (as
+    data/load.py reads them)."""
+    if config.data.rate_table is None:
+        return config, None
+    rates = read_rates(config.data.rate_table, config.company.currency)
+    merged = {**config.data.currency_rates, **rates.company_rates()}
+    merged.pop(config.company.currency.upper(), None)
+    data = replace(config.data, currency_rates=merged)
+    return replace(config, data=data), rates
 
+
+def _with_table(mapped: MappedTable, table: ir.Table) -> MappedTable:
     return replace(mapped, table=table)
 
 
