@@ -76,6 +76,9 @@ class Check:
     value: ir.Value | None = None
     every_value: bool = False
     over: ir.Table | None = None  # the table the condition is over; None: the mapped table
+    # counted instead of the rows where `condition` holds, where that is cheaper (not 0 when
+    # some row fails: the ids repeated, counted without a subquery)
+    counted: ir.IntegerScalar | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,19 @@ class MappedTable:
     checks: tuple[Check, ...] = ()  # counted by engine/checks.py
     notes: tuple[DataNote, ...] = ()
     empty_rows: ir.IntegerScalar | None = None  # rows with every cell empty, left out
+    # the table's ids as read, without typing the other columns (for checks across tables)
+    id_values: ir.Value | None = None
+
+    @property
+    def ids(self) -> ir.Value:
+        return self.id_values if self.id_values is not None else \
+            self.table[_id_column(self.name)]
+
+
+def _id_column(name: str) -> str:
+    from report_builder.data.schema import DATASET_TABLES
+
+    return DATASET_TABLES[name].id_column or ""
 
 
 @dataclass
@@ -131,15 +147,20 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
     if ignored:
         notes.append(DataNote(table.name, "ignored_columns", len(ignored),
                               {"source": raw.source}, tuple(clip(c) for c in ignored[:LISTED])))
-    blank = ibis.and_(*(_blank(renamed[c]) for c in renamed.columns if c != ROW))
-    kept = renamed.filter(~blank)
+    cells = [c for c in renamed.columns if c != ROW]
+    blank = ibis.and_(*(_blank(renamed[c]) for c in cells))
+    # counted among the rows whose first cell is empty (few: the usual case decided on one)
+    maybe = renamed.filter(_blank(renamed[cells[0]]))
+    empty_rows = maybe.count(where=ibis.and_(*(_blank(maybe[c]) for c in cells[1:])))
     problems: list[Problem] = []
+    kept = renamed
     if table.name == "deals" and config.data.pipelines:
         kept = _kept_pipelines(kept, config.data.pipelines, raw.source, problems)
+    ids = text_of(kept[table.id_column]) if table.id_column in kept.columns else None
     typing = _Typing(raw, config, problems=problems)
-    typed = _typed(kept, table, typing)
+    typed = _typed(kept.filter(~blank), table, typing)
     return MappedTable(table.name, raw.source, typed, tuple(typing.problems),
-                       tuple(typing.checks), tuple(notes), renamed.count(where=blank))
+                       tuple(typing.checks), tuple(notes), empty_rows, ids)
 
 
 # -- headers ------------------------------------------------------------------------------------
