@@ -197,3 +197,15 @@ def test_a_campaign_table_with_an_unreadable_time_and_link(tmp_path: Path) -> No
     assert found(problems) == found(expected)
     assert {p.value for p in problems} == {"noon", "nordlys dk"}
     assert len(CAMPAIGNS) == 4
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_past_25_bad_values_the_rest_are_counted_in_one_line(kind: str, tmp_path: Path) -> None:
+    """Each distinct bad value is one problem up to 25 (data/problems.py), then one line."""
+    many = [[f"D{i}", *DEALS[i % 9][1:6], f"{i} kr-ish", *DEALS[i % 9][7:]] for i in range(30)]
+    config = write_fault(tmp_path, {"deals": many})
+    expected = data_problems(lambda: load_dataset(load_config(config)))
+    problems = data_problems(lambda: read_engine_dataset(connect(),
+                                                         load_config(engine_copy(config, kind))))
+    assert found(problems) == found(expected)
+    assert len(problems) == 26 and problems[-1].message.startswith("and 5 more distinct values")
