@@ -6,7 +6,9 @@ scanned, never loaded whole."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 from pathlib import Path
 
 import duckdb
@@ -18,8 +20,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from report_builder.config import Config, load_config
+from report_builder.data.dataset import DataNote
 from report_builder.data.load import load_dataset
 from report_builder.engine import EngineDataset, connect, read_engine_dataset
+from report_builder.engine.sources import lazy_sources
 from report_builder.errors import ConfigError
 from report_builder.model import engine_pipeline, engine_targets, pipeline, targets
 from report_builder.model.engine_view import make_engine_view
@@ -138,55 +142,145 @@ def test_a_table_of_the_engines_connection_gives_the_pandas_figures(tmp_path: Pa
     same_sections(config, engine, reference)
 
 
-HUBSPOT_DEALS = {"deal_id": "Record ID", "name": "Deal Name", "account": "Associated Company",
-                 "owner": "Deal owner", "stage": "Deal Stage", "amount": "Amount",
-                 "currency": "Currency", "created_date": "Create Date",
-                 "close_date": "Close Date", "source_channel": "Original Traffic Source",
-                 "campaign_id": "Original Traffic Source Drill-Down 1",
-                 "won_reason": "Closed Won Reason", "lost_reason": "Closed Lost Reason",
-                 "probability": "Deal probability", "team": "HubSpot Team"}
+def example_deals(headers: dict[str, str]) -> pd.DataFrame:
+    """The example's deals (every cell text) under a CRM's headers."""
+    frame = pd.read_csv(EXAMPLE / "data" / "deals.csv", dtype=str, keep_default_na=False)
+    return frame[list(headers)].rename(columns=headers)
 
 
 def hubspot_deals() -> pd.DataFrame:
-    """The example's deals as HubSpot exports them: its headers, times of day after the dates,
-    deactivated owners, channels as HubSpot's internal values."""
-    frame = pd.read_csv(EXAMPLE / "data" / "deals.csv", dtype=str, keep_default_na=False)
-    frame = frame[list(HUBSPOT_DEALS)].rename(columns=HUBSPOT_DEALS)
+    """As HubSpot exports them: times of day after the dates, deactivated owners, channels as
+    HubSpot's internal values, a property the pack does not use."""
+    frame = example_deals({
+        "deal_id": "Record ID", "name": "Deal Name", "account": "Associated Company",
+        "owner": "Deal owner", "stage": "Deal Stage", "amount": "Amount", "currency": "Currency",
+        "created_date": "Create Date", "close_date": "Close Date",
+        "source_channel": "Original Traffic Source",
+        "campaign_id": "Original Traffic Source Drill-Down 1",
+        "won_reason": "Closed Won Reason", "lost_reason": "Closed Lost Reason",
+        "probability": "Deal probability", "team": "HubSpot Team"})
     frame["Create Date"] = frame["Create Date"] + " 09:30"
     every_third = frame.index % 3 == 0
     frame.loc[every_third, "Deal owner"] += " (Deactivated User)"
     channel = frame["Original Traffic Source"]
     frame.loc[every_third, "Original Traffic Source"] = channel.str.upper().str.replace(" ", "_")
     frame["Unused property"] = "x"
-    return frame.mask(frame == "")
+    return frame
 
 
-def test_a_hubspot_export_is_mapped_through_the_preset(tmp_path: Path) -> None:
-    """The same export as CSV for the pandas path and as Parquet for the engine."""
-    frame = hubspot_deals()
+def salesforce_deals() -> pd.DataFrame:
+    """As Salesforce exports opportunities: probability in percent, null ids as 15 zeros."""
+    frame = example_deals({
+        "deal_id": "Id", "name": "Name", "account": "Account Name",
+        "owner": "Opportunity Owner", "team": "Owner Role", "stage": "StageName",
+        "amount": "Amount", "currency": "CurrencyIsoCode", "created_date": "CreatedDate",
+        "close_date": "CloseDate", "source_channel": "LeadSource", "campaign_id": "CampaignId",
+        "won_reason": "Win_Reason__c", "lost_reason": "Loss_Reason__c",
+        "probability": "Probability (%)"})
+    frame["CampaignId"] = frame["CampaignId"].mask(frame["CampaignId"] == "", "000000000000000")
+    frame["CloseDate"] = frame["CloseDate"].mask(frame["CloseDate"] != "",
+                                                 frame["CloseDate"] + "T12:00:00.000Z")
+    return frame
+
+
+def pipedrive_deals() -> pd.DataFrame:
+    """As Pipedrive exports them: a closed deal keeps the stage it was in, its status says it
+    closed, and its close date is its won or lost time."""
+    frame = example_deals({
+        "deal_id": "Deal - ID", "name": "Deal - Title", "account": "Deal - Organization",
+        "owner": "Deal - Owner", "stage": "Deal - Stage", "amount": "Deal - Value",
+        "currency": "Deal - Currency of value", "created_date": "Deal - Deal created",
+        "close_date": "Deal - Expected close date", "source_channel": "Deal - Source channel",
+        "lost_reason": "Deal - Lost reason", "probability": "Deal - Probability"})
+    stage = frame["Deal - Stage"]
+    won, lost = stage == "Closed won", stage == "Closed lost"
+    frame["Deal - Status"] = "open"
+    frame.loc[won, "Deal - Status"], frame.loc[lost, "Deal - Status"] = "won", "lost"
+    frame["Deal - Won time"] = frame["Deal - Expected close date"].where(won, "") + ""
+    frame["Deal - Lost time"] = frame["Deal - Expected close date"].where(lost, "")
+    frame.loc[won | lost, "Deal - Expected close date"] = "2030-01-01"
+    frame.loc[won | lost, "Deal - Stage"] = "Negotiation"
+    frame["Deal - Probability"] = frame["Deal - Probability"].mask(
+        frame["Deal - Probability"] != "", "35")
+    return frame
+
+
+EXPORTS = {"hubspot": hubspot_deals, "salesforce": salesforce_deals,
+           "pipedrive": pipedrive_deals}
+# Pipedrive's closed deals are `Won` or `Lost` (their status), beside the example's stages
+STAGES = '"Won" = { step = "won" }\n"Lost" = { step = "lost" }\n'
+
+
+def nearly_equal(left: object, right: object) -> bool:
+    """Equal, floats to 12 significant digits (nested dicts, lists and tuples alike)."""
+    if isinstance(left, float) and isinstance(right, float):
+        return math.isclose(left, right, rel_tol=1e-12)
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(nearly_equal(left[k], right[k])
+                                                   for k in left)
+    if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
+        return len(left) == len(right) and all(map(nearly_equal, left, right))
+    return left == right
+
+
+def without_source(note: DataNote) -> DataNote:
+    """The note without the file it names (the same export as CSV or as Parquet)."""
+    return dataclasses.replace(note, values={k: v for k, v in note.values.items()
+                                             if k != "source"})
+
+
+@pytest.mark.parametrize("preset", list(EXPORTS))
+def test_a_crm_export_is_mapped_through_its_preset(preset: str, tmp_path: Path) -> None:
+    """The same export as CSV for the pandas path and as Parquet for the engine: the preset's
+    headers and conversions give the same sections and notes."""
+    frame = EXPORTS[preset]()
     frame.to_csv(tmp_path / "deals.csv", index=False)
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "deals.parquet")
+    cells = pa.Table.from_pandas(frame.mask(frame == ""), preserve_index=False)
+    pq.write_table(cells, tmp_path / "deals.parquet")
     for table in TABLES[1:]:
         pq.write_table(example_cells(table, renamed=False), tmp_path / f"{table}.parquet")
-    rest = "".join(f'{t} = "{t}.parquet"\n' for t in TABLES[1:])
-    pandas_config = write_config(tmp_path, f'preset = "hubspot"\ndeals = "deals.csv"\n{rest}')
-    (tmp_path / "pandas.toml").write_text(pandas_config.path.read_text(), encoding="utf-8")
-    config = write_config(tmp_path, f'preset = "hubspot"\ndeals = "deals.parquet"\n{rest}')
-    engine = read_engine_dataset(connect(), config, as_of=AS_OF)
+    rest = "".join(f'{t} = {{ path = "{t}.parquet", preset = "canonical" }}\n'
+                   for t in TABLES[1:])
+    configs = {}
+    for name, deals in (("pandas", "deals.csv"), ("engine", "deals.parquet")):
+        text = example_text(f'preset = "{preset}"\ndeals = "{deals}"\n{rest}')
+        path = tmp_path / f"{name}.toml"
+        text = text.replace('\n"Qualification"', f'\n{STAGES}"Qualification"', 1)
+        path.write_text(text, encoding="utf-8")
+        configs[name] = load_config(path)
+    engine = read_engine_dataset(connect(), configs["engine"], as_of=AS_OF)
     deals = engine.tables.deals
-    assert not deals.owner.contains("Deactivated").any().to_pyarrow().as_py()
     assert [n for n in leaves(deals) if isinstance(n, ops.DatabaseTable)]
-    same = load_config(tmp_path / "pandas.toml")
-    dataset = load_dataset(same, as_of=AS_OF)
-    assert any(n.key == "ignored_columns" for n in dataset.notes)
-    engine_notes = [n for n in engine.counts.notes if n.key != "ignored_columns"]
-    assert engine_notes == [n for n in dataset.notes if n.key != "ignored_columns"]
-    pandas_view = make_view(dataset, same, AS_OF)
-    engine_view = make_engine_view(engine.tables, config, AS_OF)
-    assert differences(pipeline.build_pipeline(pandas_view),
-                       engine_pipeline.build_pipeline(engine_view)) == []
-    assert differences(targets.build_targets(pandas_view),
-                       engine_targets.build_targets(engine_view)) == []
+    assert not [n for n in leaves(deals) if isinstance(n, ops.InMemoryTable)]
+    dataset = load_dataset(configs["pandas"], as_of=AS_OF)
+    assert [without_source(n) for n in engine.counts.notes] == \
+        [without_source(n) for n in dataset.notes]
+    pandas_view = make_view(dataset, configs["pandas"], AS_OF)
+    engine_view = make_engine_view(engine.tables, configs["engine"], AS_OF)
+    # Salesforce's percentages (0.35 / 100) are not sums exact in binary: the pandas sum of
+    # weighted values differs from the engine's compensated sum in the 16th digit
+    assert nearly_equal(dataclasses.asdict(pipeline.build_pipeline(pandas_view)),
+                        dataclasses.asdict(engine_pipeline.build_pipeline(engine_view)))
+    assert nearly_equal(dataclasses.asdict(targets.build_targets(pandas_view)),
+                        dataclasses.asdict(engine_targets.build_targets(engine_view)))
+    if preset == "hubspot":
+        assert not deals.owner.contains("Deactivated").any().to_pyarrow().as_py()
+    if preset == "pipedrive":
+        assert deals.stage.isin(["Won", "Lost"]).sum().to_pyarrow().as_py() > 0
+
+
+def test_a_hubspot_export_with_date_entered_columns_goes_through_the_data_layer(
+        tmp_path: Path) -> None:
+    """Its `Date entered` columns are a stage history, which the engine does not read yet."""
+    frame = hubspot_deals()
+    frame['Date entered "Closed won (Sales Pipeline)"'] = ""
+    pq.write_table(pa.Table.from_pandas(frame.mask(frame == ""), preserve_index=False),
+                   tmp_path / "deals.parquet")
+    config = write_config(tmp_path, 'preset = "hubspot"\ndeals = "deals.parquet"')
+    assert lazy_sources(connect(), config) is None
+    dataset = load_dataset(config, as_of=AS_OF)
+    assert read_engine_dataset(connect(), config, as_of=AS_OF).counts.notes == \
+        tuple(dataset.notes)
 
 
 def test_csv_sources_are_read_by_the_data_layer_and_handed_over(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from ibis.backends.sql import SQLBackend
 
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import DataNote
+from report_builder.data.presets import hubspot
 from report_builder.data.rates import CurrencyRates, read_rates
 from report_builder.data.schema import DATASET_TABLES
 from report_builder.data.sources import SUFFIXES
@@ -94,6 +95,10 @@ def lazy_sources(con: SQLBackend, config: Config) -> dict[str, EngineRaw] | None
         raws[name] = _raw(con, name, location, preset, source.date_format or data.date_format)
     if "stage_history" in in_path or "actions" in in_path or "actions" in data.tables:
         return None  # the data layer fills the last stage change, and reads the actions
+    deals = raws.get("deals")
+    if deals is not None and deals.preset == "hubspot" and any(
+            hubspot.stage_of_header(c) for c in deals.table.columns):
+        return None  # `Date entered` columns: the stage history, read by the data layer
     return raws
 
 
