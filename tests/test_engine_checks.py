@@ -209,3 +209,17 @@ def test_past_25_bad_values_the_rest_are_counted_in_one_line(kind: str, tmp_path
                                                          load_config(engine_copy(config, kind))))
     assert found(problems) == found(expected)
     assert len(problems) == 26 and problems[-1].message.startswith("and 5 more distinct values")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_amounts_like_1_234_need_the_decimal_sign_said(kind: str, tmp_path: Path) -> None:
+    """Read through a mapping, `1.234` stops the build until data.decimal says what it is."""
+    config = write_fault(tmp_path, with_deals(("D4", AMOUNT, "80.000"), ("D5", AMOUNT, "1.500")))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('path = "data"', 'path = "data"\nempty_values = ["-"]'),
+                      encoding="utf-8")
+    expected = data_problems(lambda: load_dataset(load_config(config)))
+    copy = load_config(engine_copy(config, kind))
+    problems = data_problems(lambda: read_engine_dataset(connect(), copy))
+    assert found(problems) == found(expected)
+    assert [(p.column, p.value) for p in problems] == [("amount", "80.000")]

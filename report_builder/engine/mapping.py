@@ -46,6 +46,7 @@ _TYPES: dict[Kind, dtypes.DataType] = {
 # what data/parse.py strips from an amount (RE2 has no \\u escapes: the no-break space as is)
 _MONEY_NOISE = r"[\s" + "\u00a0" + r"']|kr\.?|DKK|EUR|USD|SEK|NOK|GBP|[€$£]"
 _TIME_PART = re.compile(r"[ T]*%[HIMSfpzZ].*$")
+_THOUSANDS_DOT = r"^\s*(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2})\s*$"  # data/mapped.py's
 
 
 @ibis.udf.scalar.builtin(name="try_strptime")
@@ -302,9 +303,27 @@ def _profile(table: ir.Table, canonical: Table, typing: _Typing) -> dict[str, ob
                 asks[f"pct_{c.name}"] = value.contains("%").any()
                 value = value.replace("%", "")
             asks[f"max_{c.name}"] = _number(value, typing.config.data.decimal).max()
+    ambiguous = [c.name for c in canonical.columns if c.kind is Kind.AMOUNT
+                 and c.name in table.columns and table[c.name].type().is_string()] \
+        if typing.config.data.mapped and not typing.config.data.decimal_given else []
+    for name in ambiguous:
+        asks[f"dot_{name}"] = table[name].re_search(_THOUSANDS_DOT).fill_null(False).any()
     if not asks:
         return {}
-    return dict(table.aggregate(**asks).to_pyarrow().to_pylist()[0])
+    profile = dict(table.aggregate(**asks).to_pyarrow().to_pylist()[0])
+    for name in (n for n in ambiguous if profile[f"dot_{n}"]):
+        typing.problems.append(_ambiguous_amount(table, name, typing.raw.source))
+    return profile
+
+
+def _ambiguous_amount(table: ir.Table, column: str, source: str) -> Problem:
+    """data/mapped.py ambiguous_amounts: `1.234` is 1234 or 1.234; data.decimal must say."""
+    hits = table.filter(table[column].re_search(_THOUSANDS_DOT).fill_null(False))
+    first = hits.order_by(hits[ROW]).limit(1).select(v=hits[column]).to_pyarrow()
+    return Problem(source, None, column, str(first["v"][0].as_py()),
+                   "could be a whole number with '.' between thousands (European) or a "
+                   "decimal fraction; set data.decimal in report.toml: \",\" for 1.234,50 or "
+                   "\".\" for 1,234.50")
 
 
 def _total(counts: list[ir.IntegerScalar]) -> ir.IntegerScalar:

@@ -20,13 +20,24 @@ from report_builder.engine.mapping import ROW
 from report_builder.text_limits import LISTED, clip
 
 
-def _distinct(table: ir.Table, column: str) -> list[tuple[str, int]]:
-    """Each spelling in `column` with its rows, in the order first seen."""
-    value = table[column]
-    groups = table.filter(value.notnull()).group_by(v=value).aggregate(
-        n=ibis._.count(), first=table[ROW].min())
-    rows = groups.order_by([groups.first, groups.v]).to_pyarrow().to_pylist()
-    return [(str(r["v"]), int(r["n"])) for r in rows]
+def _distinct(tables: dict[str, ir.Table], present: list[tuple[str, str]],
+              ) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """Each column's spellings with their rows, in the order first seen (one query)."""
+    parts = []
+    for i, (name, column) in enumerate(present):
+        table = tables[name]
+        value = table[column]
+        groups = table.filter(value.notnull()).group_by(v=value).aggregate(
+            n=ibis._.count(), first=table[ROW].min())
+        parts.append(groups.mutate(part=ibis.literal(i)))
+    if not parts:
+        return {}
+    union = ibis.union(*parts) if len(parts) > 1 else parts[0]
+    rows = union.order_by([union.part, union.first, union.v]).to_pyarrow().to_pylist()
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {key: [] for key in present}
+    for row in rows:
+        found[present[row["part"]]].append((str(row["v"]), int(row["n"])))
+    return found
 
 
 def merged_channel_spellings(tables: dict[str, ir.Table],
@@ -34,7 +45,7 @@ def merged_channel_spellings(tables: dict[str, ir.Table],
     """`tables` with every channel spelt as its group's winner, and a note per table and
     channel whose spellings were changed (data/channels.py's notes)."""
     present = [(t, c) for t, c in CHANNEL_COLUMNS if t in tables and c in tables[t].columns]
-    distinct = {(t, c): _distinct(tables[t], c) for t, c in present}
+    distinct = _distinct(tables, present)
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for spellings in distinct.values():
