@@ -223,3 +223,42 @@ def test_amounts_like_1_234_need_the_decimal_sign_said(kind: str, tmp_path: Path
     problems = data_problems(lambda: read_engine_dataset(connect(), copy))
     assert found(problems) == found(expected)
     assert [(p.column, p.value) for p in problems] == [("amount", "80.000")]
+
+
+def day_first(rows: Rows, columns: list[int], fmt: str) -> Rows:
+    """`rows` with the ISO dates in `columns` written in `fmt`."""
+    def written(cell: str) -> str:
+        return dt.date.fromisoformat(cell).strftime(fmt) if cell else cell
+    return [[written(c) if i in columns else c for i, c in enumerate(r)] for r in rows]
+
+
+DEAL_DATES, LEAD_DATES = [CREATED, CLOSE, 14], [1, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_dates_are_read_in_the_configs_date_format(kind: str, tmp_path: Path) -> None:
+    deals = changed(day_first(DEALS, DEAL_DATES, "%d.%m.%Y"), "D2", CLOSE, "2026-11-20")
+    config = write_company(tmp_path, deals=deals, leads=day_first(LEADS, LEAD_DATES, "%d.%m.%Y"))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('path = "data"', 'path = "data"\ndate_format = "%d.%m.%Y"'),
+                      encoding="utf-8")
+    expected = data_problems(lambda: load_dataset(load_config(config)))
+    copy = load_config(engine_copy(config, kind))
+    problems = data_problems(lambda: read_engine_dataset(connect(), copy))
+    assert found(problems) == found(expected)
+    assert [(p.value, p.message.split(";")[1].split(" (deal_id")[0]) for p in problems] == [
+        ("2026-11-20", " expected dates like 24.11.2026 (%d.%m.%Y)")]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_dates_fitting_day_and_month_first_ask_for_the_date_format(kind: str,
+                                                                   tmp_path: Path) -> None:
+    """Without data.date_format, one format is detected per table; 01/02/2026 fits both."""
+    early = [[*r[:8], "2026-01-02", "2026-02-03", *r[10:14], "2026-03-04", *r[15:]]
+             for r in DEALS]
+    config = write_company(tmp_path, deals=day_first(early, DEAL_DATES, "%d/%m/%Y"))
+    expected = data_problems(lambda: load_dataset(load_config(config)))
+    copy = load_config(engine_copy(config, kind))
+    problems = data_problems(lambda: read_engine_dataset(connect(), copy))
+    assert {p.message for p in problems} == {p.message for p in expected}
+    assert "fits both day-first and month-first" in problems[0].message

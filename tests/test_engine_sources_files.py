@@ -107,6 +107,7 @@ def test_parquet_files_under_the_configs_headers_give_the_pandas_figures(
     config = parquet_example(tmp_path)
     con = connect()
     engine = read_engine_dataset(con, config, as_of=AS_OF)
+    assert engine.dataset is None  # read by the engine, not the data layer
     same_sections(config, engine, config)
     for table in (engine.tables.deals, engine.tables.leads):
         found = leaves(table)
@@ -287,6 +288,7 @@ def test_csv_sources_are_read_by_the_data_layer_and_handed_over(tmp_path: Path) 
     config = load_config(write_company(tmp_path))
     engine = read_engine_dataset(connect(), config)
     assert engine.counts.sources["deals"] == "deals.csv"
+    assert engine.dataset is not None and engine.dataset.sources == engine.counts.sources
     assert [n for n in leaves(engine.tables.deals) if isinstance(n, ops.DatabaseTable)]
 
 

@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 from ibis.backends.sql import SQLBackend
 
 from report_builder.config import Config, TableSource
-from report_builder.data.dataset import DataNote
+from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.presets import hubspot
 from report_builder.data.rates import CurrencyRates, read_rates
 from report_builder.data.schema import DATASET_TABLES
@@ -53,6 +53,9 @@ class EngineDataset:
 
     tables: EngineTables
     counts: DataCounts
+    # the data layer's dataset where it read the sources (its actions, stage history and
+    # mapping reports are the build's); None where the engine read them itself
+    dataset: Dataset | None = None
 
 
 def read_engine_dataset(con: SQLBackend, config: Config, *,
@@ -67,7 +70,8 @@ def read_engine_dataset(con: SQLBackend, config: Config, *,
         dataset = load_dataset(config, as_of=as_of)
         counts = DataCounts(tuple(dataset.notes), {name: len(getattr(dataset, name))
                                                    for name in TABLES}, dict(dataset.sources))
-        return EngineDataset(register_dataset(con, dataset), counts)  # type: ignore[arg-type]
+        return EngineDataset(register_dataset(con, dataset), counts,  # type: ignore[arg-type]
+                             dataset)
     return checked_dataset(con, raws, config)
 
 
