@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -24,7 +25,7 @@ from report_builder.data.dataset import DataNote
 from report_builder.data.problems import MAX_VALUES
 from report_builder.data.schema import DATASET_TABLES, LEAD_STATUSES, TARGET_SCOPES
 from report_builder.data.validate import MAX_EXAMPLES
-from report_builder.engine.mapping import ROW, Check, MappedTable, text_of
+from report_builder.engine.mapping import ROW, TYPED, Check, MappedTable, text_of
 from report_builder.errors import Problem
 from report_builder.text_limits import listed
 
@@ -70,10 +71,41 @@ class _Note:
     only_if: Callable[[int, int], bool] | None = None  # (count, table rows) -> noted?
 
 
+class TypedColumns:
+    """A mapped table's typed columns by their canonical names, in the table the checks ask
+    (`MappedTable.checked`: the values as read beside them), so that the checks of a table,
+    on the values as read and on the typed ones, are counted in one query."""
+
+    def __init__(self, mapped: MappedTable) -> None:
+        self.table = checked_table(mapped)
+        self.prefix = TYPED if mapped.checked is not None else ""
+
+    def __getitem__(self, name: str) -> ir.Value:
+        return self.table[self.prefix + name]
+
+    def __getattr__(self, name: str) -> ir.Value:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def count(self, where: ir.BooleanValue | None = None) -> ir.IntegerScalar:
+        return self.table.count(where=where)
+
+
+def checked_table(mapped: MappedTable) -> ir.Table:
+    return mapped.checked if mapped.checked is not None else mapped.table
+
+
 def dataset_checks(tables: dict[str, MappedTable], config: Config) -> list[Check]:
     """data/validate.py check_dataset's fatal checks, on the mapped tables."""
+    checks = [replace(c, over=checked_table(tables[c.table]))
+              for c in _dataset_checks(tables, config)]
+    return checks
+
+
+def _dataset_checks(tables: dict[str, MappedTable], config: Config) -> list[Check]:
     checks: list[Check] = []
-    t = {name: m.table for name, m in tables.items()}
+    t: dict[str, Any] = {name: TypedColumns(m) for name, m in tables.items()}
     deals, leads, targets, campaigns = (t.get("deals"), t.get("leads"), t.get("targets"),
                                         t.get("campaigns"))
     if deals is not None:
@@ -99,7 +131,7 @@ def dataset_checks(tables: dict[str, MappedTable], config: Config) -> list[Check
                             targets.scope_value))
         key = targets.quarter.fill_null("") + " " + targets.scope.fill_null("") + " " + \
             targets.scope_value.fill_null("")
-        checks.append(Check("targets", "quarter", _repeated(targets, key),
+        checks.append(Check("targets", "quarter", _repeated(targets.table, key),
                             "duplicate target: one row per quarter, scope and scope_value", key))
     if campaigns is not None:
         checks.append(Check("campaigns", "end_date",
@@ -136,15 +168,16 @@ def unique_id_checks(tables: dict[str, MappedTable]) -> list[Check]:
     for name in ("deals", "leads", "campaigns"):
         if name in tables:
             column = DATASET_TABLES[name].id_column or ""
-            table = tables[name].table
-            value = table[column]
-            checks.append(Check(name, column, _repeated(table, value),
+            columns = TypedColumns(tables[name])
+            value = columns[column]
+            checks.append(Check(name, column, _repeated(columns.table, value),
                                 f"duplicate {column}: each {column} may appear once",
-                                value, counted=value.count() - value.nunique()))
+                                value, counted=value.count() - value.nunique(),
+                                over=columns.table))
     return checks
 
 
-def _tolerable(name: str, table: ir.Table, tables: dict[str, MappedTable],
+def _tolerable(name: str, table: Any, tables: dict[str, MappedTable],
                config: Config) -> list[_Note]:
     """data/validate.py _tolerable_notes, as conditions."""
     if name == "leads" and "deals" in tables:
@@ -176,27 +209,18 @@ def run_checks(tables: dict[str, MappedTable], checks: list[Check], config: Conf
     notes: dict[str, list[DataNote]] = {}
     rows: dict[str, int] = {}
     for name, mapped in tables.items():
-        table = mapped.table
+        table = checked_table(mapped)
         own = [c for c in checks if c.table == name]
-        raw = [c for c in own if c.over is not None]
-        if raw:  # the values as read: one query over the table before it was typed
-            over = raw[0].over
-            assert over is not None
-            counts = over.aggregate(**{f"c{i}": over.count(where=c.condition)
-                                       for i, c in enumerate(raw)}).to_pyarrow().to_pylist()[0]
-            problems += [p for i, c in enumerate(raw) if counts[f"c{i}"]
-                         for p in _described(mapped, c)]
-        typed = [c for c in own if c.over is None]
-        tolerable = _tolerable(name, table, tables, config)
+        tolerable = _tolerable(name, TypedColumns(mapped), tables, config)
         asks: dict[str, ir.Scalar] = {"rows": table.count()}
         asks.update({f"c{i}": table.count(where=c.condition) if c.counted is None else c.counted
-                     for i, c in enumerate(typed)})
+                     for i, c in enumerate(own)})
         for i, n in enumerate(tolerable):
             asks[f"n{i}"] = table.count(where=n.condition)
             asks.update({f"n{i}_{k}": v for k, v in (n.values or {}).items()})
         counts = table.aggregate(**asks).to_pyarrow().to_pylist()[0]
         rows[name] = int(counts["rows"])
-        problems += [p for i, c in enumerate(typed) if counts[f"c{i}"]
+        problems += [p for i, c in enumerate(own) if counts[f"c{i}"]
                      for p in _described(mapped, c)]
         found = []
         for i, n in enumerate(tolerable):
@@ -217,16 +241,15 @@ def _id_column(name: str) -> str:
 def _first_ids(table: ir.Table, condition: ir.BooleanValue, name: str,
                limit: int) -> tuple[str, ...]:
     """The ids of the first `limit` rows where `condition` holds, in the source's order."""
-    ident = table[_id_column(name)]
+    ident = text_of(table[_id_column(name)])
     first = table.filter(condition).order_by([table[ROW], ident]).limit(limit)
-    return tuple(str(v) for v in first.select(i=ident.cast("string")).to_pyarrow()["i"]
-                 .to_pylist())
+    return tuple(str(v) for v in first.select(i=ident).to_pyarrow()["i"].to_pylist())
 
 
 def _described(mapped: MappedTable, check: Check) -> list[Problem]:
     """One Problem per distinct bad value (the first MAX_VALUES unless every value is named):
     how many rows hold it, their first rows and ids; then a line counting the rest."""
-    table = check.over if check.over is not None else mapped.table
+    table = check.over if check.over is not None else checked_table(mapped)
     ident = text_of(table[_id_column(mapped.name)])
     value = check.value.cast("string") if check.value is not None else ibis.null("string")
     bad = table.filter(check.condition).select(v=value, r=table[ROW], i=ident)

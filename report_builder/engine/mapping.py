@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ibis
 import ibis.expr.datatypes as dtypes
@@ -37,6 +37,7 @@ from report_builder.errors import Problem
 from report_builder.text_limits import LISTED, clip, listed
 
 ROW = "__row"  # the row number a user sees in the source (null where a table has no order)
+TYPED = "__typed_"  # a typed column beside the value as read, in MappedTable.checked
 _TYPES: dict[Kind, dtypes.DataType] = {
     Kind.ID: dtypes.string, Kind.TEXT: dtypes.string, Kind.QUARTER: dtypes.string,
     Kind.TIME: dtypes.string, Kind.LINK: dtypes.string, Kind.DATE: dtypes.timestamp,
@@ -95,6 +96,8 @@ class MappedTable:
     empty_rows: ir.IntegerScalar | None = None  # rows with every cell empty, left out
     # the table's ids as read, without typing the other columns (for checks across tables)
     id_values: ir.Value | None = None
+    # the rows as read with the typed columns beside them (TYPED + name); None: no rows read
+    checked: ir.Table | None = None
 
     @property
     def ids(self) -> ir.Value:
@@ -159,9 +162,9 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
         kept = _kept_pipelines(kept, config.data.pipelines, raw.source, problems)
     ids = text_of(kept[table.id_column]) if table.id_column in kept.columns else None
     typing = _Typing(raw, config, problems=problems)
-    typed = _typed(kept.filter(~blank), table, typing)
+    checked, typed = _typed(kept.filter(~blank), table, typing)
     return MappedTable(table.name, raw.source, typed, tuple(typing.problems),
-                       tuple(typing.checks), tuple(notes), empty_rows, ids)
+                       tuple(typing.checks), tuple(notes), empty_rows, ids, checked)
 
 
 # -- headers ------------------------------------------------------------------------------------
@@ -263,8 +266,10 @@ def _kept_pipelines(deals: ir.Table, pipelines: tuple[str, ...], source: str,
 
 
 # -- values -------------------------------------------------------------------------------------
-def _typed(table: ir.Table, canonical: Table, typing: _Typing) -> ir.Table:
-    """The canonical columns typed (a column the source lacks: all null), and ROW."""
+def _typed(table: ir.Table, canonical: Table, typing: _Typing) -> tuple[ir.Table, ir.Table]:
+    """`table` with the canonical columns typed beside the values as read (TYPED + name: the
+    checks ask both in one query), and the canonical columns alone (a column the source
+    lacks: all null), with ROW."""
     profile = _profile(table, canonical, typing)
     columns: dict[str, ir.Value] = {}
     for column in canonical.columns:
@@ -279,7 +284,20 @@ def _typed(table: ir.Table, canonical: Table, typing: _Typing) -> ir.Table:
             typing.checks.append(Check(canonical.name, column.name, blank,
                                        "is empty; every row needs a value here",
                                        over=table))
-    return table.select(**columns, **{ROW: table[ROW]})
+    # the checks' conditions and values as columns of the same table, so that they are asked
+    # of it (with the typed columns' checks) in one query
+    checks = typing.checks
+    extra: dict[str, ir.Value] = {}
+    for i, check in enumerate(checks):
+        extra[f"__check{i}"] = check.condition
+        if check.value is not None:
+            extra[f"__value{i}"] = check.value
+    checked = table.mutate(**{TYPED + name: value for name, value in columns.items()}, **extra)
+    typing.checks = [replace(c, condition=checked[f"__check{i}"], over=checked,
+                             value=checked[f"__value{i}"] if c.value is not None else None)
+                     for i, c in enumerate(checks)]
+    canonical_columns = {name: checked[TYPED + name] for name in columns}
+    return checked, checked.select(**canonical_columns, **{ROW: checked[ROW]})
 
 
 def _profile(table: ir.Table, canonical: Table, typing: _Typing) -> dict[str, object]:
