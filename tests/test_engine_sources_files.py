@@ -329,3 +329,26 @@ def test_deals_convert_at_the_rate_table_rate_of_their_close_date(tmp_path: Path
     expected = dict(zip(dataset.deals["deal_id"], dataset.deals["value"], strict=True))
     assert got == pytest.approx(expected)
     assert got["D1"] == pytest.approx(100000 / 0.13) and got["D3"] == pytest.approx(1000 / 0.14)
+
+
+def test_the_starters_danish_headers_and_words_are_read(tmp_path: Path) -> None:
+    """A canonical folder written under the starter workbook's Danish headers (and its lead
+    statuses in Danish) reads as the data layer reads it."""
+    from report_builder.i18n import starter_words
+
+    words = starter_words("da")
+    for table in TABLES:
+        cells = example_cells(table, renamed=False).to_pandas()
+        if table == "leads":
+            cells["status"] = cells["status"].map(
+                lambda v: words.get(f"value.status.{v}", v) if isinstance(v, str) else v)
+        cells = cells.rename(columns={c: words.get(f"header.{table}.{c}", c)
+                                      for c in cells.columns})
+        pq.write_table(pa.Table.from_pandas(cells, preserve_index=False),
+                       tmp_path / f"{table}.parquet")
+    assert "Aftale-id" in pq.read_schema(tmp_path / "deals.parquet").names
+    config = write_config(tmp_path, 'path = "."')
+    engine = read_engine_dataset(connect(), config, as_of=AS_OF)
+    assert engine.dataset is None
+    assert engine.tables.leads.status.isin(["accepted"]).sum().to_pyarrow().as_py() > 0
+    same_sections(config, engine, config)

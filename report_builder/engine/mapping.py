@@ -9,9 +9,10 @@ conversions (engine/presets.py), rows with every cell empty dropped, `data.pipel
 `decimal`, percentages). A value that does not read is not fetched: it becomes a `Check`, a
 condition the checks (engine/checks.py) count and name examples of in one query per table.
 
-Not done here: the starter workbook's headers in other languages (data/starter_names.py) and
-times of day with an offset (the stage history's `entered`); such tables are read through the
-data layer (engine/sources.py decides).
+Our own tables (no preset mapping) also take the starter workbook's headers and drop-down
+words in any language (data/starter_names.py). Not done here: times of day with an offset (the
+stage history's `entered`); a dataset with one is read through the data layer
+(engine/sources.py decides).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from report_builder.data.headers import normalise_header
 from report_builder.data.parse import DATE_FORMATS, FALSE_WORDS, TRUE_WORDS
 from report_builder.data.presets import PRESETS
 from report_builder.data.schema import Column, Kind, Table
+from report_builder.data.starter_names import starter_headers, starter_values
 from report_builder.engine.presets import engine_conversions
 from report_builder.errors import Problem
 from report_builder.text_limits import LISTED, clip, listed
@@ -136,6 +138,8 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
                        "empty": ", ".join(f"'{h}'" for h in empty)})
              for column, (header, empty) in passed_over.items()]
     mapping = PRESETS[raw.preset].tables.get(table.name)
+    if mapping is None:
+        renamed = _starter_values(renamed, table.name)
     for column in mapping.fill_missing if mapping else ():
         if column not in renamed.columns:
             renamed = renamed.mutate(**{column: ibis.null("string")})
@@ -178,6 +182,10 @@ def _renamed(raw: EngineRaw, table: Table, config: Config,
         first_of.setdefault(normalise_header(original), original)
     mapping = PRESETS[raw.preset].tables.get(table.name)
     candidates = dict(mapping.columns) if mapping else {}
+    if mapping is None:  # our own tables: the starter's headers in any language
+        for key, canonical in starter_headers(table.name).items():
+            if key in first_of and canonical != key and canonical not in first_of:
+                candidates.setdefault(canonical, (first_of[key],))
     for canonical, header in config.data.columns.get(table.name, {}).items():
         candidates[canonical] = (header,)
     present = {canonical: list(dict.fromkeys(k for k in map(normalise_header, headers)
@@ -209,6 +217,19 @@ def _renamed(raw: EngineRaw, table: Table, config: Config,
         if name not in known and name not in taken:
             ignored.append(key)
     return raw.table.select(**columns, **{ROW: raw.table[ROW]}), passed_over, ignored
+
+
+def _starter_values(table: ir.Table, name: str) -> ir.Table:
+    """The starter's drop-down words of any language as our values ("afvist" -> rejected)."""
+    changes = {}
+    for column in table.columns:
+        words = starter_values(name, column)
+        if words:
+            text = table[column].cast("string")
+            key = text.strip().lower().replace("-", " ").re_replace(r"\s+", "_")
+            changes[column] = key.cases(*((ibis.literal(w), ibis.literal(v))
+                                          for w, v in words.items()), else_=text)
+    return table.mutate(**changes) if changes else table
 
 
 def _holding_values(table: ir.Table, columns: list[str]) -> dict[str, bool]:
