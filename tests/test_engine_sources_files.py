@@ -352,3 +352,23 @@ def test_the_starters_danish_headers_and_words_are_read(tmp_path: Path) -> None:
     assert engine.dataset is None
     assert engine.tables.leads.status.isin(["accepted"]).sum().to_pyarrow().as_py() > 0
     same_sections(config, engine, config)
+
+
+def test_a_folder_of_parquet_parts_is_one_table(tmp_path: Path) -> None:
+    """`deals/` holding the deals in several Parquet files (as a warehouse exports them); no
+    row order across the files, so examples are named by id (the example's ids are in file
+    order, so the notes are the pandas path's on one file)."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "parts").mkdir()
+    reference = parquet_example(tmp_path / "one")
+    parts = parquet_example(tmp_path / "parts")
+    (tmp_path / "parts" / "deals.parquet").unlink()
+    (tmp_path / "parts" / "deals").mkdir()
+    deals = example_cells("deals")
+    half = deals.num_rows // 2
+    pq.write_table(deals.slice(0, half), tmp_path / "parts" / "deals" / "part-0.parquet")
+    pq.write_table(deals.slice(half), tmp_path / "parts" / "deals" / "part-1.parquet")
+    engine = read_engine_dataset(connect(), parts, as_of=AS_OF)
+    assert engine.counts.sources["deals"] == "deals"
+    assert engine.counts.row_counts["deals"] == deals.num_rows
+    same_sections(parts, engine, reference)

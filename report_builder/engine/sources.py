@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -138,7 +139,7 @@ def _in_path(path: Path) -> dict[str, Location] | None:
     found: dict[str, Location] = {}
     for name in DATASET_TABLES:
         files = [p for p in path.iterdir() if p.stem.lower() == name and (
-            p.suffix.lower() in SUFFIXES or (p.is_dir() and not p.suffix))]
+            p.suffix.lower() in SUFFIXES or (p.is_dir() and any(p.glob("*.parquet"))))]
         if not files:
             continue
         if len(files) > 1 or files[0].suffix.lower() not in (*PARQUET_SUFFIXES, ""):
@@ -180,7 +181,7 @@ def _parquet(con: SQLBackend, name: str, path: Path, preset: str,
 
 def _attached(con: SQLBackend, path: Path) -> str:
     """The alias of the DuckDB file `path` attached read-only to `con` (attached once)."""
-    alias = "db_" + re.sub(r"\W", "_", path.stem)[:40] + f"_{abs(hash(str(path))) % 10**6}"
+    alias = "db_" + re.sub(r"\W", "_", path.stem)[:40] + f"_{zlib.crc32(str(path).encode())}"
     attached = {str(r[0]) for r in con.raw_sql(  # type: ignore[attr-defined]
         "SELECT database_name FROM duckdb_databases()").fetchall()}
     if alias not in attached:
