@@ -6,6 +6,7 @@ memory is its own):
   (read_engine_dataset: mapping, checks, the notes' counts)
 
     python benchmarks/bench_checks.py benchmarks/data/deals-1000000/report.toml
+    python benchmarks/bench_checks.py benchmarks/data/deals-1000000/report.toml --memory-limit 200MB
 
 Prints a table, and whether the engine counted the pandas path's notes. Run by hand; the
 figures go in the notes, not in assertions.
@@ -14,6 +15,7 @@ figures go in the notes, not in assertions.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import pickle
 import resource
 import subprocess
@@ -31,9 +33,12 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def run(path: str, config_path: Path, out: Path) -> None:
+def run(path: str, config_path: Path, memory_limit: str | None, out: Path) -> None:
     """One path, in this process: its time, peak memory and notes pickled to `out`."""
     config = load_config(config_path)
+    if memory_limit:
+        config = dataclasses.replace(
+            config, engine=dataclasses.replace(config.engine, memory_limit=memory_limit))
     start = time.perf_counter()
     if path == "pandas":
         from report_builder.data.load import load_dataset
@@ -53,18 +58,20 @@ def run(path: str, config_path: Path, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("config", type=Path)
+    parser.add_argument("--memory-limit", help="the engine's [engine] memory_limit, e.g. 200MB")
     parser.add_argument("--path", choices=PATHS, help=argparse.SUPPRESS)  # one run, internal
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.path:
-        run(args.path, args.config, args.out)
+        run(args.path, args.config, args.memory_limit, args.out)
         return
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for path in PATHS:
             out = Path(folder) / path
+            limit = ["--memory-limit", args.memory_limit] if args.memory_limit else []
             subprocess.run([sys.executable, __file__, str(args.config), "--path", path,
-                            "--out", str(out)], check=True)
+                            "--out", str(out), *limit], check=True)
             results[path] = pickle.loads(out.read_bytes())
     print(f"{'path':8} {'read+check s':>12} {'peak MiB':>9}  same notes and rows as pandas")
     for path, (seconds, peak, notes, rows) in results.items():

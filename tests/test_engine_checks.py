@@ -265,3 +265,15 @@ def test_dates_fitting_day_and_month_first_ask_for_the_date_format(kind: str,
     problems = data_problems(lambda: read_engine_dataset(connect(), copy))
     assert {p.message for p in problems} == {p.message for p in expected}
     assert "fits both day-first and month-first" in problems[0].message
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_dates_in_no_known_format_ask_for_the_date_format(kind: str, tmp_path: Path) -> None:
+    deals = day_first(DEALS, DEAL_DATES, "%d %b %Y")  # "24 Nov 2026": no format reads it
+    config = write_company(tmp_path, deals=deals)
+    expected = data_problems(lambda: load_dataset(load_config(config)))
+    copy = load_config(engine_copy(config, kind))
+    problems = data_problems(lambda: read_engine_dataset(connect(), copy))
+    assert found(problems) == found(expected)
+    assert {p.column for p in problems} == {"created_date", "close_date",
+                                            "last_stage_change_date"}

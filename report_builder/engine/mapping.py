@@ -30,7 +30,7 @@ from report_builder.config import Config
 from report_builder.data.dataset import DataNote
 from report_builder.data.event_values import LINK_EXAMPLE, TIME_EXAMPLE, time_of_day, web_link
 from report_builder.data.headers import normalise_header
-from report_builder.data.parse import DATE_FORMATS, FALSE_WORDS, TRUE_WORDS
+from report_builder.data.parse import _DAY_MONTH_PAIRS, DATE_FORMATS, FALSE_WORDS, TRUE_WORDS
 from report_builder.data.presets import PRESETS
 from report_builder.data.schema import Column, Kind, Table
 from report_builder.data.starter_names import starter_headers, starter_values
@@ -382,8 +382,6 @@ def _detected_format(profile: dict[str, object], typing: _Typing,
         return DATE_FORMATS[0]
     misses = {f: int(profile[f"fmt{i}"] or 0) for i, f in enumerate(DATE_FORMATS)}  # type: ignore
     full = [f for f, n in misses.items() if n == 0]
-    from report_builder.data.parse import _DAY_MONTH_PAIRS
-
     both = next((pair for pair in _DAY_MONTH_PAIRS if set(pair) <= set(full)), None)
     if both is not None:
         key = "_ambiguous"
@@ -493,7 +491,12 @@ def _date(table: ir.Table, column: Column, typing: _Typing,
     text = text_of(value)
     fmt = typing.raw.date_format or typing.config.data.date_format or \
         _detected_format(profile, typing, typing.dates)
-    if fmt is None:
+    if fmt is None:  # no format fits (or two do: asked for apart)
+        if "_ambiguous" not in profile:
+            typing.checks.append(Check(
+                typing.raw.name, column.name, text.notnull(), "is not a date; expected dates "
+                "in one format, e.g. 2026-11-24; set data.date_format in report.toml",
+                table[column.name], over=table))
         return ibis.null(dtypes.timestamp)
     read = _try_strptime(text, fmt)
     day_only = _TIME_PART.sub("", fmt)
