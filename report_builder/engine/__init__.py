@@ -8,8 +8,9 @@ returning small tables.
 - connection.py: `connect` opens the engine with the [engine] section's memory limit and spill
 - sources.py: `read_engine_dataset`, the config's sources read lazily where they allow it
   (`scan_parquet_folder` for a folder of canonical Parquet files)
-- mapping.py: `map_table`, a raw table mapped (columns, presets, formats) and typed as the
-  data layer maps and types frames; presets.py: the presets' conversions as expressions
+- mapping.py: `map_table`, a raw table mapped (columns, presets, defaults, pipelines) as the
+  data layer maps frames; presets.py: the presets' conversions as expressions; values.py: its
+  columns typed as data/parse.py types them, the values that do not read as checks
 - checks.py: the data checks as queries (counts and example ids), `DataCounts` for the notes
 - spellings.py: channel spellings merged, as data/channels.py merges them
 - tables.py: `EngineTables`, `register_dataset` (the data layer's frames through Arrow)

@@ -25,7 +25,8 @@ from report_builder.data.dataset import DataNote
 from report_builder.data.problems import MAX_VALUES
 from report_builder.data.schema import DATASET_TABLES, LEAD_STATUSES, TARGET_SCOPES
 from report_builder.data.validate import MAX_EXAMPLES
-from report_builder.engine.mapping import ROW, TYPED, Check, MappedTable, text_of
+from report_builder.engine.mapping import MappedTable
+from report_builder.engine.values import ROW, TYPED, Check, text_of
 from report_builder.errors import Problem
 from report_builder.text_limits import listed
 

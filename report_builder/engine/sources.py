@@ -38,10 +38,11 @@ from report_builder.engine.checks import (
     unique_id_checks,
 )
 from report_builder.engine.derive import with_deal_columns
-from report_builder.engine.mapping import ROW, EngineRaw, MappedTable, empty_canonical, map_table
+from report_builder.engine.mapping import EngineRaw, MappedTable, empty_canonical, map_table
 from report_builder.engine.presets import engine_conversions
 from report_builder.engine.spellings import merged_channel_spellings
 from report_builder.engine.tables import TABLES, EngineTables, register_dataset
+from report_builder.engine.values import ROW
 from report_builder.errors import DataError, Problem
 
 PARQUET_SUFFIXES = (".parquet", ".pq")

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from report_builder.data.channels import CHANNEL_COLUMNS, channel_key
 from report_builder.data.dataset import DataNote
-from report_builder.engine.mapping import ROW
+from report_builder.engine.values import ROW
 from report_builder.text_limits import LISTED, clip
 
 
