@@ -22,6 +22,7 @@ import pytest
 from report_builder.config import Config, load_config
 from report_builder.data.dataset import DataNote
 from report_builder.data.load import load_dataset
+from report_builder.data.presets import MappingReport
 from report_builder.engine import EngineDataset, connect, read_engine_dataset
 from report_builder.engine.sources import lazy_sources
 from report_builder.errors import ConfigError
@@ -95,6 +96,12 @@ def same_sections(config: Config, engine: EngineDataset, expected_from: Config) 
                        engine_targets.build_targets(engine_view)) == []
     assert engine.counts.notes == tuple(dataset.notes)
     assert engine.counts.row_counts == {t: len(getattr(dataset, t)) for t in TABLES}
+    assert [unsourced(r) for r in engine.mappings] == [unsourced(r) for r in dataset.mappings]
+
+
+def unsourced(report: MappingReport) -> MappingReport:
+    """The report without the source it names (one table read from two kinds of source)."""
+    return dataclasses.replace(report, source="")
 
 
 def leaves(table: ir.Table) -> list[ops.Node]:
@@ -256,6 +263,8 @@ def test_a_crm_export_is_mapped_through_its_preset(preset: str, tmp_path: Path) 
     dataset = load_dataset(configs["pandas"], as_of=AS_OF)
     assert [without_source(n) for n in engine.counts.notes] == \
         [without_source(n) for n in dataset.notes]
+    assert [unsourced(r) for r in engine.mappings] == [unsourced(r) for r in dataset.mappings]
+    assert engine.mappings[0].preset == preset and engine.mappings[0].mapped["deal_id"]
     pandas_view = make_view(dataset, configs["pandas"], AS_OF)
     engine_view = make_engine_view(engine.tables, configs["engine"], AS_OF)
     # Salesforce's percentages (0.35 / 100) are not sums exact in binary: the pandas sum of

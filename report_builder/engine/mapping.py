@@ -23,7 +23,7 @@ import ibis.expr.types as ir
 from report_builder.config import Config
 from report_builder.data.dataset import DataNote
 from report_builder.data.headers import normalise_header
-from report_builder.data.presets import PRESETS
+from report_builder.data.presets import PRESETS, MappingReport
 from report_builder.data.schema import DATASET_TABLES, Table
 from report_builder.data.starter_names import starter_headers, starter_values
 from report_builder.engine.presets import engine_conversions
@@ -58,6 +58,7 @@ class MappedTable:
     id_values: ir.Value | None = None
     # the rows as read with the typed columns beside them (TYPED + name); None: no rows read
     checked: ir.Table | None = None
+    report: MappingReport | None = None  # how the columns were mapped, for `validate`
 
     @property
     def ids(self) -> ir.Value:
@@ -77,26 +78,37 @@ def empty_canonical(table: Table) -> ir.Table:
 
 def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
     """`raw` as the canonical `table`: headers mapped, values typed; bad values as checks."""
-    renamed, passed_over, ignored = _renamed(raw, table, config)
+    renamed, report, ignored = _renamed(raw, table, config)
     notes = [DataNote(table.name, "column_with_values", 0,
-                      {"column": column, "header": header,
+                      {"column": column, "header": report.mapped[column],
                        "empty": ", ".join(f"'{h}'" for h in empty)})
-             for column, (header, empty) in passed_over.items()]
+             for column, empty in report.passed_over.items()]
     mapping = PRESETS[raw.preset].tables.get(table.name)
     if mapping is None:
         renamed = _starter_values(renamed, table.name)
     for column in mapping.fill_missing if mapping else ():
         if column not in renamed.columns:
             renamed = renamed.mutate(**{column: ibis.null("string")})
+            report.added_empty.append(column)
     for convert in engine_conversions(raw.preset, table.name) or ():
         renamed = convert(renamed)
-    renamed = _filled(renamed, config.data.empty_values, config.data.defaults.get(table.name, {}))
+    known = {c.name for c in table.columns}
+    for column in renamed.columns:  # columns a conversion made
+        if column in known and column not in report.mapped and column not in report.added_empty:
+            report.mapped[column] = "(derived by the preset)"
+    defaults = config.data.defaults.get(table.name, {})
+    renamed = _filled(renamed, config.data.empty_values, defaults)
+    for column, value in defaults.items():
+        if column in report.added_empty:
+            report.added_empty.remove(column)
+        report.mapped.setdefault(column, f"default {value!r}")
+        report.defaults[column] = value
     missing = [c.name for c in table.columns if c.required and c.name not in renamed.columns]
     if missing:
         found = [c for c in raw.table.columns if c != ROW]
         return MappedTable(table.name, raw.source, empty_canonical(table), (Problem(
             raw.source, 1, None, None, f"missing required column(s): {', '.join(missing)} "
-            f"(found: {listed(found) or 'none'})"),))
+            f"(found: {listed(found) or 'none'})"),), report=report)
     if ignored:
         notes.append(DataNote(table.name, "ignored_columns", len(ignored),
                               {"source": raw.source}, tuple(clip(c) for c in ignored[:LISTED])))
@@ -113,19 +125,22 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
     typing = Reading(table.name, raw.source, raw.date_format, config, problems=problems)
     checked, typed = typed_table(kept.filter(~empty), table, typing)
     return MappedTable(table.name, raw.source, typed, tuple(typing.problems),
-                       tuple(typing.checks), tuple(notes), empty_rows, ids, checked)
+                       tuple(typing.checks), tuple(notes), empty_rows, ids, checked, report)
 
 
 # -- headers ------------------------------------------------------------------------------------
 def _renamed(raw: EngineRaw, table: Table, config: Config,
-             ) -> tuple[ir.Table, dict[str, tuple[str, tuple[str, ...]]], list[str]]:
-    """The raw columns under canonical names (the rest under their normalised headers), the
-    candidates passed over for one holding values, and the headers ignored."""
+             ) -> tuple[ir.Table, MappingReport, list[str]]:
+    """The raw columns under canonical names (the rest under their normalised headers), how
+    they were mapped (as data/presets apply_mapping reports it), and the headers ignored."""
     originals = [c for c in raw.table.columns if c != ROW]
+    mapping = PRESETS[raw.preset].tables.get(table.name)
+    report = MappingReport(table.name, raw.source, raw.preset if mapping else "canonical")
     first_of: dict[str, str] = {}  # normalised header -> the first original with it
     for original in originals:
+        if normalise_header(original) in first_of:
+            report.duplicates.append(original)
         first_of.setdefault(normalise_header(original), original)
-    mapping = PRESETS[raw.preset].tables.get(table.name)
     candidates = dict(mapping.columns) if mapping else {}
     if mapping is None:  # our own tables: the starter's headers in any language
         for key, canonical in starter_headers(table.name).items():
@@ -139,7 +154,6 @@ def _renamed(raw: EngineRaw, table: Table, config: Config,
     holding = _holding_values(raw.table, [first_of[k] for keys in present.values()
                                           if len(keys) > 1 for k in keys])
     renames: dict[str, str] = {}  # normalised header -> canonical
-    passed_over: dict[str, tuple[str, tuple[str, ...]]] = {}
     for canonical, keys in present.items():
         keys = [k for k in keys if k not in renames]
         if not keys:
@@ -147,9 +161,9 @@ def _renamed(raw: EngineRaw, table: Table, config: Config,
         filled = [k for k in keys if holding.get(first_of[k])] if len(keys) > 1 else []
         key = filled[0] if filled else keys[0]
         renames[key] = canonical
+        report.mapped[canonical] = first_of[key]
         if keys.index(key):
-            passed_over[canonical] = (first_of[key],
-                                      tuple(first_of[k] for k in keys[:keys.index(key)]))
+            report.passed_over[canonical] = tuple(first_of[k] for k in keys[:keys.index(key)])
     taken = set(renames.values())
     known = {c.name for c in table.columns}
     columns: dict[str, ir.Value] = {}
@@ -159,9 +173,12 @@ def _renamed(raw: EngineRaw, table: Table, config: Config,
         if name in taken and key not in renames:
             continue  # named like a canonical column another header was mapped to
         columns[name] = raw.table[original]
-        if name not in known and name not in taken:
+        if name in known and name not in taken:
+            report.mapped[name] = original
+        elif name not in known:
             ignored.append(key)
-    return raw.table.select(**columns, **{ROW: raw.table[ROW]}), passed_over, ignored
+            report.ignored.append(original)
+    return raw.table.select(**columns, **{ROW: raw.table[ROW]}), report, ignored
 
 
 def _starter_values(table: ir.Table, name: str) -> ir.Table:

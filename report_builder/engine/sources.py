@@ -26,7 +26,7 @@ from ibis.backends.sql import SQLBackend
 
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import DataNote, Dataset
-from report_builder.data.presets import hubspot
+from report_builder.data.presets import MappingReport, hubspot
 from report_builder.data.rates import CurrencyRates, read_rates
 from report_builder.data.schema import DATASET_TABLES
 from report_builder.data.sources import SUFFIXES
@@ -43,7 +43,7 @@ from report_builder.engine.presets import engine_conversions
 from report_builder.engine.spellings import merged_channel_spellings
 from report_builder.engine.tables import TABLES, EngineTables, register_dataset
 from report_builder.engine.values import ROW
-from report_builder.errors import DataError, Problem
+from report_builder.errors import DataError, MappedDataError, Problem
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 DUCKDB_SUFFIXES = (".duckdb", ".ddb")
@@ -55,6 +55,8 @@ class EngineDataset:
 
     tables: EngineTables
     counts: DataCounts
+    # how each source's columns were mapped (tables read through a mapping), for `validate`
+    mappings: tuple[MappingReport, ...] = ()
     # the data layer's dataset where it read the sources (its actions, stage history and
     # mapping reports are the build's); None where the engine read them itself
     dataset: Dataset | None = None
@@ -73,7 +75,7 @@ def read_engine_dataset(con: SQLBackend, config: Config, *,
         counts = DataCounts(tuple(dataset.notes), {name: len(getattr(dataset, name))
                                                    for name in TABLES}, dict(dataset.sources))
         return EngineDataset(register_dataset(con, dataset), counts,  # type: ignore[arg-type]
-                             dataset)
+                             tuple(dataset.mappings), dataset)
     return checked_dataset(con, raws, config)
 
 
@@ -214,8 +216,10 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
                                     f"{name}.parquet (or a sheet named '{name}')"))
         else:
             missing[name] = DataNote(name, "missing_table", 0)
+    reports = [m.report for m in mapped.values() if m.report is not None] \
+        if config.data.mapped else []
     if "deals" not in mapped:
-        raise DataError(problems)
+        raise _error(problems, reports)
     notes = [n for m in mapped.values() for n in m.notes if n.key == "column_with_values"]
     for name, m in mapped.items():
         empty = 0 if m.empty_rows is None else int(m.empty_rows.to_pyarrow().as_py())
@@ -239,7 +243,7 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
                                     "has no deals: a header but no rows below it; export the "
                                     "deals again (the pack needs deals, or leads)"))
     if problems:
-        raise DataError(problems)
+        raise _error(problems, reports)
     for name in TABLES:
         notes += [n for n in mapped[name].notes if n.key != "column_with_values"] \
             if name in mapped else [missing[name]]
@@ -251,7 +255,13 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
     final["deals"] = with_deal_columns(final["deals"], config, rate_table)
     counts = DataCounts(tuple(notes), {name: rows.get(name, 0) for name in TABLES},
                         {name: m.source for name, m in mapped.items()})
-    return EngineDataset(EngineTables(con, **final), counts)  # type: ignore[arg-type]
+    return EngineDataset(EngineTables(con, **final), counts,  # type: ignore[arg-type]
+                         tuple(reports))
+
+
+def _error(problems: list[Problem], reports: list[MappingReport]) -> DataError:
+    """The problems, with the mapping reports where the tables were read through a mapping."""
+    return MappedDataError(problems, list(reports)) if reports else DataError(problems)
 
 
 def with_rate_table(config: Config) -> tuple[Config, CurrencyRates | None]:
