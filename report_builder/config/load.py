@@ -157,9 +157,14 @@ def _read_table_source(r: Reader, name: str, value: Any) -> TableSource | None:
         if not isinstance(v, str) or not v.strip():
             r.problems.append(f"Config value '{key}.{k}': {v!r} should be a non-empty string")
             return None
-    if ("path" in texts) == ("sql" in texts):
-        r.problems.append(f"Config value '{key}': give either path = \"file\" or sql = \"SELECT "
-                          "...\" with url = \"...\"")
+    if "table" in texts and "sql" in texts:
+        r.problems.append(f"Config value '{key}': give either table = \"schema.table\" or sql = "
+                          "\"SELECT ...\", not both")
+        return None
+    if "table" not in texts and ("path" in texts) == ("sql" in texts):
+        r.problems.append(f"Config value '{key}': give either path = \"file\", sql = \"SELECT "
+                          "...\" with url = \"...\", or table = \"crm.opportunities\" (a table of "
+                          "the engine's connection; with path, of a DuckDB file)")
         return None
     if "sql" in texts and "url" not in texts:
         r.problems.append(f"Config value '{key}.url': missing; a SQLAlchemy URL like "
@@ -173,9 +178,14 @@ def _read_table_source(r: Reader, name: str, value: Any) -> TableSource | None:
         _check_preset(r, f"{key}.preset", texts["preset"])
     if "date_format" in texts:
         _check_date_format(r, f"{key}.date_format", texts["date_format"])
+    if path is not None and "table" in texts and path.suffix.lower() not in (".duckdb", ".ddb"):
+        r.problems.append(f"Config value '{key}.table': a table is read from a DuckDB file "
+                          f"(.duckdb); {path.name} is read whole, without table")
+        return None
     return TableSource(path=path, sheet=texts.get("sheet"), sql=texts.get("sql"),
                        url=texts.get("url"), password_env=texts.get("password_env"),
-                       preset=texts.get("preset"), date_format=texts.get("date_format"))
+                       preset=texts.get("preset"), date_format=texts.get("date_format"),
+                       table=texts.get("table"))
 
 
 def _check_date_format(r: Reader, key: str, fmt: str) -> None:

@@ -61,7 +61,8 @@ def _keys(*names: str) -> dict[str, Spec]:
     return dict.fromkeys(names)
 
 
-SOURCE = _keys("path", "sheet", "sql", "url", "password_env", "preset", "date_format")
+SOURCE = _keys("path", "sheet", "sql", "url", "password_env", "preset", "date_format",
+                "table")
 STAGE = _keys("step", "probability")
 CONTACT_KEYS = ("name", "title", "email", "phone", "web")
 # [company.profile]: what the customer deck says about the company

@@ -103,8 +103,9 @@ class MeetingConfig:
 
 @dataclass(frozen=True)
 class TableSource:
-    """Where one table comes from: a file (CSV/XLSX/Parquet, optionally a sheet) or a SQL query
-    against a SQLAlchemy URL (the password from the environment variable `password_env`)."""
+    """Where one table comes from: a file (CSV/XLSX/Parquet, optionally a sheet), a SQL query
+    against a SQLAlchemy URL (the password from the environment variable `password_env`), a
+    table of a DuckDB file, or a table of the engine's own connection (a warehouse)."""
 
     path: Path | None = None
     sheet: str | None = None
@@ -113,6 +114,9 @@ class TableSource:
     password_env: str | None = None
     preset: str | None = None  # this table's preset, when it differs from data.preset
     date_format: str | None = None  # this table's dates, when they differ from data.date_format
+    # a table of a DuckDB file (with `path`) or of the engine's connection (alone), like
+    # "crm.opportunities": read where it is by the engine (engine/sources.py)
+    table: str | None = None
 
 
 @dataclass(frozen=True)

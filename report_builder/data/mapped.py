@@ -46,8 +46,13 @@ def read_source(name: str, source: TableSource, config: Config,
         frame = read_query(source, config.path.resolve().parent, parameters)
         return RawTable(name, f"{name} query", frame, 1)
     path = source.path
-    assert path is not None
+    if path is None:
+        raise DataError([Problem(str(source.table), None, None, None, "is a table of the "
+                                 "engine's connection: only the engine reads it where it is")])
     suffix = path.suffix.lower()
+    if source.table is not None:  # a table of a DuckDB file
+        return RawTable(name, f"{path.name}, table '{source.table}'",
+                        _read_duckdb_table(path, source.table), 1)
     if suffix in EXCEL_SUFFIXES:
         frame = read_excel_raw(path, source.sheet)
         label = f"{path.name}, sheet '{source.sheet}'" if source.sheet else path.name
@@ -58,6 +63,22 @@ def read_source(name: str, source: TableSource, config: Config,
     frame, _ = read_csv_raw(path, encodings=encodings, separator=config.data.separator,
                             empty_markers=EMPTY_MARKERS)
     return RawTable(name, path.name, frame, 2)
+
+
+def _read_duckdb_table(path: Path, table: str) -> pd.DataFrame:
+    """A table of a DuckDB database file, read whole (the engine scans it where it lies)."""
+    import duckdb
+
+    from report_builder.data.sources import arrow_to_frame
+
+    quoted = ".".join('"' + part.replace('"', '""') + '"' for part in table.split("."))
+    with duckdb.connect(str(path), read_only=True) as db:
+        try:
+            arrow = db.execute(f"SELECT * FROM {quoted}").fetch_arrow_table()
+        except duckdb.CatalogException:
+            raise DataError([Problem(path.name, None, None, table, "no such table in the "
+                                     "database file")]) from None
+    return arrow_to_frame(arrow)
 
 
 def read_mapped(config: Config, as_of: dt.date | None = None,

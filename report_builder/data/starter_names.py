@@ -41,6 +41,17 @@ def _names(prefix: str) -> dict[str, dict[str, str]]:
     return found
 
 
+def starter_headers(table: str) -> dict[str, str]:
+    """The starter's headers of `table` in every language, normalised: {header: canonical}."""
+    return _names("header").get(table, {})
+
+
+def starter_values(table: str, column: str) -> dict[str, str]:
+    """The drop-down words of `table.column` in every language, normalised: {word: value}."""
+    list_key = CHOICE_LISTS.get((table, column))
+    return _names("value").get(list_key, {}) if list_key else {}
+
+
 def table_of_sheet(sheet: str) -> str | None:
     """The table a sheet holds by its name in any language ("Aftaler" -> deals), else None."""
     return _names("sheet").get("", {}).get(_key(sheet))

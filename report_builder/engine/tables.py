@@ -1,5 +1,5 @@
-"""The dataset's tables in the engine: the checked frames of the data layer, through Arrow,
-or a folder of Parquet files scanned lazily.
+"""The dataset's tables in the engine: `EngineTables`, and the data layer's checked frames
+handed over through Arrow (engine/sources.py reads the sources the engine scans itself).
 
 On DuckDB a frame is read in place (no copy); on the other engines it is copied into a temporary
 table (engine/backends.py). Either way its columns are typed as the data layer types them, also a
@@ -8,21 +8,15 @@ column without a single value (an all-empty `team`), which Arrow would leave unt
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
-from ibis.backends.duckdb import Backend as DuckDBBackend
 
-from report_builder.config import Config
 from report_builder.data.dataset import Dataset
 from report_builder.data.schema import DATASET_TABLES, Kind
 from report_builder.engine.backends import engine_kind, put_arrow, unique_name
-from report_builder.engine.derive import with_deal_columns
-from report_builder.engine.parquet import scan_parquet
-from report_builder.errors import DataError, Problem
 
 TABLES = ("deals", "leads", "targets", "campaigns")
 
@@ -70,24 +64,3 @@ def frame_to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
             kind = _ARROW_TYPES.get(kinds.get(field.name, Kind.TEXT), pa.string())
             arrow = arrow.set_column(i, field.name, arrow.column(i).cast(kind))
     return arrow
-
-
-def scan_parquet_folder(con: DuckDBBackend, folder: Path, config: Config) -> EngineTables:
-    """The dataset's tables from `folder`'s <table>.parquet files, scanned lazily (never loaded
-    whole), the deals with their derived columns; raise DataError listing every problem the
-    scans' checks found (engine/parquet.py says which checks those are)."""
-    problems: list[Problem] = []
-    tables = {}
-    for name in TABLES:
-        path = folder / f"{name}.parquet"
-        if not path.is_file():
-            problems.append(Problem(str(folder), None, None, None,
-                                    f"no {name}.parquet: the engine scans Parquet files here"))
-            continue
-        scan = scan_parquet(con, path, DATASET_TABLES[name])
-        problems += scan.problems
-        tables[name] = scan.table
-    if problems:
-        raise DataError(problems)
-    tables["deals"] = with_deal_columns(tables["deals"], config)
-    return EngineTables(con, **tables)
