@@ -12,10 +12,11 @@ from pathlib import Path
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import Dataset
 from report_builder.data.load import load_dataset
+from report_builder.engine import EngineDataset, connect, read_engine_dataset
 from report_builder.history.store import read_previous, write_snapshot
 from report_builder.model.agenda import Agenda
-from report_builder.model.build import build_agenda
-from report_builder.model.comparison import Comparison, EarlierExport, compare
+from report_builder.model.build import agenda_in_engine
+from report_builder.model.comparison import Comparison, EarlierExport, compare, snapshot_in_engine
 from report_builder.periods import next_meeting
 from report_builder.renderers.base import get_renderer
 from report_builder.renderers.context import RenderContext, RenderOptions, render_context
@@ -27,7 +28,6 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class BuildResult:
     agenda: Agenda
-    dataset: Dataset
     files: dict[str, Path]  # format (its name, not an alias) -> written file
     context: RenderContext  # what every format was rendered with; the email uses it too
 
@@ -45,15 +45,21 @@ def output_name(agenda: Agenda, extension: str, stem: str = "pipeline-meeting") 
     return f"{stem}-{agenda.as_of.isoformat()}{extension}"
 
 
-def comparison(config: Config, dataset: Dataset, as_of: dt.date, *, history: bool = True,
-               compare_to: Path | None = None) -> Comparison:
+def comparison(config: Config, source: EngineDataset, as_of: dt.date, *, history: bool = True,
+               compare_to: Path | None = None) -> Comparison | None:
     """What the pipeline movement compares: the meeting's deals against the deals file
     `compare_to`, else the latest snapshot stored before `as_of` (never the meeting's own),
-    else the previous meeting rebuilt from the dataset's stage history."""
+    else the previous meeting rebuilt from the dataset's stage history. None when there is
+    nothing to compare with and no snapshot to store (the history off, tables the engine read
+    itself: no stage history), so a million deals are not fetched for nothing."""
+    dataset = source.dataset
+    if not history and compare_to is None and (dataset is None or dataset.stage_history is None):
+        return None
     stored = read_previous(config.history_path, as_of) if history else None
     export = None if compare_to is None else EarlierExport(
         load_deals_export(config, compare_to, as_of), compare_to.name)
-    return compare(dataset, config, as_of, stored=stored, export=export)
+    current = snapshot_in_engine(source.tables, as_of) if dataset is None else None
+    return compare(dataset, config, as_of, current=current, stored=stored, export=export)
 
 
 def load_deals_export(config: Config, path: Path, as_of: dt.date | None = None) -> Dataset:
@@ -92,11 +98,16 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
             if (why_not := sandbox_decision()[1]) is not None:
                 progress(f"Drawing the charts without the browser's sandbox: {why_not}")
         progress("Loading the dataset")
-        dataset = load_dataset(config, as_of=as_of)
+        con = connect(config.engine)
+        stack.callback(con.disconnect)
+        source = read_engine_dataset(con, config, as_of=as_of)
         history = history and config.history.enabled
-        compared = comparison(config, dataset, as_of, history=history, compare_to=compare_to)
+        compared = comparison(config, source, as_of, history=history, compare_to=compare_to)
         progress("Building the agenda")
-        agenda = build_agenda(dataset, config, as_of, comparison=compared)
+        agenda = agenda_in_engine(
+            source.tables, source.facts, config, as_of,
+            actions=None if source.dataset is None else source.dataset.actions,
+            comparison=compared)
         context = render_context(agenda, RenderOptions(
             templates=config.output.templates, logo=config.company.logo,
             page_orientation=config.output.page_orientation, charts=exporter,
@@ -109,7 +120,7 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     for name, (renderer, content) in rendered.items():
         path = out_dir / output_name(agenda, renderer.extension, renderer.file_stem)
         files[name] = write_atomic(path, content)
-    if history:
+    if history and compared is not None:
         progress("Storing the deals snapshot")
         write_snapshot(config.history_path, as_of, compared.current)
-    return BuildResult(agenda, dataset, files, context)
+    return BuildResult(agenda, files, context)

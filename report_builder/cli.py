@@ -255,30 +255,45 @@ def build_summary(result: BuildResult, seconds: float) -> list[str]:
 
 def _validate(args: argparse.Namespace, out: Console, err: Console) -> int:
     from report_builder.build import meeting_date
-    from report_builder.data.load import load_dataset
+    from report_builder.data.money import currency_totals, totals_of
+    from report_builder.engine import connect, read_engine_dataset
+    from report_builder.engine.money import currency_groups
     from report_builder.i18n import note_text, translator
 
     config = load_config(args.config)
     as_of = meeting_date(config, args.as_of, dt.date.today())
+    con = connect(config.engine)
     try:
-        dataset = load_dataset(config, as_of=as_of)
-    except MappedDataError as exc:  # the mapping first: it often explains the problems
-        _print_mappings(out, exc.mappings)
-        raise
-    tables = {t: getattr(dataset, t) for t in ("deals", "leads", "targets", "campaigns",
-                                                "actions", "stage_history")}
-    counts = ", ".join(f"{len(frame)} {name.replace('_', ' ')} rows" if name == "stage_history"
-                       else f"{len(frame)} {name}"
-                       for name, frame in tables.items() if frame is not None)
-    out.print(f"{args.config}: valid ({counts}); {len(dataset.notes)} data note(s)")
-    _print_mappings(out, dataset.mappings)
-    _print_money(out, dataset.deals, config, dataset.currency_rates)
+        try:
+            source = read_engine_dataset(con, config, as_of=as_of)
+        except MappedDataError as exc:  # the mapping first: it often explains the problems
+            _print_mappings(out, exc.mappings)
+            raise
+        dataset, facts = source.dataset, source.facts
+        company = config.company.currency
+        if dataset is not None:  # read by the data layer
+            totals = currency_totals(dataset.deals["amount"], dataset.deals["currency"], company,
+                                     dataset.currency_rates, values=dataset.deals["value"])
+        else:  # read where the data lies: counted there
+            totals = totals_of(currency_groups(source.tables.deals, company), company,
+                               config.data.currency_rates)
+    finally:
+        con.disconnect()
+    rows = dict(facts.row_counts)
+    if dataset is not None and dataset.stage_history is not None:
+        rows["stage_history"] = len(dataset.stage_history)
+    counts = ", ".join(f"{n} {name.replace('_', ' ')} rows" if name == "stage_history"
+                       else f"{n} {name}" for name, n in rows.items())
+    notes = facts.notes
+    out.print(f"{args.config}: valid ({counts}); {len(notes)} data note(s)")
+    _print_mappings(out, list(source.mappings))
+    _print_money(out, totals, company)
     missing = config.company.profile.missing()
     if missing and {"customer-deck", "deck"} & set(config.output.formats):
         out.print(escape(f"Customer deck: [company.profile] has no {', '.join(missing)} yet; "
                          "the deck shows what to write where (see the README)"))
     english = translator("en")
-    for note in dataset.notes if args.verbose or len(dataset.notes) <= 10 else dataset.notes[:10]:
+    for note in notes if args.verbose or len(notes) <= 10 else notes[:10]:
         text = note_text(english, note)
         examples = f" (e.g. {', '.join(note.examples[:5])})" if note.examples else ""
         count = f"{note.count} " if note.count else ""
@@ -300,17 +315,13 @@ def _init(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
-def _print_money(out: Console, deals: object, config: object,
-                 rates: dict[str, float]) -> None:
+def _print_money(out: Console, totals: Sequence[object], company: str) -> None:
     """The deals per currency, in that currency and in the company currency at the rate used:
     a rate off by a factor of a thousand, or the wrong way round, shows at once."""
-    from report_builder.data.money import currency_totals, describe_totals
+    from report_builder.data.money import describe_totals
 
-    company = config.company.currency  # type: ignore[attr-defined]
-    totals = currency_totals(deals["amount"], deals["currency"], company,  # type: ignore[index]
-                             rates, values=deals["value"])  # type: ignore[index]
     out.print(f"Deals per currency (the pack's amounts are in {company}):")
-    for line in describe_totals(totals, company):
+    for line in describe_totals(totals, company):  # type: ignore[arg-type]
         out.print(escape(f"  {line}"))
 
 

@@ -32,21 +32,32 @@ def currency_totals(amounts: pd.Series, currencies: pd.Series | None, company_cu
     amounts = pd.to_numeric(amounts, errors="coerce").astype("float64")
     frame = pd.DataFrame({"currency": code.to_numpy(), "amount": amounts.to_numpy()})
     grouped = frame.groupby("currency", sort=False)["amount"]
-    counts, filled, totals = grouped.size(), grouped.count(), grouped.sum()
-    converted = None if values is None else pd.Series(values.to_numpy(dtype="float64"))\
-        .groupby(frame["currency"]).sum()
+    groups = pd.DataFrame({"deals": grouped.size(), "with_amount": grouped.count(),
+                           "total": grouped.sum()})
+    if values is not None:
+        groups["converted"] = pd.Series(values.to_numpy(dtype="float64"))\
+            .groupby(frame["currency"]).sum()
+    return totals_of(groups.rename_axis("currency").reset_index(), company_currency, rates)
+
+
+def totals_of(groups: pd.DataFrame, company_currency: str,
+              rates: dict[str, float]) -> list[CurrencyTotal]:
+    """currency_totals from a row per currency (`currency`, `deals`, `with_amount`, `total`,
+    and `converted` where the deals' values are known), however it was grouped."""
     known = {k.upper(): v for k, v in rates.items()} | {company_currency.upper(): 1.0}
     rows = []
-    for currency in counts.index:
-        rate = known.get(str(currency))
-        total = float(totals[currency])
+    for g in groups.itertuples(index=False):
+        rate = known.get(str(g.currency))
+        total = float(g.total)
         company_total = None if rate is None else total * rate
         averaged = False
-        if converted is not None and rate is not None and company_total is not None and \
-                abs(float(converted[currency]) - company_total) > 0.005:
-            company_total = float(converted[currency])
+        converted = getattr(g, "converted", None)
+        if converted is not None and total and (
+                company_total is None or abs(float(converted) - company_total) > 0.005):
+            # converted at rates by close date, or at a CRM rate table's the config lacks
+            company_total = float(converted)
             rate, averaged = company_total / total, True
-        rows.append(CurrencyTotal(str(currency), int(counts[currency]), int(filled[currency]),
+        rows.append(CurrencyTotal(str(g.currency), int(g.deals), int(g.with_amount),
                                   total, rate, company_total, averaged))
     own = company_currency.upper()
     return sorted(rows, key=lambda r: (r.currency != own, -r.deals, r.currency))
