@@ -11,7 +11,11 @@ run's. Optionally the same builds by another checkout (the version before a chan
 
 Each config is built as it is and, with --memory-limit, once more with `[engine] memory_limit`
 set (the data path made absolute in a copy of the config). `--before DIR` builds each config
-with the checkout in DIR first (`python -m report_builder` with DIR on PYTHONPATH). The history
+with the checkout in DIR first (`python -m report_builder` with DIR on PYTHONPATH).
+`--postgres` also copies each dataset's Parquet files into tables of a throwaway PostgreSQL
+server (tests/postgres.py; the copy is timed apart) and builds with `[engine] kind =
+"postgres"` reading them (`deals = { table = "bench_deals" }`), so every figure computed in
+PostgreSQL is compared with DuckDB's. The history
 is off (`--no-history`), so every run does the same work. Run by hand; the figures go in the
 notes and the README, not in assertions.
 """
@@ -19,6 +23,7 @@ notes and the README, not in assertions.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -71,6 +76,41 @@ def with_memory_limit(config: Path, limit: str, folder: Path) -> Path:
     return copy
 
 
+PASSWORD_VARIABLE = "BENCH_POSTGRES_PASSWORD"
+TABLES = ("deals", "leads", "targets", "campaigns")
+
+
+def copy_to_postgres(config: Path, url: str) -> float:
+    """The dataset's Parquet files as tables bench_<table> of the database (as a company's
+    database holds its CRM's tables); the seconds it took."""
+    import pyarrow.parquet as pq
+
+    from report_builder.config import EngineConfig
+    from report_builder.engine import connect
+    from report_builder.engine.backends import put_arrow
+
+    started = time.perf_counter()
+    data = config.parent / tomllib.loads(config.read_text("utf-8"))["data"].get("path", ".")
+    con = connect(EngineConfig("postgres", url=url, password_env=PASSWORD_VARIABLE))
+    for name in TABLES:
+        con.drop_table(f"bench_{name}", force=True)
+        put_arrow(con, f"bench_{name}", pq.read_table(data / f"{name}.parquet"), temp=False)
+    con.disconnect()
+    return time.perf_counter() - started
+
+
+def on_postgres(config: Path, url: str, folder: Path) -> Path:
+    """A copy of `config` whose engine is PostgreSQL, reading the bench_<table> tables."""
+    text = config.read_text(encoding="utf-8")
+    data_path = tomllib.loads(text).get("data", {}).get("path", ".")
+    tables = "".join(f'{name} = {{ table = "bench_{name}" }}\n' for name in TABLES)
+    text = text.replace(f'path = "{data_path}"\n', tables, 1)
+    copy = folder / f"{config.parent.name}-postgres.toml"
+    copy.write_text(f'{text}\n[engine]\nkind = "postgres"\nurl = "{url}"\n'
+                    f'password_env = "{PASSWORD_VARIABLE}"\n', encoding="utf-8")
+    return copy
+
+
 def differences(a: object, b: object, where: str = "") -> list[str]:
     """Each figure that differs between two agendas (as the JSON writes them), by its path."""
     if isinstance(a, dict) and isinstance(b, dict):
@@ -88,10 +128,19 @@ def main() -> int:
     parser.add_argument("configs", type=Path, nargs="+")
     parser.add_argument("--memory-limit", help='also build with this engine memory limit')
     parser.add_argument("--before", type=Path, help="a checkout of the version to compare with")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also build each in a throwaway PostgreSQL (tests/postgres.py)")
     args = parser.parse_args()
     print(f"{'dataset':<28} {'version':<22} {'wall s':>7} {'peak MiB':>9}  same figures")
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory() as scratch, contextlib.ExitStack() as stack:
         folder = Path(scratch)
+        url = None
+        if args.postgres:
+            sys.path.insert(0, str(ROOT))
+            from tests.postgres import PASSWORD, postgres_server
+
+            url = stack.enter_context(postgres_server()).url()
+            os.environ[PASSWORD_VARIABLE] = PASSWORD
         for config in args.configs:
             config = config.resolve()
             runs = []
@@ -103,9 +152,17 @@ def main() -> int:
                 limited = with_memory_limit(config, args.memory_limit, folder)
                 runs.append(build(f"this, {args.memory_limit} limit", limited,
                                   folder / "limited", checkout=ROOT))
+            if url is not None:
+                copied = copy_to_postgres(config, url)
+                print(f"{config.parent.name}: copied into PostgreSQL in {copied:.1f} s "
+                      "(not in the figures)")
+                runs.append(build("this, in PostgreSQL", on_postgres(config, url, folder),
+                                  folder / "postgres", checkout=ROOT))
             first = runs[0]
             for run in runs:
-                found = differences(first.agenda, run.agenda)
+                # where the data came from is named in the notes, and differs by design
+                found = [d for d in differences(first.agenda, run.agenda)
+                         if not d.startswith(".data_notes.sources.")]
                 same = "-" if run is first else "yes" if not found else \
                     f"NO: {len(found)} differ, " + "; ".join(found[:3])
                 print(f"{config.parent.name:<28} {run.label:<22} {run.wall:7.1f} "
