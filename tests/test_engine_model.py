@@ -145,3 +145,17 @@ def test_the_whole_agenda_is_built_in_one_engine(queries: list[str], tmp_path: P
     agenda = build_agenda(load_dataset(config, as_of=AS_OF), config, AS_OF)
     assert agenda.targets.company.won > 0
     assert len(queries) <= 25, len(queries)
+
+
+def test_no_sales_cycle_where_no_deal_won_this_quarter_has_a_created_date(
+        tmp_path: Path) -> None:
+    """The average sales cycle is of the won deals with a created date: none, when none has
+    one (not 0 days)."""
+    from tests.small_company import DEAL_COLUMNS, DEALS
+
+    created = DEAL_COLUMNS.index("created_date")
+    deals = [[*d[:created], "", *d[created + 1:]] for d in DEALS]
+    config = load_config(write_company(tmp_path, deals=deals))
+    customers_section = customers.build_customers(engine_view(config))
+    assert customers_section.won_in_quarter > 0
+    assert customers_section.average_cycle_days is None

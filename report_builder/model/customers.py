@@ -52,6 +52,7 @@ def _figures(view: ModelView) -> dict[str, Any]:
         new_customers_value=accurate_sum(deals.value, where=won & new),
         won_in_quarter=deals.count(where=won_q), lost_in_quarter=deals.count(where=lost_q),
         won_in_quarter_value=accurate_sum(deals.value, where=won_q),
+        cycle_known=deals.count(where=won_q & deals.created_date.notnull()),
         cycle_days=_days_between(deals.created_date, deals.close_date).cast("float64")
         .mean(where=won_q))
 
@@ -86,7 +87,8 @@ def build_customers(view: ModelView) -> CustomersSection:
         won_in_quarter=int(figures["won_in_quarter"]),
         lost_in_quarter=int(figures["lost_in_quarter"]),
         won_in_quarter_value=money(figures["won_in_quarter_value"]),
-        average_cycle_days=float(figures["cycle_days"]) if figures["won_in_quarter"] else None,
+        # none when no deal won this quarter has a created date (one_row reads no mean as 0)
+        average_cycle_days=float(figures["cycle_days"]) if figures["cycle_known"] else None,
         references=build_references(view),
     )
 
