@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from report_builder.config import load_config
-from report_builder.data.load import load_dataset
-from report_builder.model.build import build_agenda
+from report_builder.engine import connect, read_engine_dataset
+from report_builder.model.build import agenda_in_engine
 from report_builder.renderers.base import get_renderer
 from report_builder.renderers.context import render_context
 
@@ -37,11 +37,14 @@ def main() -> int:
 
     config = load_config(args.config)
     start = time.perf_counter()
-    dataset = load_dataset(config)
+    source = read_engine_dataset(connect(config.engine), config, as_of=as_of)
     loaded = time.perf_counter()
-    print(f"load   {loaded - start:7.2f} s  {len(dataset.deals):>9,} deals "
-          f"{len(dataset.leads):>9,} leads   peak {peak_mib():7.0f} MiB")
-    agenda = build_agenda(dataset, config, as_of)
+    rows = source.facts.row_counts
+    print(f"load   {loaded - start:7.2f} s  {rows['deals']:>9,} deals "
+          f"{rows['leads']:>9,} leads   peak {peak_mib():7.0f} MiB  (read and checked where "
+          f"the engine allows: Parquet scanned)")
+    actions = None if source.dataset is None else source.dataset.actions
+    agenda = agenda_in_engine(source.tables, source.facts, config, as_of, actions=actions)
     modelled = time.perf_counter()
     print(f"model  {modelled - loaded:7.2f} s                                  "
           f"peak {peak_mib():7.0f} MiB")
