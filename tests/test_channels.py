@@ -1,5 +1,5 @@
 """Channel spellings that differ in case or spacing are one channel across deals, leads and
-campaigns (the most frequent spelling, ties to the first in code-point order, whatever the
+campaigns (the most frequent spelling, ties to mixed case, then code-point order, whatever the
 rows' order), with a data note; or kept apart
 with data.merge_channel_spellings = false."""
 
@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 from report_builder.config import load_config
-from report_builder.data.channels import channel_key
+from report_builder.data.channels import channel_key, preferred_spelling
 from report_builder.data.load import load_dataset
 from report_builder.i18n import labels
 from report_builder.model.build import build_agenda
@@ -26,7 +27,7 @@ def respelled(tmp_path: Path, extra: str = "") -> Path:
     deals[4][DEAL] = " webinar "       # D5; Webinar is spelled so 6 times elsewhere
     leads[3][LEAD] = "WEBINAR"         # L4
     leads[4][LEAD] = "paid  search"    # L5, seen first ...
-    leads[5][LEAD] = "Paid search"     # L6 ... and as often: capitals first, not the first seen
+    leads[5][LEAD] = "Paid search"     # L6 ... and as often: mixed case first, not the first seen
     return write_company(tmp_path, deals=deals, leads=leads, extra_config=extra)
 
 
@@ -73,3 +74,11 @@ def _with_option(config: Path) -> Path:
     config.write_text(config.read_text().replace(
         'path = "data"', 'path = "data"\nmerge_channel_spellings = false'))
     return config
+
+
+def test_a_tie_goes_to_mixed_case_then_code_point_order() -> None:
+    counts = Counter({"OUTBOUND": 2, "Outbound": 2, "outbound": 2, "LinkedIn": 1,
+                      "Linkedin": 1, "PAID_SOCIAL": 3, "Paid social": 1})
+    assert preferred_spelling(["OUTBOUND", "outbound", "Outbound"], counts) == "Outbound"
+    assert preferred_spelling(["Linkedin", "LinkedIn"], counts) == "LinkedIn"
+    assert preferred_spelling(["Paid social", "PAID_SOCIAL"], counts) == "PAID_SOCIAL"  # more

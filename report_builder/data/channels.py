@@ -2,9 +2,8 @@
 beside `Paid social`) are the same channel, in the deals, the leads and the campaigns alike.
 
 Spellings that differ only in case, spacing or `_` for a space are merged into the most frequent
-spelling across the three tables (ties: the first in code-point order, so capitals first:
-`LinkedIn` before `Linkedin`; never the order of the rows), so channel figures and the joins
-between tables agree. Each table where a spelling was changed
+spelling across the three tables (ties: `preferred_spelling`, never the order of the rows), so
+channel figures and the joins between tables agree. Each table where a spelling was changed
 gets a data note naming the spellings merged. `data.merge_channel_spellings = false` keeps them
 apart.
 """
@@ -28,6 +27,14 @@ def channel_key(spelling: str) -> str:
     return " ".join(spelling.replace("_", " ").split()).casefold()
 
 
+def preferred_spelling(spellings: list[str], counts: Counter[str]) -> str:
+    """The spelling a channel's group is shown in: the most frequent; of spellings as frequent,
+    one in mixed case before one in capitals or in lower case alone (`Paid social` before
+    `PAID_SOCIAL` and `paid social`), then the first in code-point order (`LinkedIn` before
+    `Linkedin`)."""
+    return min(spellings, key=lambda s: (-counts[s], s == s.upper(), s == s.lower(), s))
+
+
 def merge_channel_spellings(frames: dict[str, pd.DataFrame]) -> list[DataNote]:
     """Respell every channel in `frames` (in place) as its group's winning spelling.
 
@@ -45,8 +52,7 @@ def merge_channel_spellings(frames: dict[str, pd.DataFrame]) -> list[DataNote]:
     groups: dict[str, list[str]] = {}
     for spelling in sorted(counts, key=first_seen.__getitem__):
         groups.setdefault(channel_key(spelling), []).append(spelling)
-    winner = {key: min(spellings, key=lambda s: (-counts[s], s))
-              for key, spellings in groups.items()}
+    winner = {key: preferred_spelling(spellings, counts) for key, spellings in groups.items()}
     notes = []
     for (table, column), (codes, uniques, rows) in distinct.items():
         respelled = [winner.get(channel_key(u), u) if u.strip() else u for u in uniques]

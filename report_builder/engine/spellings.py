@@ -2,9 +2,10 @@
 and `Paid_Social` beside `Paid social` as one channel) on the distinct spellings the engine
 counts, then each spelling replaced in the tables' expressions.
 
-The winner is the most frequent spelling across deals, leads and campaigns; a tie goes to the
-one seen first (deals before leads before campaigns, and within a table the lowest row number;
-a warehouse table, which has no row order, by the spelling's text).
+The winner is the most frequent spelling across deals, leads and campaigns; a tie goes as
+data/channels.py `preferred_spelling` says, never by the order of the rows. The spellings merged
+are listed in the order first seen (deals before leads before campaigns, and within a table the
+lowest row number; a warehouse table, which has no row order, by the spelling's text).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 import ibis
 import ibis.expr.types as ir
 
-from report_builder.data.channels import CHANNEL_COLUMNS, channel_key
+from report_builder.data.channels import CHANNEL_COLUMNS, channel_key, preferred_spelling
 from report_builder.data.dataset import DataNote
 from report_builder.engine.values import ROW
 from report_builder.text_limits import LISTED, clip
@@ -57,8 +58,7 @@ def merged_channel_spellings(tables: dict[str, ir.Table],
     groups: dict[str, list[str]] = {}
     for spelling in sorted(counts, key=first_seen.__getitem__):
         groups.setdefault(channel_key(spelling), []).append(spelling)
-    winner = {key: max(spellings, key=lambda s: (counts[s], -first_seen[s]))
-              for key, spellings in groups.items()}
+    winner = {key: preferred_spelling(spellings, counts) for key, spellings in groups.items()}
     notes = []
     result = dict(tables)
     for (name, column), spellings in distinct.items():
