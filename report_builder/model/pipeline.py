@@ -143,21 +143,17 @@ def pipeline_breakdown(view: ModelView) -> tuple[PipelineBreakdown, ...]:
 def ranked_lists(deals: ir.Table, lists: dict[str, tuple[ir.BooleanColumn, int]]
                  ) -> dict[str, pd.DataFrame]:
     """Per list (name -> which deals, how many), its largest deals, largest first, ties by id
-    (as every deal list), with the columns a deal row shows: all lists in one query, each
-    ranked by a window over its own deals."""
+    (as every deal list), with the columns a deal row shows: all lists in one query, a union of
+    one top-N per list (which the engine finds without sorting every deal)."""
     order = [ibis.desc("value"), "deal_id"]
-    flags = {f"in_{name}": which.fill_null(False) for name, (which, _) in lists.items()}
-    marked = deals.mutate(**flags)
-    ranks = {f"rank_{name}": ibis.row_number().over(group_by=marked[f"in_{name}"],
-                                                    order_by=order)
-             for name in lists}
-    ranked = marked.mutate(**ranks)
-    shown = ibis.or_(*(ranked[f"in_{name}"] & (ranked[f"rank_{name}"] < limit)
-                       for name, (_, limit) in lists.items()))
-    found = fetch(ranked.filter(shown).select(*DEAL_ROW_COLUMNS, *flags, *ranks))
-    return {name: found[found[f"in_{name}"] & (found[f"rank_{name}"] < limit)]
-            .sort_values(f"rank_{name}").reset_index(drop=True)
-            for name, (_, limit) in lists.items()}
+    tops = [deals.filter(which.fill_null(False)).order_by(order).limit(limit)
+            .select(*DEAL_ROW_COLUMNS).mutate(list_name=ibis.literal(name),
+                                               list_rank=ibis.row_number().over(order_by=order))
+            for name, (which, limit) in lists.items()]
+    found = fetch(ibis.union(*tops, distinct=False))
+    return {name: found[found["list_name"] == name].sort_values("list_rank")
+            .drop(columns=["list_name", "list_rank"]).reset_index(drop=True)
+            for name in lists}
 
 
 def largest_share(total: float, top: pd.DataFrame) -> tuple[float | None, int]:
