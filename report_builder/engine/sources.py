@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import ibis
+import ibis.common.exceptions as ibis_errors
 import ibis.expr.types as ir
 from ibis.backends.sql import SQLBackend
 
@@ -42,7 +43,7 @@ from report_builder.engine.presets import engine_conversions
 from report_builder.engine.spellings import merged_channel_spellings
 from report_builder.engine.tables import TABLES, EngineTables, register_dataset
 from report_builder.engine.values import ROW
-from report_builder.errors import DataError, MappedDataError, Problem
+from report_builder.errors import DataError, MappedDataError, Problem, SourceError
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 DUCKDB_SUFFIXES = (".duckdb", ".ddb")
@@ -162,7 +163,12 @@ def _raw(con: SQLBackend, name: str, location: Location, preset: str,
     assert table is not None
     *database, own = table.split(".")
     where = None if not database else database[0] if len(database) == 1 else tuple(database)
-    found = con.table(own, database=where)  # type: ignore[arg-type]
+    try:
+        found = con.table(own, database=where)  # type: ignore[arg-type]
+    except ibis_errors.TableNotFound:
+        raise SourceError(f"data.{name}: the engine ({con.name}) has no table {table!r}; "
+                          "name it as the database does (schema.table), and check that the "
+                          "engine's user may read it") from None
     return EngineRaw(name, table, found.mutate(**{ROW: ibis.null("int64")}), preset,
                      date_format)
 
