@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,17 +51,6 @@ SPARK_CASES = [("two_pipelines", AS_OF)]  # one: each query takes Spark ~0.1 s, 
 WAREHOUSES = ("bigquery", "snowflake", "databricks")
 PASSWORD_VARIABLE = "REPORT_BUILDER_TEST_ENGINE_PASSWORD"
 
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[Any]:
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
-    from tests.postgres import postgres_server
-
-    try:
-        with postgres_server() as server:
-            yield server
-    except RuntimeError as exc:
-        pytest.skip(f"no PostgreSQL server for the tests: {exc}")
 
 
 def postgres_engine(server: Any, monkeypatch: pytest.MonkeyPatch) -> EngineConfig:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,17 +46,6 @@ def create_tables(execute: Callable[[str, list[list[str | None]] | None], None],
         execute(f"INSERT INTO {name} VALUES ({', '.join(['%s'] * len(columns))})",
                 rows_for_sql(rows))
 
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[object]:
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
-    from tests.postgres import postgres_server
-
-    try:
-        with postgres_server() as server:
-            yield server
-    except RuntimeError as exc:
-        pytest.skip(f"no PostgreSQL server for the tests: {exc}")
 
 
 @pytest.fixture(params=["sqlite", "duckdb", "postgresql"])

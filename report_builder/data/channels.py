@@ -11,6 +11,7 @@ apart.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -35,24 +36,32 @@ def preferred_spelling(spellings: list[str], counts: Counter[str]) -> str:
     return min(spellings, key=lambda s: (-counts[s], s == s.upper(), s == s.lower(), s))
 
 
+def spelling_winners(seen: Iterable[tuple[str, int]]) -> tuple[dict[str, str], dict[str, int]]:
+    """From each spelling and its rows, in the order first seen: the winning spelling of each
+    group (by channel_key), and each tidied spelling's place in that order (for listing)."""
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for spelling, n in seen:
+        tidy = " ".join(spelling.split())
+        if tidy:
+            counts[tidy] += n
+            first_seen.setdefault(tidy, len(first_seen))
+    groups: dict[str, list[str]] = {}
+    for spelling in sorted(counts, key=first_seen.__getitem__):
+        groups.setdefault(channel_key(spelling), []).append(spelling)
+    return ({key: preferred_spelling(spellings, counts) for key, spellings in groups.items()},
+            first_seen)
+
+
 def merge_channel_spellings(frames: dict[str, pd.DataFrame]) -> list[DataNote]:
     """Respell every channel in `frames` (in place) as its group's winning spelling.
 
     Works on each column's distinct values (a few dozen channels over millions of rows)."""
     present = [(t, c) for t, c in CHANNEL_COLUMNS if t in frames and c in frames[t].columns]
     distinct = {(t, c): _distinct(frames[t][c]) for t, c in present}
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    for _, uniques, rows in distinct.values():
-        for spelling, n in zip(uniques, rows, strict=True):
-            tidy = " ".join(spelling.split())
-            if tidy:
-                counts[tidy] += n
-                first_seen.setdefault(tidy, len(first_seen))
-    groups: dict[str, list[str]] = {}
-    for spelling in sorted(counts, key=first_seen.__getitem__):
-        groups.setdefault(channel_key(spelling), []).append(spelling)
-    winner = {key: preferred_spelling(spellings, counts) for key, spellings in groups.items()}
+    winner, first_seen = spelling_winners(
+        (spelling, n) for _, uniques, rows in distinct.values()
+        for spelling, n in zip(uniques, rows, strict=True))
     notes = []
     for (table, column), (codes, uniques, rows) in distinct.items():
         respelled = [winner.get(channel_key(u), u) if u.strip() else u for u in uniques]

@@ -10,12 +10,10 @@ lowest row number; a warehouse table, which has no row order, by the spelling's 
 
 from __future__ import annotations
 
-from collections import Counter
-
 import ibis
 import ibis.expr.types as ir
 
-from report_builder.data.channels import CHANNEL_COLUMNS, channel_key, preferred_spelling
+from report_builder.data.channels import CHANNEL_COLUMNS, channel_key, spelling_winners
 from report_builder.data.dataset import DataNote
 from report_builder.engine.values import ROW
 from report_builder.text_limits import LISTED, clip
@@ -47,18 +45,8 @@ def merged_channel_spellings(tables: dict[str, ir.Table],
     channel whose spellings were changed (data/channels.py's notes)."""
     present = [(t, c) for t, c in CHANNEL_COLUMNS if t in tables and c in tables[t].columns]
     distinct = _distinct(tables, present)
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    for spellings in distinct.values():
-        for spelling, n in spellings:
-            tidy = " ".join(spelling.split())
-            if tidy:
-                counts[tidy] += n
-                first_seen.setdefault(tidy, len(first_seen))
-    groups: dict[str, list[str]] = {}
-    for spelling in sorted(counts, key=first_seen.__getitem__):
-        groups.setdefault(channel_key(spelling), []).append(spelling)
-    winner = {key: preferred_spelling(spellings, counts) for key, spellings in groups.items()}
+    winner, first_seen = spelling_winners(
+        pair for spellings in distinct.values() for pair in spellings)
     notes = []
     result = dict(tables)
     for (name, column), spellings in distinct.items():
