@@ -23,7 +23,7 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert sorted(p.name for p in out.iterdir()) == ["pipeline-meeting-2026-11-24.html",
                                                      "pipeline-meeting-2026-11-24.json"]
     document = json.loads((out / "pipeline-meeting-2026-11-24.json").read_text())
-    assert document["schema_version"] == 3
+    assert document["schema_version"] == 4
     agenda = document["agenda"]
     assert agenda["as_of"] == "2026-11-24" and agenda["quarter"] == "2026-Q4"
     assert agenda["targets"]["company"]["won"] == 157_500

@@ -382,3 +382,27 @@ def test_the_email_summary_counts_each_change_list(company: tuple[Path, Agenda])
     assert f"Changed since 10 Nov 2026: New deals 2 ({fmt.money(75000)}); Won 2 " \
            f"({fmt.money(86000)}); Lost 3 ({fmt.money(125000)});" in pipeline
     assert "Reopened" not in pipeline  # empty lists are left out
+
+
+def test_a_long_change_list_shows_its_largest_and_counts_every_deal() -> None:
+    """30 new deals of 1,000 to 29,000 (two tied at 29,000): the list counts and sums all 30
+    and shows the 25 largest, ties by id."""
+    from report_builder.model.movement import EarlierSnapshots, build_movement
+    from report_builder.periods import fiscal_quarter
+
+    config = load_config(Path(__file__).resolve().parents[1] / "examples/nordlys/report.toml")
+    day = dt.date(2026, 11, 24)
+    amounts = {f"N{i:02d}": 1000.0 * i for i in range(1, 30)} | {"N00": 29000.0}
+    current = pd.DataFrame({
+        "deal_id": list(amounts), "name": list(amounts), "account": "A", "owner": "O",
+        "stage": "Discovery", "value": list(amounts.values()),
+        "close_date": pd.Timestamp("2026-12-15"), "win_probability": 0.2})
+    previous = current.iloc[:0].assign(slips=0)
+    movement = build_movement(current, EarlierSnapshots(previous, "2026-11-10"), config,
+                              fiscal_quarter(day), day)
+    new = movement.change("new")
+    assert (new.count, new.total) == (30, 29000 + 29 * 30 * 1000 / 2)  # 464,000
+    assert len(new.rows) == 25
+    assert [r.deal_id for r in new.rows[:3]] == ["N00", "N29", "N28"]  # 29,000 twice: by id
+    assert [r.value for r in new.rows[-2:]] == [7000.0, 6000.0]
+    assert movement.changed_deals == 30

@@ -18,14 +18,12 @@ meeting) are converted on first use.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from report_builder.errors import HistoryError
@@ -62,6 +60,9 @@ CREATE TABLE IF NOT EXISTS deal_version (
 ) WITHOUT ROWID;
 """
 _COLUMNS = ", ".join(SNAPSHOT_COLUMNS)
+# a snapshot being written, as the store compares it with the current versions
+_INCOMING = ("deal_id TEXT PRIMARY KEY, name TEXT, account TEXT, owner TEXT, stage TEXT, "
+             "value REAL NOT NULL, close_date TEXT, win_probability REAL")
 
 
 @dataclass(frozen=True)
@@ -194,32 +195,34 @@ def write_snapshot(path: Path, meeting: dt.date, deals: pd.DataFrame) -> None:
 
 
 def _append(conn: sqlite3.Connection, meeting: dt.date, deals: pd.DataFrame) -> None:
-    """Record `deals` as the snapshot of `meeting`, later than every stored meeting."""
+    """Record `deals` as the snapshot of `meeting`, later than every stored meeting.
+
+    The snapshot is written to a temporary table and joined with the current versions inside
+    SQLite: only the snapshot crosses from Python, never the stored versions (a million deals
+    took 15 s when they were read back to be compared in pandas)."""
     day = meeting.isoformat()
-    current = pd.read_sql_query(
-        f"SELECT {_COLUMNS}, valid_from, slips FROM deal_version WHERE valid_to IS NULL",
-        conn).set_index("deal_id")
     new = _normalised(deals)
-    both = new.index.intersection(current.index)
-    before, after = current.loc[both], new.loc[both]
-    changed = pd.Series(False, index=both)
-    for column in _STATE:
-        a, b = before[column], after[column]
-        changed |= (a != b) & ~(a.isna() & b.isna())
-    slipped = (after["close_date"] > before["close_date"]).fillna(False).astype(bool)
-    ended = current.index.difference(new.index).union(changed[changed].index)
-    conn.executemany("UPDATE deal_version SET valid_to = ? WHERE deal_id = ? AND valid_from = ?",
-                     ((day, deal_id, since) for deal_id, since in
-                      current.loc[ended, "valid_from"].items()))
-    slips = pd.Series(0, index=new.index, dtype="int64")
-    slips.loc[both] = before["slips"].astype("int64") + slipped.astype("int64")
-    starts = new.index.difference(current.index).union(changed[changed].index)
-    rows = new.loc[starts].assign(slips=slips.loc[starts])
-    columns = [rows.index.tolist(), [day] * len(rows),
-               *([_plain(v) for v in rows[c].tolist()] for c in (*_STATE, "slips"))]
-    conn.executemany(
-        f"INSERT INTO deal_version (deal_id, valid_from, {', '.join(_STATE)}, slips) "
-        f"VALUES (?, ?, {', '.join('?' * len(_STATE))}, ?)", zip(*columns, strict=True))
+    conn.execute("DROP TABLE IF EXISTS temp.incoming")
+    conn.execute(f"CREATE TEMP TABLE incoming ({_INCOMING}) WITHOUT ROWID")
+    conn.executemany(f"INSERT INTO incoming VALUES (?, {', '.join('?' * len(_STATE))})",
+                     zip(new.index.tolist(), *(_bindable(new[c]) for c in _STATE),
+                         strict=True))
+    same = " AND ".join(f"i.{c} IS deal_version.{c}" for c in _STATE)
+    # the current version of a deal gone or changed ends at this meeting
+    conn.execute("UPDATE deal_version SET valid_to = ? WHERE valid_to IS NULL AND NOT EXISTS "
+                 f"(SELECT 1 FROM incoming i WHERE i.deal_id = deal_version.deal_id AND {same})",
+                 (day,))
+    # a deal new or changed starts a version; its slips go on from the version that just ended
+    state = ", ".join(_STATE)
+    conn.execute(
+        f"INSERT INTO deal_version (deal_id, valid_from, {state}, slips) "
+        f"SELECT i.deal_id, ?, {', '.join('i.' + c for c in _STATE)}, "
+        "CASE WHEN e.deal_id IS NULL THEN 0 "
+        "ELSE e.slips + COALESCE(i.close_date > e.close_date, 0) END "
+        "FROM incoming i LEFT JOIN deal_version e ON e.deal_id = i.deal_id AND e.valid_to = ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM deal_version v "
+        "WHERE v.deal_id = i.deal_id AND v.valid_to IS NULL)", (day, day))
+    conn.execute("DROP TABLE temp.incoming")
     conn.execute("INSERT INTO meeting VALUES (?)", (day,))
 
 
@@ -235,17 +238,20 @@ def _normalised(deals: pd.DataFrame) -> pd.DataFrame:
     frame["close_date"] = pd.Series(closes.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
                                     index=frame.index).where(closes.notna().to_numpy(), None)
     frame["win_probability"] = deals["win_probability"].astype(float).to_numpy()
-    return frame[~frame.index.duplicated()]
+    # in id order: SQLite appends to its B-trees instead of inserting all over them
+    return frame[~frame.index.duplicated()].sort_index()
 
 
-def _plain(value: object) -> object:
-    """A value sqlite3 can bind: numpy integers as int, NaN as NULL."""
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+def _bindable(column: pd.Series) -> list[object]:
+    """The column's values as sqlite3 binds them: Python ints, floats and text, None for a
+    missing value (NaN included), converted a column at a time."""
+    values = column.to_numpy()
+    if values.dtype.kind in "iub":
+        return values.tolist()  # type: ignore[no-any-return]
+    present = column.notna().to_numpy()
+    if present.all():
+        return values.tolist()  # type: ignore[no-any-return]
+    plain = values.astype(object)
+    plain[~present] = None
+    return plain.tolist()  # type: ignore[no-any-return]
 
-
-def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]

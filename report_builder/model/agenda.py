@@ -296,14 +296,15 @@ class MovementRow:
 
 @dataclass(frozen=True)
 class ChangeList:
-    """Every deal with one kind of change since the earlier snapshot, whatever its close date."""
+    """The deals with one kind of change since the earlier snapshot, whatever their close date:
+    counted and summed over every deal, the largest shown."""
 
     key: str  # one of CHANGE_KEYS
     count: int
     # the list's value: the deals' value now (then, for deleted ones); for `increased` and
     # `decreased`, the sum of the amount changes (positive)
     total: float
-    rows: tuple[MovementRow, ...]  # every deal, largest amount first
+    rows: tuple[MovementRow, ...]  # the largest (rows.LIST_LIMIT), largest amount first
 
 
 @dataclass(frozen=True)
@@ -323,8 +324,8 @@ CHANGE_KEYS = ("new", "won", "lost", "reopened", "advanced", "went_back", "close
 
 @dataclass(frozen=True)
 class MovementSection:
-    """What changed since the earlier snapshot (docs/metrics.md): every changed deal in its
-    lists, and the waterfall of the quarter's open pipeline."""
+    """What changed since the earlier snapshot (docs/metrics.md): every changed deal counted in
+    its lists, and the waterfall of the quarter's open pipeline."""
 
     # the earlier meeting date (ISO), the file compared to, or FROM_HISTORY
     compared_to: str

@@ -1,7 +1,8 @@
 """Pipeline movement: the deals snapshot at the meeting against an earlier one. Pure.
 
-The change lists hold every deal that changed, whatever its close date; a deal can be in
-several (created and lost; won at a raised amount). The waterfall is over the quarter's open
+The change lists count every deal that changed, whatever its close date, and show the
+LIST_LIMIT largest of each, as the pipeline's other deal lists do; a deal can be in several
+(created and lost; won at a raised amount). The waterfall is over the quarter's open
 pipeline: deals in an open stage (funnel step opportunity or quote) whose close date lies in
 the meeting's fiscal quarter. A deal leaves or joins it through one bar at most (an amount
 change of a deal that then leaves counts in `increased`/`decreased` too, at its new value), so
@@ -28,6 +29,7 @@ from report_builder.model.agenda import (
     MovementRow,
     MovementSection,
 )
+from report_builder.model.rows import LIST_LIMIT
 from report_builder.model.view import as_date, text
 from report_builder.periods import Quarter
 
@@ -61,7 +63,7 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
                    quarter: Quarter, as_of: dt.date) -> MovementSection:
     """The change lists (every deal, whatever its close date) and the quarter's waterfall.
     Vectorised over the outer join of both snapshots on deal_id; MovementRows are made only
-    for the deals a list holds."""
+    for the deals a list shows."""
     steps = {s.name: s.step for s in config.stages.values()}
     order = {s.name: i for i, s in enumerate(config.stages.values())}
     prev, cur = _indexed(earlier.previous), _indexed(current)
@@ -69,11 +71,11 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
                     suffixes=("_p", "_c"), indicator=True).sort_index()
     side = both.pop("_merge").astype(str).to_numpy()
     in_p, in_c = side != "right_only", side != "left_only"
-    was = _in_scope(prev, steps, quarter).reindex(both.index, fill_value=False).to_numpy()
-    now = _in_scope(cur, steps, quarter).reindex(both.index, fill_value=False).to_numpy()
     value_p = both["value_p"].fillna(0.0).to_numpy()
     value_c = both["value_c"].fillna(0.0).to_numpy()
     step_p, step_c = _lookup(both["stage_p"], steps), _lookup(both["stage_c"], steps)
+    was = _in_scope(step_p, both["close_date_p"], quarter)  # False where absent then
+    now = _in_scope(step_c, both["close_date_c"], quarter)
     kept = in_p & in_c
     change = value_c - value_p
     leaving = kept & was & ~now
@@ -117,27 +119,20 @@ def build_movement(current: pd.DataFrame, earlier: EarlierSnapshots, config: Con
     if earlier.slips is not None:
         slips = np.array([earlier.slips.get(str(i), 0) for i in both.index], dtype=int)
     changed = np.logical_or.reduce(list(lists.values()))
-    bar_of = np.full(len(both), "", dtype=object)
-    for key in BAR_KEYS:
-        bar_of[bars[key]] = bar_of[bars[key]] + " " + key
-    in_lists = np.array([" ".join(k for k in CHANGE_KEYS if lists[k][i])
-                         for i in np.flatnonzero(changed)], dtype=object)
-    reasons = np.full(len(both), "", dtype=object)
-    reasons[changed] = in_lists
     created_and_closed = lists["new"] & np.isin(step_c, ("won", "lost"))
 
     def change_list(key: str) -> ChangeList:
-        mask = lists[key]
-        chosen = both[mask]
-        made = [_row(str(i), p, c, int(n), tuple(str(r).split()), tuple(str(b).split()),
-                      bool(cc), float(a))
-                for i, p, c, n, r, b, cc, a in zip(
-                    chosen.index, _side(chosen, "_p", in_p[mask]),
-                    _side(chosen, "_c", in_c[mask]), slips[mask], reasons[mask], bar_of[mask],
-                    created_and_closed[mask], list_amounts[key][mask], strict=True)]
-        ordered = sorted(made, key=lambda r: (-r[1], r[0].deal_id))
-        return ChangeList(key, len(made), float(list_amounts[key][mask].sum()) + 0.0,
-                          tuple(row for row, _ in ordered))
+        """The list's count and total over every deal in it; rows for its LIST_LIMIT largest."""
+        where = np.flatnonzero(lists[key])
+        amount = list_amounts[key][where]
+        # largest first; `both` is ordered by deal_id, so a stable sort breaks ties by id
+        shown = where[np.argsort(-amount, kind="stable")[:LIST_LIMIT]]
+        rows = tuple(_row(str(both.index[i]), p, c, int(slips[i]),
+                          tuple(k for k in CHANGE_KEYS if lists[k][i]),
+                          tuple(k for k in BAR_KEYS if bars[k][i]), bool(created_and_closed[i]))
+                     for i, p, c in zip(shown, _side(both.iloc[shown], "_p", in_p[shown]),
+                                        _side(both.iloc[shown], "_c", in_c[shown]), strict=True))
+        return ChangeList(key, len(where), float(amount.sum()) + 0.0, rows)
 
     is_open_now = in_c & open_c
     overdue = is_open_now & (close_c < pd.Timestamp(as_of)).to_numpy(bool, na_value=False)
@@ -170,7 +165,7 @@ def quarter_figures(snapshot: pd.DataFrame, config: Config, quarter: Quarter,
     last = pd.Timestamp(quarter.end if until is None else min(until, quarter.end))
     won = (step == "won") & ((closes >= pd.Timestamp(quarter.start)) & (closes <= last))\
         .to_numpy(bool, na_value=False)
-    scope = _in_scope(frame, steps, quarter).to_numpy()
+    scope = _in_scope(step, closes, quarter)
     values = frame["value"].fillna(0.0).to_numpy()
     probability = frame["win_probability"].astype(float).fillna(0.0).to_numpy()
     return {"won": float(values[won].sum()), "open": float(values[scope].sum()),
@@ -211,12 +206,10 @@ def _lookup(stages: pd.Series, mapping: Mapping[str, object], default: object = 
     return found[codes]  # code -1 (no stage) takes the last entry, `default`
 
 
-def _in_scope(frame: pd.DataFrame, steps: dict[str, str], quarter: Quarter) -> pd.Series:
-    """True for deals of the quarter's open pipeline: an open stage, closing in the quarter."""
-    is_open = pd.Series(np.isin(_lookup(frame["stage"], steps), OPEN_STEPS), index=frame.index)
-    closes = frame["close_date"]
+def _in_scope(steps: np.ndarray, closes: pd.Series, quarter: Quarter) -> np.ndarray:
+    """True for deals of the quarter's open pipeline: an open step, closing in the quarter."""
     in_quarter = (closes >= pd.Timestamp(quarter.start)) & (closes <= pd.Timestamp(quarter.end))
-    return is_open & in_quarter.fillna(False).astype(bool)
+    return np.isin(steps, OPEN_STEPS) & in_quarter.to_numpy(bool, na_value=False)
 
 
 def _side(frame: pd.DataFrame, suffix: str, present: object) -> list[dict[str, Any] | None]:
@@ -228,9 +221,9 @@ def _side(frame: pd.DataFrame, suffix: str, present: object) -> list[dict[str, A
 
 
 def _row(deal_id: str, p: dict[str, Any] | None, c: dict[str, Any] | None, slips: int,
-         changes: tuple[str, ...], bars: tuple[str, ...], created_and_closed: bool,
-         amount: float) -> tuple[MovementRow, float]:
-    """The deal's row, with the amount its list orders it by."""
+         changes: tuple[str, ...], bars: tuple[str, ...], created_and_closed: bool
+         ) -> MovementRow:
+    """The deal's row in a change list."""
     now = c if c is not None else p
     assert now is not None
     return MovementRow(
@@ -243,4 +236,4 @@ def _row(deal_id: str, p: dict[str, Any] | None, c: dict[str, Any] | None, slips
         close_date=None if c is None else as_date(c["close_date"]),
         previous_close_date=None if p is None else as_date(p["close_date"]),
         slips=slips, changes=changes, bars=bars, created_and_closed=created_and_closed,
-    ), amount
+    )

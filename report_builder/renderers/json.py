@@ -16,8 +16,9 @@ from report_builder.i18n import Translator, note_text, translator
 from report_builder.model.agenda import Agenda, Note
 from report_builder.renderers.context import RenderContext
 
-SCHEMA_VERSION = 3  # 2: movement lists as `changes` (every changed deal), headline changes;
-# 3: the new customers' headline context is the value won from them (won_from_new_customers)
+SCHEMA_VERSION = 4  # 2: movement lists as `changes` (every changed deal), headline changes;
+# 3: the new customers' headline context is the value won from them (won_from_new_customers);
+# 4: a change list's `rows` are its 25 largest deals (`count` and `total` still cover all)
 
 
 def to_plain(value: Any) -> Any:
