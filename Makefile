@@ -58,21 +58,23 @@ system-deps:
 	fi
 
 # The tests open the decks in LibreOffice Impress and the starter workbook in LibreOffice Calc,
-# as a user's client would, make a test certificate with openssl for the TLS mail server, start
-# a throwaway PostgreSQL server (initdb + pg_ctl, a unix socket in a temporary folder) for the
-# SQL sources and the PostgreSQL engine, and run Spark in local mode (pyspark, from the test
-# extra, needs Java 17+). Where these cannot be installed, the tests that need them are skipped
+# as a user's client would, read the PDF's lines and the printed deck with pdftotext (poppler),
+# make a test certificate with openssl for the TLS mail server, start a throwaway PostgreSQL
+# server (initdb + pg_ctl, a unix socket in a temporary folder) for the SQL sources and the
+# PostgreSQL engine, and run Spark in local mode (pyspark, from the test extra, needs Java 17+). Where these cannot be installed, the tests that need them are skipped
 # and say why.
-TEST_PACKAGES := libreoffice-impress libreoffice-calc openssl postgresql default-jre-headless
+TEST_PACKAGES := libreoffice-impress libreoffice-calc poppler-utils openssl postgresql \
+                 default-jre-headless
 test-deps:
 	@if command -v soffice >/dev/null && command -v localc >/dev/null \
 	    && command -v openssl >/dev/null && command -v java >/dev/null \
+	    && command -v pdftotext >/dev/null \
 	    && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
 	elif command -v apt-get >/dev/null; then \
 	  echo "Installing $(TEST_PACKAGES) with apt-get"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(TEST_PACKAGES); \
 	else \
-	  echo "LibreOffice, openssl, PostgreSQL or Java is missing: the tests that need them will be skipped"; \
+	  echo "LibreOffice, poppler, openssl, PostgreSQL or Java is missing: the tests that need them will be skipped"; \
 	fi
 
 clean:

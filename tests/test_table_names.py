@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import io
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -282,6 +283,7 @@ UNIT = re.compile(r"^(?:kr\.|tkr\.|mio\.|mia\.|%|dage?|days?)$")
 
 @pytest.mark.browser
 @pytest.mark.skipif(not HAVE_BROWSER, reason=NO_BROWSER)
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_no_line_of_the_example_pdf_breaks_a_legal_form_or_a_unit(tmp_path: Path) -> None:
     assert main(["build", str(EXAMPLE), "--format", "pdf,html", "--out", str(tmp_path),
                  "--no-history", "-q"]) == 0

@@ -79,6 +79,8 @@ def _connect(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
         raise FileNotFoundError(path)
     try:
         with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+            conn.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB, the default is 2 MiB
+            conn.execute("PRAGMA temp_store = MEMORY")
             _check(conn, path, fresh=fresh)
             yield conn
     except sqlite3.DatabaseError as exc:
