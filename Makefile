@@ -17,8 +17,11 @@ demo: setup system-deps
 	@echo "Open out/pipeline-meeting-2026-11-24.html in a browser, or the PDF and the decks"
 	@echo "(pipeline-meeting-2026-11-24.pptx, customer-deck-2026-11-24.pptx) beside it."
 
+# two processes, each module's tests in one of them (its fixtures built once): most tests wait
+# on Chromium, WeasyPrint or LibreOffice, so two share two cores well (12 min instead of 16)
+PYTEST_WORKERS ?= 2
 test: setup system-deps test-deps $(VENV)/.test-installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 setup: $(VENV)/.installed
 
