@@ -381,3 +381,28 @@ def test_a_folder_of_parquet_parts_is_one_table(tmp_path: Path) -> None:
     assert engine.facts.sources["deals"] == "deals"
     assert engine.facts.row_counts["deals"] == deals.num_rows
     same_sections(parts, engine, reference)
+
+
+def test_padded_and_empty_text_and_empty_rows_in_parquet_read_as_the_data_layer_reads_them(
+        tmp_path: Path) -> None:
+    """Text is read as it is where no cell of its column needs trimming (the usual export);
+    where one does, the column is trimmed and "" is empty; a row of empty cells is left out
+    and noted. Both give the data layer's reading of the same files."""
+    for table in TABLES:
+        cells = example_cells(table)
+        if table == "deals":
+            frame = cells.to_pandas()
+            frame["Deal owner"] = " " + frame["Deal owner"] + "\t"  # every owner padded
+            frame.loc[frame.index[:3], "account"] = ""  # three empty accounts
+            frame = pd.concat([frame, frame.iloc[:1].map(lambda _: None)], ignore_index=True)
+            cells = pa.Table.from_pandas(frame, preserve_index=False)
+        pq.write_table(cells, tmp_path / f"{table}.parquet")
+    config = write_config(tmp_path, 'path = "."', COLUMNS)
+    engine = read_engine_dataset(connect(), config, as_of=AS_OF)
+    same_sections(config, engine, config)
+    owners = engine.tables.deals.owner.to_pyarrow().to_pylist()
+    assert owners and all(o == o.strip() for o in owners)
+    accounts = engine.tables.deals.account.to_pyarrow().to_pylist()
+    assert "" not in accounts and accounts.count(None) >= 3
+    (empty,) = [n for n in engine.facts.notes if n.key == "empty_rows"]
+    assert (empty.table, empty.count) == ("deals", 1)

@@ -53,7 +53,7 @@ class MappedTable:
     problems: tuple[Problem, ...] = ()  # found while mapping (a missing column, a pipeline)
     checks: tuple[Check, ...] = ()  # counted by engine/checks.py
     notes: tuple[DataNote, ...] = ()
-    empty_rows: ir.IntegerScalar | None = None  # rows with every cell empty, left out
+    empty_rows: int = 0  # rows with every cell empty, left out
     # the table's ids as read, without typing the other columns (for checks across tables)
     id_values: ir.Value | None = None
     # the rows as read with the typed columns beside them (TYPED + name); None: no rows read
@@ -114,16 +114,18 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
                               {"source": raw.source}, tuple(clip(c) for c in ignored[:LISTED])))
     cells = [c for c in renamed.columns if c != ROW]
     empty = ibis.and_(*(blank(renamed[c]) for c in cells))
-    # counted among the rows whose first cell is empty (few: the usual case decided on one)
+    # counted once, among the rows whose first cell is empty (few: the usual case decided on
+    # one); where there are none, later queries skip the test, which reads every column
     maybe = renamed.filter(blank(renamed[cells[0]]))
-    empty_rows = maybe.count(where=ibis.and_(*(blank(maybe[c]) for c in cells[1:])))
+    empty_rows = int(maybe.count(where=ibis.and_(*(blank(maybe[c]) for c in cells[1:])))
+                     .to_pyarrow().as_py() or 0)
     problems: list[Problem] = []
     kept = renamed
     if table.name == "deals" and config.data.pipelines:
         kept = _kept_pipelines(kept, config.data.pipelines, raw.source, problems)
     ids = text_of(kept[table.id_column]) if table.id_column in kept.columns else None
     typing = Reading(table.name, raw.source, raw.date_format, config, problems=problems)
-    checked, typed = typed_table(kept.filter(~empty), table, typing)
+    checked, typed = typed_table(kept.filter(~empty) if empty_rows else kept, table, typing)
     return MappedTable(table.name, raw.source, typed, tuple(typing.problems),
                        tuple(typing.checks), tuple(notes), empty_rows, ids, checked, report)
 

@@ -225,9 +225,8 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
         raise _error(problems, reports)
     notes = [n for m in mapped.values() for n in m.notes if n.key == "column_with_values"]
     for name, m in mapped.items():
-        empty = 0 if m.empty_rows is None else int(m.empty_rows.to_pyarrow().as_py())
-        if empty:
-            notes.append(DataNote(name, "empty_rows", empty, {"source": m.source}))
+        if m.empty_rows:
+            notes.append(DataNote(name, "empty_rows", m.empty_rows, {"source": m.source}))
     tables = {name: m.table for name, m in mapped.items()}
     if config.data.merge_channel_spellings:
         tables, merged = merged_channel_spellings(tables)

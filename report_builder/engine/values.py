@@ -118,7 +118,8 @@ def typed_table(table: ir.Table, canonical: Table, typing: Reading) -> tuple[ir.
 
 def _profile(table: ir.Table, canonical: Table, typing: Reading) -> dict[str, object]:
     """What reading the columns depends on, in one query: which date formats fit every date
-    (unless the config names one), whether a probability column is in percent."""
+    (unless the config names one), whether a probability column is in percent, which text
+    columns hold a value to trim or an empty one (`padded_<column>`)."""
     asks: dict[str, ir.Scalar] = {}
     dates = [c.name for c in canonical.columns if c.kind is Kind.DATE and c.name in table.columns
              and table[c.name].type().is_string()]
@@ -142,6 +143,13 @@ def _profile(table: ir.Table, canonical: Table, typing: Reading) -> dict[str, ob
         if typing.config.data.mapped and not typing.config.data.decimal_given else []
     for name in ambiguous:
         asks[f"dot_{name}"] = table[name].re_search(_THOUSANDS_DOT).fill_null(False).any()
+    for c in canonical.columns:  # text needing no trimming is read as it is by every query
+        if c.kind in (Kind.ID, Kind.TEXT) and c.name in table.columns \
+                and table[c.name].type().is_string():
+            # what strip() removes sorts before "!", as does "": a cheap test of the first
+            # and last character (a few other control characters make it trim, as before)
+            value = table[c.name]
+            asks[f"padded_{c.name}"] = ((value < "!") | (value.right(1) < "!")).any()
     if not asks:
         return {}
     profile = dict(table.aggregate(**asks).to_pyarrow().to_pylist()[0])
@@ -200,6 +208,9 @@ def _read(table: ir.Table, column: Column, typing: Reading,
     check = typing.checks.append
     tname = typing.table
     if kind in (Kind.ID, Kind.TEXT):
+        padded = f"padded_{name}"
+        if padded in profile and not profile[padded]:  # no value to trim, none empty
+            return value
         return text_of(value)
     if kind is Kind.DATE:
         return _date(table, column, typing, profile)
