@@ -27,7 +27,16 @@ from report_builder.data.presets import PRESETS, MappingReport
 from report_builder.data.schema import DATASET_TABLES, Table
 from report_builder.data.starter_names import starter_headers, starter_values
 from report_builder.engine.presets import engine_conversions
-from report_builder.engine.values import ROW, TYPES, Check, Reading, blank, text_of, typed_table
+from report_builder.engine.values import (
+    ROW,
+    TYPES,
+    Check,
+    EmptyRows,
+    Reading,
+    blank,
+    text_of,
+    typed_table,
+)
 from report_builder.errors import Problem
 from report_builder.text_limits import LISTED, clip, listed
 
@@ -113,19 +122,27 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
         notes.append(DataNote(table.name, "ignored_columns", len(ignored),
                               {"source": raw.source}, tuple(clip(c) for c in ignored[:LISTED])))
     cells = [c for c in renamed.columns if c != ROW]
-    empty = ibis.and_(*(blank(renamed[c]) for c in cells))
-    # counted once, among the rows whose first cell is empty (few: the usual case decided on
-    # one); where there are none, later queries skip the test, which reads every column
-    maybe = renamed.filter(blank(renamed[cells[0]]))
-    empty_rows = int(maybe.count(where=ibis.and_(*(blank(maybe[c]) for c in cells[1:])))
-                     .to_pyarrow().as_py() or 0)
+    first = renamed[cells[0]]  # empty, or starting below "!" (what trimming removes): cheap
+    first_empty = first.isnull() | (first < "!") if first.type().is_string() else blank(first)
+
+    def count_empty() -> int:
+        """Rows of empty cells, counted among those whose first cell may be empty (few)."""
+        maybe = renamed.filter(first_empty)
+        return int(maybe.count(where=ibis.and_(*(blank(maybe[c]) for c in cells[1:])))
+                   .to_pyarrow().as_py() or 0)
+
+    empty = EmptyRows(ibis.and_(*(blank(renamed[c]) for c in cells)), first_empty, count_empty)
     problems: list[Problem] = []
-    kept = renamed
-    if table.name == "deals" and config.data.pipelines:
-        kept = _kept_pipelines(kept, config.data.pipelines, raw.source, problems)
-    ids = text_of(kept[table.id_column]) if table.id_column in kept.columns else None
     typing = Reading(table.name, raw.source, raw.date_format, config, problems=problems)
-    checked, typed = typed_table(kept.filter(~empty) if empty_rows else kept, table, typing)
+    if table.name == "deals" and config.data.pipelines:  # the profile is of the kept deals
+        empty_rows = count_empty()
+        kept = renamed.filter(~empty.empty) if empty_rows else renamed
+        kept = _kept_pipelines(kept, config.data.pipelines, raw.source, problems)
+        checked, typed, _ = typed_table(kept, table, typing)
+    else:
+        kept = renamed
+        checked, typed, empty_rows = typed_table(kept, table, typing, empty)
+    ids = text_of(kept[table.id_column]) if table.id_column in kept.columns else None
     return MappedTable(table.name, raw.source, typed, tuple(typing.problems),
                        tuple(typing.checks), tuple(notes), empty_rows, ids, checked, report)
 

@@ -82,11 +82,29 @@ def blank(value: ir.Value) -> ir.BooleanValue:
     return value.isnull()
 
 
-def typed_table(table: ir.Table, canonical: Table, typing: Reading) -> tuple[ir.Table, ir.Table]:
+@dataclass(frozen=True)
+class EmptyRows:
+    """How a table's rows of empty cells are found: `empty` holds for them; `maybe` (the first
+    cell may be empty) for them and a few others, cheap to count; `count` counts them."""
+
+    empty: ir.BooleanValue
+    maybe: ir.BooleanValue
+    count: Callable[[], int]
+
+
+def typed_table(table: ir.Table, canonical: Table, typing: Reading,
+                empty_rows: EmptyRows | None = None) -> tuple[ir.Table, ir.Table, int]:
     """`table` with the canonical columns typed beside the values as read (TYPED + name: the
     checks ask both in one query), and the canonical columns alone (a column the source
-    lacks: all null), with ROW."""
-    profile = _profile(table, canonical, typing)
+    lacks: all null), with ROW; and how many rows of empty cells were left out. Those are
+    counted only where the query that profiles the columns finds a row whose first cell is
+    empty: the test reads every column, and later queries skip it where there are none."""
+    asked = {} if empty_rows is None else {_MAYBE_EMPTY: table.count(where=empty_rows.maybe)}
+    profile = _profile(table, canonical, typing, asked)
+    left_out = empty_rows.count() if empty_rows and profile.get(_MAYBE_EMPTY) else 0
+    if left_out:
+        assert empty_rows is not None
+        table = table.filter(~empty_rows.empty)
     columns: dict[str, ir.Value] = {}
     for column in canonical.columns:
         if column.name not in table.columns:
@@ -113,14 +131,18 @@ def typed_table(table: ir.Table, canonical: Table, typing: Reading) -> tuple[ir.
                              value=checked[f"__value{i}"] if c.value is not None else None)
                      for i, c in enumerate(checks)]
     canonical_columns = {name: checked[TYPED + name] for name in columns}
-    return checked, checked.select(**canonical_columns, **{ROW: checked[ROW]})
+    return checked, checked.select(**canonical_columns, **{ROW: checked[ROW]}), left_out
 
 
-def _profile(table: ir.Table, canonical: Table, typing: Reading) -> dict[str, object]:
+_MAYBE_EMPTY = "__maybe_empty"
+
+
+def _profile(table: ir.Table, canonical: Table, typing: Reading,
+             asked: dict[str, ir.Scalar]) -> dict[str, object]:
     """What reading the columns depends on, in one query: which date formats fit every date
     (unless the config names one), whether a probability column is in percent, which text
-    columns hold a value to trim or an empty one (`padded_<column>`)."""
-    asks: dict[str, ir.Scalar] = {}
+    columns hold a value to trim or an empty one (`padded_<column>`); and what is `asked`."""
+    asks: dict[str, ir.Scalar] = dict(asked)
     dates = [c.name for c in canonical.columns if c.kind is Kind.DATE and c.name in table.columns
              and table[c.name].type().is_string()]
     typing.dates = dates
