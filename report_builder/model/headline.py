@@ -3,7 +3,6 @@ each moved since the earlier snapshot where there is one."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from report_builder.engine.fetch import one_row
@@ -14,8 +13,8 @@ from report_builder.model.agenda import (
     TargetsSection,
 )
 from report_builder.model.customers import first_win_dates
+from report_builder.model.lead_figures import lead_figures, previous_window
 from report_builder.model.view import ModelView, ratio, within
-from report_builder.periods import Period
 
 
 @dataclass(frozen=True)
@@ -28,28 +27,18 @@ class HeadlineChanges:
     meetings: int
 
 
-def previous_window(period: Period) -> Period:
-    """The window of `period`'s length just before it."""
-    return Period(period.start - dt.timedelta(days=period.days),
-                  period.start - dt.timedelta(days=1))
-
-
 def meetings_booked(view: ModelView) -> int:
     """Leads whose meeting date lies since the last meeting."""
-    leads = view.leads
-    return int(one_row(leads, meetings=leads.count(where=within(leads.meeting_date,
-                                                                 view.period)))["meetings"])
+    return int(lead_figures(view)["meetings"] or 0)
 
 
 def window_before(view: ModelView) -> dict[str, int]:
-    """New customers and meetings booked in the `cadence_days` before the current window,
-    from one query (the two one-row counts joined)."""
+    """New customers and meetings booked in the `cadence_days` before the current window."""
     before = previous_window(view.period)
-    leads, firsts = view.leads, first_win_dates(view.deals)
-    meetings = leads.aggregate(meetings=leads.count(where=within(leads.meeting_date, before)))
-    new = firsts.aggregate(new_customers=firsts.count(where=within(firsts.first_win, before)))
-    found = meetings.cross_join(new).to_pyarrow().to_pylist()[0]
-    return {"new_customers": int(found["new_customers"]), "meetings": int(found["meetings"])}
+    firsts = first_win_dates(view.deals)
+    new = one_row(firsts, new_customers=firsts.count(where=within(firsts.first_win, before)))
+    return {"new_customers": int(new["new_customers"] or 0),
+            "meetings": int(lead_figures(view)["meetings_before"] or 0)}
 
 
 def build_headline(targets: TargetsSection, pipeline: PipelineSection,

@@ -5,27 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from report_builder.data.dataset import DataFacts, DataNote
+from report_builder.engine.fetch import one_row
 from report_builder.model.agenda import DataNotesSection, Note, PipelineSection
+from report_builder.model.lead_figures import LEAD_EVENTS, lead_figures
 from report_builder.model.view import ModelView, stamp
 
-_ACTIVITY = {
-    "deals": ("created_date", "last_stage_change_date"),
-    "leads": ("created_date", "mql_date", "sql_date", "meeting_date", "opportunity_date"),
-}
+_DEAL_EVENTS = ("created_date", "last_stage_change_date")
 
 
 def latest_activity(view: ModelView) -> dt.date | None:
     """The newest event date on or before the meeting (future close dates are plans, not
-    events), in one query over the deals and one over the leads."""
-    t = stamp(view.as_of)
-    tables = {"deals": view.deals, "leads": view.leads}
-    found = []
-    for name, columns in _ACTIVITY.items():
-        table = tables[name]
-        figures = {c: table[c].max(where=table[c] <= t) for c in columns}
-        if name == "deals":
-            figures["close_date"] = table.close_date.max(where=table.is_won | table.is_lost)
-        found += table.aggregate(**figures).to_pyarrow().to_pylist()[0].values()
+    events), in one query over the deals; the leads' are among their figures."""
+    t, deals = stamp(view.as_of), view.deals
+    figures = {c: deals[c].max(where=deals[c] <= t) for c in _DEAL_EVENTS}
+    figures["close_date"] = deals.close_date.max(where=deals.is_won | deals.is_lost)
+    found = [*one_row(deals, **figures).values(),
+             *(lead_figures(view)[f"latest_{c}"] for c in LEAD_EVENTS)]
     latest = [d for d in found if d is not None]
     return max(latest).date() if latest else None
 

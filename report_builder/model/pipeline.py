@@ -29,6 +29,7 @@ from report_builder.model.agenda import (
     StageRow,
 )
 from report_builder.model.caps import capped
+from report_builder.model.lead_figures import lead_figures
 from report_builder.model.rows import DEAL_ROW_COLUMNS, LIST_LIMIT, deal_rows
 from report_builder.model.view import ModelView, money, ratio, stamp, within
 from report_builder.placeholders import NO_PIPELINE
@@ -75,29 +76,21 @@ def _weighted(deals: ir.Table) -> ir.FloatingColumn:
 
 
 def funnel_flow(view: ModelView) -> tuple:
-    p, leads, deals = view.period, view.leads, view.deals
+    p, deals = view.period, view.deals
     changed = deals.last_stage_change_date.coalesce(deals.created_date)
-    lead = one_row(leads, leads=within(leads.created_date, p).sum(),
-                mqls=within(leads.mql_date, p).sum(), sqls=within(leads.sql_date, p).sum())
+    lead = lead_figures(view)
     deal = one_row(deals, created=within(deals.created_date, p).sum(),
                 quote=((deals.step == "quote").fill_null(False) & within(changed, p)).sum(),
                 won=(deals.is_won & within(deals.close_date, p)).sum())
-    return _steps([int(lead["leads"]), int(lead["mqls"]), int(lead["sqls"]),
-                   int(deal["created"]), int(deal["quote"]), int(deal["won"])])
+    return _steps([int(lead["flow_leads"] or 0), int(lead["flow_mqls"] or 0),
+                   int(lead["flow_sqls"] or 0), int(deal["created"]), int(deal["quote"]),
+                   int(deal["won"])])
 
 
 def funnel_cohort(view: ModelView) -> tuple:
-    t = stamp(view.as_of)
-    leads = view.leads.filter(within(view.leads.created_date, view.quarter_to_date))
-    reached = one_row(
-        leads, leads=leads.count(), mqls=(leads.mql_date <= t).fill_null(False).sum(),
-        sqls=(leads.sql_date <= t).fill_null(False).sum(),
-        opportunities=((leads.opportunity_date <= t).fill_null(False)
-                       | leads.deal_step.notnull()).sum(),
-        quotes=((leads.deal_step == "quote").fill_null(False) | leads.deal_won).sum(),
-        won=leads.deal_won.sum())
-    return _steps([int(reached[k]) for k in ("leads", "mqls", "sqls", "opportunities",
-                                             "quotes", "won")])
+    reached = lead_figures(view)
+    return _steps([int(reached[f"cohort_{k}"] or 0) for k in
+                   ("leads", "mqls", "sqls", "opportunities", "quotes", "won")])
 
 
 def stage_sums(open_deals: ir.Table, *by: str) -> pd.DataFrame:

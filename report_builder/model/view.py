@@ -9,7 +9,8 @@ often ten times as many, are read where they lie by each question.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -51,6 +52,8 @@ class ModelView:
     future_deals: int  # created after as_of: not counted
     future_leads: int
     closed_after: int  # won or lost with a close date after as_of: not counted
+    # results asked once per view and read by several sections (model/lead_figures.py)
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def t(self) -> pd.Timestamp:
@@ -95,13 +98,15 @@ def make_view(tables: EngineTables, config: Config, as_of: dt.date) -> ModelView
     leads = leads.left_join(of_deal, "deal_id").drop("deal_id_right")
     leads = leads.mutate(deal_won=leads.deal_won_.fill_null(False),
                          deal_step=leads.deal_step_).drop("deal_won_", "deal_step_")
+    left_out = _left_out(all_deals, deals, all_leads, t)
     return ModelView(
         config=config, as_of=as_of,
         period=since_last_meeting(as_of, config.meeting.cadence_days),
         quarter=quarter, quarter_to_date=Period(quarter.start, as_of),
         deals=deals, leads=leads,
         targets=fetch(tables.targets), campaigns=fetch(tables.campaigns),
-        **_left_out(all_deals, deals, all_leads, t),
+        future_deals=left_out["future_deals"], future_leads=left_out["future_leads"],
+        closed_after=left_out["closed_after"],
     )
 
 
