@@ -162,3 +162,28 @@ def test_no_sales_cycle_where_no_deal_won_this_quarter_has_a_created_date(
     customers_section = customers.build_customers(engine_view(config))
     assert customers_section.won_in_quarter > 0
     assert customers_section.average_cycle_days is None
+
+
+@pytest.mark.parametrize("fixture", ["no_leads", "example"])
+def test_the_latest_activity_is_the_newest_event_of_deals_and_leads(fixture: str,
+                                                                    tmp_path: Path) -> None:
+    """The data notes' latest activity, at a date before the data's last day, is the newest
+    deal or lead event on or before it, as pandas finds it; a company without leads has its
+    deals' (the leads' figures, asked of no rows, are no dates)."""
+    import pandas as pd
+
+    as_of = dt.date(2026, 10, 13)
+    config = load_config(FIXTURES[fixture](tmp_path))
+    dataset = load_dataset(config, as_of=as_of)
+    t = pd.Timestamp(as_of)
+    deals, leads = dataset.deals, dataset.leads
+    closed = deals["step"].isin(["won", "lost"]) & (deals["close_date"] <= t)
+    events = [deals.loc[closed, "close_date"]] + [
+        frame[c][frame[c] <= t] for frame, columns in (
+            (deals, ("created_date", "last_stage_change_date")),
+            (leads, ("created_date", "mql_date", "sql_date", "meeting_date", "opportunity_date")))
+        for c in columns]
+    expected = max(s.max() for s in events if s.notna().any()).date()
+    notes = build_agenda(dataset, config, as_of).data_notes
+    assert notes.latest_activity == expected
+    assert notes.days_since_latest_activity == (as_of - expected).days

@@ -13,7 +13,6 @@ from typing import Any
 
 import ibis.expr.types as ir
 
-from report_builder.engine.fetch import one_row
 from report_builder.model.view import ModelView, stamp, within
 from report_builder.periods import Period
 
@@ -29,8 +28,9 @@ def previous_window(period: Period) -> Period:
 
 def lead_figures(view: ModelView) -> dict[str, Any]:
     """The leads' figures of every section (see _asks), asked once per view."""
-    if "lead_figures" not in view.cache:
-        view.cache["lead_figures"] = one_row(view.leads, **_asks(view))
+    if "lead_figures" not in view.cache:  # None where no lead counts (no leads: no date)
+        view.cache["lead_figures"] = view.leads.aggregate(**_asks(view)).to_pyarrow() \
+            .to_pylist()[0]
     return view.cache["lead_figures"]  # type: ignore[no-any-return]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from report_builder.data.dataset import DataFacts, DataNote
-from report_builder.engine.fetch import one_row
 from report_builder.model.agenda import DataNotesSection, Note, PipelineSection
 from report_builder.model.lead_figures import LEAD_EVENTS, lead_figures
 from report_builder.model.view import ModelView, stamp
@@ -19,7 +18,7 @@ def latest_activity(view: ModelView) -> dt.date | None:
     t, deals = stamp(view.as_of), view.deals
     figures = {c: deals[c].max(where=deals[c] <= t) for c in _DEAL_EVENTS}
     figures["close_date"] = deals.close_date.max(where=deals.is_won | deals.is_lost)
-    found = [*one_row(deals, **figures).values(),
+    found = [*deals.aggregate(**figures).to_pyarrow().to_pylist()[0].values(),
              *(lead_figures(view)[f"latest_{c}"] for c in LEAD_EVENTS)]
     latest = [d for d in found if d is not None]
     return max(latest).date() if latest else None
