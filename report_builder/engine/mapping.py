@@ -34,6 +34,7 @@ from report_builder.engine.values import (
     EmptyRows,
     Reading,
     blank,
+    maybe_blank,
     text_of,
     typed_table,
 )
@@ -122,8 +123,7 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
         notes.append(DataNote(table.name, "ignored_columns", len(ignored),
                               {"source": raw.source}, tuple(clip(c) for c in ignored[:LISTED])))
     cells = [c for c in renamed.columns if c != ROW]
-    first = renamed[cells[0]]  # empty, or starting below "!" (what trimming removes): cheap
-    first_empty = first.isnull() | (first < "!") if first.type().is_string() else blank(first)
+    first_empty = maybe_blank(renamed[cells[0]])
 
     def count_empty() -> int:
         """Rows of empty cells, counted among those whose first cell may be empty (few)."""

@@ -82,6 +82,25 @@ def blank(value: ir.Value) -> ir.BooleanValue:
     return value.isnull()
 
 
+# What strip() removes sorts before "!", as "" does: comparing a value's first (and last)
+# character with it tells cheaply, without trimming every value, where trimming may matter.
+_BELOW_TRIMMED = "!"
+
+
+def maybe_blank(value: ir.Value) -> ir.BooleanValue:
+    """True where the cell is empty and in a few other rows (text starting with a character
+    below "!"): a cheap first test before `blank`."""
+    if value.type().is_string():
+        return value.isnull() | (value < _BELOW_TRIMMED)
+    return value.isnull()
+
+
+def maybe_padded(value: ir.StringValue) -> ir.BooleanValue:
+    """True where trimming may change the text or leave it empty (its first or last character
+    is below "!", or it is ""); False where it surely does not."""
+    return (value < _BELOW_TRIMMED) | (value.right(1) < _BELOW_TRIMMED)
+
+
 @dataclass(frozen=True)
 class EmptyRows:
     """How a table's rows of empty cells are found: `empty` holds for them; `maybe` (the first
@@ -168,10 +187,7 @@ def _profile(table: ir.Table, canonical: Table, typing: Reading,
     for c in canonical.columns:  # text needing no trimming is read as it is by every query
         if c.kind in (Kind.ID, Kind.TEXT) and c.name in table.columns \
                 and table[c.name].type().is_string():
-            # what strip() removes sorts before "!", as does "": a cheap test of the first
-            # and last character (a few other control characters make it trim, as before)
-            value = table[c.name]
-            asks[f"padded_{c.name}"] = ((value < "!") | (value.right(1) < "!")).any()
+            asks[f"padded_{c.name}"] = maybe_padded(table[c.name]).any()
     if not asks:
         return {}
     profile = dict(table.aggregate(**asks).to_pyarrow().to_pylist()[0])

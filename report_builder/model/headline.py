@@ -29,7 +29,7 @@ class HeadlineChanges:
 
 def meetings_booked(view: ModelView) -> int:
     """Leads whose meeting date lies since the last meeting."""
-    return int(lead_figures(view)["meetings"] or 0)
+    return int(lead_figures(view)["meetings"])
 
 
 def window_before(view: ModelView) -> dict[str, int]:
@@ -37,8 +37,8 @@ def window_before(view: ModelView) -> dict[str, int]:
     before = previous_window(view.period)
     firsts = first_win_dates(view.deals)
     new = one_row(firsts, new_customers=firsts.count(where=within(firsts.first_win, before)))
-    return {"new_customers": int(new["new_customers"] or 0),
-            "meetings": int(lead_figures(view)["meetings_before"] or 0)}
+    return {"new_customers": int(new["new_customers"]),
+            "meetings": int(lead_figures(view)["meetings_before"])}
 
 
 def build_headline(targets: TargetsSection, pipeline: PipelineSection,

@@ -27,10 +27,13 @@ def previous_window(period: Period) -> Period:
 
 
 def lead_figures(view: ModelView) -> dict[str, Any]:
-    """The leads' figures of every section (see _asks), asked once per view."""
-    if "lead_figures" not in view.cache:  # None where no lead counts (no leads: no date)
-        view.cache["lead_figures"] = view.leads.aggregate(**_asks(view)).to_pyarrow() \
-            .to_pylist()[0]
+    """The leads' figures of every section (see _asks), asked once per view: counts (0 where
+    no lead counts) and the latest dates (None where no lead has one)."""
+    if "lead_figures" not in view.cache:
+        found = view.leads.aggregate(**_asks(view)).to_pyarrow().to_pylist()[0]
+        view.cache["lead_figures"] = {
+            name: 0 if value is None and not name.startswith("latest_") else value
+            for name, value in found.items()}
     return view.cache["lead_figures"]  # type: ignore[no-any-return]
 
 

@@ -82,14 +82,14 @@ def funnel_flow(view: ModelView) -> tuple:
     deal = one_row(deals, created=within(deals.created_date, p).sum(),
                 quote=((deals.step == "quote").fill_null(False) & within(changed, p)).sum(),
                 won=(deals.is_won & within(deals.close_date, p)).sum())
-    return _steps([int(lead["flow_leads"] or 0), int(lead["flow_mqls"] or 0),
-                   int(lead["flow_sqls"] or 0), int(deal["created"]), int(deal["quote"]),
+    return _steps([int(lead["flow_leads"]), int(lead["flow_mqls"]),
+                   int(lead["flow_sqls"]), int(deal["created"]), int(deal["quote"]),
                    int(deal["won"])])
 
 
 def funnel_cohort(view: ModelView) -> tuple:
     reached = lead_figures(view)
-    return _steps([int(reached[f"cohort_{k}"] or 0) for k in
+    return _steps([int(reached[f"cohort_{k}"]) for k in
                    ("leads", "mqls", "sqls", "opportunities", "quotes", "won")])
 
 
