@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 import pytest
 from ibis.backends import BaseBackend
@@ -24,7 +25,8 @@ from report_builder.config.engine import ENGINE_KINDS, read_engine
 from report_builder.config.reader import Reader
 from report_builder.data.dataset import Dataset
 from report_builder.data.load import load_dataset
-from report_builder.engine import EngineTables, connect, register_dataset
+from report_builder.data.parse import DATE_FORMATS
+from report_builder.engine import EngineTables, connect, read_engine_dataset, register_dataset
 from report_builder.engine.backends import (
     databricks_arguments,
     engine_kind,
@@ -36,6 +38,7 @@ from report_builder.engine.backends import (
 )
 from report_builder.engine.sums import accurate_sum
 from report_builder.engine.tables import TABLES, frame_to_arrow
+from report_builder.engine.text_dates import parse_date, portable_parse_date
 from report_builder.errors import ConfigError, SourceError
 from report_builder.model.view import make_view
 from report_builder.renderers.json import to_plain
@@ -43,6 +46,13 @@ from tests.engine_fixtures import AS_OF, FIXTURES
 from tests.small_company import DEALS, write_company
 from tests.spark import MASTER, spark_session  # noqa: F401  (the session-wide fixture)
 from tests.test_engine_model import GOLDEN, differences, sections
+from tests.test_engine_sources_files import (
+    COLUMNS,
+    example_cells,
+    parquet_example,
+    same_sections,
+    write_config,
+)
 
 # the small fixtures at dates that fill every figure, and one where lists and periods are empty
 CASES = [("small", AS_OF), ("small", dt.date(2026, 8, 1)), ("two_pipelines", AS_OF),
@@ -206,6 +216,68 @@ def test_a_table_copied_into_postgres_comes_back_value_for_value(
         pa.timestamp("us")).to_pylist()
     assert found.column("at").to_pylist() == table.column("at").to_pylist()
     assert found.column("flag").to_pylist() == table.column("flag").to_pylist()
+
+
+# dates as text in every format of DATE_FORMATS, real and not: days past the month's end, leap
+# and not leap, hours and minutes out of range, one digit, five, two-digit years either side
+# of 69, letters, empty
+DATE_TEXTS = [
+    "2026-11-24", "2026-1-5", "2026-02-30", "2024-02-29", "2023-02-29", "1900-02-29",
+    "2000-02-29", "2026-04-31", "2026-4-30", "2026-13-01", "2026-00-10", "02026-01-05",
+    "2026-01-05x", "2026-01-05 7:05:09", "2026-01-05 07:5:09", "2026-01-05 23:59:59",
+    "2026-01-05 24:00:00", "2026-01-05 23:60:00", "2026-11-24 10:11", "2026-01-05T10:11:12",
+    "2026/11/24", "24-11-2026", "11-24-2026", "11/24/2026", "24/11/2026", "1.1.2026",
+    "001.1.2026", "24.11.26", "31.12.99", "5/1/69", "5/1/68", "abc", "", None]
+
+
+def date_parts(table: ir.Table, read: ir.TimestampValue) -> list[tuple]:
+    """Each text with the year, month and day it was read as (None: not a date), in order."""
+    rows = table.select(table.text, y=read.year(), m=read.month(), d=read.day()).to_pyarrow()
+    return sorted(((r["text"], r["y"], r["m"], r["d"]) for r in rows.to_pylist()), key=str)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "postgres",
+                                    pytest.param("spark", marks=pytest.mark.spark)],
+                         indirect=True)
+def test_dates_written_as_text_read_as_duckdbs_strptime_reads_them(
+        engine: BaseBackend) -> None:
+    """Every engine reads a text date as DuckDB's try_strptime does (null where it is no real
+    day in the format), so a warehouse's text column is read, not refused; on DuckDB itself
+    the portable reading is compared with try_strptime, which builds use there."""
+    duckdb_texts = connect().create_table("texts", pa.table({"text": DATE_TEXTS}))
+    texts = put_arrow(engine, unique_name("texts"), pa.table({"text": DATE_TEXTS}))
+    read = parse_date if engine_kind(engine) != "duckdb" else portable_parse_date
+    expected = {fmt: date_parts(duckdb_texts, parse_date(duckdb_texts.text, fmt))
+                for fmt in DATE_FORMATS}
+    assert {fmt: date_parts(texts, read(texts.text, fmt)) for fmt in DATE_FORMATS} == expected
+    iso = expected["%Y-%m-%d"]
+    assert ("2024-02-29", 2024, 2, 29) in iso and ("2023-02-29", None, None, None) in iso
+    assert ("5/1/68", 2068, 5, 1) in expected["%m/%d/%y"]
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_dates_written_as_text_compile_for_the_warehouses(warehouse: str) -> None:
+    texts = ibis.table({"text": "string"}, name="texts")
+    for fmt in DATE_FORMATS:
+        sql = ibis.to_sql(texts.select(day=portable_parse_date(texts.text, fmt)),
+                          dialect=warehouse)
+        assert "strptime" not in sql.lower()
+
+
+def test_an_exports_text_cells_in_postgres_tables_give_the_data_layers_figures(
+        postgres: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The example's export copied into PostgreSQL as it is, every cell text (dates like
+    2026-11-24 too) under a CRM's headers, and read there: the sections, notes and counts of
+    the same cells read by the data layer."""
+    reference = parquet_example(tmp_path)
+    con = connect(postgres_engine(postgres, monkeypatch))
+    for table in TABLES:
+        put_arrow(con, f"{table}_export", example_cells(table), temp=False)
+    sources = "".join(f'{t} = {{ table = "{t}_export" }}\n' for t in TABLES)
+    config = write_config(tmp_path, sources + 'path = "."', COLUMNS)
+    engine = read_engine_dataset(con, config, as_of=AS_OF)
+    assert engine.dataset is None  # read in PostgreSQL, not by the data layer
+    same_sections(config, engine, reference)
 
 
 def _engine_config(tmp_path: Path, section: str) -> EngineConfig:

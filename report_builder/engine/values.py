@@ -24,6 +24,7 @@ from report_builder.config import Config
 from report_builder.data.event_values import LINK_EXAMPLE, TIME_EXAMPLE, time_of_day, web_link
 from report_builder.data.parse import _DAY_MONTH_PAIRS, DATE_FORMATS, FALSE_WORDS, TRUE_WORDS
 from report_builder.data.schema import Column, Kind, Table
+from report_builder.engine.text_dates import parse_date
 from report_builder.errors import Problem
 
 ROW = "__row"  # the row number a user sees in the source (null where a table has no order)
@@ -38,11 +39,6 @@ TYPES: dict[Kind, dtypes.DataType] = {
 _MONEY_NOISE = r"[\s" + "\u00a0" + r"']|kr\.?|DKK|EUR|USD|SEK|NOK|GBP|[€$£]"
 _TIME_PART = re.compile(r"[ T]*%[HIMSfpzZ].*$")
 _THOUSANDS_DOT = r"^\s*(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2})\s*$"  # data/mapped.py's
-
-
-@ibis.udf.scalar.builtin(name="try_strptime")
-def _try_strptime(text: str, fmt: str) -> dt.datetime:  # type: ignore[empty-body]
-    """DuckDB's strptime, null where the text does not fit the format."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ def _profile(table: ir.Table, canonical: Table, typing: Reading,
     if dates and not fmt:
         texts = [text_of(table[c]) for c in dates]
         for i, f in enumerate(DATE_FORMATS):
-            asks[f"fmt{i}"] = _total([(t.notnull() & _try_strptime(t, f).isnull()).sum()
+            asks[f"fmt{i}"] = _total([(t.notnull() & parse_date(t, f).isnull()).sum()
                                       for t in texts])
         asks["dated"] = _total([t.notnull().sum() for t in texts])
     for c in canonical.columns:
@@ -342,10 +338,10 @@ def _date(table: ir.Table, column: Column, typing: Reading,
                 "in one format, e.g. 2026-11-24; set data.date_format in report.toml",
                 table[column.name], over=table))
         return ibis.null(dtypes.timestamp)
-    read = _try_strptime(text, fmt)
+    read = parse_date(text, fmt)
     day_only = _TIME_PART.sub("", fmt)
     if day_only != fmt:
-        read = read.coalesce(_try_strptime(text, day_only))
+        read = read.coalesce(parse_date(text, day_only))
     if "_ambiguous" not in profile:
         sample = dt.date(2026, 11, 24).strftime(fmt)
         typing.checks.append(Check(typing.table, column.name, text.notnull() & read.isnull(),
