@@ -1,16 +1,15 @@
 """Point 3: where sales come from - each channel and campaign from lead to revenue.
 
-One query of the engine reads the leads once and the deals once: grouped by channel, campaign
-id and (for the rejected MQLs of the sources window) rejection reason, each count a filtered
-aggregate, in the sources window and up to the meeting side by side. pandas adds those few rows
-up per channel, per campaign and per reason and finishes the rows (order, "Other" rows,
-budgets, rates).
+The leads are counted in their one scan (lead_figures.py) and the deals in one query, both
+grouped by channel and campaign id (the leads also by the rejection reason of the sources
+window's rejected MQLs), each count a filtered aggregate, in the sources window and up to the
+meeting side by side. pandas adds those few rows up per channel, per campaign and per reason
+and finishes the rows (order, "Other" rows, budgets, rates).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 
 import ibis
@@ -21,19 +20,22 @@ from report_builder.engine.fetch import fetch
 from report_builder.engine.sums import accurate_sum
 from report_builder.model import caps
 from report_builder.model.agenda import ReasonRow, SourceRow, SourcesSection
+from report_builder.model.lead_figures import (
+    LEAD_SOURCE_COUNTS,
+    SOURCE_KEYS,
+    SOURCE_WINDOWS,
+    leads_by_source,
+    source_column,
+    source_windows,
+)
 from report_builder.model.rows import reason_rows_of
-from report_builder.model.view import ModelView, ratio, stamp, ts, within
+from report_builder.model.view import ModelView, ratio, ts, within
 from report_builder.periods import Period
-from report_builder.placeholders import NO_CHANNEL, NO_REASON, OTHER_NAME
+from report_builder.placeholders import OTHER_NAME
 
 # the counts of a source: a SourceRow's counts, and those its rates are made from
 SOURCE_COUNTS = ("leads", "mqls", "sqls", "meetings", "opportunities", "won_deals", "revenue",
                  "mql_sql", "mql_won", "rejected_mqls")
-
-
-def counted_window(as_of: dt.date, window: Period | None) -> Period:
-    """`window`, or all time up to the meeting day."""
-    return window or Period(dt.date(1900, 1, 1), as_of)
 
 
 def _row(name: str, channel: str, campaign_id: str | None, c: pd.Series,
@@ -94,12 +96,6 @@ def campaign_rows_of(campaigns: pd.DataFrame, counts: pd.DataFrame) -> dict[str,
     return rows
 
 
-def sources_window(view: ModelView) -> Period:
-    """The `sources_window_days` days up to and including the meeting day."""
-    end = view.as_of
-    return Period(end - dt.timedelta(days=view.config.meeting.sources_window_days - 1), end)
-
-
 def sources_section(view: ModelView, window: Period, *,
                     channels: tuple[SourceRow, ...], results: dict[str, SourceRow],
                     rejection_reasons: tuple[ReasonRow, ...]) -> SourcesSection:
@@ -118,10 +114,7 @@ def sources_section(view: ModelView, window: Period, *,
     )
 
 
-_KEYS = ("channel", "campaign", "reason")
-# the channels are counted in the sources window, the campaigns up to the meeting
-_WINDOWS = ("window", "all")
-_LEAD_COUNTS = ("leads", "mqls", "sqls", "meetings", "mql_sql", "mql_won", "rejected_mqls")
+# the deals' counts per channel and campaign, beside the leads' (lead_figures.py)
 _DEAL_COUNTS = ("opportunities", "won_deals", "revenue")
 
 
@@ -138,48 +131,22 @@ class SourceCounts:
     rejection_reasons: pd.DataFrame
 
 
-def _column(count: str, window: str) -> str:
-    return f"{count}__{window}"
-
-
-def _lead_counts(view: ModelView, windows: dict[str, Period]) -> ir.Table:
-    leads = view.leads
-    counts: dict[str, ir.BooleanValue] = {}
-    for tag, w in windows.items():
-        mql = within(leads.mql_date, w)
-        counts |= {_column(name, tag): mask for name, mask in {
-            "leads": within(leads.created_date, w), "mqls": mql,
-            "sqls": within(leads.sql_date, w), "meetings": within(leads.meeting_date, w),
-            "mql_sql": mql & (leads.sql_date <= stamp(view.as_of)).fill_null(False),
-            "mql_won": mql & leads.deal_won,
-            "rejected_mqls": mql & (leads.status == "rejected").fill_null(False),
-        }.items()}
-    rejected = counts[_column("rejected_mqls", "window")]
-    grouped = leads.group_by(
-        channel=leads.source_channel.fill_null(NO_CHANNEL).cast("string"),
-        campaign=leads.campaign_id.cast("string"),
-        reason=rejected.ifelse(leads.rejection_reason.fill_null(NO_REASON).cast("string"),
-                               ibis.null("string")),
-    ).aggregate(**{name: leads.count(where=mask) for name, mask in counts.items()})
-    return grouped.mutate(**{_column(name, tag): _zero(name)
-                             for name in _DEAL_COUNTS for tag in windows})
-
-
 def _deal_counts(view: ModelView, windows: dict[str, Period]) -> ir.Table:
+    """The deals' counts per channel and campaign (lead counts 0, no reason)."""
     deals = view.deals
     figures: dict[str, ir.Scalar] = {}
     for tag, w in windows.items():
         won = deals.is_won & within(deals.close_date, w)
         figures |= {
-            _column("opportunities", tag): deals.count(where=within(deals.created_date, w)),
-            _column("won_deals", tag): deals.count(where=won),
-            _column("revenue", tag): accurate_sum(deals.value, where=won).fill_null(0.0),
+            source_column("opportunities", tag): deals.count(where=within(deals.created_date, w)),
+            source_column("won_deals", tag): deals.count(where=won),
+            source_column("revenue", tag): accurate_sum(deals.value, where=won).fill_null(0.0),
         }
     grouped = deals.group_by(channel=deals.channel.cast("string"),
                              campaign=deals.campaign.cast("string")).aggregate(**figures)
     return grouped.mutate(reason=ibis.null("string"),
-                          **{_column(name, tag): _zero(name)
-                             for name in _LEAD_COUNTS for tag in windows})
+                          **{source_column(name, tag): _zero(name)
+                             for name in LEAD_SOURCE_COUNTS for tag in windows})
 
 
 def _zero(count: str) -> ir.Scalar:
@@ -190,7 +157,7 @@ def _zero(count: str) -> ir.Scalar:
 def _per(found: pd.DataFrame, key: str, window: str) -> pd.DataFrame:
     """The counts (SOURCE_COUNTS) per value of `key` (rows without one left out) in `window`: the
     rows of each value added up, keys with no count left out."""
-    columns = [_column(name, window) for name in SOURCE_COUNTS]
+    columns = [source_column(name, window) for name in SOURCE_COUNTS]
     summed = found.groupby(key)[columns].sum()
     summed.columns = pd.Index(SOURCE_COUNTS)
     summed = summed[(summed[[c for c in SOURCE_COUNTS if c != "revenue"]] > 0).any(axis=1)]
@@ -200,13 +167,15 @@ def _per(found: pd.DataFrame, key: str, window: str) -> pd.DataFrame:
 
 
 def count_sources(view: ModelView) -> SourceCounts:
-    """SourceCounts, from one query."""
-    window = sources_window(view)
-    windows = {"window": window, "all": counted_window(view.as_of, None)}
-    columns = [*_KEYS, *(_column(name, tag) for name in SOURCE_COUNTS for tag in _WINDOWS)]
-    found = fetch(ibis.union(_lead_counts(view, windows).select(*columns),
-                             _deal_counts(view, windows).select(*columns)))
-    rejected = found.groupby("reason")[_column("rejected_mqls", "window")].sum()
+    """SourceCounts, from the leads' one scan and a query of the deals."""
+    windows = source_windows(view)
+    window = windows["window"]
+    columns = [*SOURCE_KEYS,
+               *(source_column(name, tag) for name in SOURCE_COUNTS for tag in SOURCE_WINDOWS)]
+    found = pd.concat([leads_by_source(view).assign(**{
+        source_column(name, tag): 0 for name in _DEAL_COUNTS for tag in SOURCE_WINDOWS})[columns],
+        fetch(_deal_counts(view, windows).select(*columns))], ignore_index=True)
+    rejected = found.groupby("reason")[source_column("rejected_mqls", "window")].sum()
     rejected = rejected[rejected > 0]
     reasons = pd.DataFrame({"reason": rejected.index.astype(str),
                             "count": rejected.to_numpy(dtype="int64"), "sum": 0.0})

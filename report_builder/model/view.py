@@ -32,6 +32,17 @@ def within(column: ir.TimestampColumn, period: Period) -> ir.BooleanColumn:
     return column.between(stamp(period.start), stamp(period.end)).fill_null(False)
 
 
+def counted_window(as_of: dt.date, window: Period | None) -> Period:
+    """`window`, or all time up to the meeting day."""
+    return window or Period(dt.date(1900, 1, 1), as_of)
+
+
+def sources_window(view: ModelView) -> Period:
+    """The `sources_window_days` days up to and including the meeting day (point 3)."""
+    end = view.as_of
+    return Period(end - dt.timedelta(days=view.config.meeting.sources_window_days - 1), end)
+
+
 @dataclass
 class ModelView:
     """Deals and leads known at the meeting date, as engine expressions, with the columns every
