@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +81,8 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     snapshot replaces any stored for the same date.
 
     When a format needs static charts (the PDF), the browser that draws them starts first, so
-    its start-up overlaps loading the data and building the model, and draws the PDF's charts
-    while the other formats render; it is closed at the end, whatever happens.
+    its start-up overlaps loading the data and building the model; it is closed at the end,
+    whatever happens.
     """
     # unknown formats fail before any work; a format asked for twice (or by its old name too)
     # is rendered once
@@ -113,14 +112,8 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
             templates=config.output.templates, logo=config.company.logo,
             page_orientation=config.output.page_orientation, charts=exporter,
             browser=config.output.browser, deck=config.deck, profile=config.company.profile))
-        if exporter is not None and any(r.name == "pdf" for r in renderers):
-            from report_builder.renderers.pdf import drawing_charts
-
-            pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="pdf-charts"))
-            context = drawing_charts(agenda, context, pool)
         rendered = {}
-        # the formats that wait for the browser's charts last, so it draws them meanwhile
-        for renderer in sorted(renderers, key=lambda r: r.static_charts):
+        for renderer in renderers:
             progress(f"Rendering {renderer.name.upper()}")
             rendered[renderer.name] = (renderer, renderer.render(agenda, context))
     files = {}

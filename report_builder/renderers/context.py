@@ -8,7 +8,6 @@ format of one build writes its numbers, dates and labels the same way and none r
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,9 +34,6 @@ class RenderOptions:
     logo: Path | None = None  # the company logo; ours when None
     page_orientation: str = "landscape"  # of paged formats (A4)
     charts: StaticChartSource | None = None  # a started exporter the build shares
-    # the PDF's charts (renderers/pdf.py chart_images), drawn by the browser while the other
-    # formats render; None: the PDF asks `charts` itself
-    pdf_charts: Future[dict[str, Any]] | None = None
     browser: Path | None = None  # for renderers that open their own exporter
     deck: DeckConfig = field(default_factory=DeckConfig)  # the PowerPoint template and options
     # what the company says about itself to customers ([company.profile]): the customer deck's

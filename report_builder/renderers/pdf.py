@@ -8,9 +8,7 @@ numbers, running headers and footers and the definitions, and reuse the HTML's s
 from __future__ import annotations
 
 import base64
-import dataclasses
 import logging
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +73,6 @@ def chart_images(agenda: Agenda, context: RenderContext,
     return images
 
 
-def drawing_charts(agenda: Agenda, context: RenderContext, pool: Executor) -> RenderContext:
-    """`context` with the PDF's charts being drawn (chart_images, in `pool`) by its exporter:
-    the browser, a process of its own, draws them while the other formats render, and the PDF
-    waits only for what is left."""
-    exporter = context.options.charts
-    assert exporter is not None, "a started exporter to draw the charts with"
-    future = pool.submit(chart_images, agenda, context, exporter)
-    return dataclasses.replace(context, options=dataclasses.replace(context.options,
-                                                                    pdf_charts=future))
-
-
 def css_string(value: object) -> Markup:
     """A value as the inside of a CSS string ("..."), for running headers in <style>."""
     text = str(value)
@@ -128,9 +115,7 @@ def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetch
     from weasyprint import HTML
 
     options = context.options
-    if options.pdf_charts is not None:
-        charts = options.pdf_charts.result()
-    elif options.charts is not None:
+    if options.charts is not None:
         charts = chart_images(agenda, context, options.charts)
     else:
         from report_builder.charts.export import ChartExporter
