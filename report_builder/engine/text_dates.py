@@ -41,7 +41,7 @@ def parse_date(text: ir.StringValue, fmt: str) -> ir.TimestampValue:
     return portable_parse_date(text, fmt)
 
 
-def format_pattern(fmt: str) -> tuple[str, list[str]]:
+def _format_pattern(fmt: str) -> tuple[str, list[str]]:
     """The regular expression a text of `fmt` matches whole, and the part each group gives."""
     pattern, parts, i = "^", [], 0
     while i < len(fmt):
@@ -59,8 +59,8 @@ def format_pattern(fmt: str) -> tuple[str, list[str]]:
 
 
 def portable_parse_date(text: ir.StringValue, fmt: str) -> ir.TimestampValue:
-    """`parse_date` in operations every engine has (a pattern, numbers, a made timestamp)."""
-    pattern, parts = format_pattern(fmt)
+    """`parse_date` in operations every engine has (a pattern, numbers, a made date)."""
+    pattern, parts = _format_pattern(fmt)
     number = {part: text.re_extract(pattern, i + 1).cast("int64") for i, part in enumerate(parts)}
     if "year2" in number:
         two = number.pop("year2")
