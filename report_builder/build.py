@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from report_builder.config import Config, TableSource
 from report_builder.data.dataset import Dataset
@@ -15,10 +17,10 @@ from report_builder.data.load import load_dataset
 from report_builder.engine import EngineDataset, connect, read_engine_dataset
 from report_builder.history.store import read_previous, write_snapshot
 from report_builder.model.agenda import Agenda
-from report_builder.model.build import agenda_in_engine
+from report_builder.model.build import agenda_in_engine, agendas_per_scope
 from report_builder.model.comparison import Comparison, EarlierExport, compare, snapshot_in_engine
 from report_builder.periods import next_meeting
-from report_builder.renderers.base import get_renderer
+from report_builder.renderers.base import Renderer, get_renderer
 from report_builder.renderers.context import RenderContext, RenderOptions, render_context
 from report_builder.writer import write_atomic
 
@@ -84,6 +86,103 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
     its start-up overlaps loading the data and building the model; it is closed at the end,
     whatever happens.
     """
+    with _session(config, as_of, formats, progress, history, compare_to) as session:
+        progress("Building the agenda")
+        agenda = agenda_in_engine(session.source.tables, session.source.facts, config, as_of,
+                                  actions=session.actions, comparison=session.compared)
+        context, rendered = session.render(agenda)
+    result = BuildResult(agenda, _write(rendered, agenda, out_dir), context)
+    session.store_snapshot()
+    return result
+
+
+def build_per(config: Config, by: str, *, as_of: dt.date, formats: Sequence[str],
+              out_dir: Path, progress: Progress = lambda _: None, history: bool = True,
+              compare_to: Path | None = None) -> dict[str, BuildResult]:
+    """A pack for each team (`by` "team") or seller ("owner"), each in a folder of its own in
+    `out_dir` (pack_folders), by name: the data loaded, the browser started and the company's
+    view built once (model/scope.py narrows it). Every pack is rendered before any is written;
+    the history stores the company's snapshot, as `build` does."""
+    with _session(config, as_of, formats, progress, history, compare_to) as session:
+        progress(f"Building the agenda of each {'seller' if by == 'owner' else by}")
+        agendas = agendas_per_scope(session.source.tables, session.source.facts, config, as_of,
+                                    by, actions=session.actions, comparison=session.compared)
+        packs = {}
+        for name, agenda in agendas.items():
+            progress(f"Rendering the pack of {name}")
+            packs[name] = (agenda, *session.render(agenda))
+    folders = pack_folders(list(packs))
+    results = {name: BuildResult(agenda, _write(rendered, agenda, out_dir / folders[name]),
+                                 context)
+               for name, (agenda, context, rendered) in packs.items()}
+    session.store_snapshot()
+    return results
+
+
+def pack_folders(names: list[str]) -> dict[str, str]:
+    """A folder name for each team or seller: its name in lower case, every run of other
+    characters than letters and digits a "-" (so no name reaches outside the output folder),
+    at most 60 characters, made unique with "-2", "-3", ..."""
+    folders: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = re.sub(r"[\W_]+", "-", name.lower()).strip("-")[:60].strip("-") or "unnamed"
+        folder, n = base, 1
+        while folder in taken:
+            n += 1
+            folder = f"{base}-{n}"
+        taken.add(folder)
+        folders[name] = folder
+    return folders
+
+
+def _write(rendered: dict[str, tuple[Renderer, bytes]], agenda: Agenda,
+           out_dir: Path) -> dict[str, Path]:
+    return {name: write_atomic(out_dir / output_name(agenda, renderer.extension,
+                                                     renderer.file_stem), content)
+            for name, (renderer, content) in rendered.items()}
+
+
+@dataclass
+class _Session:
+    """What a build shares between its packs: the renderers, the browser, the dataset in the
+    engine and what the movement compares."""
+
+    config: Config
+    as_of: dt.date
+    renderers: list[Renderer]
+    exporter: Any
+    source: EngineDataset
+    compared: Comparison | None
+    history: bool
+    progress: Progress
+
+    @property
+    def actions(self) -> Any:
+        return None if self.source.dataset is None else self.source.dataset.actions
+
+    def render(self, agenda: Agenda) -> tuple[RenderContext, dict[str, tuple[Renderer, bytes]]]:
+        config = self.config
+        context = render_context(agenda, RenderOptions(
+            templates=config.output.templates, logo=config.company.logo,
+            page_orientation=config.output.page_orientation, charts=self.exporter,
+            browser=config.output.browser, deck=config.deck, profile=config.company.profile))
+        rendered = {}
+        for renderer in self.renderers:
+            self.progress(f"Rendering {renderer.name.upper()}")
+            rendered[renderer.name] = (renderer, renderer.render(agenda, context))
+        return context, rendered
+
+    def store_snapshot(self) -> None:
+        """This meeting's deals snapshot stored, once every file is written."""
+        if self.history and self.compared is not None:
+            self.progress("Storing the deals snapshot")
+            write_snapshot(self.config.history_path, self.as_of, self.compared.current)
+
+
+@contextlib.contextmanager
+def _session(config: Config, as_of: dt.date, formats: Sequence[str], progress: Progress,
+             history: bool, compare_to: Path | None) -> Iterator[_Session]:
     # unknown formats fail before any work; a format asked for twice (or by its old name too)
     # is rendered once
     renderers = list({r.name: r for r in map(get_renderer, formats)}.values())
@@ -103,24 +202,4 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         source = read_engine_dataset(con, config, as_of=as_of)
         history = history and config.history.enabled
         compared = comparison(config, source, as_of, history=history, compare_to=compare_to)
-        progress("Building the agenda")
-        agenda = agenda_in_engine(
-            source.tables, source.facts, config, as_of,
-            actions=None if source.dataset is None else source.dataset.actions,
-            comparison=compared)
-        context = render_context(agenda, RenderOptions(
-            templates=config.output.templates, logo=config.company.logo,
-            page_orientation=config.output.page_orientation, charts=exporter,
-            browser=config.output.browser, deck=config.deck, profile=config.company.profile))
-        rendered = {}
-        for renderer in renderers:
-            progress(f"Rendering {renderer.name.upper()}")
-            rendered[renderer.name] = (renderer, renderer.render(agenda, context))
-    files = {}
-    for name, (renderer, content) in rendered.items():
-        path = out_dir / output_name(agenda, renderer.extension, renderer.file_stem)
-        files[name] = write_atomic(path, content)
-    if history and compared is not None:
-        progress("Storing the deals snapshot")
-        write_snapshot(config.history_path, as_of, compared.current)
-    return BuildResult(agenda, files, context)
+        yield _Session(config, as_of, renderers, exporter, source, compared, history, progress)

@@ -23,6 +23,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from report_builder import __version__
 from report_builder.config import load_config
 from report_builder.errors import MappedDataError, ReportBuilderError
+from report_builder.model.agenda import SCOPES
 from report_builder.renderers.base import format_names
 from report_builder.terminal import SafeConsole
 
@@ -106,6 +107,10 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: the snapshot of the previous meeting)")
     build.add_argument("--no-history", action="store_true",
                        help="neither read nor store deal snapshots in the history store")
+    build.add_argument("--per", choices=SCOPES, metavar="team|owner",
+                       help="a pack for each team (or seller), each in a folder of its own "
+                            "under the output folder, with only their deals, leads and "
+                            "targets")
     build.add_argument("-v", "--verbose", action="store_true",
                        help="also show each step with its time")
     build.add_argument("-q", "--quiet", action="store_true",
@@ -212,20 +217,30 @@ def _actions(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _build(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from report_builder.build import build, meeting_date
+    from report_builder.build import build, build_per, meeting_date
 
     config = load_config(args.config)
     formats = [f.strip() for f in args.format.split(",") if f.strip()] if args.format \
         else list(config.output.formats)
     as_of = meeting_date(config, args.as_of, dt.date.today())
     started = time.perf_counter()
+    out_dir = args.out or config.output.out_dir
     with _progress(err, quiet=args.quiet, verbose=args.verbose) as progress:
-        result = build(config, as_of=as_of, formats=formats,
-                       out_dir=args.out or config.output.out_dir, progress=progress,
-                       history=not args.no_history, compare_to=args.compare_to)
+        if args.per:
+            results = build_per(config, args.per, as_of=as_of, formats=formats,
+                                out_dir=out_dir, progress=progress,
+                                history=not args.no_history, compare_to=args.compare_to)
+        else:
+            results = {"": build(config, as_of=as_of, formats=formats, out_dir=out_dir,
+                                 progress=progress, history=not args.no_history,
+                                 compare_to=args.compare_to)}
     if not args.quiet:  # one short summary, also under cron: where the pack is
-        for line in build_summary(result, time.perf_counter() - started):
-            out.print(escape(line))
+        seconds = time.perf_counter() - started
+        if args.per:
+            out.print(escape(f"{len(results)} packs, one per {args.per}, in {seconds:.1f} s:"))
+        for result in results.values():
+            for line in build_summary(result, seconds, scoped=bool(args.per)):
+                out.print(escape(line))
     return 0
 
 
@@ -239,13 +254,15 @@ def file_size(size: int) -> str:
     return f"{value:.1f} GB"
 
 
-def build_summary(result: BuildResult, seconds: float) -> list[str]:
+def build_summary(result: BuildResult, seconds: float, *, scoped: bool = False) -> list[str]:
     """What a build did: the meeting, each file written with its size, the data notes and
-    the time taken."""
+    the time taken (of a pack among several: whose pack, without the time)."""
     agenda = result.agenda
     notes = len(agenda.data_notes.notes)
-    lines = [f"Meeting pack for {agenda.as_of.isoformat()} ({agenda.quarter}): "
-             f"{len(result.files)} file(s) in {seconds:.1f} s, {notes} data note(s)"
+    whose = f" of {agenda.scope.name}" if scoped and agenda.scope is not None else ""
+    took = "" if scoped else f" in {seconds:.1f} s"
+    lines = [f"Meeting pack{whose} for {agenda.as_of.isoformat()} ({agenda.quarter}): "
+             f"{len(result.files)} file(s){took}, {notes} data note(s)"
              + (" (listed at the end of the pack)" if notes else "")]
     width = max((len(str(p)) for p in result.files.values()), default=0)
     lines += [f"  {str(path):<{width}}  {file_size(path.stat().st_size):>8}"

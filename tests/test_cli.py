@@ -23,7 +23,7 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert sorted(p.name for p in out.iterdir()) == ["pipeline-meeting-2026-11-24.html",
                                                      "pipeline-meeting-2026-11-24.json"]
     document = json.loads((out / "pipeline-meeting-2026-11-24.json").read_text())
-    assert document["schema_version"] == 4
+    assert document["schema_version"] == 5
     agenda = document["agenda"]
     assert agenda["as_of"] == "2026-11-24" and agenda["quarter"] == "2026-Q4"
     assert agenda["targets"]["company"]["won"] == 157_500
@@ -31,7 +31,8 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert list(agenda) == ["company", "currency", "locale", "language", "as_of", "period_start",
                             "next_meeting", "quarter", "headline", "targets", "pipeline",
                             "sources", "customers", "campaigns", "data_notes", "movement",
-                            "actions"]
+                            "actions", "scope"]
+    assert agenda["scope"] is None  # the company's pack (build --per: a team's or seller's)
     assert agenda["movement"] is None  # no earlier snapshot yet
     assert agenda["actions"] is None  # the small company has no actions table
     assert (tmp_path / "report.history.sqlite").is_file()  # beside the config, not in out

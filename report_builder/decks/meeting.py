@@ -49,10 +49,10 @@ def build_meeting_deck(agenda: Agenda, context: RenderContext) -> bytes:
     for slide in list(prs.slides):
         remove_slide(prs, slide)
     fmt, t = context.fmt, context.t
-    fill_placeholders(prs, {"company": agenda.company, "date": fmt.date(agenda.as_of),
+    fill_placeholders(prs, {"company": agenda.title_name, "date": fmt.date(agenda.as_of),
                             "quarter": fmt.quarter(agenda.quarter)}, source=source)
     MeetingSlides(Deck(prs, config.layouts, source=source), agenda, context).build()
-    title = f"{agenda.company} \u00b7 {t('report_title')} \u00b7 {fmt.date(agenda.as_of)}"
+    title = f"{agenda.title_name} \u00b7 {t('report_title')} \u00b7 {fmt.date(agenda.as_of)}"
     return save_deck(prs, as_of=agenda.as_of, title=title, author=agenda.company)
 
 
@@ -110,7 +110,7 @@ class MeetingSlides:
     def divider(self) -> Slide:
         """The slide between the main body and the backup, titled with the appendix's name."""
         slide = self.deck.add_slide("title", self.t("appendix"),
-                                    subtitle=f"{self.agenda.company}\n"
+                                    subtitle=f"{self.agenda.title_name}\n"
                                              f"{self.fmt.date(self.agenda.as_of)}")
         self.deck.drop_empty_placeholders(slide)
         return slide
@@ -169,7 +169,7 @@ class MeetingSlides:
     # -- slides ------------------------------------------------------------------------------
     def title(self) -> None:
         a = self.agenda
-        subtitle = f"{a.company}\n{self.fmt.date(a.as_of)} \u00b7 {self.fmt.quarter(a.quarter)}"
+        subtitle = f"{a.title_name}\n{self.fmt.date(a.as_of)} \u00b7 {self.fmt.quarter(a.quarter)}"
         slide = self.deck.add_slide("title", self.t("report_title"), subtitle=subtitle)
         self.deck.drop_empty_placeholders(slide)
         set_notes(slide, self.notes.title())

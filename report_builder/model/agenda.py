@@ -382,6 +382,17 @@ class ActionsSection:
     done_since_count: int  # of those closed since, done (the rest were cancelled)
 
 
+SCOPES = ("team", "owner")  # what a pack can be narrowed to (build --per)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A pack for one team (`by` "team") or one seller ("owner") called `name`."""
+
+    by: str
+    name: str
+
+
 @dataclass(frozen=True)
 class Agenda:
     company: str
@@ -403,3 +414,10 @@ class Agenda:
     movement: MovementSection | None = None
     # the actions agreed in earlier meetings; None when the dataset has no actions table
     actions: ActionsSection | None = None
+    # a pack for one team or seller (build --per); None: the company's pack
+    scope: Scope | None = None
+
+    @property
+    def title_name(self) -> str:
+        """Whose pack it is, as its titles name it: the company, and the team or seller."""
+        return self.company if self.scope is None else f"{self.company} · {self.scope.name}"

@@ -14,7 +14,7 @@ from report_builder.config import Config
 from report_builder.data.dataset import DataFacts, Dataset
 from report_builder.engine import EngineTables, connect, register_dataset
 from report_builder.model.actions import build_actions
-from report_builder.model.agenda import Agenda
+from report_builder.model.agenda import Agenda, Scope
 from report_builder.model.campaigns import build_campaigns
 from report_builder.model.channels import build_sources, campaign_results, count_sources
 from report_builder.model.comparison import Comparison
@@ -28,8 +28,9 @@ from report_builder.model.headline import (
 from report_builder.model.movement import build_movement, quarter_figures
 from report_builder.model.notes import build_notes
 from report_builder.model.pipeline import build_pipeline
+from report_builder.model.scope import scope_names, scoped_comparison, scoped_view
 from report_builder.model.targets import build_targets
-from report_builder.model.view import make_view
+from report_builder.model.view import ModelView, make_view
 
 
 def build_agenda(dataset: Dataset, config: Config, as_of: dt.date, *,
@@ -50,7 +51,29 @@ def agenda_in_engine(tables: EngineTables, facts: DataFacts, config: Config, as_
                      comparison: Comparison | None = None) -> Agenda:
     """The agenda at `as_of` of the dataset's tables in the engine (`facts`: what the data
     notes say of how they were read)."""
+    return agenda_of_view(make_view(tables, config, as_of), facts, actions=actions,
+                          comparison=comparison)
+
+
+def agendas_per_scope(tables: EngineTables, facts: DataFacts, config: Config, as_of: dt.date,
+                      by: str, *, actions: pd.DataFrame | None = None,
+                      comparison: Comparison | None = None) -> dict[str, Agenda]:
+    """The agenda of each team (`by` "team") or seller ("owner") on the deals known at
+    `as_of`, by name (model/scope.py): one view of the company, narrowed for each."""
     view = make_view(tables, config, as_of)
+    agendas = {}
+    for name in scope_names(view, by):
+        scoped = scoped_view(view, Scope(by, name))
+        agendas[name] = agenda_of_view(
+            scoped, facts, actions=actions,
+            comparison=None if comparison is None else scoped_comparison(comparison, scoped))
+    return agendas
+
+
+def agenda_of_view(view: ModelView, facts: DataFacts, *, actions: pd.DataFrame | None = None,
+                   comparison: Comparison | None = None) -> Agenda:
+    """The agenda of `view` (the company's, or narrowed to a team or seller)."""
+    config, as_of = view.config, view.as_of
     targets = build_targets(view)
     pipeline = build_pipeline(view)
     customers = build_customers(view)
@@ -81,4 +104,5 @@ def agenda_in_engine(tables: EngineTables, facts: DataFacts, config: Config, as_
         data_notes=build_notes(facts, view, pipeline),
         movement=movement,
         actions=build_actions(actions, view.period),
+        scope=view.scope,
     )

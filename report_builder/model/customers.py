@@ -40,10 +40,14 @@ def first_win_dates(deals: ir.Table) -> ir.Table:
 def _figures(view: ModelView) -> dict[str, Any]:
     """The section's counts and sums, from one query over the deals (each joined to its
     account's first win)."""
-    firsts = first_win_dates(view.deals).rename(first_account="account")
+    firsts = first_win_dates(view.every_deal).rename(first_account="account")
     deals = view.deals.left_join(firsts, view.deals.account == firsts.first_account)
     won = deals.is_won & within(deals.close_date, view.period)
-    new = within(deals.first_win, view.period)
+    # an account won for the first time since the last meeting, by a deal of this pack (of a
+    # team's or seller's pack: their deal, not another team's)
+    first_here = deals.filter(deals.is_won & (deals.close_date == deals.first_win)
+                              & within(deals.first_win, view.period))
+    new = deals.account.isin(first_here.account)
     qtd = within(deals.close_date, view.quarter_to_date)
     won_q, lost_q = deals.is_won & qtd, deals.is_lost & qtd
     return one_row(

@@ -152,8 +152,8 @@ class _Reached:
         deals, leads, qtd = view.deals, view.leads, view.quarter_to_date
         won = deals.filter(deals.is_won & within(deals.close_date, qtd))
         pipeline = deals.filter(deals.is_open & within(deals.close_date, view.quarter))
-        firsts = first_wins(deals)
-        firsts = firsts.filter(within(firsts.close_date, qtd))
+        firsts = first_wins(view.every_deal)  # the company's first wins, of this pack's deals
+        firsts = firsts.filter(within(firsts.close_date, qtd)).semi_join(deals, "deal_id")
         meetings = leads.filter(within(leads.meeting_date, qtd))
         meetings = meetings.left_join(owner_teams(deals), "owner").drop("owner_right")
         rows = contributions(won, pipeline, firsts, meetings)
@@ -218,8 +218,10 @@ def build_targets(view: ModelView) -> TargetsSection:
         quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
         days_total=view.quarter.days,
         company=row("company", view.config.company.name),
-        teams=ranked("team", caps.TEAMS),
-        owners=ranked("owner", caps.OWNERS),
+        # a team's pack: the team is the top line and its sellers below; a seller's: the seller
+        teams=ranked("team", caps.TEAMS) if view.scope is None else (),
+        owners=ranked("owner", caps.OWNERS) if view.scope is None or view.scope.by == "team"
+        else (),
         overdue_before_quarter_count=int(overdue["count"]),
         overdue_before_quarter_value=money(overdue["value"]),
     )

@@ -19,6 +19,7 @@ import pandas as pd
 from report_builder.config import OPEN_STEPS, Config
 from report_builder.engine import EngineTables, fetch
 from report_builder.engine.backends import hold
+from report_builder.model.agenda import Scope
 from report_builder.periods import Period, Quarter, fiscal_quarter, since_last_meeting
 from report_builder.placeholders import NO_ACCOUNT, NO_CHANNEL
 
@@ -65,6 +66,15 @@ class ModelView:
     closed_after: int  # won or lost with a close date after as_of: not counted
     # results asked once per view and read by several sections (model/lead_figures.py)
     cache: dict[str, Any] = field(default_factory=dict)
+    # a pack for one team or seller (model/scope.py): who, and the whole company's deals, of
+    # which an account's first win is found; None: the company's own pack
+    scope: Scope | None = None
+    company_deals: ir.Table | None = None
+
+    @property
+    def every_deal(self) -> ir.Table:
+        """The company's deals known at the meeting, whatever the pack's scope."""
+        return self.deals if self.company_deals is None else self.company_deals
 
     @property
     def t(self) -> pd.Timestamp:
