@@ -31,8 +31,9 @@ def test_build_writes_html_and_json(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert list(agenda) == ["company", "currency", "locale", "language", "as_of", "period_start",
                             "next_meeting", "quarter", "headline", "targets", "pipeline",
                             "sources", "customers", "campaigns", "data_notes", "movement",
-                            "actions", "scope"]
-    assert agenda["scope"] is None  # the company's pack (build --per: a team's or seller's)
+                            "actions", "scope", "company_targets"]
+    # the company's pack (build --per: a team's or seller's, with the company's top line)
+    assert agenda["scope"] is None and agenda["company_targets"] is None
     assert agenda["movement"] is None  # no earlier snapshot yet
     assert agenda["actions"] is None  # the small company has no actions table
     assert (tmp_path / "report.history.sqlite").is_file()  # beside the config, not in out

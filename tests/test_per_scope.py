@@ -25,6 +25,7 @@ from report_builder.model.agenda import Scope, TargetRow
 from report_builder.model.comparison import Comparison
 from report_builder.model.movement import EarlierSnapshots
 from report_builder.model.scope import scoped_comparison
+from report_builder.renderers.summaries import point_summaries
 from tests.small_company import write_company
 
 AS_OF = dt.date(2026, 11, 24)
@@ -56,12 +57,20 @@ def test_each_team_has_a_pack_with_its_own_figures(packs: tuple) -> None:
     assert (top.new_customers, top.meetings) == (2, 2)
     assert south.targets.company.target == 100000 and south.targets.company.meetings == 1
     assert south.targets.company.new_customers == 1
+    # the company's own top line, for context: 157,500 won (D3's 1,000 EUR at 7.5) of 400,000
+    whole = packs[2].agenda.targets.company
+    assert north.company_targets == south.company_targets == whole and whole.won == 157_500
     # the team is the top line; its sellers are ranked below it, no other team's
     assert north.targets.teams == () and {o.name for o in north.targets.owners} == {"Anna", "Bo"}
     assert [o.name for o in south.targets.owners] == ["Cy"]
     # since the last meeting: Beta (North) and Gamma (South) won for the first time
     assert (north.customers.won_count, north.customers.new_customers) == (1, 1)
     assert (south.customers.won_count, south.customers.new_customers) == (1, 1)
+    overview = point_summaries(north, per_team["North"].context).overview
+    # 157,500 of 400,000 won; 55 of the quarter's 92 days gone: 60% expected
+    assert overview.endswith("Small Co as a whole: 39% of the quarter's target won, behind the "
+                             "pace (60% expected by now); the forecast reaches 62%.")
+    assert round(whole.forecast / whole.target, 2) == 0.62
     for name, result in per_team.items():
         path = result.files["json"]
         assert path.parent == folder / "out" / name.lower()

@@ -416,6 +416,8 @@ class Agenda:
     actions: ActionsSection | None = None
     # a pack for one team or seller (build --per); None: the company's pack
     scope: Scope | None = None
+    # of a team's or seller's pack: the company's top line, for context; None: the company's
+    company_targets: TargetRow | None = None
 
     @property
     def title_name(self) -> str:

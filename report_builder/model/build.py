@@ -6,6 +6,7 @@ another): the dataset's tables are handed to it, the sections ask it for small r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -61,12 +62,14 @@ def agendas_per_scope(tables: EngineTables, facts: DataFacts, config: Config, as
     """The agenda of each team (`by` "team") or seller ("owner") on the deals known at
     `as_of`, by name (model/scope.py): one view of the company, narrowed for each."""
     view = make_view(tables, config, as_of)
+    whole = build_targets(view).company  # the company's standing, on every pack's overview
     agendas = {}
     for name in scope_names(view, by):
         scoped = scoped_view(view, Scope(by, name))
-        agendas[name] = agenda_of_view(
+        agendas[name] = dataclasses.replace(agenda_of_view(
             scoped, facts, actions=actions,
-            comparison=None if comparison is None else scoped_comparison(comparison, scoped))
+            comparison=None if comparison is None else scoped_comparison(comparison, scoped)),
+            company_targets=whole)
     return agendas
 
 

@@ -19,7 +19,8 @@ from report_builder.renderers.context import RenderContext
 SCHEMA_VERSION = 5  # 2: movement lists as `changes` (every changed deal), headline changes;
 # 3: the new customers' headline context is the value won from them (won_from_new_customers);
 # 4: a change list's `rows` are its 25 largest deals (`count` and `total` still cover all);
-# 5: `scope`, the team or seller of a pack built per team or seller (null: the company's)
+# 5: `scope`, the team or seller of a pack built per team or seller (null: the company's),
+# and `company_targets`, the company's top line on such a pack
 
 
 def to_plain(value: Any) -> Any:

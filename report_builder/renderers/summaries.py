@@ -89,15 +89,7 @@ class _Writer:
         """Where the quarter stands against its target, then what came in since the last
         meeting."""
         c = self.agenda.targets.company
-        if c.target is not None and c.expected_to_date is not None and c.target > 0:
-            expected = self.fmt.percent(c.expected_to_date / c.target)
-            standing = self.t("overview_won_target", attainment=self.fmt.percent(c.attainment),
-                              pace=self.pace(c, short=True), expected=expected) \
-                if c.won > 0 else self.t("overview_nothing_won_target", expected=expected)
-        else:
-            standing = self.t("overview_won_no_target", won=self.money(c.won)) \
-                if c.won > 0 else self.t("overview_nothing_won_no_target")
-        first = self.clauses(standing, self.forecast(c))
+        first = self.clauses(self.standing(c), self.forecast(c))
         cu = self.agenda.customers
         meetings = self.headline_count("meetings_booked")
         items = []
@@ -109,7 +101,21 @@ class _Writer:
             items.append(self.counted("overview_meetings", meetings))
         second = self.t("overview_since", items=self.listed(items)) if items \
             else self.t("overview_since_nothing")
-        return self.joined(first, self.stop(second))
+        whole = self.agenda.company_targets  # a team's or seller's pack: the company's standing
+        third = "" if whole is None else self.clauses(
+            self.t("overview_company", company=self.agenda.company,
+                   standing=self.standing(whole)), self.forecast(whole))
+        return self.joined(first, self.stop(second), third)
+
+    def standing(self, c: TargetRow) -> str:
+        """Where a targets row stands against its quarter's target."""
+        if c.target is not None and c.expected_to_date is not None and c.target > 0:
+            expected = self.fmt.percent(c.expected_to_date / c.target)
+            return self.t("overview_won_target", attainment=self.fmt.percent(c.attainment),
+                          pace=self.pace(c, short=True), expected=expected) \
+                if c.won > 0 else self.t("overview_nothing_won_target", expected=expected)
+        return self.t("overview_won_no_target", won=self.money(c.won)) \
+            if c.won > 0 else self.t("overview_nothing_won_no_target")
 
     def headline_count(self, key: str) -> int:
         found = [h.value for h in self.agenda.headline if h.key == key]
