@@ -3,6 +3,7 @@
 
     python benchmarks/generate_data.py --deals 100000
     python benchmarks/generate_data.py --deals 1000000
+    python benchmarks/generate_data.py --deals 100000 --teams 50
 
 writes benchmarks/data/deals-<N>/{deals,leads,targets,campaigns}.parquet (two leads per deal
 unless --leads says otherwise) and a report.toml next to them, so that
@@ -11,6 +12,9 @@ unless --leads says otherwise) and a report.toml next to them, so that
 
 builds a pack from it. The tables come from examples/nordlys/generate.py: the same company,
 stages and channels as the example, scaled up. Dates are stored as date32, amounts as float64.
+With --teams N the company has N teams of two sellers each (the deals and their leads spread
+evenly over the sellers, each quarter's company target split evenly over teams and sellers),
+for `report-builder build --per team`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -96,21 +101,56 @@ def to_arrow(df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
+def with_teams(tables: dict[str, pd.DataFrame], teams: int, seed: int) -> None:
+    """`teams` teams of two sellers each, in place of the example's: each deal a seller's
+    chosen at random, each lead with a deal its deal's seller (a lead without a deal keeps no
+    owner where it had none, else a seller at random); the targets of each quarter the
+    company's, split evenly over the teams and each team's over its two sellers."""
+    rng = np.random.default_rng(seed)
+    sellers = np.array([f"Seller {i + 1:03d}" for i in range(2 * teams)], dtype=object)
+    team_of = {seller: f"Team {i // 2 + 1:02d}" for i, seller in enumerate(sellers)}
+    deals = tables["deals"]
+    deals["owner"] = sellers[rng.integers(0, len(sellers), len(deals))]
+    deals["team"] = deals["owner"].map(team_of)
+    leads = tables["leads"]
+    owner_of_deal = dict(zip(deals["deal_id"], deals["owner"], strict=True))
+    by_deal = leads["deal_id"].map(owner_of_deal)
+    random_owner = pd.Series(sellers[rng.integers(0, len(sellers), len(leads))],
+                             index=leads.index)
+    leads["owner"] = by_deal.where(by_deal.notna(),
+                                   random_owner.where(leads["owner"].notna(), None))
+    company = tables["targets"][tables["targets"]["scope"] == "company"]
+    figures = ["revenue_target", "new_customers_target", "meetings_target"]
+    rows = [company]
+    for scope, names, share in (("team", sorted(set(team_of.values())), teams),
+                                ("owner", list(sellers), 2 * teams)):
+        for name in names:
+            part = company.assign(scope=scope, scope_value=name)
+            part[figures] = (company[figures] / share).round()
+            rows.append(part)
+    tables["targets"] = pd.concat(rows, ignore_index=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deals", type=int, required=True, help="number of deals, e.g. 100000")
     parser.add_argument("--leads", type=int, help="number of leads (default: 2 per deal)")
+    parser.add_argument("--teams", type=int, help="N teams of two sellers each (default: the "
+                        "example's three)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", type=Path, help="folder (default: benchmarks/data/deals-<N>)")
     args = parser.parse_args(argv)
     if args.deals < 1:
         parser.error("--deals must be at least 1")
     n_leads = args.leads if args.leads is not None else 2 * args.deals
-    out = args.out or ROOT / "benchmarks" / "data" / f"deals-{args.deals}"
+    suffix = f"-teams-{args.teams}" if args.teams else ""
+    out = args.out or ROOT / "benchmarks" / "data" / f"deals-{args.deals}{suffix}"
 
     gen = load_generator()
     t0 = time.perf_counter()
     tables = gen.generate(args.deals, n_leads, seed=args.seed, as_of=AS_OF, lead_share=LEAD_SHARE)
+    if args.teams:
+        with_teams(tables, args.teams, args.seed)
     t1 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     for name in ("deals", "leads", "targets", "campaigns"):
