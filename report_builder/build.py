@@ -91,6 +91,7 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
         agenda = agenda_in_engine(session.source.tables, session.source.facts, config, as_of,
                                   actions=session.actions, comparison=session.compared)
         context, rendered = session.render(agenda)
+        progress("Writing the files")
     result = BuildResult(agenda, _write(rendered, agenda, out_dir), context)
     session.store_snapshot()
     return result
@@ -111,6 +112,7 @@ def build_per(config: Config, by: str, *, as_of: dt.date, formats: Sequence[str]
         for name, agenda in agendas.items():
             progress(f"Rendering the pack of {name}")
             packs[name] = (agenda, *session.render(agenda))
+        progress("Writing the files")
     folders = pack_folders(list(packs))
     results = {name: BuildResult(agenda, _write(rendered, agenda, out_dir / folders[name]),
                                  context)

@@ -415,7 +415,19 @@ def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
 @contextlib.contextmanager
 def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[[str], None]]:
     """Report build steps: a progress line (the step and the time so far) on a terminal, timed
-    log lines with --verbose, else nothing (cron mails get the summary alone)."""
+    log lines with --verbose, else nothing (cron mails get the summary alone). Every step first
+    stops the build if a SIGTERM came that was swallowed (see _Sigterm)."""
+    with _report_steps(err, quiet=quiet, verbose=verbose) as report:
+        def step(name: str) -> None:
+            _SIGTERM.raise_if_received()
+            report(name)
+
+        yield step
+
+
+@contextlib.contextmanager
+def _report_steps(err: Console, *, quiet: bool,
+                  verbose: bool) -> Iterator[Callable[[str], None]]:
     started = time.perf_counter()
 
     def log(step: str) -> None:
@@ -433,22 +445,41 @@ def _progress(err: Console, *, quiet: bool, verbose: bool) -> Iterator[Callable[
             yield lambda step: bar.update(task, description=f"{step}...")
 
 
-@contextlib.contextmanager
-def _exit_on_sigterm() -> Iterator[None]:
+class _Sigterm:
     """SIGTERM (a service stop, `kill`) unwinds like an exit, so the chart browser is closed and
-    its profile folder removed instead of left behind. Only from the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    its profile folder removed instead of left behind.
 
-    def stop(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
+    The handler raises SystemExit wherever the main thread is, and C extension code can swallow
+    it (DuckDB does, when the signal lands while it imports pyarrow), so the signal is also
+    remembered: the build's next step raises it again, and an error that follows it (the
+    browser dying with the build, say) is reported as the stop it is."""
 
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    received: int | None = None
+
+    @contextlib.contextmanager
+    def handled(self) -> Iterator[None]:
+        """The handler installed for the block; only from the main thread."""
+        self.received = None
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop(signum: int, _frame: object) -> None:
+            self.received = signum
+            raise SystemExit(128 + signum)
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def raise_if_received(self) -> None:
+        if self.received is not None:
+            raise SystemExit(128 + self.received)
+
+
+_SIGTERM = _Sigterm()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -457,11 +488,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = SafeConsole(highlight=False, soft_wrap=True)
     err = SafeConsole(stderr=True, highlight=False, soft_wrap=True, log_path=False)
     try:
-        with _exit_on_sigterm():
+        with _SIGTERM.handled():
             return {"build": _build, "validate": _validate, "send": _send,
                     "init": _init, "inspect": _inspect, "actions": _actions}[args.command](
                 args, out, err)
     except ReportBuilderError as exc:
+        if _SIGTERM.received is not None:  # the error came of the stop: report the stop
+            err.print("stopped by SIGTERM; nothing was written")
+            return 128 + _SIGTERM.received
         err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         return exc.exit_code
     except KeyboardInterrupt:

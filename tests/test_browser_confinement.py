@@ -3,6 +3,7 @@ requests made while figures, the PDF pack and the opened HTML pack point at it."
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import signal
@@ -13,7 +14,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from report_builder.charts.confinement import (
 from report_builder.charts.export import ChartExporter, find_browser
 from report_builder.charts.figures import FIGURE_KEYS
 from report_builder.cli import main
+from report_builder.errors import ChartExportError
 from report_builder.renderers.html import chart_div_id
 from tests.browser import chromium
 from tests.small_company import AS_OF, DEALS, LEADS, write_company
@@ -265,3 +267,38 @@ def test_the_opened_html_pack_requests_nothing(tmp_path: Path, server: Server) -
         page.wait_for_timeout(500)
     assert server.requests == []
     assert [u for u in asked if not u.startswith(("file:", "data:"))] == []
+
+
+@pytest.mark.parametrize("then_fails", [False, True])
+def test_a_sigterm_that_c_code_swallows_still_stops_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, then_fails: bool) -> None:
+    """DuckDB swallows the SystemExit the handler raises when the signal lands while it imports
+    pyarrow; the build's next step stops it all the same, and an error that follows (the
+    browser dying with the build) is reported as the stop: exit 143, nothing written."""
+    config = write_company(tmp_path / "company")
+    out = tmp_path / "out"
+
+    def swallow_a_sigterm(step: str) -> None:
+        if step == "Loading the dataset":
+            with contextlib.suppress(SystemExit):
+                signal.raise_signal(signal.SIGTERM)
+            if then_fails:
+                raise ChartExportError("The browser seemed to close immediately")
+
+    import report_builder.cli as cli
+    real_report_steps = cli._report_steps
+
+    @contextlib.contextmanager
+    def report_steps(*args: object, **kwargs: object) -> Iterator[Callable[[str], None]]:
+        with real_report_steps(*args, **kwargs) as report:  # type: ignore[arg-type]
+            yield lambda step: (swallow_a_sigterm(step), report(step))[1]
+
+    monkeypatch.setattr(cli, "_report_steps", report_steps)
+    argv = ["build", str(config), "--format", "html", "--out", str(out), "--no-history"]
+    if then_fails:
+        assert main(argv) == 128 + signal.SIGTERM
+    else:
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 128 + signal.SIGTERM
+    assert not out.exists()

@@ -217,10 +217,12 @@ class _Session:
         return getattr(process, "pid", None)
 
     async def shutdown(self, *, force: bool) -> None:
-        """Cancel our renders, then close the browser (killing it first when `force`)."""
+        """Cancel our renders, then close the browser: killed first when `force`, or when it
+        is still starting or drawing (choreographer cannot close a browser politely in the
+        middle of its start; it waits out CLOSE_TIMEOUT)."""
         current = asyncio.current_task()
         pending = [t for t in self.tasks if t is not current and not t.done()]
-        if force:
+        if force or pending:
             self.kill()
         for task in pending:
             task.cancel()
@@ -385,19 +387,21 @@ class ChartExporter:
         await session.kaleido.open()
         return session.kaleido
 
-    def close(self) -> None:
-        """Stop the browser; no process it started is left running. Safe to call twice."""
+    def close(self, *, force: bool = False) -> None:
+        """Stop the browser (killed at once with `force`); no process it started is left
+        running. Safe to call twice."""
         with self._state:
             self._closed = True
             _OPEN_EXPORTERS.discard(self)
-        self._teardown(force=False)
+        self._teardown(force=force)
 
     def __enter__(self) -> ChartExporter:
         self.start()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        # a failed or stopped build does not wait for a polite browser shutdown
+        self.close(force=exc_type is not None)
 
     def _teardown(self, *, force: bool) -> None:
         with self._state:
