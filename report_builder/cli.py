@@ -29,6 +29,7 @@ from report_builder.terminal import SafeConsole
 
 if TYPE_CHECKING:
     from report_builder.build import BuildResult
+    from report_builder.delivery.send import SendResult
 
 EXAMPLES = """examples:
   report-builder build examples/nordlys/report.toml
@@ -46,10 +47,13 @@ SEND_EXAMPLES = """examples:
   report-builder send report.toml --force       send again for a meeting already sent
   report-builder send report.toml --if-due --dry-run --today 2026-11-23
                                                 would a run on that day send?
+  report-builder send report.toml --per team    a pack per team, each to the team's
+                                                recipients in [email.teams]
 
-Each meeting is sent once: the send log (email.send_log) remembers it. Exit codes: 0 ok
-(also when nothing was due or it was sent already), 1 the mail server failed or another send
-is running, 2 bad config or data.
+Each meeting's pack is sent once: the send log (email.send_log) remembers it (each team's or
+seller's pack on its own). Exit codes: 0 ok (also when nothing was due or it was sent
+already), 1 the mail server failed (for any pack) or another send is running, 2 bad config or
+data.
 """
 
 
@@ -147,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="decide as if today were DATE (default: today)")
     send.add_argument("--out", type=Path, metavar="DIR",
                       help="output folder for the pack (default: the config's output.dir)")
+    send.add_argument("--per", choices=SCOPES, metavar="team|owner",
+                      help="a pack for each team (or seller), each mailed to its recipients "
+                           "in [email.teams] ([email.owners])")
     send.add_argument("-v", "--verbose", action="store_true", help="show each step")
     send.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
@@ -371,16 +378,27 @@ def _inspect(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from report_builder.delivery.send import send_pack
+    from report_builder.delivery.send import send_pack, send_per
 
     config = load_config(args.config)
+    options = {"today": args.today or dt.date.today(), "as_of": args.as_of,
+               "if_due": args.if_due, "dry_run": args.dry_run, "force": args.force,
+               "out_dir": args.out}
     with _progress(err, quiet=args.quiet, verbose=args.verbose) as progress:
-        result = send_pack(config, today=args.today or dt.date.today(), as_of=args.as_of,
-                           if_due=args.if_due, dry_run=args.dry_run, force=args.force,
-                           out_dir=args.out, progress=progress)
+        results = (send_per(config, args.per, progress=progress, **options) if args.per
+                   else [send_pack(config, progress=progress, **options)])
     talk = not args.quiet and (out.is_terminal or args.verbose)  # quiet under cron
+    for result in results:
+        _report_send(result, args, talk, out, err)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def _report_send(result: SendResult, args: argparse.Namespace, talk: bool, out: Console,
+                 err: Console) -> None:
     meeting = result.due.meeting.isoformat()
     previous = result.previous
+    of = f" of {result.pack}" if result.pack else ""  # "the pack of North"
+    named = f" the pack{of}" if of else ""
     if result.status == "not_due":
         if talk:
             out.print(f"Not due: the next meeting is on {meeting} and its pack goes out from "
@@ -388,13 +406,24 @@ def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
     elif result.status == "already_sent" and previous is not None:
         if talk or not (args.if_due or args.quiet):
             out.print(escape(
-                f"Already sent for the meeting on {meeting}: at "
+                f"Already sent{named} for the meeting on {meeting}: at "
                 f"{previous.sent_at.astimezone():%Y-%m-%d %H:%M} to "
                 f"{', '.join(previous.recipients)} (message id {previous.message_id}). "
                 "Nothing sent; use --force to send again."))
+    elif result.status == "no_recipients":
+        table = "teams" if args.per == "team" else "owners"
+        err.print(escape(f"warning: the pack{of} has no recipients in [email.{table}]; it is "
+                         f"built but not mailed: {_folder_of(result)}"))
+    elif result.status == "not_in_data":
+        table = "teams" if args.per == "team" else "owners"
+        err.print(escape(f"warning: [email.{table}] names {result.pack!r}, which no deal of "
+                         "the data has at this meeting; no pack was made for it"))
+    elif result.status == "failed":
+        err.print(escape(f"error: the pack{of} was not sent: {result.error}"))
     elif result.status == "dry_run":
         if not args.quiet:
-            out.print(escape(f"Dry run: the message for the meeting on {meeting} to "
+            out.print(escape(f"Dry run: the message{' with' + named if named else ''} for the "
+                             f"meeting on {meeting} to "
                              f"{', '.join(result.recipients)} is in {result.eml}; nothing was "
                              "sent."))
             if previous is not None:
@@ -405,11 +434,14 @@ def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
         for recipient, reply in result.refused.items():
             err.print(escape(f"warning: the server refused {recipient}: {reply}"))
         if talk:
-            out.print(escape(f"Sent the pack for the meeting on {meeting} to "
+            out.print(escape(f"Sent the pack{of} for the meeting on {meeting} to "
                              f"{', '.join(result.recipients)} (message id {result.message_id})"))
             for path in result.files.values():
                 out.print(escape(f"  {path}"))
-    return 0
+
+
+def _folder_of(result: SendResult) -> str:
+    return str(next(iter(result.files.values())).parent) if result.files else ""
 
 
 @contextlib.contextmanager

@@ -91,7 +91,7 @@ colour = "blue"
         "'email.sender': 'not an address' is not an address like anna@example.com",
         "'email.to': 'bo@@smallco.example' the part before @",
         "'email.to': 'Cy\\n<cy@smallco.example>' holds a line break",
-        "'email.subject': unknown field(s) atainment (known: company, date,",
+        "'email.subject': unknown field(s) atainment (known: company, pack, date,",
         "'email.attach': ['pdf', 'pdf'] names a format twice",
         "'email.days_before': -1 should be 0",
         "'email.max_attachments_mb': 0 should be more than 0",

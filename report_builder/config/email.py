@@ -7,8 +7,10 @@ The password is never in the file: `password_env` names the environment variable
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
@@ -24,8 +26,8 @@ SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 # the values a subject template may use, each formatted as the pack shows it
-SUBJECT_FIELDS = ("company", "date", "iso_date", "quarter", "attainment", "won", "target",
-                  "forecast", "gap", "coverage", "next_meeting")
+SUBJECT_FIELDS = ("company", "pack", "date", "iso_date", "quarter", "attainment", "won",
+                  "target", "forecast", "gap", "coverage", "next_meeting")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -51,6 +53,10 @@ class EmailConfig:
     timeout: float = 30.0  # seconds, for connecting and for each reply
     retries: int = 3  # further attempts after a temporary failure
     retry_delay: float = 10.0  # seconds before the first retry; doubles after each
+    # [email.teams] and [email.owners]: who gets the pack of a team or seller (send --per),
+    # by its name in the data
+    teams: Mapping[str, tuple[Address, ...]] = field(default_factory=dict)
+    owners: Mapping[str, tuple[Address, ...]] = field(default_factory=dict)
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -59,6 +65,16 @@ class EmailConfig:
         for address in (*self.to, *self.cc, *self.bcc):
             seen.setdefault(address.addr_spec.lower(), address.addr_spec)
         return tuple(seen.values())
+
+    def recipients_by(self, by: str) -> Mapping[str, tuple[Address, ...]]:
+        """The addresses of each team's (`by` "team") or seller's ("owner") pack."""
+        return self.teams if by == "team" else self.owners
+
+    def for_pack(self, by: str, name: str) -> EmailConfig | None:
+        """The settings that mail the pack of team or seller `name`: its addresses as To, cc
+        and bcc as configured (they get every pack); None where it has no addresses."""
+        to = self.recipients_by(by).get(name)
+        return dataclasses.replace(self, to=to) if to else None
 
     @property
     def max_attachment_bytes(self) -> int:
@@ -115,7 +131,8 @@ def read_email(r: Reader, config_path: Path) -> EmailConfig | None:
     to = _mailboxes(raw, "to", problems)
     cc = _mailboxes(raw, "cc", problems)
     bcc = _mailboxes(raw, "bcc", problems)
-    if not (to or cc or bcc) and len(problems) == known_problems:
+    per_pack = {table: _recipients_by_name(raw, table, problems) for table in ("teams", "owners")}
+    if not (to or cc or bcc or any(per_pack.values())) and len(problems) == known_problems:
         problems.append("Config value 'email.to': missing (required): who gets the pack, "
                         'like ["anna@example.com", "Bo Berg <bo@example.com>"]')
 
@@ -156,23 +173,38 @@ def read_email(r: Reader, config_path: Path) -> EmailConfig | None:
         host=host, port=port, security=security, username=username, password_env=password_env,
         ca_file=ca_file, sender=sender[0], to=to, cc=cc, bcc=bcc, subject=subject,
         attach=tuple(attach), days_before=days_before, send_log=send_log, retries=retries,
+        teams=per_pack["teams"], owners=per_pack["owners"],
         **{k: max(v, 0.0) for k, v in numbers.items()},
     )
 
 
+def _recipients_by_name(raw: dict[str, Any], table: str,
+                        problems: list[str]) -> dict[str, tuple[Address, ...]]:
+    """[email.teams] or [email.owners]: a name of the data, then its address or addresses."""
+    value = raw.get(table, {})
+    if not isinstance(value, dict):
+        problems.append(f"Config value 'email.{table}': {value!r} should be a table like "
+                        f'[email.{table}] then North = ["anna@example.com"]')
+        return {}
+    return {name: addresses for name in value
+            if (addresses := _mailboxes(value, name, problems, label=f"{table}.{name}"))}
+
+
 def _mailboxes(raw: dict[str, Any], key: str, problems: list[str], *,
-               single: bool = False) -> tuple[Address, ...]:
-    """A string or (unless `single`, which is required) a list of strings, each an address."""
+               single: bool = False, label: str | None = None) -> tuple[Address, ...]:
+    """A string or (unless `single`, which is required) a list of strings, each an address;
+    problems name it email.`label` (default: the key)."""
+    label = label or key
     if key not in raw:
         if single:
-            problems.append(f"Config value 'email.{key}': missing (required): the From "
+            problems.append(f"Config value 'email.{label}': missing (required): the From "
                             'address, like "Pipeline <pipeline@example.com>"')
         return ()
     value = raw[key]
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or (single and not isinstance(value, str)):
         shape = '"Name <name@example.com>"' if single else '["anna@example.com", ...]'
-        problems.append(f"Config value 'email.{key}': {value!r} should be like {shape}")
+        problems.append(f"Config value 'email.{label}': {value!r} should be like {shape}")
         return ()
     addresses = []
     for item in items:
@@ -181,7 +213,7 @@ def _mailboxes(raw: dict[str, Any], key: str, problems: list[str], *,
                 raise ValueError("should be a string")
             addresses.append(parse_mailbox(item))
         except ValueError as exc:
-            problems.append(f"Config value 'email.{key}': {item!r} {exc}")
+            problems.append(f"Config value 'email.{label}': {item!r} {exc}")
     return tuple(addresses)
 
 

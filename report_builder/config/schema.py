@@ -26,7 +26,8 @@ from report_builder.config.dataset_names import DATA_TABLES, DATASET_COLUMNS, LO
 from report_builder.config.engine import ENGINE_KEYS
 
 SLIDE_KINDS = ("title", "agenda", "content")
-# the [email] keys; `password` is refused with its own message (it is never read from the file)
+# the [email] keys (besides its tables teams and owners: a team's or seller's recipients, by
+# name); `password` is refused with its own message (it is never read from the file)
 EMAIL_KEYS = ("host", "port", "security", "username", "password_env", "ca_file", "sender", "to",
               "cc", "bcc", "subject", "attach", "days_before", "max_attachments_mb", "send_log",
               "timeout", "retries", "retry_delay")
@@ -91,7 +92,7 @@ SCHEMA: dict[str, Spec] = {
     "deck": {**_keys("template", "reference_days"),
              "layouts": Named(dict.fromkeys(SLIDE_KINDS))},
     "history": _keys("enabled", "path"),
-    "email": _keys(*EMAIL_KEYS),
+    "email": {**_keys(*EMAIL_KEYS), "teams": Each(None), "owners": Each(None)},
     "engine": _keys(*ENGINE_KEYS),
 }
 

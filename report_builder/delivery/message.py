@@ -99,7 +99,8 @@ def subject_values(agenda: Agenda, fmt: Formatter) -> dict[str, str]:
     shown in the pack."""
     c = agenda.targets.company
     return {
-        "company": agenda.company, "date": fmt.date(agenda.as_of),
+        "company": agenda.company, "pack": agenda.scope.name if agenda.scope else "",
+        "date": fmt.date(agenda.as_of),
         "iso_date": agenda.as_of.isoformat(), "quarter": fmt.quarter(agenda.quarter),
         "attainment": fmt.percent(c.attainment), "won": fmt.money(c.won),
         "target": fmt.money(c.target), "forecast": fmt.money(c.forecast),
@@ -109,11 +110,14 @@ def subject_values(agenda: Agenda, fmt: Formatter) -> dict[str, str]:
 
 
 def subject_line(agenda: Agenda, template: str | None, context: RenderContext) -> str:
-    """The configured subject template, else the pack language's own; always one clean line."""
+    """The configured subject template, else the pack language's own (naming the team or
+    seller of a pack per team or seller); always one clean line."""
     values = subject_values(agenda, context.fmt)
     if template is None:
         no_target = agenda.targets.company.attainment is None
-        text = context.t("email_subject_no_target" if no_target else "email_subject", **values)
+        key = ("email_subject" + ("_of_pack" if agenda.scope else "")
+               + ("_no_target" if no_target else ""))
+        text = context.t(key, **values)
     else:
         text = subject_environment().from_string(template).render(values)
     return one_line(text, MAX_SUBJECT)

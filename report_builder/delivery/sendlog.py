@@ -1,6 +1,8 @@
 """The send log: which meeting's pack went to whom, and a lock so two runs cannot both send.
 
-One SQLite file (beside the config unless email.send_log names one). A row is written before
+One SQLite file (beside the config unless email.send_log names one), one row per attempt to send
+a meeting's pack: the company's (pack "") or, with `send --per`, a team's or seller's (pack
+"team:North", "owner:Anna Holm"); each is sent once per meeting. A row is written before
 the message goes to the server and confirmed only after the server's OK, so a meeting counts as
 sent only when the server took it. A row left unconfirmed (the reply was lost, or the run
 died) keeps its Message-ID for the next attempt: mail clients that drop duplicates by
@@ -31,6 +33,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS sends (
     id INTEGER PRIMARY KEY,
     meeting TEXT NOT NULL,          -- the meeting date, ISO
+    pack TEXT NOT NULL DEFAULT '',  -- '' the company's; 'team:NAME' or 'owner:NAME'
     message_id TEXT NOT NULL,
     recipients TEXT NOT NULL,       -- JSON list: every envelope recipient, then those accepted
     attachments TEXT NOT NULL,      -- JSON list of file names
@@ -39,7 +42,12 @@ CREATE TABLE IF NOT EXISTS sends (
     sent_at TEXT,                   -- UTC, ISO: when the server said OK; NULL until then
     error TEXT                      -- why the attempt failed, when it did
 );
-CREATE INDEX IF NOT EXISTS sends_by_meeting ON sends (meeting, sent_at);
+"""
+# a log written before packs per team had no pack column: its rows are the company's
+ADD_PACK = "ALTER TABLE sends ADD COLUMN pack TEXT NOT NULL DEFAULT ''"
+INDEX = """
+DROP INDEX IF EXISTS sends_by_meeting;
+CREATE INDEX IF NOT EXISTS sends_by_meeting_and_pack ON sends (meeting, pack, sent_at);
 """
 
 
@@ -93,39 +101,40 @@ class SendLog:
             os.ftruncate(held[0], 0)
             lock.release()
 
-    def last_sent(self, meeting: dt.date) -> SentRecord | None:
-        """The latest confirmed send for `meeting`, if any."""
+    def last_sent(self, meeting: dt.date, pack: str = "") -> SentRecord | None:
+        """The latest confirmed send of `pack` for `meeting`, if any."""
         if not self.path.exists():
             return None
         with self._connect() as db:
             row = db.execute(
                 "SELECT meeting, message_id, recipients, attachments, sent_at, forced FROM sends "
-                "WHERE meeting = ? AND sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC",
-                (meeting.isoformat(),)).fetchone()
+                "WHERE meeting = ? AND pack = ? AND sent_at IS NOT NULL "
+                "ORDER BY sent_at DESC, id DESC", (meeting.isoformat(), pack)).fetchone()
         if row is None:
             return None
         return SentRecord(dt.date.fromisoformat(row[0]), row[1], tuple(json.loads(row[2])),
                           tuple(json.loads(row[3])), dt.datetime.fromisoformat(row[4]),
                           bool(row[5]))
 
-    def unconfirmed_message_id(self, meeting: dt.date) -> str | None:
-        """The Message-ID of the latest attempt for `meeting` the server never confirmed."""
+    def unconfirmed_message_id(self, meeting: dt.date, pack: str = "") -> str | None:
+        """The Message-ID of the latest attempt to send `pack` for `meeting` the server never
+        confirmed."""
         if not self.path.exists():
             return None
         with self._connect() as db:
             row = db.execute(
-                "SELECT message_id FROM sends WHERE meeting = ? AND sent_at IS NULL "
-                "ORDER BY id DESC", (meeting.isoformat(),)).fetchone()
+                "SELECT message_id FROM sends WHERE meeting = ? AND pack = ? AND sent_at IS NULL "
+                "ORDER BY id DESC", (meeting.isoformat(), pack)).fetchone()
         return None if row is None else str(row[0])
 
     def begin(self, meeting: dt.date, *, message_id: str, recipients: Sequence[str],
-              attachments: Sequence[str], forced: bool) -> int:
+              attachments: Sequence[str], forced: bool, pack: str = "") -> int:
         """Record an attempt about to be made; returns its id for `confirm` or `fail`."""
         with self._connect() as db:
             cursor = db.execute(
-                "INSERT INTO sends (meeting, message_id, recipients, attachments, forced, "
-                "started_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (meeting.isoformat(), message_id, json.dumps(list(recipients)),
+                "INSERT INTO sends (meeting, pack, message_id, recipients, attachments, forced, "
+                "started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (meeting.isoformat(), pack, message_id, json.dumps(list(recipients)),
                  json.dumps(list(attachments)), int(forced), _now().isoformat()))
             return int(cursor.lastrowid or 0)
 
@@ -149,6 +158,9 @@ class SendLog:
                                "writable or name another file in email.send_log") from None
         try:
             db.executescript(SCHEMA)
+            if "pack" not in {row[1] for row in db.execute("PRAGMA table_info(sends)")}:
+                db.execute(ADD_PACK)
+            db.executescript(INDEX)
             with db:  # one transaction: committed on success, rolled back on an error
                 yield db
         except sqlite3.DatabaseError as exc:
