@@ -14,7 +14,6 @@ from bs4 import BeautifulSoup
 from pptx import Presentation
 from pypdf import PdfReader
 
-from report_builder.build import build
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
 from report_builder.errors import DataError
@@ -143,13 +142,11 @@ def test_actions_from_a_workbook_sheet_a_source_and_sql(tmp_path: Path) -> None:
 # -- the example pack: the same figures in every format ------------------------------------------
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = Path(__file__).resolve().parent.parent
-    config = load_config(root / "examples" / "nordlys" / "report.toml")
-    out = tmp_path_factory.mktemp("example-actions")
-    result = build(config, as_of=AS_OF, formats=("html", "json", "pdf", "pptx"), out_dir=out,
-                   history=False)
-    return result.files
+def example(example_pack: dict[str, Path]) -> dict[str, Path]:
+    """The example's pack (conftest.py), for its meeting on AS_OF."""
+    assert json.loads(example_pack["json"].read_text(encoding="utf-8"))["agenda"]["as_of"] \
+        == AS_OF.isoformat()
+    return example_pack
 
 
 def test_example_figures_agree_in_every_format(example: dict[str, Path]) -> None:

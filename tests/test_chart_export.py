@@ -317,13 +317,13 @@ def test_dense_points_threshold_is_configurable() -> None:
 def test_two_threads_each_get_their_own_charts(exporter: ChartExporter) -> None:
     packs = {}
     for language in ("en", "da"):
-        figures = pack_figures(language)
+        figures = dict(list(pack_figures(language).items())[:4])  # enough to interleave
         for key, figure in figures.items():
             figure.update_layout(title={"text": f"{language}-{key}-title"})
         packs[language] = figures
     alone = {lang: exporter.export(figs, width=700, height=380) for lang, figs in packs.items()}
 
-    rounds = 3
+    rounds = 2
     barrier = threading.Barrier(len(packs))
     results: dict[str, list[dict[str, StaticChart]]] = {lang: [] for lang in packs}
     errors: list[BaseException] = []

@@ -7,6 +7,7 @@ package."""
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.metadata
 import re
@@ -54,8 +55,14 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+@functools.cache
+def _packages_distributions() -> dict[str, list[str]]:
+    """Every installed top-level name's distributions (reading them all takes a second)."""
+    return dict(importlib.metadata.packages_distributions())
+
+
 def _distributions(top_level: str) -> set[str]:
-    found = importlib.metadata.packages_distributions().get(top_level, [])
+    found = _packages_distributions().get(top_level, [])
     return {re.sub(r"[-_.]+", "-", d).lower() for d in found}
 
 

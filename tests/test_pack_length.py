@@ -38,11 +38,9 @@ PARTS = ("section_headline", "section_actions", "section_targets", "section_pipe
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("example")
-    assert main(["build", str(EXAMPLE), "--format", "json,html,pdf,pptx", "--out", str(out),
-                 "--no-history"]) == 0  # no history store in the repository
-    return out
+def example(example_pack: dict[str, Path]) -> Path:
+    """The folder of the example's pack (conftest.py)."""
+    return example_pack["json"].parent
 
 
 def outline(reader: PdfReader) -> list[tuple[str, int, int]]:

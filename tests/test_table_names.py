@@ -24,7 +24,6 @@ from bs4 import BeautifulSoup
 from pptx import Presentation
 
 from report_builder.build import build
-from report_builder.cli import main
 from report_builder.config import load_config
 from report_builder.decks import tables
 from report_builder.decks.meeting import build_meeting_deck
@@ -284,10 +283,9 @@ UNIT = re.compile(r"^(?:kr\.|tkr\.|mio\.|mia\.|%|dage?|days?)$")
 @pytest.mark.browser
 @pytest.mark.skipif(not HAVE_BROWSER, reason=NO_BROWSER)
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
-def test_no_line_of_the_example_pdf_breaks_a_legal_form_or_a_unit(tmp_path: Path) -> None:
-    assert main(["build", str(EXAMPLE), "--format", "pdf,html", "--out", str(tmp_path),
-                 "--no-history", "-q"]) == 0
-    (pdf,) = tmp_path.glob("*.pdf")
+def test_no_line_of_the_example_pdf_breaks_a_legal_form_or_a_unit(
+        example_pack: dict[str, Path]) -> None:
+    pdf = example_pack["pdf"]
     breaks, lines = [], 0
     for block in pdf_lines(pdf):
         lines += len(block)
@@ -303,7 +301,7 @@ def test_no_line_of_the_example_pdf_breaks_a_legal_form_or_a_unit(tmp_path: Path
     assert lines > 1000
     assert not breaks
     # the HTML holds the same names, their legal forms in nowrap spans
-    (page,) = tmp_path.glob("*.html")
+    page = example_pack["html"]
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     kept = [span.get_text() for span in soup.select("table.data span.nb")]
     assert any(text.endswith(" A/S") for text in kept)
