@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from report_builder.build import BuildResult
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nordlys" / "report.toml"
 
@@ -25,13 +29,15 @@ def postgres() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def example_pack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example company's pack for its meeting (as_of) in JSON, HTML, PDF and the meeting
-    deck, by extension, built once per test process as a user would (without the history
-    store, which the repository does not hold). Tests read it; none may change it."""
-    from report_builder.cli import main
+def example_pack(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The example company's pack for its meeting (its as_of) in HTML, JSON, PDF, the
+    meeting deck and the customer deck (`files` by format), built once per test process,
+    without the history store (the repository holds none). Tests read it; none may change
+    it."""
+    from report_builder.build import build
+    from report_builder.config import load_config
 
-    out = tmp_path_factory.mktemp("example-pack")
-    assert main(["build", str(EXAMPLE), "--format", "json,html,pdf,pptx", "--out", str(out),
-                 "--no-history", "-q"]) == 0
-    return {path.suffix.lstrip("."): path for path in out.iterdir()}
+    config = load_config(EXAMPLE)
+    assert config.meeting.as_of is not None
+    return build(config, as_of=config.meeting.as_of, out_dir=tmp_path_factory.mktemp("example"),
+                 formats=("json", "html", "pdf", "pptx", "customer-deck"), history=False)

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from pptx import Presentation
 from pypdf import PdfReader
 
+from report_builder.build import BuildResult
 from report_builder.config import load_config
 from report_builder.data.load import load_dataset
 from report_builder.errors import DataError
@@ -142,11 +143,10 @@ def test_actions_from_a_workbook_sheet_a_source_and_sql(tmp_path: Path) -> None:
 # -- the example pack: the same figures in every format ------------------------------------------
 
 @pytest.fixture(scope="module")
-def example(example_pack: dict[str, Path]) -> dict[str, Path]:
+def example(example_pack: BuildResult) -> dict[str, Path]:
     """The example's pack (conftest.py), for its meeting on AS_OF."""
-    assert json.loads(example_pack["json"].read_text(encoding="utf-8"))["agenda"]["as_of"] \
-        == AS_OF.isoformat()
-    return example_pack
+    assert example_pack.agenda.as_of == AS_OF
+    return example_pack.files
 
 
 def test_example_figures_agree_in_every_format(example: dict[str, Path]) -> None:

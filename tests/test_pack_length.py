@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from pptx import Presentation
 from pypdf import PdfReader
 
+from report_builder.build import BuildResult
 from report_builder.cli import main
 from report_builder.i18n import labels
 from tests.browser import BROWSER_TESTS
@@ -38,9 +39,9 @@ PARTS = ("section_headline", "section_actions", "section_targets", "section_pipe
 
 
 @pytest.fixture(scope="module")
-def example(example_pack: dict[str, Path]) -> Path:
+def example(example_pack: BuildResult) -> Path:
     """The folder of the example's pack (conftest.py)."""
-    return example_pack["json"].parent
+    return example_pack.files["json"].parent
 
 
 def outline(reader: PdfReader) -> list[tuple[str, int, int]]:

@@ -61,10 +61,15 @@ def deck_text(data: bytes) -> str:
 @pytest.fixture(scope="module", params=sorted(LOCALES))
 def texts(request: pytest.FixtureRequest,
           tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """What a reader reads in each format of the example, by format."""
+    """What a reader reads in each format of the example, by format (in Danish, the
+    example's own language: its pack of conftest.py)."""
     folder = tmp_path_factory.mktemp(f"prose-{request.param}")
-    config = load_config(example_config(folder, LOCALES[request.param]))
-    result = build(config, as_of=MEETING, formats=FORMATS, out_dir=folder, history=False)
+    if request.param == "da":
+        result = request.getfixturevalue("example_pack")
+        assert result.agenda.as_of == MEETING
+    else:
+        config = load_config(example_config(folder, LOCALES[request.param]))
+        result = build(config, as_of=MEETING, formats=FORMATS, out_dir=folder, history=False)
     files = result.files
     found = {"html": html_text(files["html"].read_text(encoding="utf-8")),
              "pdf": "\n".join(page.extract_text() or ""

@@ -23,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pptx import Presentation
 
-from report_builder.build import build
+from report_builder.build import BuildResult, build
 from report_builder.config import load_config
 from report_builder.decks import tables
 from report_builder.decks.meeting import build_meeting_deck
@@ -284,8 +284,8 @@ UNIT = re.compile(r"^(?:kr\.|tkr\.|mio\.|mia\.|%|dage?|days?)$")
 @pytest.mark.skipif(not HAVE_BROWSER, reason=NO_BROWSER)
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_no_line_of_the_example_pdf_breaks_a_legal_form_or_a_unit(
-        example_pack: dict[str, Path]) -> None:
-    pdf = example_pack["pdf"]
+        example_pack: BuildResult) -> None:
+    pdf = example_pack.files["pdf"]
     breaks, lines = [], 0
     for block in pdf_lines(pdf):
         lines += len(block)
@@ -301,7 +301,7 @@ def test_no_line_of_the_example_pdf_breaks_a_legal_form_or_a_unit(
     assert lines > 1000
     assert not breaks
     # the HTML holds the same names, their legal forms in nowrap spans
-    page = example_pack["html"]
+    page = example_pack.files["html"]
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     kept = [span.get_text() for span in soup.select("table.data span.nb")]
     assert any(text.endswith(" A/S") for text in kept)
