@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from report_builder.build import BuildResult
 from report_builder.charts.export import ChartExporter
 from report_builder.charts.figures import FIGURE_KEYS
 from report_builder.cli import main
@@ -24,7 +25,7 @@ from report_builder.formatting import Formatter
 from report_builder.i18n import labels
 from report_builder.model.build import build_agenda
 from report_builder.renderers.context import RenderOptions, render_context
-from report_builder.renderers.pdf import layout, render_pdf
+from report_builder.renderers.pdf import layout, render_pdf, write_pdf
 from tests.browser import BROWSER_TESTS
 from tests.pdf_layout import page_layout
 from tests.small_company import DEALS, write_company
@@ -162,7 +163,7 @@ def test_nothing_outside_our_folders_is_read(tmp_path: Path, exporter: ChartExpo
     document, fetcher = layout(agenda, context)
     assert sorted(fetcher.refused) == ["file:///etc/hostname", "file:///etc/passwd",
                                        "http://example.com/track.png"]
-    pdf = render_pdf(agenda, context)
+    pdf = write_pdf(agenda, document, fetcher)  # as render_pdf does
     text = " ".join(pages_text(pdf))
     assert '<img src="file:///etc/passwd">' in text  # the deal's name, shown as text
     assert b"root:x:0:0" not in pdf
@@ -179,10 +180,8 @@ def test_no_browser_is_a_clear_error_and_nothing_is_written(
     assert not out.exists()
 
 
-def test_example_company_pdf(tmp_path: Path) -> None:
-    config = Path(__file__).resolve().parent.parent / "examples" / "nordlys" / "report.toml"
-    assert main(["build", str(config), "--format", "pdf", "--out", str(tmp_path)]) == 0
-    pages = pages_text((tmp_path / "pipeline-meeting-2026-11-24.pdf").read_bytes())
+def test_example_company_pdf(example_pack: BuildResult) -> None:
+    pages = pages_text(example_pack.files["pdf"].read_bytes())
     # the main body (at most 12 pages: tests/test_pack_length.py), then the appendix with every
     # list in full, which grows with the data
     assert 12 <= len(pages) <= 50

@@ -130,7 +130,11 @@ def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetch
 
 
 def render_pdf(agenda: Agenda, context: RenderContext) -> bytes:
-    document, fetcher = layout(agenda, context)
+    return write_pdf(agenda, *layout(agenda, context))
+
+
+def write_pdf(agenda: Agenda, document: Any, fetcher: RestrictedFetcher) -> bytes:
+    """The laid-out pack as PDF bytes, saying what its fetcher left out."""
     for url in fetcher.refused:
         log.warning("The PDF left out a resource it may not load: %s", url[:200])
     # A fixed identifier and the meeting date as the creation date: the same data and date
