@@ -118,10 +118,11 @@ def send_per(config: Config, by: str, *, today: dt.date, as_of: dt.date | None =
     log = SendLog(settings.send_log)
     folder = out_dir or config.output.out_dir
     if dry_run:
-        return [_dry_run_pack(settings.for_pack(by, name), due, result,
-                              log.last_sent(due.meeting, _pack_key(by, name)), (by, name))
-                for name, result in _build_per(config, by, settings, due, folder,
-                                               progress).items()]
+        return _with_unknown_names(settings, by, due, [
+            _dry_run_pack(settings.for_pack(by, name), due, result,
+                          log.last_sent(due.meeting, _pack_key(by, name)), (by, name))
+            for name, result in _build_per(config, by, settings, due, folder,
+                                           progress).items()])
     with log.lock():
         sent_before = {name: log.last_sent(due.meeting, _pack_key(by, name))
                        for name in settings.recipients_by(by)}
@@ -144,6 +145,12 @@ def send_per(config: Config, by: str, *, today: dt.date, as_of: dt.date | None =
                 except (DeliveryError, AttachmentTooLargeError) as exc:
                     results.append(SendResult("failed", due, previous, files=result.files,
                                               pack=name, error=str(exc)))
+    return _with_unknown_names(settings, by, due, results)
+
+
+def _with_unknown_names(settings: EmailConfig, by: str, due: Due,
+                        results: list[SendResult]) -> list[SendResult]:
+    """`results`, then one (not_in_data) for each name given recipients that had no pack."""
     built = {r.pack for r in results}
     return results + [SendResult("not_in_data", due, pack=name)
                       for name in sorted(set(settings.recipients_by(by)) - built)]
