@@ -10,6 +10,7 @@ import pytest
 
 if TYPE_CHECKING:
     from report_builder.build import BuildResult
+    from tests.mail_server import Certificates, MailServer
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nordlys" / "report.toml"
 
@@ -41,3 +42,20 @@ def example_pack(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     assert config.meeting.as_of is not None
     return build(config, as_of=config.meeting.as_of, out_dir=tmp_path_factory.mktemp("example"),
                  formats=("json", "html", "pdf", "pptx", "customer-deck"), history=False)
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    """A test CA and a server certificate for localhost (tests/mail_server.py)."""
+    from tests.mail_server import make_certificates
+
+    return make_certificates(tmp_path_factory.mktemp("certificates"))
+
+
+@pytest.fixture(scope="module")
+def server(certificates: Certificates) -> Iterator[MailServer]:
+    """An SMTP server on loopback (aiosmtpd, STARTTLS and AUTH) for the module's tests."""
+    from tests.mail_server import MailServer
+
+    with MailServer(certificates) as running:
+        yield running

@@ -15,7 +15,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,6 @@ from tests.mail_server import (
     MailServer,
     SilentServer,
     free_port,
-    make_certificates,
 )
 from tests.small_company import write_company
 
@@ -52,17 +50,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_ENV = "REPORT_BUILDER_TEST_SMTP_PASSWORD"
 MEETING = "2026-11-24"
 TO, CC, BCC = "anna@smallco.example", "cy@smallco.example", "boss@smallco.example"
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    return make_certificates(tmp_path_factory.mktemp("certificates"))
-
-
-@pytest.fixture(scope="module")
-def server(certificates: Certificates) -> Iterator[MailServer]:
-    with MailServer(certificates) as running:
-        yield running
 
 
 @pytest.fixture(autouse=True)

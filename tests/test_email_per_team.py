@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ import pytest
 from report_builder.config import load_config
 from report_builder.delivery.send import send_pack, send_per
 from report_builder.errors import ConfigError
-from tests.mail_server import HAVE_OPENSSL, PASSWORD, Certificates, MailServer, make_certificates
+from tests.mail_server import HAVE_OPENSSL, PASSWORD, Certificates, MailServer
 from tests.test_email import (
     BCC,
     CC,
@@ -37,17 +36,6 @@ pytestmark = pytest.mark.skipif(not HAVE_OPENSSL, reason="no openssl to make a t
 
 NORTH = ["Anna Holm <anna@north.example>", "bo@north.example"]
 SOUTH = "cy@south.example"
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    return make_certificates(tmp_path_factory.mktemp("certificates"))
-
-
-@pytest.fixture(scope="module")
-def server(certificates: Certificates) -> Iterator[MailServer]:
-    with MailServer(certificates) as running:
-        yield running
 
 
 @pytest.fixture(autouse=True)
