@@ -74,7 +74,7 @@ def load_deals_export(config: Config, path: Path, as_of: dt.date | None = None) 
 
 def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Path,
           progress: Progress = lambda _: None, history: bool = True,
-          compare_to: Path | None = None) -> BuildResult:
+          compare_to: Path | None = None, charts: Any = None) -> BuildResult:
     """Load, model and render every format in memory first; write files only when all succeed.
 
     With `history` (and [history] enabled), the pipeline movement compares against the latest
@@ -84,9 +84,10 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
 
     When a format needs static charts (the PDF), the browser that draws them starts first, so
     its start-up overlaps loading the data and building the model; it is closed at the end,
-    whatever happens.
+    whatever happens. A long-lived caller (the web page) passes its own started ChartExporter
+    as `charts` instead: it is used and left open.
     """
-    with _session(config, as_of, formats, progress, history, compare_to) as session:
+    with _session(config, as_of, formats, progress, history, compare_to, charts) as session:
         progress("Building the agenda")
         agenda = agenda_in_engine(session.source.tables, session.source.facts, config, as_of,
                                   actions=session.actions, comparison=session.compared)
@@ -184,13 +185,16 @@ class _Session:
 
 @contextlib.contextmanager
 def _session(config: Config, as_of: dt.date, formats: Sequence[str], progress: Progress,
-             history: bool, compare_to: Path | None) -> Iterator[_Session]:
+             history: bool, compare_to: Path | None,
+             charts: Any = None) -> Iterator[_Session]:
     # unknown formats fail before any work; a format asked for twice (or by its old name too)
     # is rendered once
     renderers = list({r.name: r for r in map(get_renderer, formats)}.values())
     with contextlib.ExitStack() as stack:
         exporter = None
-        if any(r.static_charts for r in renderers):
+        if charts is not None and any(r.static_charts for r in renderers):
+            exporter = charts
+        elif any(r.static_charts for r in renderers):
             from report_builder.charts.confinement import sandbox_decision
             from report_builder.charts.export import ChartExporter, find_browser
 

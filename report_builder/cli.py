@@ -170,7 +170,36 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true",
                       help="write into a folder that is not empty, replacing our files there")
     _actions_parser(sub)
+    _serve_parser(sub)
     return parser
+
+
+SERVE_EXAMPLES = """examples:
+  report-builder serve my-company/         the page on http://127.0.0.1:8765 (this machine only)
+  REPORT_BUILDER_TOKEN=... report-builder serve my-company/ --host 0.0.0.0 \\
+      --token-env REPORT_BUILDER_TOKEN     reachable from other machines, after a sign-in
+
+The folder holds report.toml (or is empty: the page sets it up). The page builds the pack,
+shows it, presents it one point at a time, records the meeting's actions and mails the pack,
+with the same code and the same guarantees as the commands.
+"""
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="the web page: build, present and send the pack",
+                           epilog=SERVE_EXAMPLES,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("folder", type=Path, nargs="?", default=Path("."),
+                       help="the company folder: report.toml and its data, or an empty folder "
+                            "(default: the current folder)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this machine only; "
+                            "any other needs --token-env)")
+    serve.add_argument("--port", type=int, default=8765, help="default 8765")
+    serve.add_argument("--token-env", metavar="NAME",
+                       help="the environment variable holding the token users sign in with")
+    serve.add_argument("--max-upload", type=int, default=200, metavar="MB",
+                       help="the largest upload accepted, in MB (default 200)")
 
 
 def _actions_parser(sub: argparse._SubParsersAction) -> None:
@@ -377,6 +406,28 @@ def _inspect(args: argparse.Namespace, out: Console, err: Console) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
+    import os
+
+    from report_builder.errors import UsageError
+    from report_builder.web.serve import serve
+
+    token = None
+    if args.token_env:
+        token = os.environ.get(args.token_env) or None
+        if token is None:
+            raise UsageError(f"--token-env {args.token_env}: the environment variable "
+                             f"{args.token_env} is not set or is empty; set it to the token "
+                             "users sign in with")
+    folder = args.folder
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder; give the company folder (with report.toml) "
+                         "or an empty folder to set up")
+    return serve(folder, host=args.host, port=args.port, token=token,
+                 max_upload=args.max_upload * 1000 * 1000, say=lambda text: out.print(
+                     escape(text)))
+
+
 def _send(args: argparse.Namespace, out: Console, err: Console) -> int:
     from report_builder.delivery.send import send_pack, send_per
 
@@ -522,7 +573,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _SIGTERM.handled():
             return {"build": _build, "validate": _validate, "send": _send,
-                    "init": _init, "inspect": _inspect, "actions": _actions}[args.command](
+                    "init": _init, "inspect": _inspect, "actions": _actions,
+                    "serve": _serve}[args.command](
                 args, out, err)
     except ReportBuilderError as exc:
         if _SIGTERM.received is not None:  # the error came of the stop: report the stop

@@ -18,6 +18,10 @@ class ReportBuilderError(Exception):
     exit_code = 2
 
 
+class UsageError(ReportBuilderError):
+    """A command-line option that cannot work as given (the message says what would)."""
+
+
 class ConfigError(ReportBuilderError):
     """report.toml is missing, unreadable or holds invalid values (all of them are listed)."""
 
