@@ -40,6 +40,7 @@ from report_builder.starter import toml_doc as t
 if TYPE_CHECKING:
     from report_builder.starter.inspect_folder import ExportFolder
 
+COMPANY_PLACEHOLDER = "My company"  # the company's name until the user gives it
 NO_STAGE = "(no stage)"
 NO_OWNER = "(no owner)"
 DEFAULT_CURRENCY = "EUR"
@@ -285,7 +286,7 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
         currency, currency_note = corporate, "the corporate currency of the CRM's rate table"
         rates = dataclasses.replace(rates, company=corporate) if rates else None
     company = t.table()
-    company.add("name", t.value("My company", "your company's name, on the pack's cover"))
+    company.add("name", t.value(COMPANY_PLACEHOLDER, "your company's name, on the pack's cover"))
     company.add("currency", t.value(currency, currency_note))
     company.add("locale", t.value("en_GB", "number formats and labels; da_DK gives Danish"))
     doc.add("company", company)

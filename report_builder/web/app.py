@@ -47,6 +47,8 @@ from report_builder.web.security import (
     Guard,
     is_loopback,
 )
+from report_builder.web.setup import Draft
+from report_builder.writer import write_atomic
 
 DEFAULT_MAX_UPLOAD = 200 * 1000 * 1000  # bytes
 
@@ -111,6 +113,7 @@ class Page:
         self.max_upload = max_upload
         self.today = today
         self.jobs = JobRunner()
+        self.draft: Draft | None = None  # the config being set up from uploaded exports
         self.charts = SharedCharts()
         self.templates = Environment(
             loader=FileSystemLoader(str(templates_dir() / "web")),
@@ -182,7 +185,7 @@ class Page:
         if (refused := self.must_sign_in(request)) is not None:
             return refused
         if not self.company.has_config():
-            return self.render(request, "setup.html")
+            return self.render(request, "setup.html", max_upload=self.max_upload)
         try:
             config = self.company.config()
         except ConfigError as exc:
@@ -365,13 +368,80 @@ class Page:
         return HTMLResponse(body, headers={"content-security-policy": EMAIL_CSP})
 
     # -- a new company -----------------------------------------------------------------------
+    def _new_company_only(self) -> None:
+        if self.company.has_config():
+            raise HTTPException(409, f"{self.company.config_path} exists already: edit it, or "
+                                     "serve an empty folder to set up another company.")
+
+    async def upload(self, request: Request) -> Response:
+        """The exports dropped on the page, saved inside the folder; then inspect's config as
+        a form."""
+        from report_builder.web.setup import MAX_FILES, inspect_batch, save_uploads
+
+        self.must_sign_in(request)
+        self._new_company_only()
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit():
+            raise HTTPException(411, "The upload must say its length.")
+        if int(length) > self.max_upload + 1_000_000:  # the form's other fields allowed for
+            raise HTTPException(413, f"The upload is larger than {self.max_upload // 1_000_000}"
+                                     " MB (serve --max-upload sets the limit).")
+        form = await request.form(max_files=MAX_FILES + 1, max_fields=10)
+        try:
+            given = form.get(CSRF_FIELD)
+            if not self.guard.csrf_ok(request.state.session,
+                                      given if isinstance(given, str) else None):
+                raise HTTPException(403, "This form is out of date or did not come from this "
+                                         "page. Reload the page and send it again.")
+            files = [(f.filename or "", f.file) for f in form.getlist("exports")
+                     if not isinstance(f, str)]
+            batch = save_uploads(self.company.folder, files, limit=self.max_upload)
+        finally:
+            await form.close()
+        self.draft = inspect_batch(self.company.folder, batch, today=self.today())
+        return RedirectResponse("/setup", status_code=303)
+
+    async def setup_form(self, request: Request) -> Response:
+        if (refused := self.must_sign_in(request)) is not None:
+            return refused
+        if self.draft is None or self.company.has_config():
+            return RedirectResponse("/", status_code=303)
+        return self._setup_page(request, {}, [])
+
+    def _setup_page(self, request: Request, by_field: dict[str, list[str]],
+                    rest: list[str], status: int = 200) -> Response:
+        from report_builder.web.setup import LOCALES, STEPS
+
+        assert self.draft is not None
+        return self.render(request, "mapping.html", status=status, draft=self.draft,
+                           by_field=by_field, rest=rest, steps=STEPS, locales=LOCALES)
+
+    async def save_setup(self, request: Request) -> Response:
+        """The form's answers into inspect's report.toml; written only when the config and
+        the data check out, else the form again with every problem by its field."""
+        from report_builder.web.setup import check
+
+        self.must_sign_in(request)
+        self._new_company_only()
+        form = await self.form(request)
+        if self.draft is None:
+            return RedirectResponse("/", status_code=303)
+        answers = {k: v for k, v in form.items() if isinstance(v, str)}
+        self.draft.apply(answers)
+        problems = check(self.draft, self.company.folder, today=self.today())
+        if problems:
+            by_field, rest = self.draft.place(problems)
+            return self._setup_page(request, by_field, rest, status=422)
+        write_atomic(self.company.config_path, self.draft.text().encode("utf-8"))
+        self.draft = None
+        return RedirectResponse("/", status_code=303)
+
     async def start_from_workbook(self, request: Request) -> Response:
         from report_builder.starter import init_company
 
         self.must_sign_in(request)
+        self._new_company_only()
         form = await self.form(request)
-        if self.company.has_config():
-            raise HTTPException(409, "This folder has a report.toml already.")
         init_company(self.company.folder, company=_text(form, "company"),
                      currency=_text(form, "currency"), locale=_text(form, "locale"),
                      fmt="xlsx", today=self.today())
@@ -460,6 +530,9 @@ def create_app(folder: Path, *, token: str | None = None, host: str = "127.0.0.1
         Route("/send", page.send_page),
         Route("/send", page.start_send, methods=["POST"]),
         Route("/setup/workbook", page.start_from_workbook, methods=["POST"]),
+        Route("/setup/upload", page.upload, methods=["POST"]),
+        Route("/setup", page.setup_form),
+        Route("/setup", page.save_setup, methods=["POST"]),
         Mount("/static", StaticFiles(directory=assets_dir() / "web"), name="static"),
     ]
     hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if is_loopback(host) else ["*"]
