@@ -314,7 +314,7 @@ def test_setup_from_an_export_places_each_problem_by_its_field_then_saves(tmp_pa
                    "stages.Proposal.probability": "1.5"}
         refused = http.post("/setup", data=answers)
         assert refused.status_code == 422
-        assert not (folder / "report.toml").exists()
+        assert not (folder / "report.toml").exists() and not (folder / "actions.csv").exists()
         text = refused.text
         assert text.count('class="field-error"') == 2
         currency_at = text.index('name="company.currency"')
@@ -330,5 +330,7 @@ def test_setup_from_an_export_places_each_problem_by_its_field_then_saves(tmp_pa
     assert config["company"]["name"] == "Acme ApS" and config["company"]["locale"] == "da_DK"
     assert config["stages"]["Proposal"] == {"step": "quote", "probability": 0.4}
     assert "# 1 deal(s)" in text  # inspect's comments kept
+    assert config["data"]["actions"] == "actions.csv"  # where the page records actions
+    assert (folder / "actions.csv").read_text().startswith("action_id,")
     assert main(["build", str(folder / "report.toml"), "--as-of", "2026-11-24", "--format",
                  "json", "--out", str(folder / "out"), "-q"]) == 0

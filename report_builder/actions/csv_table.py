@@ -144,6 +144,11 @@ class CsvActions:
         replace_file(self.path, self.content())
 
 
+def empty_table() -> bytes:
+    """A new actions CSV: its header alone."""
+    return _new_file(None, None)
+
+
 def _new_file(template: Path | None, separator: str | None) -> bytes:
     """A header line, with the BOM, separator and line ending of `template` (a CSV beside it)."""
     bom, sep, newline = b"", separator or ",", "\n"

@@ -428,8 +428,11 @@ class Page:
             return RedirectResponse("/", status_code=303)
         answers = {k: v for k, v in form.items() if isinstance(v, str)}
         self.draft.apply(answers)
+        made = self.draft.add_actions_table(self.company.folder)
         problems = check(self.draft, self.company.folder, today=self.today())
         if problems:
+            if made is not None:
+                made.unlink(missing_ok=True)
             by_field, rest = self.draft.place(problems)
             return self._setup_page(request, by_field, rest, status=422)
         write_atomic(self.company.config_path, self.draft.text().encode("utf-8"))
@@ -510,7 +513,7 @@ def create_app(folder: Path, *, token: str | None = None, host: str = "127.0.0.1
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
-        page.jobs.wait(timeout=600)
+        page.jobs.wait(timeout=60)  # a build under way finishes (its files are written whole)
         page.charts.close()
 
     routes = [

@@ -28,7 +28,8 @@ from report_builder.starter import toml_doc as t
 from report_builder.starter.inspect_config import COMPANY_PLACEHOLDER, STEP_ORDER
 from report_builder.starter.inspect_folder import SUFFIXES
 
-EXPORTS = "exports"  # the folder the uploads go to, one sub-folder per upload
+EXPORTS = "exports"
+ACTIONS_FILE = "actions.csv"  # the folder the uploads go to, one sub-folder per upload
 MAX_FILES = 200  # files in one upload, a zip's members counted
 STEPS = tuple(STEP_ORDER)
 LOCALES = {"en_GB": "English (UK)", "en_US": "English (US)", "da_DK": "Dansk"}
@@ -264,6 +265,25 @@ class Draft:
             else:
                 new.add(t.comment(f"{currency} = 0.0  # fill in: {f.note}"))
         data["currency_rates"] = new
+
+    def add_actions_table(self, folder: Path) -> Path | None:
+        """Where the page records the meeting's actions: inspect's config names each table
+        of the export and no data folder, so it has no place for them. Gives it
+        actions.csv (header only) beside report.toml; returns the file when it was made
+        here (to remove again if the config is not saved)."""
+        data = self.document["data"]
+        if "path" in data:
+            return None
+        if "actions" not in data:
+            data["actions"] = t.value(ACTIONS_FILE, "the meeting's actions, recorded from the "
+                                      "web page or with `report-builder actions`")
+        path = folder / ACTIONS_FILE
+        if data["actions"] != ACTIONS_FILE or path.exists():
+            return None
+        from report_builder.actions.csv_table import empty_table
+        from report_builder.writer import write_atomic
+
+        return write_atomic(path, empty_table())
 
     # -- problems, by field ------------------------------------------------------------------
     def place(self, problems: list[str]) -> tuple[dict[str, list[str]], list[str]]:
