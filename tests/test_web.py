@@ -334,3 +334,57 @@ def test_setup_from_an_export_places_each_problem_by_its_field_then_saves(tmp_pa
     assert (folder / "actions.csv").read_text().startswith("action_id,")
     assert main(["build", str(folder / "report.toml"), "--as-of", "2026-11-24", "--format",
                  "json", "--out", str(folder / "out"), "-q"]) == 0
+
+
+def test_an_export_no_preset_knows_gets_its_columns_then_its_stages_chosen(tmp_path: Path
+                                                                           ) -> None:
+    """Headers no preset knows: the form asks which header is which column; once the stage
+    column is named, its stages (with their counts) come up to check before anything is
+    saved."""
+    folder = tmp_path / "co"
+    folder.mkdir()
+    rows = [["K-1", "Kilo", "Anna", "Signed", "900", "2026-10-01", "2026-11-20", "ERP"],
+            ["K-2", "Lima", "Bo", "Talking", "400", "2026-10-02", "2026-12-10", "CRM"],
+            ["K-3", "Mike", "Anna", "Talking", "100", "2026-10-03", "2026-12-11", "BI"]]
+    export = csv_bytes(["Ref", "Customer", "Seller", "Phase", "Worth", "Opened", "Expected",
+                        "Subject"], rows)
+    with serving(create_app(folder, today=lambda: MEETING)) as base, client(base) as http:
+        token = csrf_of(http.get("/").text)
+        http.post("/setup/upload", data={"csrf": token},
+                  files={"exports": ("pipeline.csv", export)})
+        form = http.get("/setup").text
+        assert "Columns" in form and "Phase (Signed)" in form
+        answers = {"csrf": token, "company.name": "Kilo", "company.currency": "EUR",
+                   "data.columns.deals.deal_id": "Ref", "data.columns.deals.name": "Customer",
+                   "data.columns.deals.owner": "Seller", "data.columns.deals.stage": "Phase",
+                   "data.columns.deals.amount": "Worth",
+                   "data.columns.deals.created_date": "Opened",
+                   "data.columns.deals.account": "Customer",
+                   "data.columns.deals.close_date": "Expected"}
+        found = http.post("/setup", data=answers)
+        assert found.status_code == 200 and "The stages of “Phase” are listed" in found.text
+        assert not (folder / "report.toml").exists()
+        assert "2 deal(s)" in found.text  # Talking
+        saved = http.post("/setup", data={**answers, "data.columns.deals.name": "",
+                                          "stages.Signed.step": "won",
+                                          "stages.Talking.step": "quote",
+                                          "stages.Talking.probability": "0.5"})
+        assert saved.status_code == 422  # the name is required: said next to its field
+        name_at = saved.text.index('name="data.columns.deals.name"')
+        assert "(required)" in saved.text[name_at:saved.text.index("</label>", name_at)]
+        twice = http.post("/setup", data=answers)  # Customer for the name and the account
+        assert twice.status_code == 422
+        assert twice.text.count("&#39;Customer&#39; is chosen for name and account") == 2
+        saved = http.post("/setup", data={**answers, "data.columns.deals.name": "Subject",
+                                          "stages.Signed.step": "won",
+                                          "stages.Talking.step": "quote",
+                                          "stages.Talking.probability": "0.5"})
+        assert saved.status_code == 303, saved.text
+    config = tomllib.loads((folder / "report.toml").read_text())
+    assert config["data"]["columns"]["deals"]["stage"] == "Phase"
+    assert config["stages"] == {"Signed": {"step": "won"},
+                                "Talking": {"step": "quote", "probability": 0.5}}
+    assert main(["build", str(folder / "report.toml"), "--as-of", "2026-11-24", "--format",
+                 "json", "--out", str(folder / "out"), "-q"]) == 0
+    agenda = json.loads((folder / "out" / "pipeline-meeting-2026-11-24.json").read_text())
+    assert agenda["agenda"]["targets"]["company"]["open_pipeline"] == 500  # 400 + 100

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import email
 import email.policy
+import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -398,7 +399,11 @@ class Page:
             batch = save_uploads(self.company.folder, files, limit=self.max_upload)
         finally:
             await form.close()
-        self.draft = inspect_batch(self.company.folder, batch, today=self.today())
+        try:
+            self.draft = inspect_batch(self.company.folder, batch, today=self.today())
+        except ReportBuilderError:
+            shutil.rmtree(batch, ignore_errors=True)  # an upload that cannot be used is not kept
+            raise
         return RedirectResponse("/setup", status_code=303)
 
     async def setup_form(self, request: Request) -> Response:
@@ -409,12 +414,14 @@ class Page:
         return self._setup_page(request, {}, [])
 
     def _setup_page(self, request: Request, by_field: dict[str, list[str]],
-                    rest: list[str], status: int = 200) -> Response:
+                    rest: list[str], status: int = 200,
+                    found_stages: str | None = None) -> Response:
         from report_builder.web.setup import LOCALES, STEPS
 
         assert self.draft is not None
         return self.render(request, "mapping.html", status=status, draft=self.draft,
-                           by_field=by_field, rest=rest, steps=STEPS, locales=LOCALES)
+                           by_field=by_field, rest=rest, steps=STEPS, locales=LOCALES,
+                           found_stages=found_stages)
 
     async def save_setup(self, request: Request) -> Response:
         """The form's answers into inspect's report.toml; written only when the config and
@@ -428,6 +435,11 @@ class Page:
             return RedirectResponse("/", status_code=303)
         answers = {k: v for k, v in form.items() if isinstance(v, str)}
         self.draft.apply(answers)
+        column = self.draft.stages_to_find(self.company.folder)
+        if column is not None:  # the stages just found are for the user to check first
+            return self._setup_page(request, {}, [], found_stages=column)
+        if column_problems := self.draft.column_problems():
+            return self._setup_page(request, *self.draft.place(column_problems), status=422)
         made = self.draft.add_actions_table(self.company.folder)
         problems = check(self.draft, self.company.folder, today=self.today())
         if problems:

@@ -9,6 +9,7 @@ same document (its comments kept) once the config and the data check out.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
 import os
@@ -21,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import pandas as pd
 import tomlkit
 
-from report_builder.errors import ConfigError, DataError, ReportBuilderError, UsageError
+from report_builder.errors import ConfigError, DataError, Problem, ReportBuilderError, UsageError
 from report_builder.starter import toml_doc as t
 from report_builder.starter.inspect_config import COMPANY_PLACEHOLDER, STEP_ORDER
 from report_builder.starter.inspect_folder import SUFFIXES
@@ -36,6 +38,9 @@ LOCALES = {"en_GB": "English (UK)", "en_US": "English (US)", "da_DK": "Dansk"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 # the line `inspect` writes for a currency rate to fill in (see inspect_config._rates)
 _RATE_TO_FILL = re.compile(r"^# (?P<currency>[A-Z]{3}) = 0\.0  # fill in: (?P<note>.*)$")
+# inspect's lines under [data.columns.<table>]: an optional column, and a header of the export
+_OPTIONAL_COLUMN = re.compile(r'^# (?P<column>[a-z_]+) = ""$')
+_HEADER_LINE = re.compile(r"^#   (?P<header>'.*'|\".*\"): (?P<first>'.*'|\".*\")$")
 _PROBLEM_KEY = re.compile(r"^Config value '(?P<key>[^']+)'")
 
 
@@ -158,17 +163,24 @@ class Draft:
     document: tomlkit.TOMLDocument
     batch: Path
     header: list[str]  # inspect's opening comments: what it recognised
-    problems: list[str] = field(default_factory=list)  # those no field owns
+    required_columns: tuple[str, ...] = ()  # of [data.columns.<table>], as inspect wrote it
 
     @classmethod
     def from_text(cls, text: str, batch: Path) -> Draft:
         document = tomlkit.parse(text)
         header = []
         for line in text.splitlines():
-            if not line.startswith("#") or "report-builder validate" in line:
-                break  # the rest of the opening comment tells a CLI user what to run
-            header.append(line.lstrip("# "))
-        return cls(document, batch, header)
+            if not line.startswith("#"):
+                break
+            line = line.lstrip("# ")
+            if "report-builder" in line:  # what a CLI user runs next: the form says its own
+                if "): " not in line:
+                    break
+                line = line[:line.index("): ") + 1] + "."
+            header.append(line)
+        columns = document.get("data", {}).get("columns", {})
+        required = tuple(key for spec in columns.values() for key in spec)
+        return cls(document, batch, header, required)
 
     def text(self) -> str:
         return t.dumps(self.document)
@@ -199,6 +211,45 @@ class Draft:
                                    "" if probability is None else f"{float(probability):g}",
                                    _note(spec)))
         return rows
+
+    def _columns(self) -> tuple[str, Any] | None:
+        """The table whose columns `inspect` left to name ([data.columns.deals]), if any."""
+        columns = self.document.get("data", {}).get("columns")
+        if columns is None:
+            return None
+        for table, spec in columns.items():
+            return table, spec
+        return None
+
+    def column_fields(self) -> list[Field]:
+        """A field per canonical column of an export no preset knows: the required ones,
+        then the optional ones; each names one of the export's headers."""
+        found = self._columns()
+        if found is None:
+            return []
+        table, spec = found
+        values = {key: str(value) for key, value in spec.items()}
+        for key, item in spec.value.body:
+            if key is None and (m := _OPTIONAL_COLUMN.match(item.as_string().strip())):
+                values.setdefault(m["column"], "")
+        required = [c for c in self.required_columns if c in values]
+        return [Field(f"data.columns.{table}.{c}", c, values[c],
+                      "required" if c in self.required_columns else "optional")
+                for c in required + [c for c in values if c not in required]]
+
+    def headers(self) -> list[tuple[str, str]]:
+        """The export's headers no preset knows, with their first value (inspect lists
+        them under [data.columns.<table>])."""
+        found = self._columns()
+        if found is None:
+            return []
+        headers = []
+        for key, item in found[1].value.body:
+            if key is None and (m := _HEADER_LINE.match(item.as_string().strip())):
+                with contextlib.suppress(ValueError, SyntaxError):
+                    headers.append((str(ast.literal_eval(m["header"])),
+                                    str(ast.literal_eval(m["first"]))))
+        return headers
 
     def rate_fields(self) -> list[Field]:
         """A field per currency `inspect` left a rate to fill in for (or that has one now)."""
@@ -243,6 +294,65 @@ class Draft:
             self.document["stages"][stage.name] = t.inline(spec, _note(
                 self.document["stages"][stage.name]))
         self._apply_rates(form)
+        self._apply_columns(form)
+
+    def _apply_columns(self, form: Mapping[str, str]) -> None:
+        found = self._columns()
+        if found is None:
+            return
+        table, old = found
+        fields = self.column_fields()
+        new = t.table()
+        lines = [item.as_string().strip() for key, item in old.value.body if key is None]
+        for line in lines:
+            if not _OPTIONAL_COLUMN.match(line) and not _HEADER_LINE.match(line) and line:
+                new.add(t.comment(line.lstrip("# ")))
+                break  # the opening comment
+        for f in fields:
+            answer = form.get(f.key, f.value).strip()
+            if answer or f.note == "required":
+                new.add(f.label, answer)
+        for f in fields:
+            if f.note == "optional" and not form.get(f.key, f.value).strip():
+                new.add(t.commented(f.label, ""))
+        tail = [line for line in lines if _HEADER_LINE.match(line) or "first value" in line]
+        for line in tail:
+            new.add(t.comment(line[2:] if line.startswith("# ") else line.lstrip("#")))
+        self.document["data"]["columns"][table] = new
+
+    def stages_to_find(self, folder: Path) -> str | None:
+        """When the stage column was just named and [stages] maps no stage yet: every stage
+        of that column, with its deal count and the step its name suggests, added to the
+        form; returns the column's header (the form is shown again to check them)."""
+        found = self._columns()
+        stages = self.document.get("stages")
+        if found is None or stages is None or len(stages):
+            return None
+        header = str(found[1].get("stage", "")).strip()
+        source = self.document["data"].get(found[0])
+        if not header or source is None:
+            return None
+        from report_builder.data.guess import read_any, stage_step
+
+        path, sheet = (source, None) if isinstance(source, str) else (source["path"],
+                                                                        source.get("sheet"))
+        frame, _ = read_any(folder / str(path), None if sheet is None else str(sheet))
+        if header not in frame.columns:
+            return None  # load_config or the data check says so, by the field
+        counts = frame[header].astype("string").str.strip().replace("", pd.NA).value_counts()
+        rows = []
+        for name, count in counts.items():
+            step, p = stage_step(str(name), None)
+            spec: dict[str, object] = {"step": step} if p is None else {"step": step,
+                                                                        "probability": p}
+            rows.append((STEP_ORDER[step], str(name), spec, f"{count} deal(s)"))
+        new = t.table()
+        new.add(t.comment("every stage found, with its deal count: check each step "
+                          "(opportunity, quote, won, lost) and probability (0-1)"))
+        for _, name, spec, note in sorted(rows):
+            new.add(name, t.inline(spec, note))
+        self.document["stages"] = new
+        return header
 
     def _apply_rates(self, form: Mapping[str, str]) -> None:
         fields = self.rate_fields()
@@ -265,6 +375,23 @@ class Draft:
             else:
                 new.add(t.comment(f"{currency} = 0.0  # fill in: {f.note}"))
         data["currency_rates"] = new
+
+    def column_problems(self) -> list[str]:
+        """The required columns still without a header, and a header chosen for two columns
+        (each header is read as one column), as problems of their fields."""
+        fields = self.column_fields()
+        problems = [f"Config value '{f.key}': choose the export's header of this column "
+                    "(required)" for f in fields if f.note == "required" and not f.value.strip()]
+        chosen: dict[str, list[str]] = {}
+        for f in fields:
+            if f.value.strip():
+                chosen.setdefault(f.value.strip(), []).append(f.label)
+        for header, columns in chosen.items():
+            if len(columns) > 1:
+                problems += [f"Config value '{f.key}': {header!r} is chosen for "
+                             f"{' and '.join(columns)}; each header can be one column only"
+                             for f in fields if f.label in columns]
+        return problems
 
     def add_actions_table(self, folder: Path) -> Path | None:
         """Where the page records the meeting's actions: inspect's config names each table
@@ -289,8 +416,8 @@ class Draft:
     def place(self, problems: list[str]) -> tuple[dict[str, list[str]], list[str]]:
         """Each problem with the field it concerns (by the config key it names), and those
         of no field."""
-        keys = [f.key for f in self.company_fields() + self.rate_fields()] + \
-            [s.key for s in self.stage_fields()]
+        keys = [f.key for f in self.company_fields() + self.rate_fields()
+                + self.column_fields()] + [s.key for s in self.stage_fields()]
         by_field: dict[str, list[str]] = {}
         rest = []
         for problem in problems:
@@ -335,7 +462,12 @@ def inspect_batch(folder: Path, batch: Path, *, today: dt.date | None = None) ->
     if len(files) == 1:
         text = starter_config(files[0], f"{shown}/{files[0].name}", today=today)
     else:
-        export = find_files(batch, shown)
+        try:
+            export = find_files(batch, shown)
+        except DataError as exc:
+            raise DataError([*exc.problems, Problem(
+                shown, None, None, None, f"the {len(files)} files uploaded together are not "
+                "one CRM's export folder; upload the deals export on its own")]) from None
         text = starter_config(export.deals, export.shown["deals"], folder=export, today=today)
     return Draft.from_text(text, batch)
 
