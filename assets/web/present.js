@@ -7,10 +7,12 @@
   var points = Array.prototype.slice.call(document.querySelectorAll("main > section[id]"));
   if (!points.length) { return; }
   document.body.classList.add("presenting");
+  /* where we are: shown by the page around the frame, else in a corner of our own */
+  var framed = window.parent !== window;
   var position = document.createElement("div");
   position.className = "present-position";
   position.setAttribute("aria-live", "polite");
-  document.body.appendChild(position);
+  if (!framed) { document.body.appendChild(position); }
   var current = 0;
 
   function show(index) {
@@ -22,7 +24,7 @@
     window.scrollTo(0, 0);
     window.dispatchEvent(new Event("resize"));  /* charts hidden until now take their size */
     try { history.replaceState(null, "", "#" + points[current].id); } catch (e) { /* sandbox */ }
-    if (window.parent !== window) {
+    if (framed) {
       window.parent.postMessage({presenting: points[current].id, index: current,
                                  count: points.length}, "*");
     }

@@ -515,8 +515,7 @@ def _date_field(form: FormData, name: str) -> dt.date:
 def create_app(folder: Path, *, token: str | None = None, host: str = "127.0.0.1",
                max_upload: int = DEFAULT_MAX_UPLOAD,
                today: Callable[[], dt.date] = dt.date.today) -> Starlette:
-    """The page over `folder`. On a loopback `host` only loopback names are answered (a site
-    that points its own name at 127.0.0.1 gets nothing); elsewhere a `token` is required."""
+    """The page over `folder`; on another `host` than loopback a `token` is required."""
     if not is_loopback(host) and not token:
         raise ValueError("a token is required to serve on an address other than loopback")
     guard = Guard(token)
@@ -550,7 +549,9 @@ def create_app(folder: Path, *, token: str | None = None, host: str = "127.0.0.1
         Route("/setup", page.save_setup, methods=["POST"]),
         Mount("/static", StaticFiles(directory=assets_dir() / "web"), name="static"),
     ]
-    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if is_loopback(host) else ["*"]
+    # without a token, only loopback names: a site that points its own name at 127.0.0.1
+    # (DNS rebinding) gets nothing; with one, any name (a proxy's), the sign-in guards it
+    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if token is None else ["*"]
 
     async def error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
