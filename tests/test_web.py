@@ -82,7 +82,8 @@ def test_a_token_is_asked_once_and_a_wrong_one_refused(example: Path) -> None:
         first = http.get("/")
         assert first.status_code == 303 and first.headers["location"] == "/login?next=/"
         login = http.get("/login?next=/send")
-        assert "Nordlys" not in login.text  # nothing of the company before the sign-in
+        # nothing of the company before the sign-in
+        assert "Nordlys" not in login.text and str(example) not in login.text
         token = csrf_of(login.text)
         wrong = http.post("/login", data={"csrf": token, "token": TOKEN + "x", "next": "/"})
         assert wrong.status_code == 401 and "rb_auth" not in wrong.headers.get("set-cookie", "")
@@ -388,3 +389,36 @@ def test_an_export_no_preset_knows_gets_its_columns_then_its_stages_chosen(tmp_p
                  "json", "--out", str(folder / "out"), "-q"]) == 0
     agenda = json.loads((folder / "out" / "pipeline-meeting-2026-11-24.json").read_text())
     assert agenda["agenda"]["targets"]["company"]["open_pipeline"] == 500  # 400 + 100
+
+
+def test_serve_runs_until_sigterm_and_stops_cleanly_and_a_taken_port_is_said(
+        tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.mail_server import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "report_builder", "serve", str(tmp_path), "--port",
+               str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        deadline = dt.datetime.now() + dt.timedelta(seconds=60)
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None and dt.datetime.now() < deadline
+            threading.Event().wait(0.2)
+        second = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1 and "is another serve running there" in second.stderr
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0
+    assert f"http://127.0.0.1:{port}/" in out and "Stopped." in out

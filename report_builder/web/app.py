@@ -133,7 +133,10 @@ class Page:
         return HTMLResponse(html, status_code=status)
 
     def _company_name(self, values: dict[str, Any], signed_in: bool) -> str:
-        """The masthead's name: the company's (not before a sign-in), else the folder's."""
+        """The masthead's name: the company's, else the folder's; nothing of either before a
+        sign-in."""
+        if not signed_in:
+            return "report-builder"
         config = values.get("config")
         if config is None and signed_in and self.company.has_config():
             with contextlib.suppress(ReportBuilderError):

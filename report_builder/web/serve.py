@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from report_builder.errors import UsageError
+from report_builder.errors import OutputError, UsageError
 from report_builder.web.security import is_loopback
 
 
@@ -16,6 +18,7 @@ def serve(folder: Path, *, host: str, port: int, token: str | None, max_upload: 
         raise UsageError(f"--host {host} makes the page reachable from other machines: give "
                          "--token-env NAME, the environment variable holding the token users "
                          "sign in with (or leave --host out to serve this machine only)")
+    _check_free(host, port)
     import uvicorn
 
     from report_builder.web.app import create_app
@@ -26,5 +29,24 @@ def serve(folder: Path, *, host: str, port: int, token: str | None, max_upload: 
         + (" (sign in with the token)" if token else "") + "; Ctrl+C stops it.")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
                                            server_header=False, lifespan="on"))
-    server.run()
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit) as exc:
+        # uvicorn shuts down on Ctrl+C or SIGTERM (a service stop), then raises the signal
+        # again: the stop it asked for, done cleanly
+        if isinstance(exc, SystemExit) and exc.code != 128 + signal.SIGTERM:
+            raise
+        say("Stopped.")
     return 0 if server.started else 1
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say plainly when the address is taken (another serve, say), before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise OutputError(f"Cannot listen on {host}:{port}: {exc.strerror}; is another "
+                             "serve running there? Choose another with --port.") from None
