@@ -146,6 +146,7 @@ def test_an_upload_named_outside_the_folder_lands_inside_it(tmp_path: Path) -> N
         token = csrf_of(http.get("/").text)
         response = http.post("/setup/upload", data={"csrf": token}, files=[
             ("exports", ("../../etc/passwd", b"root:x:0:0\n")),
+            ("exports", ("../../etc/passwd.csv", b"a,b\n1,2\n")),
             ("exports", ("../../hubspot-crm-exports-all-deals.csv", hubspot_export())),
             ("exports", ("more.zip", zipped.getvalue()))])
         assert response.status_code == 303, response.text
@@ -153,7 +154,8 @@ def test_an_upload_named_outside_the_folder_lands_inside_it(tmp_path: Path) -> N
     (batch,) = {Path(p).parent for p in written}
     assert batch.parent == Path("exports")
     assert sorted(Path(p).name for p in written) == [
-        "also.csv", "escaped.csv", "hubspot-crm-exports-all-deals.csv"]  # no passwd: no export
+        "also.csv", "escaped.csv", "hubspot-crm-exports-all-deals.csv", "passwd.csv"]
+    # (the passwd without a suffix is no export: not written at all)
     assert not (tmp_path / "escaped.csv").exists() and not (tmp_path.parent / "escaped.csv"
                                                              ).exists()
 

@@ -486,6 +486,7 @@ def _outcome(job: Job) -> dict[str, Any] | None:
                                            policy=email.policy.default)
         out["subject"] = str(message["Subject"])
         out["to"] = str(message["To"])
+        out["cc"] = str(message["Cc"] or "")
         out["attachments"] = [part.get_filename() for part in message.iter_attachments()]
     if result.files:
         out["pack"] = f"/packs/{result.due.meeting.isoformat()}"

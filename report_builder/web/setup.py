@@ -370,8 +370,9 @@ class Draft:
             currency = f.label
             answer = form.get(f.key, f.value).strip()
             if answer:
-                new.add(currency, t.value(_number(answer, float),
-                                          f"1 {currency} = {answer} {company}"))
+                rate = _number(answer, float)
+                shown = f"{rate:g}" if isinstance(rate, float) else answer
+                new.add(currency, t.value(rate, f"1 {currency} = {shown} {company}"))
             else:
                 new.add(t.comment(f"{currency} = 0.0  # fill in: {f.note}"))
         data["currency_rates"] = new
