@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("model", ("model", "history")),
     ("charts", ("charts",)),
     ("renderers", ("renderers", "decks")),
-    ("top", ("delivery", "actions", "starter", "build", "cli", "__main__")),
+    ("top", ("delivery", "actions", "starter", "build", "web", "cli", "__main__")),
 )
 # the model carries keys and values: words and number formats come at rendering
 MODEL_MUST_NOT_IMPORT = ("i18n", "formatting")
