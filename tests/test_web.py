@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import threading
 import tomllib
 import zipfile
@@ -424,3 +425,32 @@ def test_serve_runs_until_sigterm_and_stops_cleanly_and_a_taken_port_is_said(
         process.kill()
     assert process.returncode == 0
     assert f"http://127.0.0.1:{port}/" in out and "Stopped." in out
+
+
+def test_an_export_with_many_stages_is_saved_whole(tmp_path: Path) -> None:
+    """Two fields per stage: a CRM with 60 stages sends 120 of them, and more."""
+    folder = tmp_path / "co"
+    folder.mkdir()
+    deals = [[str(n), f"D{n}", "Acme", "Anna", f"Stage {n:02d}", "100", "2026-10-01 10:00",
+              "2026-12-15 10:00"] for n in range(60)]
+    with serving(create_app(folder, today=lambda: MEETING)) as base, client(base) as http:
+        token = csrf_of(http.get("/").text)
+        http.post("/setup/upload", data={"csrf": token}, files={
+            "exports": ("hubspot-crm-exports-all-deals.csv",
+                        csv_bytes(HEADER, export(deals)))})
+        form = http.get("/setup").text
+        fields = dict.fromkeys(re.findall(r'name="([^"]+)"', form))
+        assert sum(name.startswith("stages.") for name in fields) == 120
+        answers = {"csrf": token, "company.name": "Acme", "company.currency": "EUR",
+                   **{f"stages.Stage {n:02d}.step": "opportunity" for n in range(60)},
+                   **{f"stages.Stage {n:02d}.probability": "0.3" for n in range(60)}}
+        refused = http.post("/setup", data=answers)
+        assert refused.status_code == 422
+        assert "no stage maps to step &#39;won&#39;" in refused.text
+        saved = http.post("/setup", data={**answers, "stages.Stage 58.step": "won",
+                                          "stages.Stage 59.step": "lost"})
+        assert saved.status_code == 303, saved.text[:2000]
+    config = tomllib.loads((folder / "report.toml").read_text())
+    assert len(config["stages"]) == 60
+    assert config["stages"]["Stage 57"] == {"step": "opportunity", "probability": 0.3}
+    assert config["stages"]["Stage 58"] == {"step": "won"}

@@ -52,6 +52,7 @@ from report_builder.web.setup import Draft
 from report_builder.writer import write_atomic
 
 DEFAULT_MAX_UPLOAD = 200 * 1000 * 1000  # bytes
+SETUP_FIELDS = 5000  # the setup form: two fields per stage, and a CRM may have hundreds
 
 # our own pages: scripts and styles from this server only, frames of this server only
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -143,9 +144,9 @@ class Page:
                 config = self.company.config()
         return config.company.name if config is not None else self.company.folder.name
 
-    async def form(self, request: Request) -> FormData:
+    async def form(self, request: Request, *, max_fields: int = 50) -> FormData:
         """The posted form, refused (403) without this browser's CSRF token."""
-        form = await request.form(max_files=0, max_fields=50)
+        form = await request.form(max_files=0, max_fields=max_fields)
         given = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
         if not self.guard.csrf_ok(request.state.session, given if isinstance(given, str)
                                   else None):
@@ -433,7 +434,7 @@ class Page:
 
         self.must_sign_in(request)
         self._new_company_only()
-        form = await self.form(request)
+        form = await self.form(request, max_fields=SETUP_FIELDS)
         if self.draft is None:
             return RedirectResponse("/", status_code=303)
         answers = {k: v for k, v in form.items() if isinstance(v, str)}
