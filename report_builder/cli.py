@@ -200,6 +200,9 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
                        help="the environment variable holding the token users sign in with")
     serve.add_argument("--max-upload", type=int, default=200, metavar="MB",
                        help="the largest upload accepted, in MB (default 200)")
+    serve.add_argument("--no-browser", action="store_true",
+                       help="do not open the page in a browser (it opens on a desktop, for "
+                            "the loopback address)")
 
 
 def _actions_parser(sub: argparse._SubParsersAction) -> None:
@@ -410,6 +413,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
     import os
 
     from report_builder.errors import UsageError
+    from report_builder.web.security import is_loopback
     from report_builder.web.serve import serve
 
     token = None
@@ -425,7 +429,7 @@ def _serve(args: argparse.Namespace, out: Console, err: Console) -> int:
                          "or an empty folder to set up")
     return serve(folder, host=args.host, port=args.port, token=token,
                  max_upload=args.max_upload * 1000 * 1000, say=lambda text: out.print(
-                     escape(text)))
+                     escape(text)), open_browser=not args.no_browser and is_loopback(args.host))
 
 
 def _send(args: argparse.Namespace, out: Console, err: Console) -> int:

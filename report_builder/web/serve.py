@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
+import sys
+import threading
+import time
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +17,10 @@ from report_builder.web.security import is_loopback
 
 
 def serve(folder: Path, *, host: str, port: int, token: str | None, max_upload: int,
-          say: Callable[[str], None]) -> int:
-    """Serve until stopped (Ctrl+C, SIGTERM); returns the exit code."""
+          say: Callable[[str], None], open_browser: bool = False) -> int:
+    """Serve until stopped (Ctrl+C, SIGTERM); returns the exit code. With `open_browser`, the
+    page opens in the user's browser once the server listens, where there is a desktop to
+    show it on."""
     if not is_loopback(host) and token is None:
         raise UsageError(f"--host {host} makes the page reachable from other machines: give "
                          "--token-env NAME, the environment variable holding the token users "
@@ -29,6 +36,9 @@ def serve(folder: Path, *, host: str, port: int, token: str | None, max_upload: 
         + (" (sign in with the token)" if token else "") + "; Ctrl+C stops it.")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
                                            server_header=False, lifespan="on"))
+    if open_browser and has_desktop():
+        url = f"http://{shown}:{port}/"
+        threading.Thread(target=_open_when_listening, args=(server, url), daemon=True).start()
     try:
         server.run()
     except (KeyboardInterrupt, SystemExit) as exc:
@@ -50,3 +60,19 @@ def _check_free(host: str, port: int) -> None:
         except OSError as exc:
             raise OutputError(f"Cannot listen on {host}:{port}: {exc.strerror}; is another "
                              "serve running there? Choose another with --port.") from None
+
+
+def has_desktop() -> bool:
+    """A graphical session to open a browser in (on a server, Python's webbrowser would start
+    a text browser in the terminal the server runs in)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_when_listening(server: object, url: str) -> None:
+    for _ in range(200):
+        if getattr(server, "started", False):
+            webbrowser.open(url)
+            return
+        time.sleep(0.05)
