@@ -59,6 +59,29 @@ def keep_whole_runs(text: str) -> list[tuple[str, bool]]:
     return parts
 
 
+ZERO_WIDTH_SPACE = "\u200b"
+BREAK_EVERY = 12  # characters of a word, or of a run without a space, before a break may come
+_LONG_WORD = re.compile(rf"\w{{{BREAK_EVERY + 1},}}")
+_LONG_RUN = re.compile(rf"[^\s\u200b]{{{3 * BREAK_EVERY + 1},}}")
+
+
+def _even_parts(run: str, parts: int) -> str:
+    size = -(-len(run) // parts)
+    return ZERO_WIDTH_SPACE.join(run[i:i + size] for i in range(0, len(run), size))
+
+
+def breakable(text: str) -> str:
+    """`text` with zero-width spaces (a place a line may break, invisible otherwise) in its
+    long words, cut into even parts of at most BREAK_EVERY letters, and in any run of more than
+    three times that without a space (`=====...`, a long address): an account name of 200
+    letters still fits a table cell, without the break-anywhere rule that makes every cell's
+    narrowest width slow for the PDF to work out. Punctuation stays with its word."""
+    text = _LONG_WORD.sub(lambda m: _even_parts(m.group(), -(-len(m.group()) // BREAK_EVERY)),
+                          text)
+    return _LONG_RUN.sub(lambda m: _even_parts(m.group(), -(-len(m.group()) // BREAK_EVERY)),
+                         text)
+
+
 def keep_whole(text: object) -> Markup:
     """`text` escaped for HTML, its unbreakable runs in `<span class="nb">` (the Jinja filter
     `keep_whole`). Markup is passed through: it is ours and already laid out."""

@@ -34,6 +34,7 @@ from report_builder.i18n import translator
 from report_builder.model.agenda import Agenda
 from report_builder.names import (
     ELLIPSIS,
+    breakable,
     distinct_shortened,
     keep_whole,
     keep_whole_runs,
@@ -308,3 +309,18 @@ def test_no_line_of_the_example_pdf_breaks_a_legal_form_or_a_unit(
     assert any(text.endswith(" ApS") for text in kept)
     owners = [p.get_text() for p in soup.select("#campaigns article .meta")]
     assert owners and all("Kampagneansvarlig:" in p for p in owners if "·" in p)
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("Nordics Enterprise A/S", "Nordics Enterprise A/S"),  # no word over 12 letters
+    ("Existing relationship”", "Existing relationship”"),  # 12: whole, its quote with it
+    ("Afvisningsårsager", "Afvisning\u200bsårsager"),  # 17: two even parts, 9 + 8
+    ("Opfølgningsaktiviteter", "Opfølgnings\u200baktiviteter"),
+    ("A" * 30, "AAAAAAAAAA\u200bAAAAAAAAAA\u200bAAAAAAAAAA"),  # 30: three parts of 10
+    ("=" * 40, "==========\u200b==========\u200b==========\u200b=========="),  # no letters: 40
+    ("1.693.264 kr.", "1.693.264 kr."),
+])
+def test_the_pdf_may_break_long_words_only_between_letters(text: str, shown: str) -> None:
+    """The PDF's text gets invisible break opportunities in long words (and in long runs
+    without a space), so its table cells need no break-anywhere rule."""
+    assert breakable(text) == shown

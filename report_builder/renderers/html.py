@@ -25,7 +25,7 @@ from report_builder.errors import OutputError
 from report_builder.formatting import MISSING
 from report_builder.i18n import shown
 from report_builder.model.agenda import Agenda
-from report_builder.names import keep_whole
+from report_builder.names import breakable, keep_whole
 from report_builder.renderers.changes import change_text, direction
 from report_builder.renderers.context import RenderContext
 from report_builder.renderers.quality import quality_lines
@@ -43,14 +43,16 @@ LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"
 
 
 def template_environment(kind: str, context: RenderContext, *,
-                         fallback: str | None = None) -> jinja2.Environment:
+                         fallback: str | None = None,
+                         break_long_runs: bool = False) -> jinja2.Environment:
     """A Jinja environment for templates/<kind>/ with the user's folder in front of ours.
 
     `fallback` names a second folder of ours for the templates <kind>/ does not have (the PDF
     reuses the HTML's section partials). Filters are the context's Formatter methods (money,
     percent, count, ...) plus `shown`, `clip` and `keep_whole` (a name that never breaks
     inside "A/S" or between a number and its unit); globals are `t` (labels) and `missing`
-    (the dash for a missing value).
+    (the dash for a missing value). With `break_long_runs` (the PDF), every text printed has
+    a place to break in each long run without a space (names.breakable).
     """
     fmt, t, language = context.fmt, context.t, context.language
     folders = [templates_dir() / kind] + ([templates_dir() / fallback] if fallback else [])
@@ -62,7 +64,7 @@ def template_environment(kind: str, context: RenderContext, *,
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
-        finalize=_clip_text,
+        finalize=_breakable_text if break_long_runs else _clip_text,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
@@ -70,8 +72,8 @@ def template_environment(kind: str, context: RenderContext, *,
     env.filters.update(fmt.filters())
     env.filters["shown"] = lambda value: MISSING if value is None else shown(value, language)
     env.filters["clip"] = clip
-    env.filters["keep_whole"] = lambda value: keep_whole(
-        MISSING if value is None else _clip_text(value))
+    text = _breakable_text if break_long_runs else _clip_text
+    env.filters["keep_whole"] = lambda value: keep_whole(MISSING if value is None else text(value))
     env.globals["t"] = t
     env.globals["missing"] = MISSING
     env.globals["change_text"] = lambda h, agenda, context=False: change_text(
@@ -88,6 +90,11 @@ def _clip_text(value: object) -> object:
     if type(value) is str:
         return clip(terminal_text(value), TEXT_LIMIT)
     return value
+
+
+def _breakable_text(value: object) -> object:
+    value = _clip_text(value)
+    return breakable(value) if type(value) is str else value
 
 
 def logo_data_uri(path: Path | None) -> Markup:

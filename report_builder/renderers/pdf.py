@@ -82,7 +82,7 @@ def css_string(value: object) -> Markup:
 
 
 def render_page_html(agenda: Agenda, context: RenderContext, charts: dict[str, Markup]) -> str:
-    env = template_environment("pdf", context, fallback="html")
+    env = template_environment("pdf", context, fallback="html", break_long_runs=True)
     env.filters["css_string"] = css_string
     return env.get_template("report.html").render(
         agenda=agenda,
