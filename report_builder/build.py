@@ -170,11 +170,14 @@ class _Session:
             templates=config.output.templates, logo=config.company.logo,
             page_orientation=config.output.page_orientation, charts=self.exporter,
             browser=config.output.browser, deck=config.deck, profile=config.company.profile))
-        rendered = {}
         for renderer in self.renderers:
+            renderer.prepare(agenda, context)
+        # the formats that wait for the browser's charts last: it draws them meanwhile
+        done = {}
+        for renderer in sorted(self.renderers, key=lambda r: r.static_charts):
             self.progress(f"Rendering {renderer.name.upper()}")
-            rendered[renderer.name] = (renderer, renderer.render(agenda, context))
-        return context, rendered
+            done[renderer.name] = renderer.render(agenda, context)
+        return context, {r.name: (r, done[r.name]) for r in self.renderers}
 
     def store_snapshot(self) -> None:
         """This meeting's deals snapshot stored, once every file is written."""

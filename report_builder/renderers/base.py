@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from report_builder.errors import UnknownFormatError
 
@@ -32,14 +32,25 @@ class Renderer:
     entry: str  # "module:function", the function (agenda, context) -> bytes
     static_charts: bool = False  # needs charts as SVG/PNG (a browser), not as Plotly JSON
     file_stem: str = "pipeline-meeting"  # the output is <file_stem>-<meeting date><extension>
+    # "module:function" (agenda, context) -> None, called before any format of the build is
+    # rendered: work that can run meanwhile (the PDF's charts, drawn by the browser)
+    prepare_entry: str | None = None
 
     @property
     def render(self) -> Callable[[Agenda, RenderContext], bytes]:
         """The render function, its module imported on first use."""
-        module, _, function = self.entry.partition(":")
-        render: Callable[[Agenda, RenderContext], bytes] = getattr(
-            importlib.import_module(module), function)
-        return render
+        return _function(self.entry)
+
+    def prepare(self, agenda: Agenda, context: RenderContext) -> None:
+        """Start what this format can have done while the others render (nothing for most)."""
+        if self.prepare_entry is not None:
+            _function(self.prepare_entry)(agenda, context)
+
+
+def _function(entry: str) -> Callable[..., Any]:
+    module, _, function = entry.partition(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), function)
+    return found
 
 
 # The built-in formats, in the order they are offered: the pack, then the decks.
@@ -47,7 +58,7 @@ BUILTIN = (
     Renderer("html", ".html", "text/html", "report_builder.renderers.html:render_html"),
     Renderer("json", ".json", "application/json", "report_builder.renderers.json:render_json"),
     Renderer("pdf", ".pdf", "application/pdf", "report_builder.renderers.pdf:render_pdf",
-             static_charts=True),
+             static_charts=True, prepare_entry="report_builder.renderers.pdf:draw_charts_ahead"),
     Renderer("pptx", ".pptx", PPTX_MEDIA_TYPE, "report_builder.renderers.pptx:render_pptx"),
     Renderer("customer-deck", ".pptx", PPTX_MEDIA_TYPE,
              "report_builder.renderers.customer_deck:render_customer_deck",

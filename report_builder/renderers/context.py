@@ -49,6 +49,9 @@ class RenderContext:
     language: str  # the pack's language (en, da): for `shown` and the templates' lang
     theme: Theme  # our palette and font (assets/theme.json)
     options: RenderOptions
+    # work a format started before the build rendered any (Renderer.prepare), by name: the
+    # PDF's charts, drawn by the browser while the HTML and the decks render
+    ahead: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def render_context(agenda: Agenda, options: RenderOptions | None = None) -> RenderContext:

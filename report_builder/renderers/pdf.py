@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ GAP_PX = 23
 # The teams' bullet stands right under the company's (assets/pdf.css), whose legend it shares.
 SHARED_LEGEND = {"targets_teams": "targets_company"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+_CHARTS_AHEAD = "pdf-charts"
 
 
 def chart_images(agenda: Agenda, context: RenderContext,
@@ -71,6 +73,18 @@ def chart_images(agenda: Agenda, context: RenderContext,
                 f'src="data:{MEDIA_TYPES[chart.format]};base64,{data}" '
                 f'width="{chart.width}" height="{chart.height}" alt="">')
     return images
+
+
+def draw_charts_ahead(agenda: Agenda, context: RenderContext) -> None:
+    """The charts' export started in a thread of its own, on the build's browser, so the
+    browser draws them while the other formats render; `layout` takes the result. Without a
+    shared browser the PDF opens its own when it renders, as before."""
+    exporter = context.options.charts
+    if exporter is None:
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-charts")
+    context.ahead[_CHARTS_AHEAD] = pool.submit(chart_images, agenda, context, exporter)
+    pool.shutdown(wait=False)
 
 
 def css_string(value: object) -> Markup:
@@ -115,7 +129,10 @@ def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetch
     from weasyprint import HTML
 
     options = context.options
-    if options.charts is not None:
+    ahead: Future[dict[str, Markup]] | None = context.ahead.pop(_CHARTS_AHEAD, None)
+    if ahead is not None:
+        charts = ahead.result()
+    elif options.charts is not None:
         charts = chart_images(agenda, context, options.charts)
     else:
         from report_builder.charts.export import ChartExporter
