@@ -8,7 +8,6 @@ a chart's slide overlap."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 import re
@@ -30,7 +29,7 @@ from report_builder.decks.meeting import build_meeting_deck
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.html import chart_div_id, render_html
-from report_builder.renderers.pdf import chart_images
+from report_builder.renderers.pdf import draw_charts
 from tests.browser import chromium
 from tests.chart_labels import LAYOUT_JS, drawn_labels, label_problems
 from tests.office import convert_to_pdf, libreoffice, needs_libreoffice, profile_dir
@@ -80,16 +79,17 @@ def test_pdf_charts_keep_every_label(agenda: Agenda, page: Any, orientation: str
     """The SVG of each chart the PDF embeds, laid out in Chromium at the size it is drawn."""
     context = render_context(agenda, RenderOptions(page_orientation=orientation))
     with ChartExporter() as exporter:
-        images = chart_images(agenda, context, exporter)
+        charts = draw_charts(agenda, context, exporter)
+        drawn = charts.export.result()
     expected = expected_labels(agenda)
-    assert set(images) == set(figure_keys(agenda))
+    assert set(charts.images) == set(drawn) == set(figure_keys(agenda))
     problems, measured = {}, 0
-    for key, image in images.items():
-        found = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', str(image))
-        assert found or not expected[key], f"{key}: a labelled chart exported as a picture"
-        if found is None:
+    for key, chart in drawn.items():
+        assert chart.format == "svg" or not expected[key], \
+            f"{key}: a labelled chart exported as a picture"
+        if chart.format != "svg":
             continue
-        svg = base64.b64decode(found.group(1)).decode("utf-8")
+        svg = chart.data.decode("utf-8")
         page.set_content(f'<html><body style="margin:0">{svg}</body></html>')
         layout = page.evaluate(LAYOUT_JS, page.query_selector("svg"))
         measured += len(layout["labels"])

@@ -8,20 +8,28 @@ build to report.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
 class RestrictedFetcher(URLFetcher):  # type: ignore[misc]
-    def __init__(self, allowed_folders: Iterable[Path]) -> None:
+    """With `charts`, `chart:<key>` is the chart of that key, as (bytes, media type), drawn by
+    the browser (waited for when not drawn yet)."""
+
+    def __init__(self, allowed_folders: Iterable[Path],
+                 charts: Callable[[str], tuple[bytes, str]] | None = None) -> None:
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
         self.allowed = [p.resolve() for p in allowed_folders]
+        self.charts = charts
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+        if self.charts is not None and url.startswith("chart:"):
+            data, media_type = self.charts(url.removeprefix("chart:"))
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
         if url.startswith("data:") or self._allowed_file(url):
             return super().fetch(url, headers)
         self.refused.append(url)

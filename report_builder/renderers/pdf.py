@@ -7,9 +7,10 @@ numbers, running headers and footers and the definitions, and reuse the HTML's s
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +46,27 @@ GAP_PX = 23
 SHARED_LEGEND = {"targets_teams": "targets_company"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 _CHARTS_AHEAD = "pdf-charts"
+CHART_SCHEME = "chart"  # <img src="chart:funnel_flow">: the fetcher hands over the drawn chart
 
 
-def chart_images(agenda: Agenda, context: RenderContext,
-                 exporter: StaticChartSource) -> dict[str, Markup]:
-    """Every chart as an <img> holding its SVG (or PNG), sized for its place on the page."""
+@dataclass(frozen=True)
+class PendingCharts:
+    """The PDF's charts while the browser draws them: an <img> for each, sized for its place
+    on the page and pointing at `chart:<key>`, and the export running in a thread of its own.
+    The fetcher hands WeasyPrint each image when it asks (after styling the document, so the
+    two overlap), waiting for the export if need be."""
+
+    images: dict[str, Markup]
+    export: Future[dict[str, Any]]
+
+    def image(self, key: str) -> tuple[bytes, str]:
+        chart = self.export.result()[key]
+        return chart.data, MEDIA_TYPES[chart.format]
+
+
+def draw_charts(agenda: Agenda, context: RenderContext,
+                exporter: StaticChartSource) -> PendingCharts:
+    """Every chart's figure sized for its place on the page, its export started."""
     figures = build_figures(agenda, context.fmt, t=context.t, theme=context.theme)
     for key, above in SHARED_LEGEND.items():
         if key in figures and above in figures:
@@ -58,33 +75,39 @@ def chart_images(agenda: Agenda, context: RenderContext,
                                  height=int(figure.layout.height) - 24)
     orientation = context.options.page_orientation
     full = CONTENT_WIDTH_PX[orientation]
-    groups = {full: {k: f for k, f in figures.items() if k not in HALF_WIDTH_CHARTS},
-              (full - GAP_PX) // 2: {k: f for k, f in figures.items() if k in HALF_WIDTH_CHARTS}}
+    caps, cap = MAIN_BODY_HEIGHT_PX[orientation], MAX_CHART_HEIGHT_PX[orientation]
+    groups = []
     images = {}
-    for width, group in groups.items():
-        caps = MAIN_BODY_HEIGHT_PX[orientation]
-        cap = MAX_CHART_HEIGHT_PX[orientation]
+    for width, keys in ((full, [k for k in figures if k not in HALF_WIDTH_CHARTS]),
+                        ((full - GAP_PX) // 2, [k for k in figures if k in HALF_WIDTH_CHARTS])):
+        group = {k: figures[k] for k in keys}
         heights = {k: min(int(f.layout.height or 400), caps.get(k, cap))
                    for k, f in group.items()}
-        for key, chart in exporter.export(group, width=width, height=heights).items():
-            data = base64.b64encode(chart.data).decode("ascii")
+        groups.append((width, group, heights))
+        for key in keys:
             images[key] = Markup(
                 f'<img class="chart-image" data-chart="{escape(key)}" '
-                f'src="data:{MEDIA_TYPES[chart.format]};base64,{data}" '
-                f'width="{chart.width}" height="{chart.height}" alt="">')
-    return images
+                f'src="{CHART_SCHEME}:{escape(key)}" width="{width}" height="{heights[key]}" '
+                'alt="">')
+
+    def export() -> dict[str, Any]:
+        drawn: dict[str, Any] = {}
+        for width, group, heights in groups:
+            drawn.update(exporter.export(group, width=width, height=heights))
+        return drawn
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-charts")
+    pending = PendingCharts(images, pool.submit(export))
+    pool.shutdown(wait=False)
+    return pending
 
 
 def draw_charts_ahead(agenda: Agenda, context: RenderContext) -> None:
-    """The charts' export started in a thread of its own, on the build's browser, so the
-    browser draws them while the other formats render; `layout` takes the result. Without a
-    shared browser the PDF opens its own when it renders, as before."""
-    exporter = context.options.charts
-    if exporter is None:
-        return
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-charts")
-    context.ahead[_CHARTS_AHEAD] = pool.submit(chart_images, agenda, context, exporter)
-    pool.shutdown(wait=False)
+    """The charts' export started before the build renders any format, on the build's shared
+    browser, so it draws them while the other formats render; `layout` takes them. Without a
+    shared browser the PDF opens its own when it renders."""
+    if context.options.charts is not None:
+        context.ahead[_CHARTS_AHEAD] = draw_charts(agenda, context, context.options.charts)
 
 
 def css_string(value: object) -> Markup:
@@ -129,21 +152,22 @@ def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetch
     from weasyprint import HTML
 
     options = context.options
-    ahead: Future[dict[str, Markup]] | None = context.ahead.pop(_CHARTS_AHEAD, None)
-    if ahead is not None:
-        charts = ahead.result()
-    elif options.charts is not None:
-        charts = chart_images(agenda, context, options.charts)
-    else:
-        from report_builder.charts.export import ChartExporter
+    with contextlib.ExitStack() as stack:
+        charts: PendingCharts | None = context.ahead.pop(_CHARTS_AHEAD, None)
+        if charts is None:
+            exporter = options.charts
+            if exporter is None:
+                from report_builder.charts.export import ChartExporter
 
-        with ChartExporter(options.browser) as exporter:
-            charts = chart_images(agenda, context, exporter)
-    page = render_page_html(agenda, context, charts)
-    fetcher = RestrictedFetcher(allowed_folders(options))
-    html = HTML(string=page, base_url=(templates_dir() / "pdf").as_uri() + "/",
-                url_fetcher=fetcher)
-    return html.render(), fetcher
+                exporter = stack.enter_context(ChartExporter(options.browser))
+            charts = draw_charts(agenda, context, exporter)
+        page = render_page_html(agenda, context, charts.images)
+        fetcher = RestrictedFetcher(allowed_folders(options), charts=charts.image)
+        html = HTML(string=page, base_url=(templates_dir() / "pdf").as_uri() + "/",
+                    url_fetcher=fetcher)
+        document = html.render()
+        charts.export.result()  # a chart the browser failed on stops the build
+    return document, fetcher
 
 
 def render_pdf(agenda: Agenda, context: RenderContext) -> bytes:
