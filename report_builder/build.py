@@ -195,9 +195,10 @@ def _session(config: Config, as_of: dt.date, formats: Sequence[str], progress: P
     renderers = list({r.name: r for r in map(get_renderer, formats)}.values())
     with contextlib.ExitStack() as stack:
         exporter = None
-        if charts is not None and any(r.static_charts for r in renderers):
+        needs_browser = any(r.static_charts for r in renderers)
+        if needs_browser and charts is not None:
             exporter = charts
-        elif any(r.static_charts for r in renderers):
+        elif needs_browser:
             from report_builder.charts.confinement import sandbox_decision
             from report_builder.charts.export import ChartExporter, find_browser
 

@@ -71,9 +71,8 @@ class _Headers:
     """Security headers on every response; the session cookie set on a browser's first visit
     (the CSRF tokens of its forms are made from it)."""
 
-    def __init__(self, app: ASGIApp, guard: Guard) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.guard = guard
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -568,7 +567,7 @@ def create_app(folder: Path, *, token: str | None = None, host: str = "127.0.0.1
     app = Starlette(
         routes=routes, lifespan=lifespan,
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
-                    Middleware(_Headers, guard=guard)],
+                    Middleware(_Headers)],
         exception_handlers={HTTPException: error, ReportBuilderError: error})
     app.state.page = page
     return app
