@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from tomlkit.items import Table
@@ -228,20 +228,15 @@ def _defaults(g: Guess) -> tuple[object | None, int]:
     return (sec if sec.value else None), no_stage
 
 
-def _stages(g: Guess, counts: list[StageCount], no_stage: int) -> object:
-    what = "deal(s)" if g.table == "deals" else "change(s)"
-    sec = t.table()
-    sec.add(t.comment(f"every stage found, with its {what.rstrip('(s)')} count: check each step "
-                      "(opportunity, quote, won, lost) and probability (0-1)"))
-    if not counts and not no_stage:
-        examples = PRESETS[g.preset].example_stages
-        sec.add(t.comment("no stage found: once data.columns names its column, "
-                          "`report-builder validate` lists every stage to map here"
-                          + ("; for example:" if examples else ".")))
-        for s in examples:
-            sec.add(t.commented(s, {"step": stage_step(s, None)[0]}))
-        return sec
-    probabilities = stage_probabilities(g.frame)
+def stage_rows_comment(what: str) -> Any:
+    return t.comment(f"every stage found, with its {what.rstrip('(s)')} count: check each step "
+                     "(opportunity, quote, won, lost) and probability (0-1)")
+
+
+def add_stage_rows(sec: Table, counts: list[StageCount], probabilities: dict[str, float],
+                   what: str = "deal(s)") -> None:
+    """A line of [stages] per stage found: the step its name (and the export's probabilities)
+    suggests, its count as the line's comment; in funnel order."""
     rows = []
     for c in counts:
         step, p = stage_step(c.name, probabilities.get(c.name))
@@ -253,6 +248,21 @@ def _stages(g: Guess, counts: list[StageCount], no_stage: int) -> object:
         rows.append((STEP_ORDER[step], p or 0.0, c.name, spec, note))
     for _, _, name, spec, note in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
         sec.add(name, t.inline(spec, note))
+
+
+def _stages(g: Guess, counts: list[StageCount], no_stage: int) -> object:
+    what = "deal(s)" if g.table == "deals" else "change(s)"
+    sec = t.table()
+    sec.add(stage_rows_comment(what))
+    if not counts and not no_stage:
+        examples = PRESETS[g.preset].example_stages
+        sec.add(t.comment("no stage found: once data.columns names its column, "
+                          "`report-builder validate` lists every stage to map here"
+                          + ("; for example:" if examples else ".")))
+        for s in examples:
+            sec.add(t.commented(s, {"step": stage_step(s, None)[0]}))
+        return sec
+    add_stage_rows(sec, counts, stage_probabilities(g.frame), what)
     if no_stage:
         sec.add(NO_STAGE, t.inline({"step": "lost"}, f"{no_stage} {what} with an empty stage: "
                                    "counted as lost, out of the open pipeline and the won "

@@ -27,7 +27,13 @@ import tomlkit
 
 from report_builder.errors import ConfigError, DataError, Problem, ReportBuilderError, UsageError
 from report_builder.starter import toml_doc as t
-from report_builder.starter.inspect_config import COMPANY_PLACEHOLDER, STEP_ORDER
+from report_builder.starter.inspect_config import (
+    COMPANY_PLACEHOLDER,
+    STEP_ORDER,
+    StageCount,
+    add_stage_rows,
+    stage_rows_comment,
+)
 from report_builder.starter.inspect_folder import SUFFIXES
 
 EXPORTS = "exports"
@@ -332,7 +338,7 @@ class Draft:
         source = self.document["data"].get(found[0])
         if not header or source is None:
             return None
-        from report_builder.data.guess import read_any, stage_step
+        from report_builder.data.guess import read_any
 
         path, sheet = (source, None) if isinstance(source, str) else (source["path"],
                                                                         source.get("sheet"))
@@ -340,17 +346,9 @@ class Draft:
         if header not in frame.columns:
             return None  # load_config or the data check says so, by the field
         counts = frame[header].astype("string").str.strip().replace("", pd.NA).value_counts()
-        rows = []
-        for name, count in counts.items():
-            step, p = stage_step(str(name), None)
-            spec: dict[str, object] = {"step": step} if p is None else {"step": step,
-                                                                        "probability": p}
-            rows.append((STEP_ORDER[step], str(name), spec, f"{count} deal(s)"))
         new = t.table()
-        new.add(t.comment("every stage found, with its deal count: check each step "
-                          "(opportunity, quote, won, lost) and probability (0-1)"))
-        for _, name, spec, note in sorted(rows):
-            new.add(name, t.inline(spec, note))
+        new.add(stage_rows_comment("deal(s)"))
+        add_stage_rows(new, [StageCount(str(name), int(n), 0) for name, n in counts.items()], {})
         self.document["stages"] = new
         return header
 
