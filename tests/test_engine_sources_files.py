@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import duckdb
+import ibis
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pandas as pd
@@ -25,6 +26,7 @@ from report_builder.data.load import load_dataset
 from report_builder.data.presets import MappingReport
 from report_builder.engine import EngineDataset, connect, read_engine_dataset, register_dataset
 from report_builder.engine.sources import lazy_sources
+from report_builder.engine.values import TRIMMED, maybe_padded
 from report_builder.errors import ConfigError
 from report_builder.model.view import make_view
 from report_builder.renderers.json import to_plain
@@ -394,7 +396,15 @@ def test_padded_and_empty_text_and_empty_rows_in_parquet_read_as_the_data_layer_
             frame = cells.to_pandas()
             frame["Deal owner"] = " " + frame["Deal owner"] + "\t"  # every owner padded
             frame.loc[frame.index[:3], "account"] = ""  # three empty accounts
+            # deal ids ending in each character strip() removes: the leads' deals are
+            # found by the trimmed ids
+            ends = [TRIMMED[i % len(TRIMMED)] for i in range(len(frame))]
+            frame["deal_id"] = frame["deal_id"] + ends
             frame = pd.concat([frame, frame.iloc[:1].map(lambda _: None)], ignore_index=True)
+            cells = pa.Table.from_pandas(frame, preserve_index=False)
+        if table == "leads":  # one lead of a deal that is not there (the empty row's id is no
+            frame = cells.to_pandas()  # deal either)
+            frame.loc[frame.index[0], "deal_id"] = "D-NONE"
             cells = pa.Table.from_pandas(frame, preserve_index=False)
         pq.write_table(cells, tmp_path / f"{table}.parquet")
     config = write_config(tmp_path, 'path = "."', COLUMNS)
@@ -406,3 +416,25 @@ def test_padded_and_empty_text_and_empty_rows_in_parquet_read_as_the_data_layer_
     assert "" not in accounts and accounts.count(None) >= 3
     (empty,) = [n for n in engine.facts.notes if n.key == "empty_rows"]
     assert (empty.table, empty.count) == ("deals", 1)
+    (unknown,) = [n for n in engine.facts.notes if n.key == "unknown_deal"]
+    assert unknown.count == 1
+    ids = engine.tables.deals.deal_id.to_pyarrow().to_pylist()
+    assert all(i == i.strip() for i in ids)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "pyspark"])
+def test_trimmed_names_what_strip_removes(dialect: str) -> None:
+    """maybe_padded looks for the characters TRIMMED at a value's end: they are the ones
+    each engine's strip() removes."""
+    compiled = ibis.to_sql(ibis.table({"x": "string"}, name="t").x.strip().name("y"),
+                           dialect=dialect)
+    removed = compiled.split("TRIM(")[1].split("'")[1].encode().decode("unicode_escape")
+    assert set(removed) == set(TRIMMED)
+
+
+def test_maybe_padded_finds_every_value_strip_would_change() -> None:
+    values = ["a", "Ab c", "æøå", "1", "", " a", "a ", "\ta", *(f"x{c}" for c in TRIMMED)]
+    table = ibis.memtable({"v": values})
+    found = table.select(p=maybe_padded(table.v)).to_pyarrow()["p"].to_pylist()
+    changed = [v.strip() != v or v == "" for v in values]
+    assert found == changed
