@@ -40,6 +40,7 @@ from report_builder.engine.sums import accurate_sum
 from report_builder.engine.tables import TABLES, frame_to_arrow
 from report_builder.engine.text_dates import parse_date, portable_parse_date
 from report_builder.errors import ConfigError, SourceError
+from report_builder.model.build import agendas_per_scope
 from report_builder.model.view import make_view
 from report_builder.renderers.json import to_plain
 from tests.engine_fixtures import AS_OF, FIXTURES
@@ -365,3 +366,22 @@ def test_where_there_are_no_temporary_tables_the_view_is_not_held() -> None:
     assert hold(table) is table
     held = hold(recording_duckdb("bigquery").create_table("t", pa.table({"x": [1.0]})))
     assert "ibis_cached_" in held.get_name()
+
+
+@pytest.mark.parametrize("engine", ["postgres", pytest.param("spark", marks=pytest.mark.spark)],
+                         indirect=True)
+def test_a_pack_per_team_has_the_same_figures_on_every_engine(engine: BaseBackend,
+                                                               tmp_path: Path) -> None:
+    """Each team's agenda (model/scope.py: the team read from a table replaced between the
+    packs, each query compiled once) as DuckDB gives it."""
+    config = load_config(write_company(tmp_path))
+    dataset = load_dataset(config, as_of=AS_OF)
+
+    def agendas(con: BaseBackend) -> dict:
+        found = agendas_per_scope(register_dataset(con, dataset), dataset.facts, config, AS_OF,
+                                  "team")
+        return json.loads(json.dumps(to_plain(found)))
+
+    expected = agendas(connect())
+    assert list(expected) == ["North", "South"]
+    assert differences(expected, agendas(engine)) == []

@@ -264,6 +264,18 @@ def test_user_template_extends_default_and_changes_one_block(tmp_path: Path,
     assert len(soup.select("#headline .tile")) == len(agenda.headline)
 
 
+def test_a_user_template_edited_between_two_packs_is_read_again(tmp_path: Path,
+                                                               agenda: Agenda) -> None:
+    """Templates are compiled once per process (renderers/html.py CompiledTemplates), but a
+    template whose text changed (edited while `serve` runs) is compiled again."""
+    partial = tmp_path / "_headline.html"
+    for words in ("first words", "second words"):
+        partial.write_text(f'<section id="headline"><p class="mine">{words}</p></section>',
+                           encoding="utf-8")
+        assert text(render(agenda, RenderOptions(templates=tmp_path))
+                    .select_one("#headline p.mine")) == words
+
+
 def test_user_template_undefined_name_fails_loudly(tmp_path: Path, agenda: Agenda) -> None:
     (tmp_path / "_footer.html").write_text("{{ agenda.no_such_field }}", encoding="utf-8")
     with pytest.raises(jinja2.UndefinedError):

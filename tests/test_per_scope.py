@@ -17,11 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from report_builder.build import build, build_per, pack_folders
 from report_builder.cli import main
 from report_builder.config import load_config
+from report_builder.engine import connect, read_engine_dataset
 from report_builder.model.agenda import Scope, TargetRow
+from report_builder.model.build import agendas_per_scope
 from report_builder.model.comparison import Comparison
 from report_builder.model.movement import EarlierSnapshots
 from report_builder.model.scope import scoped_comparison
@@ -150,3 +153,26 @@ def test_an_accounts_first_win_is_the_companys_not_each_teams(tmp_path: Path) ->
     rows = {row.name: row for row in company.targets.teams}
     assert figures(south.targets.company) == figures(rows["South"])
     assert company.customers.new_customers == 2  # Beta and Gamma
+
+
+def test_every_teams_pack_asks_the_same_queries_each_compiled_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packs read their team from a table of the engine (model/scope.py ScopeName), so
+    South's pack asks North's queries, and no query is compiled to SQL twice
+    (engine/backends.py compiled_once); the figures of each are its own (the tests above)."""
+    config = load_config(write_company(tmp_path))
+    con = connect(config.engine)
+    source = read_engine_dataset(con, config, as_of=AS_OF)
+    compiled: list[str] = []
+    compile_sql = DuckDBBackend.compile
+
+    def counted(self: DuckDBBackend, expr: object, /, **kwargs: object) -> str:
+        compiled.append(compile_sql(self, expr, **kwargs))
+        return compiled[-1]
+
+    monkeypatch.setattr(DuckDBBackend, "compile", counted)
+    agendas = agendas_per_scope(source.tables, source.facts, config, AS_OF, "team")
+    assert [a.targets.company.won for a in agendas.values()] == [150000, 7500]
+    repeated = {sql for sql in compiled if compiled.count(sql) > 1}
+    assert compiled and not repeated
+    assert "compile" not in vars(con)  # the engine compiles as before, outside

@@ -15,12 +15,14 @@ connection or Spark session never read each other's tables.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import os
 import shutil
 import sys
 import uuid
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
@@ -192,19 +194,51 @@ def hold(expr: ir.Table) -> ir.Table:
     return expr.cache()
 
 
-def put_arrow(con: BaseBackend, name: str, table: pa.Table, *, temp: bool = True) -> ir.Table:
+@contextlib.contextmanager
+def compiled_once(con: BaseBackend) -> Iterator[None]:
+    """Within, each query `con` runs is compiled to SQL once: a query asked again (the same
+    expression, as every team's pack asks of its team, model/scope.py) runs the SQL compiled
+    the first time. Ibis compiles every query anew, and 50 team packs spent half their time
+    compiling the same questions."""
+    compile_sql = con.compile  # type: ignore[attr-defined]
+    compiled: dict[tuple[Any, ...], str] = {}
+
+    def compile_once(expr: ir.Expr, /, *, limit: Any = None, params: Any = None,
+                     **kwargs: Any) -> str:
+        if params:  # bound values are in the SQL: compiled each time
+            return compile_sql(expr, limit=limit, params=params, **kwargs)  # type: ignore[no-any-return]
+        key = (expr.op(), limit, tuple(sorted(kwargs.items())))
+        if key not in compiled:
+            compiled[key] = compile_sql(expr, limit=limit, **kwargs)
+        return compiled[key]
+
+    own = vars(con).get("compile")
+    con.compile = compile_once  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        if own is None:
+            del con.compile  # type: ignore[attr-defined]
+        else:
+            con.compile = own  # type: ignore[attr-defined]
+
+
+def put_arrow(con: BaseBackend, name: str, table: pa.Table, *, temp: bool = True,
+              replace: bool = False) -> ir.Table:
     """`table` in the engine as a table named `name`: temporary (a temporary view on Spark)
-    unless `temp` is False. On Databricks (no temporary tables) an Ibis memtable: uploaded to
-    the session's volume when a query joins it with the catalog's tables; a query of it alone
-    runs in-process."""
+    unless `temp` is False; the table of that name replaced where `replace`. On Databricks (no
+    temporary tables) an Ibis memtable: uploaded to the session's volume when a query joins it
+    with the catalog's tables; a query of it alone runs in-process."""
     kind = engine_kind(con)
     if kind in NO_TEMPORARY_TABLES and temp:
         return ibis.memtable(table)
     if kind == "spark" and temp:
         return con.create_view(name, ibis.memtable(table), overwrite=True)  # type: ignore[attr-defined,no-any-return]
     if kind == "postgres":
+        if replace:
+            con.drop_table(name, force=True)
         return _copy_into_postgres(con, name, table, temp=temp)
-    return con.create_table(name, table, temp=temp)
+    return con.create_table(name, table, temp=temp, overwrite=replace)
 
 
 COPY_ROWS = 100_000  # rows per CSV chunk handed to PostgreSQL's COPY

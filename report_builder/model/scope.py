@@ -1,5 +1,7 @@
 """A pack for one team or one seller (`build --per team`, `--per owner`): the company's view
-narrowed to their deals and leads, its heavy part (the held deals) shared by every pack.
+narrowed to their deals and leads, its heavy part (the held deals and leads) shared by every
+pack. The queries read the team's name from a table (ScopeName), so every pack asks the same
+queries and each is compiled to SQL once.
 
 Which deals, leads and targets are a scope's (docs/metrics.md, "A pack per team or seller"):
 - a deal is its team's (deals.team) and its owner's;
@@ -18,8 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
+from ibis.backends import BaseBackend
 
+from report_builder.engine.backends import put_arrow, unique_name
 from report_builder.model.agenda import SCOPES, Scope
 from report_builder.model.comparison import Comparison
 from report_builder.model.targets import owner_teams
@@ -35,29 +42,50 @@ def scope_names(view: ModelView, by: str) -> list[str]:
     return sorted(str(n) for n in names.to_pyarrow().column("name").to_pylist())
 
 
-def scoped_view(view: ModelView, scope: Scope) -> ModelView:
-    """`view` (the company's) narrowed to `scope`'s deals, leads and targets."""
+class ScopeName:
+    """The name of the team or seller whose pack is being built, as the one row of a table in
+    the engine that the scoped queries read (`set` puts a name in): every pack then asks the
+    same queries, compiled to SQL once (engine/backends.py compiled_once), not once a pack."""
+
+    def __init__(self, con: BaseBackend) -> None:
+        self.con = con
+        self.table_name = unique_name("scope")
+
+    def set(self, name: str) -> ir.StringScalar:
+        table = put_arrow(self.con, self.table_name,
+                          pa.table({"name": pa.array([name], pa.string())}), replace=True)
+        return table["name"].as_scalar()
+
+
+def scoped_view(view: ModelView, scope: Scope, name: ir.StringValue | None = None
+                ) -> ModelView:
+    """`view` (the company's) narrowed to `scope`'s deals, leads and targets; `name`: the
+    scope's name as the queries read it (ScopeName), else the name itself."""
     deals, leads = view.deals, view.leads
-    narrowed = dataclasses.replace(view, scope=scope, company_deals=view.deals, cache={})
-    owners = scope_owners(narrowed)
+    value = ibis.literal(scope.name, "string") if name is None else name
     if scope.by == "team":
-        deals = deals.filter(deals.team == scope.name)
-        leads = leads.filter(leads.owner.isin(owners))
+        members = owner_teams(deals)
+        members = members.filter(members.owner_team == value)
+        owners = [str(o) for o in members.select("owner").to_pyarrow().column(0).to_pylist()]
+        deals = deals.filter(deals.team == value)
+        leads = leads.filter(leads.owner.isin(members.owner))
     else:
-        deals = deals.filter(deals.owner == scope.name)
-        leads = leads.filter(leads.owner == scope.name)
-    return dataclasses.replace(narrowed, deals=deals, leads=leads, targets=scoped_targets(
-        view.targets, scope, owners if scope.by == "team" else []))
+        owners = [scope.name]
+        deals = deals.filter(deals.owner == value)
+        leads = leads.filter(leads.owner == value)
+    return dataclasses.replace(
+        view, scope=scope, company_deals=view.deals, cache={_OWNERS: owners},
+        deals=deals, leads=leads,
+        targets=scoped_targets(view.targets, scope, owners if scope.by == "team" else []))
+
+
+_OWNERS = "scope_owners"
 
 
 def scope_owners(view: ModelView) -> list[str]:
     """The sellers of a scoped view: a team's (their team by owner_teams), or the seller."""
-    assert view.scope is not None and view.company_deals is not None
-    if view.scope.by == "owner":
-        return [view.scope.name]
-    members = owner_teams(view.company_deals)
-    members = members.filter(members.owner_team == view.scope.name)
-    return [str(o) for o in members.select("owner").to_pyarrow().column(0).to_pylist()]
+    assert view.scope is not None
+    return list(view.cache[_OWNERS])
 
 
 def scoped_comparison(comparison: Comparison, view: ModelView) -> Comparison:
