@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,7 +96,7 @@ def build(config: Config, *, as_of: dt.date, formats: Sequence[str], out_dir: Pa
                                   actions=session.actions, comparison=session.compared)
         context, rendered = session.render(agenda)
         progress("Writing the files")
-    result = BuildResult(agenda, _write(rendered, agenda, out_dir), context)
+    result = BuildResult(agenda, _write(settled(rendered), agenda, out_dir), context)
     session.store_snapshot()
     return result
 
@@ -109,10 +112,15 @@ def build_per(config: Config, by: str, *, as_of: dt.date, formats: Sequence[str]
         progress(f"Building the agenda of each {'seller' if by == 'owner' else by}")
         agendas = agendas_per_scope(session.source.tables, session.source.facts, config, as_of,
                                     by, actions=session.actions, comparison=session.compared)
-        packs = {}
-        for name, agenda in agendas.items():
-            progress(f"Rendering the pack of {name}")
-            packs[name] = (agenda, *session.render(agenda))
+        pending = {}
+        with typesetting(session.renderers, len(agendas)) as session.typesetter:
+            for name, agenda in agendas.items():
+                progress(f"Rendering the pack of {name}")
+                pending[name] = (agenda, *session.render(agenda))
+            if session.typesetter is not None:
+                progress("Laying out the PDFs")
+            packs = {name: (agenda, context, settled(rendered))
+                     for name, (agenda, context, rendered) in pending.items()}
         progress("Writing the files")
     folders = pack_folders(list(packs))
     results = {name: BuildResult(agenda, _write(rendered, agenda, out_dir / folders[name]),
@@ -120,6 +128,31 @@ def build_per(config: Config, by: str, *, as_of: dt.date, formats: Sequence[str]
                for name, (agenda, context, rendered) in packs.items()}
     session.store_snapshot()
     return results
+
+
+@contextlib.contextmanager
+def typesetting(renderers: Sequence[Renderer], packs: int) -> Iterator[Executor | None]:
+    """Processes, one a core, that lay out the PDFs of a build of several packs while this
+    one renders the next pack (WeasyPrint's layout is most of a PDF's time, and takes one
+    core); None where there is one pack, one core or no PDF. Spawned rather than forked:
+    this process runs the engine's threads."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if packs < 2 or (cores or 1) < 2 or not any(r.name == "pdf" for r in renderers):
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=min(cores or 1, packs),
+                               mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def settled(rendered: dict[str, tuple[Renderer, bytes | Future[bytes]]],
+            ) -> dict[str, tuple[Renderer, bytes]]:
+    """Each format's bytes, waiting for those laid out in another process."""
+    return {name: (renderer, content.result() if isinstance(content, Future) else content)
+            for name, (renderer, content) in rendered.items()}
 
 
 def pack_folders(names: list[str]) -> dict[str, str]:
@@ -159,17 +192,22 @@ class _Session:
     compared: Comparison | None
     history: bool
     progress: Progress
+    typesetter: Executor | None = None  # lays out the PDFs of several packs (typesetting)
 
     @property
     def actions(self) -> Any:
         return None if self.source.dataset is None else self.source.dataset.actions
 
-    def render(self, agenda: Agenda) -> tuple[RenderContext, dict[str, tuple[Renderer, bytes]]]:
+    def render(self, agenda: Agenda,
+               ) -> tuple[RenderContext, dict[str, tuple[Renderer, bytes | Future[bytes]]]]:
+        """Every format of `agenda`: its bytes, or (a PDF given to the typesetter) their
+        future."""
         config = self.config
         context = render_context(agenda, RenderOptions(
             templates=config.output.templates, logo=config.company.logo,
             page_orientation=config.output.page_orientation, charts=self.exporter,
-            browser=config.output.browser, deck=config.deck, profile=config.company.profile))
+            browser=config.output.browser, deck=config.deck, profile=config.company.profile,
+            typesetter=self.typesetter))
         for renderer in self.renderers:
             renderer.prepare(agenda, context)
         # the formats that wait for the browser's charts last: it draws them meanwhile

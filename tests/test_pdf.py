@@ -6,16 +6,19 @@ Uses the real Chromium (through Kaleido) and the real WeasyPrint.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
+import multiprocessing
 import re
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from report_builder.build import BuildResult
+from report_builder.build import BuildResult, typesetting
 from report_builder.charts.export import ChartExporter
 from report_builder.charts.figures import FIGURE_KEYS
 from report_builder.cli import main
@@ -24,6 +27,7 @@ from report_builder.data.load import load_dataset
 from report_builder.formatting import Formatter
 from report_builder.i18n import labels
 from report_builder.model.build import build_agenda
+from report_builder.renderers.base import get_renderer
 from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.pdf import layout, render_pdf, write_pdf
 from tests.browser import BROWSER_TESTS
@@ -168,6 +172,33 @@ def test_nothing_outside_our_folders_is_read(tmp_path: Path, exporter: ChartExpo
     assert '<img src="file:///etc/passwd">' in text  # the deal's name, shown as text
     assert b"root:x:0:0" not in pdf
     assert "may not load: file:///etc/passwd" in caplog.text
+
+
+def test_a_pdf_laid_out_in_another_process_is_the_same_pdf(
+        tmp_path: Path, exporter: ChartExporter, caplog: pytest.LogCaptureFixture) -> None:
+    """A build of several packs lays out their PDFs in a pool of processes (build.py
+    typesetting): the same bytes as laid out here, and what it left out still said."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "_cover.html").write_text(
+        '<img src="file:///etc/passwd">{% include "default:_cover.html" %}')
+    agenda = agenda_of(tmp_path)
+    options = RenderOptions(charts=exporter, templates=templates)
+    here = render_pdf(agenda, render_context(agenda, options))
+    assert isinstance(here, bytes)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        elsewhere = render_pdf(agenda, render_context(
+            agenda, dataclasses.replace(options, typesetter=pool)))
+        assert isinstance(elsewhere, Future)
+        assert elsewhere.result(timeout=120) == here
+    assert caplog.text.count("may not load: file:///etc/passwd") == 2
+
+
+def test_the_pdfs_are_laid_out_in_processes_only_for_several_packs() -> None:
+    pdf, html = get_renderer("pdf"), get_renderer("html")
+    for renderers, packs in (([pdf, html], 1), ([html], 5)):
+        with typesetting(renderers, packs) as pool:
+            assert pool is None
 
 
 def test_no_browser_is_a_clear_error_and_nothing_is_written(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,9 @@ class Renderer:
     name: str
     extension: str
     media_type: str
-    entry: str  # "module:function", the function (agenda, context) -> bytes
+    # "module:function", the function (agenda, context) -> bytes (or their future, where the
+    # context has a typesetter: renderers/pdf.py)
+    entry: str
     static_charts: bool = False  # needs charts as SVG/PNG (a browser), not as Plotly JSON
     file_stem: str = "pipeline-meeting"  # the output is <file_stem>-<meeting date><extension>
     # "module:function" (agenda, context) -> None, called before any format of the build is
@@ -37,7 +40,7 @@ class Renderer:
     prepare_entry: str | None = None
 
     @property
-    def render(self) -> Callable[[Agenda, RenderContext], bytes]:
+    def render(self) -> Callable[[Agenda, RenderContext], bytes | Future[bytes]]:
         """The render function, its module imported on first use."""
         return _function(self.entry)
 

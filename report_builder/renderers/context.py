@@ -8,6 +8,7 @@ format of one build writes its numbers, dates and labels the same way and none r
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,6 +39,8 @@ class RenderOptions:
     deck: DeckConfig = field(default_factory=DeckConfig)  # the PowerPoint template and options
     # what the company says about itself to customers ([company.profile]): the customer deck's
     profile: CompanyProfile = field(default_factory=CompanyProfile)
+    # processes that lay out the PDFs of a build of several packs (build.py typesetting)
+    typesetter: Executor | None = None
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,10 @@ def allowed_folders(options: RenderOptions) -> list[Path]:
     return folders
 
 
+def base_url() -> str:
+    return (templates_dir() / "pdf").as_uri() + "/"
+
+
 def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetcher]:
     """The laid-out WeasyPrint document (pages and boxes), and the fetcher it read through."""
     from weasyprint import HTML
@@ -163,21 +167,73 @@ def layout(agenda: Agenda, context: RenderContext) -> tuple[Any, RestrictedFetch
             charts = draw_charts(agenda, context, exporter)
         page = render_page_html(agenda, context, charts.images)
         fetcher = RestrictedFetcher(allowed_folders(options), charts=charts.image)
-        html = HTML(string=page, base_url=(templates_dir() / "pdf").as_uri() + "/",
-                    url_fetcher=fetcher)
-        document = html.render()
+        document = HTML(string=page, base_url=base_url(), url_fetcher=fetcher).render()
         charts.export.result()  # a chart the browser failed on stops the build
     return document, fetcher
 
 
-def render_pdf(agenda: Agenda, context: RenderContext) -> bytes:
-    return write_pdf(agenda, *layout(agenda, context))
+def render_pdf(agenda: Agenda, context: RenderContext) -> bytes | Future[bytes]:
+    """The PDF's bytes; with a typesetting pool (RenderOptions.typesetter: a build of several
+    packs), their future: the pack is laid out in another process once the browser has drawn
+    its charts, while this one renders the next pack."""
+    pool = context.options.typesetter
+    if pool is None or context.options.charts is None:
+        return write_pdf(agenda, *layout(agenda, context))
+    charts = context.ahead.pop(_CHARTS_AHEAD, None) or draw_charts(agenda, context,
+                                                                   context.options.charts)
+    page = render_page_html(agenda, context, charts.images)
+    folders = allowed_folders(context.options)
+    done: Future[bytes] = Future()
+
+    def typeset(export: Future[dict[str, Any]]) -> None:
+        try:
+            images = {key: (chart.data, MEDIA_TYPES[chart.format])
+                      for key, chart in export.result().items()}
+            laid_out = pool.submit(typeset_pdf, page, base_url(), folders, images,
+                                   pdf_identifier(agenda))
+        except BaseException as error:  # a chart the browser failed on, a pool shut down
+            done.set_exception(error)
+            return
+        laid_out.add_done_callback(lambda f: _settle(done, f))
+
+    charts.export.add_done_callback(typeset)
+    return done
+
+
+def _settle(done: Future[bytes], laid_out: Future[tuple[bytes, list[str]]]) -> None:
+    try:
+        pdf, refused = laid_out.result()
+    except BaseException as error:
+        done.set_exception(error)
+        return
+    _say_refused(refused)
+    done.set_result(pdf)
+
+
+def typeset_pdf(page: str, base: str, folders: list[Path],
+                charts: dict[str, tuple[bytes, str]], identifier: bytes,
+                ) -> tuple[bytes, list[str]]:
+    """The PDF of a pack's page HTML and drawn charts, and what its fetcher left out: the
+    work of a typesetting process."""
+    from weasyprint import HTML
+
+    fetcher = RestrictedFetcher(folders, charts=charts.__getitem__)
+    document = HTML(string=page, base_url=base, url_fetcher=fetcher).render()
+    return bytes(document.write_pdf(pdf_identifier=identifier)), fetcher.refused
 
 
 def write_pdf(agenda: Agenda, document: Any, fetcher: RestrictedFetcher) -> bytes:
     """The laid-out pack as PDF bytes, saying what its fetcher left out."""
-    for url in fetcher.refused:
+    _say_refused(fetcher.refused)
+    return bytes(document.write_pdf(pdf_identifier=pdf_identifier(agenda)))
+
+
+def pdf_identifier(agenda: Agenda) -> bytes:
+    """A fixed identifier and the meeting date as the creation date: the same data and date
+    give the same bytes."""
+    return f"report-builder {agenda.as_of}".encode()
+
+
+def _say_refused(refused: list[str]) -> None:
+    for url in refused:
         log.warning("The PDF left out a resource it may not load: %s", url[:200])
-    # A fixed identifier and the meeting date as the creation date: the same data and date
-    # give the same bytes.
-    return bytes(document.write_pdf(pdf_identifier=f"report-builder {agenda.as_of}".encode()))
