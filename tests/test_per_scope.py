@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from report_builder.build import build, build_per, pack_folders
@@ -56,6 +57,7 @@ def test_each_team_has_a_pack_with_its_own_figures(packs: tuple) -> None:
     north, south = per_team["North"].agenda, per_team["South"].agenda
     assert north.scope == Scope("team", "North") and north.title_name.endswith("· North")
     top = north.targets.company
+    assert top.name == "North"  # the top line is named for the team, not the company
     assert (top.target, top.won, top.won_deals) == (300000, 150000, 2)
     assert (top.new_customers, top.meetings) == (2, 2)
     assert south.targets.company.target == 100000 and south.targets.company.meetings == 1
@@ -94,8 +96,9 @@ def test_a_teams_pack_reads_as_its_row_in_the_companys_pack(packs: tuple) -> Non
 
 def test_a_pack_per_seller_from_the_command_line(tmp_path: Path) -> None:
     config = write_company(tmp_path)
-    assert main(["build", str(config), "--per", "owner", "--format", "json", "--no-history",
-                 "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out"), "-q"]) == 0
+    assert main(["build", str(config), "--per", "owner", "--format", "json,html",
+                 "--no-history", "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "out"),
+                 "-q"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["anna", "bo", "cy"]
     anna = json.loads(next((tmp_path / "out" / "anna").glob("*.json")).read_text("utf-8"))
     top = anna["agenda"]["targets"]["company"]
@@ -103,6 +106,13 @@ def test_a_pack_per_seller_from_the_command_line(tmp_path: Path) -> None:
     assert (top["target"], top["won"], top["new_customers"], top["meetings"]) == \
         (150000, 100000, 1, 1)
     assert anna["agenda"]["targets"]["owners"] == [] and anna["agenda"]["targets"]["teams"] == []
+    # the top line's heading and bar name the seller, not the company
+    page = next((tmp_path / "out" / "anna").glob("*.html")).read_text("utf-8")
+    targets = BeautifulSoup(page, "html.parser").select_one("#targets")
+    assert targets is not None and targets.select_one("h3").get_text() == "Owner"
+    assert top["name"] == "Anna"
+    bullet = page.split('"chart-targets-company",')[1].split("</script>")[0]
+    assert '"hovertext":["Anna"]' in bullet and "Small Co" not in bullet
 
 
 def test_a_pack_folder_is_made_of_the_name_and_stays_inside_the_output_folder() -> None:

@@ -217,7 +217,9 @@ def build_targets(view: ModelView) -> TargetsSection:
         quarter=view.quarter.label, quarter_start=view.quarter.start,
         quarter_end=view.quarter.end, days_elapsed=view.quarter_to_date.days,
         days_total=view.quarter.days,
-        company=row("company", view.config.company.name),
+        # the pack's top line, named for whose it is: the company, or the team or seller
+        company=row("company", view.config.company.name if view.scope is None
+                    else view.scope.name),
         # a team's pack: the team is the top line and its sellers below; a seller's: the seller
         teams=ranked("team", caps.TEAMS) if view.scope is None else (),
         owners=ranked("owner", caps.OWNERS) if view.scope is None or view.scope.by == "team"
