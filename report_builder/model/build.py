@@ -64,7 +64,7 @@ def agendas_per_scope(tables: EngineTables, facts: DataFacts, config: Config, as
     `as_of`, by name (model/scope.py): one view of the company, narrowed for each."""
     view = make_view(tables, config, as_of)
     # every pack scans the leads, which outside DuckDB's own tables each scan reads and maps
-    # again: held once, as the deals are (50 team packs of 100k deals: 2-3 s less)
+    # again: held once, as the deals are (50 team packs of 100k deals: about 2 s less)
     view = dataclasses.replace(view, leads=hold(view.leads))
     whole = build_targets(view).company  # the company's standing, on every pack's overview
     agendas = {}
