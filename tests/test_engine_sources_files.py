@@ -24,8 +24,9 @@ from report_builder.config import Config, load_config
 from report_builder.data.dataset import DataNote, Dataset
 from report_builder.data.load import load_dataset
 from report_builder.data.presets import MappingReport
+from report_builder.data.schema import DATASET_TABLES, Kind
 from report_builder.engine import EngineDataset, connect, read_engine_dataset, register_dataset
-from report_builder.engine.sources import lazy_sources
+from report_builder.engine.sources import checked_dataset, lazy_sources
 from report_builder.engine.values import TRIMMED, maybe_padded
 from report_builder.errors import ConfigError
 from report_builder.model.view import make_view
@@ -430,6 +431,95 @@ def test_trimmed_names_what_strip_removes(dialect: str) -> None:
                            dialect=dialect)
     removed = compiled.split("TRIM(")[1].split("'")[1].encode().decode("unicode_escape")
     assert set(removed) == set(TRIMMED)
+
+
+def typed_cells(table: str) -> pa.Table:
+    """The example's table as a typed export (a warehouse's Parquet) has it: dates as dates,
+    amounts and probabilities as numbers, flags as booleans; empty cells null."""
+    frame = pd.read_csv(EXAMPLE / "data" / f"{table}.csv", dtype=str, keep_default_na=False)
+    frame = frame.mask(frame == "")
+    for column in DATASET_TABLES[table].columns:
+        if column.name not in frame:
+            continue
+        values = frame[column.name]
+        if column.kind is Kind.DATE:
+            frame[column.name] = pd.to_datetime(values).dt.date
+        elif column.kind in (Kind.AMOUNT, Kind.PROBABILITY):
+            frame[column.name] = values.astype(float)
+        elif column.kind is Kind.BOOL:
+            frame[column.name] = values.map({"true": True, "false": False})
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def typed_parquet_example(folder: Path, deals: pa.Table | None = None) -> Config:
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        cells = deals if table == "deals" and deals is not None else typed_cells(table)
+        pq.write_table(cells, folder / f"{table}.parquet")
+    return write_config(folder, 'path = "."')
+
+
+@pytest.fixture
+def engine_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL of every query the engine runs while the test runs."""
+    from ibis.backends.duckdb import Backend
+
+    asked: list[str] = []
+    run = Backend._to_duckdb_relation
+
+    def counted(self: Backend, expr: ir.Expr, **kwargs: object) -> object:
+        asked.append(str(self.compile(expr)))  # type: ignore[arg-type]
+        return run(self, expr, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Backend, "_to_duckdb_relation", counted)
+    return asked
+
+
+def test_a_typed_parquet_export_is_read_without_a_pass_for_its_profile(
+        engine_queries: list[str], tmp_path: Path) -> None:
+    """Nothing to trim, no percent, no empty row: the profile's questions of each table are
+    asked with its checks, one query a table fewer than asking them first, and the tables
+    read as the data layer reads them."""
+    config = typed_parquet_example(tmp_path)
+    raws = lazy_sources(connect(), config)
+    assert raws is not None
+    asked_first = checked_dataset(connect(), dict(raws), config, clean=frozenset())
+    queries_asked_first = len(engine_queries)
+    engine_queries.clear()
+    assumed = read_engine_dataset(connect(), config, as_of=AS_OF)
+    assert queries_asked_first - len(engine_queries) == len(TABLES)
+    same_sections(config, assumed, config)
+    assert plain_sections(assumed, config) == plain_sections(asked_first, config)
+
+
+def _padded_owner(deals: pd.DataFrame) -> pd.DataFrame:
+    deals["owner"] = " " + deals["owner"]
+    return deals
+
+
+def _percent(deals: pd.DataFrame) -> pd.DataFrame:
+    deals["probability"] = deals["probability"] * 100
+    return deals
+
+
+def _empty_row(deals: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([deals, deals.iloc[:1].map(lambda _: None)], ignore_index=True)
+
+
+@pytest.mark.parametrize("unclean", [_padded_owner, _percent, _empty_row])
+def test_a_typed_parquet_export_that_is_not_clean_is_read_again_with_its_profile(
+        unclean: object, tmp_path: Path) -> None:
+    """An owner to trim, probabilities in percent, a row of empty cells: the checks find the
+    assumed profile wrong, and the deals are read again, their profile asked first, as the
+    data layer reads them."""
+    deals = unclean(typed_cells("deals").to_pandas())  # type: ignore[operator]
+    config = typed_parquet_example(tmp_path, pa.Table.from_pandas(deals, preserve_index=False))
+    engine = read_engine_dataset(connect(), config, as_of=AS_OF)
+    same_sections(config, engine, config)
+    read = engine.tables.deals.to_pyarrow().to_pandas()
+    assert (read["owner"] == read["owner"].str.strip()).all()
+    assert read["probability"].max() <= 1
+    assert len(read) == typed_cells("deals").num_rows  # the empty row left out
 
 
 def test_maybe_padded_finds_every_value_strip_would_change() -> None:

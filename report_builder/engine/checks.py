@@ -25,7 +25,7 @@ from report_builder.data.problems import MAX_VALUES
 from report_builder.data.schema import DATASET_TABLES, LEAD_STATUSES, TARGET_SCOPES
 from report_builder.data.validate import MAX_EXAMPLES
 from report_builder.engine.mapping import MappedTable
-from report_builder.engine.values import ROW, TYPED, Check, text_of
+from report_builder.engine.values import ROW, TYPED, Check, profile_holds, text_of
 from report_builder.errors import Problem
 from report_builder.text_limits import listed
 
@@ -182,24 +182,35 @@ def _tolerable(name: str, table: Any, tables: dict[str, MappedTable],
     ]
 
 
+class NotClean(Exception):
+    """Tables read as clean ones (values.py `assumed_profile`) that are not: to be read again,
+    their profile asked first."""
+
+    def __init__(self, tables: frozenset[str]) -> None:
+        super().__init__(", ".join(sorted(tables)))
+        self.tables = tables
+
+
 def run_checks(tables: dict[str, MappedTable], checks: list[Check], config: Config,
                ) -> tuple[list[Problem], dict[str, list[DataNote]], dict[str, int]]:
-    """Every check counted (one query per table), the failing ones described; the tolerable
-    notes per table and each table's rows."""
+    """Every check counted (one query per table, with the questions of a profile assumed),
+    the failing ones described; the tolerable notes per table and each table's rows.
+    NotClean: tables whose assumed profile the counts do not bear out (nothing described)."""
+    counted = {name: _counted(mapped, [c for c in checks if c.table == name],
+                              _tolerable(name, TypedColumns(mapped), tables, config))
+               for name, mapped in tables.items()}
+    not_clean = frozenset(name for name, (counts, _, _) in counted.items()
+                          if not profile_holds({k.removeprefix(_UNASKED): v
+                                                for k, v in counts.items()
+                                                if k.startswith(_UNASKED)}))
+    if not_clean:
+        raise NotClean(not_clean)
     problems: list[Problem] = []
     notes: dict[str, list[DataNote]] = {}
     rows: dict[str, int] = {}
-    for name, mapped in tables.items():
+    for name, (counts, own, tolerable) in counted.items():
+        mapped = tables[name]
         table = checked_table(mapped)
-        own = [c for c in checks if c.table == name]
-        tolerable = _tolerable(name, TypedColumns(mapped), tables, config)
-        asks: dict[str, ir.Scalar] = {"rows": table.count()}
-        asks.update({f"c{i}": table.count(where=c.condition) if c.counted is None else c.counted
-                     for i, c in enumerate(own)})
-        for i, n in enumerate(tolerable):
-            asks[f"n{i}"] = table.count(where=n.condition)
-            asks.update({f"n{i}_{k}": v for k, v in (n.values or {}).items()})
-        counts = table.aggregate(**asks).to_pyarrow().to_pylist()[0]
         rows[name] = int(counts["rows"])
         problems += [p for i, c in enumerate(own) if counts[f"c{i}"]
                      for p in _described(mapped, c)]
@@ -213,6 +224,24 @@ def run_checks(tables: dict[str, MappedTable], checks: list[Check], config: Conf
                                   _first_ids(table, n.condition, name, MAX_EXAMPLES)))
         notes[name] = found
     return problems, notes, rows
+
+
+_UNASKED = "p_"  # the answers of a profile assumed, among a table's counts
+
+
+def _counted(mapped: MappedTable, own: list[Check], tolerable: list[_Note],
+             ) -> tuple[dict[str, Any], list[Check], list[_Note]]:
+    """A table's counts of its checks (c<i>), its tolerable notes (n<i>) and its rows, and the
+    answers of its assumed profile (p_<question>), in one query."""
+    table = checked_table(mapped)
+    asks: dict[str, ir.Scalar] = {"rows": table.count()}
+    asks.update({f"c{i}": table.count(where=c.condition) if c.counted is None else c.counted
+                 for i, c in enumerate(own)})
+    for i, n in enumerate(tolerable):
+        asks[f"n{i}"] = table.count(where=n.condition)
+        asks.update({f"n{i}_{k}": v for k, v in (n.values or {}).items()})
+    asks.update({_UNASKED + k: v for k, v in mapped.unasked.items()})
+    return table.aggregate(**asks).to_pyarrow().to_pylist()[0], own, tolerable
 
 
 def _id_column(name: str) -> str:

@@ -15,7 +15,7 @@ stage history's `entered`); a dataset with one is read through the data layer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -69,6 +69,9 @@ class MappedTable:
     # the rows as read with the typed columns beside them (TYPED + name); None: no rows read
     checked: ir.Table | None = None
     report: MappingReport | None = None  # how the columns were mapped, for `validate`
+    # the profile's questions, where the table was read as a clean one without asking them
+    # (values.py `assumed_profile`): asked of `checked` with the checks
+    unasked: dict[str, ir.Scalar] = field(default_factory=dict)
 
     @property
     def ids(self) -> ir.Value:
@@ -86,8 +89,11 @@ def empty_canonical(table: Table) -> ir.Table:
     return ibis.memtable(schema.to_pyarrow().empty_table())
 
 
-def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
-    """`raw` as the canonical `table`: headers mapped, values typed; bad values as checks."""
+def map_table(raw: EngineRaw, table: Table, config: Config, *,
+              assume_clean: bool = False) -> MappedTable:
+    """`raw` as the canonical `table`: headers mapped, values typed; bad values as checks.
+    `assume_clean`: read as a clean table where the profile allows it (values.py
+    `assumed_profile`), its questions left in `MappedTable.unasked`."""
     renamed, report, ignored = _renamed(raw, table, config)
     notes = [DataNote(table.name, "column_with_values", 0,
                       {"column": column, "header": report.mapped[column],
@@ -131,9 +137,10 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
         return int(maybe.count(where=ibis.and_(*(blank(maybe[c]) for c in cells[1:])))
                    .to_pyarrow().as_py() or 0)
 
-    empty = EmptyRows(ibis.and_(*(blank(renamed[c]) for c in cells)), first_empty, count_empty)
+    empty = EmptyRows(ibis.and_(*(blank(renamed[c]) for c in cells)), cells[0], count_empty)
     problems: list[Problem] = []
-    typing = Reading(table.name, raw.source, raw.date_format, config, problems=problems)
+    typing = Reading(table.name, raw.source, raw.date_format, config, problems=problems,
+                     assume_clean=assume_clean)
     if table.name == "deals" and config.data.pipelines:  # the profile is of the kept deals
         empty_rows = count_empty()
         kept = renamed.filter(~empty.empty) if empty_rows else renamed
@@ -150,7 +157,8 @@ def map_table(raw: EngineRaw, table: Table, config: Config) -> MappedTable:
         known = checked.filter(checked[TYPED + table.id_column].notnull())
         ids = known[TYPED + table.id_column]
     return MappedTable(table.name, raw.source, typed, tuple(typing.problems),
-                       tuple(typing.checks), tuple(notes), empty_rows, ids, checked, report)
+                       tuple(typing.checks), tuple(notes), empty_rows, ids, checked, report,
+                       typing.unasked)
 
 
 # -- headers ------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from report_builder.data.rates import CurrencyRates, read_rates
 from report_builder.data.schema import DATASET_TABLES
 from report_builder.data.sources import SUFFIXES
 from report_builder.engine.checks import (
+    NotClean,
     dataset_checks,
     in_note_order,
     run_checks,
@@ -200,10 +201,15 @@ def _quoted_name(name: str) -> str:
     return ".".join('"' + part.replace('"', '""') + '"' for part in name.split("."))
 
 
-def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
-                    ) -> EngineDataset:
+def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config, *,
+                    clean: frozenset[str] = frozenset(TABLES)) -> EngineDataset:
     """The raw tables mapped, their spellings merged and checked by queries; the deals'
-    derived columns added. DataError: every problem found, in every table."""
+    derived columns added. DataError: every problem found, in every table.
+
+    The tables named `clean` are first read as clean ones, their profile's questions asked
+    with the checks (engine/values.py `assumed_profile`): one pass over the rows less where
+    they are, as a Parquet export usually is; a table that is not is read again, its profile
+    asked first."""
     config, rate_table = with_rate_table(config)
     problems: list[Problem] = []
     mapped: dict[str, MappedTable] = {}
@@ -211,7 +217,7 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
     for name in TABLES:
         table = DATASET_TABLES[name]
         if name in raws:
-            mapped[name] = map_table(raws[name], table, config)
+            mapped[name] = map_table(raws[name], table, config, assume_clean=name in clean)
             problems += mapped[name].problems
         elif table.required:
             problems.append(Problem(str(config.data.path), None, None, None,
@@ -235,7 +241,10 @@ def checked_dataset(con: SQLBackend, raws: dict[str, EngineRaw], config: Config,
     mapped = {name: _with_table(m, tables[name]) for name, m in mapped.items()}
     checks = [c for m in mapped.values() for c in m.checks]
     checks += unique_id_checks(mapped) + dataset_checks(mapped, config)
-    found_problems, tolerable, rows = run_checks(mapped, checks, config)
+    try:
+        found_problems, tolerable, rows = run_checks(mapped, checks, config)
+    except NotClean as found:
+        return checked_dataset(con, raws, config, clean=clean - found.tables)
     problems += found_problems
     if rows["deals"] == 0:
         if rows.get("leads"):

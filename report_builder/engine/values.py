@@ -69,6 +69,12 @@ class Reading:
     checks: list[Check] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)  # the date columns read from text
+    # read as a clean table is read (no text to trim, no percent, no empty rows) without
+    # asking the profile first, where only such questions are asked (see `assumed_profile`)
+    assume_clean: bool = False
+    # the profile's questions, asked of the rows as read, where it was assumed: counted with
+    # the checks (engine/checks.py), which read the table again unless `profile_holds`
+    unasked: dict[str, ir.Scalar] = field(default_factory=dict)
 
 
 def blank(value: ir.Value) -> ir.BooleanValue:
@@ -105,12 +111,15 @@ def maybe_padded(value: ir.StringValue) -> ir.BooleanValue:
 
 @dataclass(frozen=True)
 class EmptyRows:
-    """How a table's rows of empty cells are found: `empty` holds for them; `maybe` (the first
-    cell may be empty) for them and a few others, cheap to count; `count` counts them."""
+    """How a table's rows of empty cells are found: `empty` holds for them; the first cell
+    may be empty (`maybe`) for them and a few others, cheap to count; `count` counts them."""
 
     empty: ir.BooleanValue
-    maybe: ir.BooleanValue
+    first_cell: str
     count: Callable[[], int]
+
+    def maybe(self, table: ir.Table) -> ir.BooleanValue:
+        return maybe_blank(table[self.first_cell])
 
 
 def typed_table(table: ir.Table, canonical: Table, typing: Reading,
@@ -120,7 +129,8 @@ def typed_table(table: ir.Table, canonical: Table, typing: Reading,
     lacks: all null), with ROW; and how many rows of empty cells were left out. Those are
     counted only where the query that profiles the columns finds a row whose first cell is
     empty: the test reads every column, and later queries skip it where there are none."""
-    asked = {} if empty_rows is None else {_MAYBE_EMPTY: table.count(where=empty_rows.maybe)}
+    asked = {} if empty_rows is None else {
+        _MAYBE_EMPTY: table.count(where=empty_rows.maybe(table))}
     profile = _profile(table, canonical, typing, asked)
     left_out = empty_rows.count() if empty_rows and profile.get(_MAYBE_EMPTY) else 0
     if left_out:
@@ -148,6 +158,10 @@ def typed_table(table: ir.Table, canonical: Table, typing: Reading,
         if check.value is not None:
             extra[f"__value{i}"] = check.value
     checked = table.mutate(**{TYPED + name: value for name, value in columns.items()}, **extra)
+    if typing.unasked:  # the profile's questions asked of the rows as read, with the checks
+        typing.unasked = _profile_asks(checked, canonical, typing)
+        if empty_rows is not None:
+            typing.unasked[_MAYBE_EMPTY] = checked.count(where=empty_rows.maybe(checked))
     typing.checks = [replace(c, condition=checked[f"__check{i}"], over=checked,
                              value=checked[f"__value{i}"] if c.value is not None else None)
                      for i, c in enumerate(checks)]
@@ -162,8 +176,56 @@ def _profile(table: ir.Table, canonical: Table, typing: Reading,
              asked: dict[str, ir.Scalar]) -> dict[str, object]:
     """What reading the columns depends on, in one query: which date formats fit every date
     (unless the config names one), whether a probability column is in percent, which text
-    columns hold a value to trim or an empty one (`padded_<column>`); and what is `asked`."""
-    asks: dict[str, ir.Scalar] = dict(asked)
+    columns hold a value to trim or an empty one (`padded_<column>`); and what is `asked`.
+    Where the reading may assume a clean table and every question has an answer for one,
+    that answer, the questions left to the checks (`Reading.unasked`)."""
+    asks = {**asked, **_profile_asks(table, canonical, typing)}
+    if not asks:
+        return {}
+    assumed = assumed_profile(asks) if typing.assume_clean else None
+    if assumed is not None:
+        typing.unasked = asks
+        return assumed
+    profile = dict(table.aggregate(**asks).to_pyarrow().to_pylist()[0])
+    for name in (n for n in _ambiguous(asks) if profile[f"dot_{n}"]):
+        typing.problems.append(_ambiguous_amount(table, name, typing.source))
+    return profile
+
+
+def assumed_profile(asks: dict[str, ir.Scalar]) -> dict[str, object] | None:
+    """The answers of a clean table (no text to trim, no probability in percent, no row that
+    may be empty), where every question asked has one: a date format or a thousands
+    separator (text dates and amounts) has none. Reading a Parquet file or a database's
+    table, whose columns are typed, asks only these: asked with the checks instead, the
+    profile's own pass over the rows (0.6 s for 1M deals) is saved where they hold."""
+    answers: dict[str, object] = {}
+    for key in asks:
+        if key.startswith(("padded_", "pct_")):
+            answers[key] = False
+        elif key.startswith("max_"):
+            answers[key] = None
+        elif key == _MAYBE_EMPTY:
+            answers[key] = 0
+        else:
+            return None
+    return answers
+
+
+def profile_holds(found: dict[str, object]) -> bool:
+    """Whether the answers `found` to the questions of `assumed_profile` read the table as
+    its answers do: no text to trim, no percent (no value over 1), no row that may be
+    empty."""
+    return all(float(value or 0) <= 1 if key.startswith("max_") else not value  # type: ignore[arg-type]
+               for key, value in found.items())
+
+
+def _ambiguous(asks: dict[str, ir.Scalar]) -> list[str]:
+    return [key.removeprefix("dot_") for key in asks if key.startswith("dot_")]
+
+
+def _profile_asks(table: ir.Table, canonical: Table, typing: Reading) -> dict[str, ir.Scalar]:
+    """The profile's questions of `table`'s columns as read (see `_profile`)."""
+    asks: dict[str, ir.Scalar] = {}
     dates = [c.name for c in canonical.columns if c.kind is Kind.DATE and c.name in table.columns
              and table[c.name].type().is_string()]
     typing.dates = dates
@@ -190,12 +252,7 @@ def _profile(table: ir.Table, canonical: Table, typing: Reading,
         if c.kind in (Kind.ID, Kind.TEXT) and c.name in table.columns \
                 and table[c.name].type().is_string():
             asks[f"padded_{c.name}"] = maybe_padded(table[c.name]).any()
-    if not asks:
-        return {}
-    profile = dict(table.aggregate(**asks).to_pyarrow().to_pylist()[0])
-    for name in (n for n in ambiguous if profile[f"dot_{n}"]):
-        typing.problems.append(_ambiguous_amount(table, name, typing.source))
-    return profile
+    return asks
 
 
 def _ambiguous_amount(table: ir.Table, column: str, source: str) -> Problem:
