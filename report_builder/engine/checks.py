@@ -24,6 +24,7 @@ from report_builder.data.dataset import DataNote
 from report_builder.data.problems import MAX_VALUES
 from report_builder.data.schema import DATASET_TABLES, LEAD_STATUSES, TARGET_SCOPES
 from report_builder.data.validate import MAX_EXAMPLES
+from report_builder.engine.fetch import results_at_once
 from report_builder.engine.mapping import MappedTable
 from report_builder.engine.values import ROW, TYPED, Check, profile_holds, text_of
 from report_builder.errors import Problem
@@ -196,9 +197,12 @@ def run_checks(tables: dict[str, MappedTable], checks: list[Check], config: Conf
     """Every check counted (one query per table, with the questions of a profile assumed),
     the failing ones described; the tolerable notes per table and each table's rows.
     NotClean: tables whose assumed profile the counts do not bear out (nothing described)."""
-    counted = {name: _counted(mapped, [c for c in checks if c.table == name],
-                              _tolerable(name, TypedColumns(mapped), tables, config))
-               for name, mapped in tables.items()}
+    asked = {name: _asked(mapped, [c for c in checks if c.table == name],
+                          _tolerable(name, TypedColumns(mapped), tables, config))
+             for name, mapped in tables.items()}
+    found = results_at_once([query for query, _, _ in asked.values()])
+    counted = {name: (result.to_pylist()[0], own, tolerable)
+               for (name, (_, own, tolerable)), result in zip(asked.items(), found, strict=True)}
     not_clean = frozenset(name for name, (counts, _, _) in counted.items()
                           if not profile_holds({k.removeprefix(_UNASKED): v
                                                 for k, v in counts.items()
@@ -206,33 +210,36 @@ def run_checks(tables: dict[str, MappedTable], checks: list[Check], config: Conf
     if not_clean:
         raise NotClean(not_clean)
     problems: list[Problem] = []
-    notes: dict[str, list[DataNote]] = {}
     rows: dict[str, int] = {}
+    noted: list[DataNote] = []  # their example ids asked next, of every table at once
     for name, (counts, own, tolerable) in counted.items():
-        mapped = tables[name]
-        table = checked_table(mapped)
         rows[name] = int(counts["rows"])
         problems += [p for i, c in enumerate(own) if counts[f"c{i}"]
-                     for p in _described(mapped, c)]
-        found = []
+                     for p in _described(tables[name], c)]
         for i, n in enumerate(tolerable):
             count = int(counts[f"n{i}"])
-            if not count or (n.only_if is not None and not n.only_if(count, rows[name])):
-                continue
-            found.append(DataNote(name, n.key, count,
-                                  {k: int(counts[f"n{i}_{k}"]) for k in n.values or {}},
-                                  _first_ids(table, n.condition, name, MAX_EXAMPLES)))
-        notes[name] = found
+            if count and (n.only_if is None or n.only_if(count, rows[name])):
+                noted.append(DataNote(name, n.key, count,
+                                      {k: int(counts[f"n{i}_{k}"]) for k in n.values or {}}))
+    conditions = {(name, n.key): n.condition for name, (_, _, tolerable) in counted.items()
+                  for n in tolerable}
+    examples = results_at_once([
+        _first_ids(checked_table(tables[note.table]), conditions[note.table, note.key],
+                   note.table, MAX_EXAMPLES) for note in noted])
+    notes: dict[str, list[DataNote]] = {name: [] for name in tables}
+    for note, ids in zip(noted, examples, strict=True):
+        notes[note.table].append(replace(
+            note, examples=tuple(str(v) for v in ids["i"].to_pylist())))
     return problems, notes, rows
 
 
 _UNASKED = "p_"  # the answers of a profile assumed, among a table's counts
 
 
-def _counted(mapped: MappedTable, own: list[Check], tolerable: list[_Note],
-             ) -> tuple[dict[str, Any], list[Check], list[_Note]]:
-    """A table's counts of its checks (c<i>), its tolerable notes (n<i>) and its rows, and the
-    answers of its assumed profile (p_<question>), in one query."""
+def _asked(mapped: MappedTable, own: list[Check], tolerable: list[_Note],
+           ) -> tuple[ir.Table, list[Check], list[_Note]]:
+    """The one query of a table's counts of its checks (c<i>), its tolerable notes (n<i>)
+    and its rows, and the answers of its assumed profile (p_<question>)."""
     table = checked_table(mapped)
     asks: dict[str, ir.Scalar] = {"rows": table.count()}
     asks.update({f"c{i}": table.count(where=c.condition) if c.counted is None else c.counted
@@ -241,7 +248,7 @@ def _counted(mapped: MappedTable, own: list[Check], tolerable: list[_Note],
         asks[f"n{i}"] = table.count(where=n.condition)
         asks.update({f"n{i}_{k}": v for k, v in (n.values or {}).items()})
     asks.update({_UNASKED + k: v for k, v in mapped.unasked.items()})
-    return table.aggregate(**asks).to_pyarrow().to_pylist()[0], own, tolerable
+    return table.aggregate(**asks), own, tolerable
 
 
 def _id_column(name: str) -> str:
@@ -249,11 +256,12 @@ def _id_column(name: str) -> str:
 
 
 def _first_ids(table: ir.Table, condition: ir.BooleanValue, name: str,
-               limit: int) -> tuple[str, ...]:
-    """The ids of the first `limit` rows where `condition` holds, in the source's order."""
+               limit: int) -> ir.Table:
+    """The ids (`i`) of the first `limit` rows where `condition` holds, in the source's
+    order."""
     ident = text_of(table[_id_column(name)])
     first = table.filter(condition).order_by([table[ROW], ident]).limit(limit)
-    return tuple(str(v) for v in first.select(i=ident).to_pyarrow()["i"].to_pylist())
+    return first.select(i=ident)
 
 
 def _described(mapped: MappedTable, check: Check) -> list[Problem]:

@@ -23,6 +23,8 @@ from pathlib import Path
 import ibis
 import ibis.common.exceptions as ibis_errors
 import ibis.expr.types as ir
+import sqlglot as sg
+import sqlglot.expressions as sge
 from ibis.backends.sql import SQLBackend
 
 from report_builder.config import Config, TableSource
@@ -31,6 +33,7 @@ from report_builder.data.presets import MappingReport, hubspot
 from report_builder.data.rates import CurrencyRates, read_rates
 from report_builder.data.schema import DATASET_TABLES
 from report_builder.data.sources import SUFFIXES
+from report_builder.engine.backends import engine_kind
 from report_builder.engine.checks import (
     NotClean,
     dataset_checks,
@@ -178,12 +181,29 @@ def _parquet(con: SQLBackend, name: str, path: Path, preset: str,
              date_format: str | None) -> EngineRaw:
     """A Parquet file (row numbers from 1) or a folder of them (no row order: ids name rows)."""
     if path.is_dir():
-        scan = con.read_parquet(str(path / "*.parquet"), table_name=f"scan_{name}")
+        scan = _parquet_view(con, f"scan_{name}", str(path / "*.parquet"), row_numbers=False)
         return EngineRaw(name, path.name, scan.mutate(**{ROW: ibis.null("int64")}), preset,
                          date_format)
-    scan = con.read_parquet(path, table_name=f"scan_{name}", file_row_number=True)
+    scan = _parquet_view(con, f"scan_{name}", str(path), row_numbers=True)
     scan = scan.mutate(**{ROW: scan.file_row_number + 1}).drop("file_row_number")
     return EngineRaw(name, path.name, scan, preset, date_format)
+
+
+def _parquet_view(con: SQLBackend, name: str, path: str, *, row_numbers: bool) -> ir.Table:
+    """The Parquet file (or glob) `path` as a view named `name`. On DuckDB a view of the
+    database rather than of this connection (Ibis's read_parquet makes a temporary one), so
+    that queries run at once on cursors of their own read it too (engine/fetch.py
+    results_at_once); the database is this build's own, in memory."""
+    options = {"file_row_number": True} if row_numbers else {}
+    if engine_kind(con) != "duckdb":
+        return con.read_parquet(path, table_name=name, **options)  # type: ignore[attr-defined,no-any-return]
+    scan = sg.select(sge.Star()).from_(sge.func("read_parquet", sge.convert(path), *(
+        sge.EQ(this=sg.to_identifier(key), expression=sge.convert(value))
+        for key, value in options.items())))
+    view = sge.Create(this=sg.table(name, quoted=True), kind="VIEW", replace=True,
+                      expression=scan)
+    con.raw_sql(view.sql("duckdb"))  # type: ignore[attr-defined]
+    return con.table(name)
 
 
 def _attached(con: SQLBackend, path: Path) -> str:
