@@ -44,6 +44,22 @@ def example_pack(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
                  formats=("json", "html", "pdf", "pptx", "customer-deck"), history=False)
 
 
+@pytest.fixture(scope="session")
+def english_example_pack(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The example company's pack in English (en_GB: longer words, taller table rows), every
+    format, built once per test process as `example_pack` is. Tests read it; none may
+    change it."""
+    from report_builder.build import build
+    from report_builder.config import load_config
+    from tests.nordlys_languages import LOCALES, example_config
+
+    folder = tmp_path_factory.mktemp("example-en")
+    config = load_config(example_config(folder, LOCALES["en"]))
+    assert config.meeting.as_of is not None
+    return build(config, as_of=config.meeting.as_of, out_dir=folder / "out",
+                 formats=("json", "html", "pdf", "pptx", "customer-deck"), history=False)
+
+
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
     """A test CA and a server certificate for localhost (tests/mail_server.py)."""

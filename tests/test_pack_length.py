@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -92,19 +91,10 @@ def assert_no_near_empty_page(texts: list[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def english_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example company with its labels in English (en_GB): the words are longer, the
-    tables' rows taller."""
-    folder = tmp_path_factory.mktemp("english")
-    shutil.copytree(EXAMPLE.parent, folder / "nordlys")
-    config = folder / "nordlys" / "report.toml"
-    text = config.read_text(encoding="utf-8")
-    assert 'locale = "da_DK"' in text
-    config.write_text(text.replace('locale = "da_DK"', 'locale = "en_GB"'), encoding="utf-8")
-    out = folder / "out"
-    assert main(["build", str(config), "--format", "pdf,pptx", "--out", str(out),
-                 "--no-history"]) == 0
-    return out
+def english_example(english_example_pack: BuildResult) -> Path:
+    """The folder of the example's pack in English (en_GB: the words are longer, the tables'
+    rows taller; conftest.py)."""
+    return english_example_pack.files["pdf"].parent
 
 
 def test_the_english_pack_is_as_short(english_example: Path) -> None:

@@ -129,23 +129,6 @@ def agenda_of(tmp_path: Path, **kw: object):  # type: ignore[no-untyped-def]
     return build_agenda(load_dataset(config), config, config.meeting.as_of)
 
 
-def test_every_chart_is_whole_on_one_page(tmp_path: Path, exporter: ChartExporter) -> None:
-    agenda = agenda_of(tmp_path)
-    document, _ = layout(agenda, render_context(agenda, RenderOptions(charts=exporter)))
-    found = page_layout(document)
-    assert found.cut_charts == []
-    assert set(found.chart_pages) == set(FIGURE_KEYS)
-    assert all(len(pages) == 1 for pages in found.chart_pages.values()), found.chart_pages
-
-
-def test_portrait_is_selectable(tmp_path: Path, exporter: ChartExporter) -> None:
-    agenda = agenda_of(tmp_path)
-    pdf = render_pdf(agenda, render_context(agenda, RenderOptions(
-        charts=exporter, page_orientation="portrait")))
-    box = PdfReader(io.BytesIO(pdf)).pages[3].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
-
-
 def test_landscape_is_the_default(built: Path) -> None:
     box = PdfReader(io.BytesIO((built / "pipeline-meeting-2026-11-24.pdf").read_bytes()))\
         .pages[0].mediabox
@@ -220,13 +203,21 @@ def test_example_company_pdf(example_pack: BuildResult) -> None:
     assert any("6.969.164 kr." in p for p in pages)  # won this quarter, Danish format
 
 
-@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
-def test_nothing_runs_past_the_right_margin(orientation: str, exporter: ChartExporter) -> None:
-    """The example company's widest tables fit the text block in both orientations."""
+@pytest.mark.parametrize(("orientation", "size"), [("landscape", (842, 595)),
+                                                   ("portrait", (595, 842))])
+def test_nothing_runs_past_the_right_margin_and_every_chart_is_whole_on_one_page(
+        orientation: str, size: tuple[int, int], exporter: ChartExporter) -> None:
+    """The example company's widest tables fit the text block in both orientations (A4, in
+    points), and each of its charts is whole on one page."""
     config = load_config(Path(__file__).resolve().parent.parent / "examples" / "nordlys" /
                          "report.toml")
     assert config.meeting.as_of is not None
     agenda = build_agenda(load_dataset(config), config, config.meeting.as_of)
     document, _ = layout(agenda, render_context(agenda, RenderOptions(
         charts=exporter, page_orientation=orientation)))
-    assert page_layout(document).overflowing == []
+    assert {(round(p.width * 0.75), round(p.height * 0.75)) for p in document.pages} == {size}
+    found = page_layout(document)
+    assert found.overflowing == []
+    assert found.cut_charts == []
+    assert set(found.chart_pages) == set(FIGURE_KEYS)
+    assert all(len(pages) == 1 for pages in found.chart_pages.values()), found.chart_pages
