@@ -72,8 +72,10 @@ class Reading:
     # read as a clean table is read (no text to trim, no percent, no empty rows) without
     # asking the profile first, where only such questions are asked (see `assumed_profile`)
     assume_clean: bool = False
-    # the profile's questions, asked of the rows as read, where it was assumed: counted with
-    # the checks (engine/checks.py), which read the table again unless `profile_holds`
+    assumed: bool = False  # it was: the profile's answers are those of a clean table
+    # then the profile's questions, of the rows as read beside the typed columns: counted
+    # with the checks (engine/checks.py), which have the table read again unless
+    # `profile_holds`
     unasked: dict[str, ir.Scalar] = field(default_factory=dict)
 
 
@@ -158,7 +160,7 @@ def typed_table(table: ir.Table, canonical: Table, typing: Reading,
         if check.value is not None:
             extra[f"__value{i}"] = check.value
     checked = table.mutate(**{TYPED + name: value for name, value in columns.items()}, **extra)
-    if typing.unasked:  # the profile's questions asked of the rows as read, with the checks
+    if typing.assumed:
         typing.unasked = _profile_asks(checked, canonical, typing)
         if empty_rows is not None:
             typing.unasked[_MAYBE_EMPTY] = checked.count(where=empty_rows.maybe(checked))
@@ -178,13 +180,13 @@ def _profile(table: ir.Table, canonical: Table, typing: Reading,
     (unless the config names one), whether a probability column is in percent, which text
     columns hold a value to trim or an empty one (`padded_<column>`); and what is `asked`.
     Where the reading may assume a clean table and every question has an answer for one,
-    that answer, the questions left to the checks (`Reading.unasked`)."""
+    that answer (`Reading.assumed`), the questions left to the checks."""
     asks = {**asked, **_profile_asks(table, canonical, typing)}
     if not asks:
         return {}
     assumed = assumed_profile(asks) if typing.assume_clean else None
     if assumed is not None:
-        typing.unasked = asks
+        typing.assumed = True
         return assumed
     profile = dict(table.aggregate(**asks).to_pyarrow().to_pylist()[0])
     for name in (n for n in _ambiguous(asks) if profile[f"dot_{n}"]):
