@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -37,3 +38,12 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_until(page: Any, expression: str, timeout: float = 20.0) -> None:
+    """Polls from Python: the page's Content-Security-Policy forbids the eval that
+    page.wait_for_function uses (it fails wherever the condition is not true at once)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"waited {timeout} s for {expression}"
+        page.wait_for_timeout(100)

@@ -5,7 +5,6 @@ printed open, and "what the figures mean" at the end."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from report_builder.cli import main
-from tests.browser import HAVE_BROWSER, NO_BROWSER, chromium
+from tests.browser import HAVE_BROWSER, NO_BROWSER, chromium, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "nordlys" / "report.toml"
@@ -80,15 +79,6 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def browser() -> Iterator[Any]:
     with chromium() as launched:
         yield launched
-
-
-def wait_until(page: Any, expression: str, timeout: float = 20.0) -> None:
-    """Polls from Python: the page's Content-Security-Policy forbids the eval that
-    page.wait_for_function uses."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"waited {timeout} s for {expression}"
-        page.wait_for_timeout(100)
 
 
 def open_pack(browser: Any, page_file: Path, width: int, errors: list[str]) -> Any:

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from report_builder.web.app import create_app
-from tests.browser import BROWSER_TESTS, chromium
+from tests.browser import BROWSER_TESTS, chromium, wait_until
 from tests.mail_server import Certificates, MailServer
 from tests.test_email import PASSWORD, PASSWORD_ENV, email_table
 from tests.test_web import hubspot_export
@@ -135,19 +135,19 @@ def test_from_the_starter_workbook_to_presenting_the_pack(tmp_path: Path, browse
         page.get_by_role("link", name="Present").click()
         where = page.locator("#present-where")
         where.wait_for()
-        page.wait_for_function("document.getElementById('present-where').textContent !== ''")
+        wait_until(page, "document.getElementById('present-where').textContent !== ''")
         first = where.inner_text()
         assert first.startswith("1 / ")
         count = int(first.split("/ ")[1])
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "document.getElementById('present-where').textContent.startsWith('3 /')")
+        wait_until(page, "document.getElementById('present-where').textContent"
+                   ".startsWith('3 /')")
         shown = page.frame_locator("iframe.presented").locator("main > section.presented")
         assert shown.count() == 1 and shown.get_attribute("id") == "targets"
         page.keyboard.press("End")
-        page.wait_for_function(
-            f"document.getElementById('present-where').textContent === '{count} / {count}'")
+        wait_until(page, "document.getElementById('present-where').textContent"
+                   f" === '{count} / {count}'")
         page.get_by_role("button", name="Actions").click()
         add_and_close_an_action(page)
     assert errors == []
