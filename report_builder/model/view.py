@@ -95,7 +95,8 @@ def first_lead_of_deals(leads: ir.Table) -> ir.Table:
 
 # the deals' columns no section reads once the view has derived its own from them (channel,
 # campaign, value, win_probability): left out of the held deals, for each column the engine
-# writes costs (1M deals: 26 columns held in 2.3 s, 22 in 1.9 s)
+# writes costs (1M deals: 26 columns held in 2.35 s; 24, without the deals' own channel and
+# campaign, in 1.9 s)
 _FOLDED = ("lead_channel", "lead_campaign", "source_channel", "campaign_id", "currency",
            "probability")
 
