@@ -29,6 +29,23 @@ def postgres() -> Iterator[object]:
         pytest.skip(f"no PostgreSQL server for the tests: {exc}")
 
 
+@pytest.fixture
+def queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The SQL of every query the engine runs on DuckDB through Ibis while the test runs
+    (not those engine/fetch.py runs at once on cursors)."""
+    from ibis.backends.duckdb import Backend as DuckDBBackend
+
+    asked: list[str] = []
+    run = DuckDBBackend._to_duckdb_relation
+
+    def counted(self: DuckDBBackend, expr: object, **kwargs: object) -> object:
+        asked.append(str(self.compile(expr)))  # type: ignore[arg-type]
+        return run(self, expr, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DuckDBBackend, "_to_duckdb_relation", counted)
+    yield asked
+
+
 @pytest.fixture(scope="session")
 def example_pack(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The example company's pack for its meeting (its as_of) in HTML, JSON, PDF, the

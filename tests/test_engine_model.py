@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from report_builder.config import Config, load_config
 from report_builder.data.load import load_dataset
@@ -105,20 +103,6 @@ def test_the_first_lead_is_the_earliest_then_the_smallest_id_not_the_first_row(
         view = engine_view(load_config(write_company(tmp_path / folder, leads=rows)))
         deals = view.deals.to_pandas().set_index("deal_id")
         assert (deals.at["D2", "campaign"], deals.at["D2", "channel"]) == ("C1", "Partner")
-
-
-@pytest.fixture
-def queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The SQL of every query the engine runs while the test runs."""
-    asked: list[str] = []
-    run = DuckDBBackend._to_duckdb_relation
-
-    def counted(self: DuckDBBackend, expr: object, **kwargs: object) -> object:
-        asked.append(str(self.compile(expr)))  # type: ignore[arg-type]
-        return run(self, expr, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(DuckDBBackend, "_to_duckdb_relation", counted)
-    yield asked
 
 
 def test_the_sections_ask_the_engine_few_questions(queries: list[str], tmp_path: Path) -> None:

@@ -459,24 +459,8 @@ def typed_parquet_example(folder: Path, deals: pa.Table | None = None) -> Config
     return write_config(folder, 'path = "."')
 
 
-@pytest.fixture
-def engine_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The SQL of every query the engine runs while the test runs."""
-    from ibis.backends.duckdb import Backend
-
-    asked: list[str] = []
-    run = Backend._to_duckdb_relation
-
-    def counted(self: Backend, expr: ir.Expr, **kwargs: object) -> object:
-        asked.append(str(self.compile(expr)))  # type: ignore[arg-type]
-        return run(self, expr, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Backend, "_to_duckdb_relation", counted)
-    return asked
-
-
 def test_a_typed_parquet_export_is_read_without_a_pass_for_its_profile(
-        engine_queries: list[str], tmp_path: Path) -> None:
+        queries: list[str], tmp_path: Path) -> None:
     """Nothing to trim, no percent, no empty row: the profile's questions of each table are
     asked with its checks, one query a table fewer than asking them first, and the tables
     read as the data layer reads them."""
@@ -484,10 +468,10 @@ def test_a_typed_parquet_export_is_read_without_a_pass_for_its_profile(
     raws = lazy_sources(connect(), config)
     assert raws is not None
     asked_first = checked_dataset(connect(), dict(raws), config, clean=frozenset())
-    queries_asked_first = len(engine_queries)
-    engine_queries.clear()
+    queries_asked_first = len(queries)
+    queries.clear()
     assumed = read_engine_dataset(connect(), config, as_of=AS_OF)
-    assert queries_asked_first - len(engine_queries) == len(TABLES)
+    assert queries_asked_first - len(queries) == len(TABLES)
     same_sections(config, assumed, config)
     assert plain_sections(assumed, config) == plain_sections(asked_first, config)
 
