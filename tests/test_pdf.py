@@ -99,6 +99,16 @@ def test_page_structure(built: Path) -> None:
         assert f"Page {number} of {total}" in text
 
 
+def test_a_first_packs_one_line_on_the_movement_follows_the_flow(built: Path) -> None:
+    """The first pack has no earlier snapshot: its one line saying so follows the flow since
+    the last meeting, on point 2's first page, not a page of its own (the movement's
+    waterfall starts one)."""
+    pages = pages_text((built / "pipeline-meeting-2026-11-24.pdf").read_bytes())
+    t = labels("en")
+    (page,) = [p for p in pages if t["movement_none"] in p]
+    assert t["movement"] in page and t["funnel_flow"] in page and t["section_pipeline"] in page
+
+
 def test_metadata_and_same_bytes_twice(built: Path, tmp_path: Path) -> None:
     pdf = (built / "pipeline-meeting-2026-11-24.pdf").read_bytes()
     meta = PdfReader(io.BytesIO(pdf)).metadata
