@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +186,25 @@ def test_the_html_keeps_every_row_of_the_lists(example: Path) -> None:
         linked = [node["id"] for node in (details, *details.parents)
                   if node.get("id") and soup.select_one(f'a[href="#{node["id"]}"]')]
         assert linked, details["id"]  # the list, or the part it is in
+
+
+def test_a_large_companys_points_keep_their_link_to_the_appendix(tmp_path: Path) -> None:
+    """At 100,000 deals the figures are wide (9-digit sums, 5-digit counts), so the campaign
+    names of point 3's few rows wrap to two lines: the line linking to the appendix still
+    fits under them, and no page of the main body holds that line alone."""
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_data.py"),
+                    "--deals", "100000", "--out", str(data)], check=True, capture_output=True)
+    assert main(["build", str(data / "report.toml"), "--format", "pdf", "--out",
+                 str(tmp_path / "out"), "--no-history", "-q"]) == 0
+    reader = PdfReader(next((tmp_path / "out").glob("*.pdf")))
+    marks, t = outline(reader), labels("da")
+    appendix = next(page for title, level, page in marks if title == t["appendix"])
+    sources = next(page for title, _, page in marks if title.endswith(t["section_sources"]))
+    texts = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+    print(f"\n100,000 deals: PDF main body {appendix - 1} pages of {len(texts)}")
+    assert_no_near_empty_page(texts[:appendix - 1])
+    assert "og 22 flere · Alle 9 kanaler og 27 kampagner" in texts[sources - 1]
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")
