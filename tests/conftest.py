@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +14,8 @@ if TYPE_CHECKING:
     from report_builder.build import BuildResult
     from tests.mail_server import Certificates, MailServer
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "nordlys" / "report.toml"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "nordlys" / "report.toml"
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +78,17 @@ def english_example_pack(tmp_path_factory: pytest.TempPathFactory) -> BuildResul
     assert config.meeting.as_of is not None
     return build(config, as_of=config.meeting.as_of, out_dir=folder / "out",
                  formats=("json", "html", "pdf", "pptx", "customer-deck"), history=False)
+
+
+@pytest.fixture(scope="session")
+def large_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report.toml of a company of 100,000 deals and 200,000 leads in Parquet files,
+    made by benchmarks/generate_data.py once per test process: its figures are wide (sums of
+    nine digits, counts of five), which the pack's tables and charts must hold."""
+    folder = tmp_path_factory.mktemp("large") / "data"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_data.py"),
+                    "--deals", "100000", "--out", str(folder)], check=True, capture_output=True)
+    return folder / "report.toml"
 
 
 @pytest.fixture(scope="module")

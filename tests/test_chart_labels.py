@@ -98,6 +98,23 @@ def test_pdf_charts_keep_every_label(agenda: Agenda, page: Any, orientation: str
     assert measured == sum(len(labels) for labels in expected.values())
 
 
+def test_a_large_companys_channel_ticks_stay_apart(large_company: Path, page: Any,
+                                                   tmp_path: Path) -> None:
+    """Point 3's two panels side by side: the meetings' last tick (`15.000` at 100,000 deals)
+    and the revenue's first (`0 kr.`) meet at the gap between them unless it holds half of
+    each, on the narrower portrait page too."""
+    config = load_config(large_company)
+    agenda = build(config, as_of=config.meeting.as_of or MEETING, formats=("json",),
+                   out_dir=tmp_path, history=False).agenda
+    context = render_context(agenda, RenderOptions(page_orientation="portrait"))
+    with ChartExporter() as exporter:
+        chart = draw_charts(agenda, context, exporter).export.result()["channels"]
+    page.set_content(f'<html><body style="margin:0">{chart.data.decode("utf-8")}</body></html>')
+    layout = page.evaluate(LAYOUT_JS, page.query_selector("svg"))
+    assert "15.000" in [text["text"] for text in layout["texts"]]
+    assert label_problems(layout, expected_labels(agenda)["channels"]) == []
+
+
 def test_html_charts_keep_every_label(agenda: Agenda, page: Any, tmp_path: Path) -> None:
     """Each chart of the HTML as the browser draws it at 1440 px (folded sections opened)."""
     html = tmp_path / "pack.html"

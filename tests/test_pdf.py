@@ -218,7 +218,7 @@ def test_example_company_pdf(example_pack: BuildResult) -> None:
 def test_nothing_runs_past_the_right_margin_and_every_chart_is_whole_on_one_page(
         orientation: str, size: tuple[int, int], exporter: ChartExporter) -> None:
     """The example company's widest tables fit the text block in both orientations (A4, in
-    points), and each of its charts is whole on one page."""
+    points), each figure's text its tile, and each of its charts is whole on one page."""
     config = load_config(Path(__file__).resolve().parent.parent / "examples" / "nordlys" /
                          "report.toml")
     assert config.meeting.as_of is not None
@@ -228,6 +228,7 @@ def test_nothing_runs_past_the_right_margin_and_every_chart_is_whole_on_one_page
     assert {(round(p.width * 0.75), round(p.height * 0.75)) for p in document.pages} == {size}
     found = page_layout(document)
     assert found.overflowing == []
+    assert found.out_of_box == []
     assert found.cut_charts == []
     assert set(found.chart_pages) == set(FIGURE_KEYS)
     assert all(len(pages) == 1 for pages in found.chart_pages.values()), found.chart_pages

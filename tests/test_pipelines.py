@@ -294,7 +294,7 @@ def test_pdf_charts_whole_and_nothing_past_the_margin(tmp_path: Path, orientatio
         document, _ = layout(agenda, render_context(agenda, RenderOptions(
             charts=exporter, page_orientation=orientation)))
     found = page_layout(document)
-    assert found.overflowing == [] and found.cut_charts == []
+    assert found.overflowing == [] and found.out_of_box == [] and found.cut_charts == []
     assert set(found.chart_pages) == {*FIGURE_KEYS, BREAKDOWN_KEY}
     assert all(len(pages) == 1 for pages in found.chart_pages.values()), found.chart_pages
 
