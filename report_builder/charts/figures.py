@@ -264,7 +264,8 @@ class PlotlyDrawer:
         # the meetings' last tick and the revenue's first (`0 kr.`) stand either side of the
         # gap between the panels, each centred on its panel's edge: the gap holds half of each
         # (at a million deals `150.000` met `0 kr.` on a portrait page)
-        last_count = self.fmt.count(_nice_ticks(meetings.top() * 1.2, whole=True)[-1])
+        meetings_top = meetings.top() * 1.2
+        last_count = self.fmt.count(_nice_ticks(meetings_top, whole=True)[-1])
         gap_px = ((len(last_count) + len(self.fmt.money_short(0))) / 2 + 1) * LABEL_CHAR_PX
         fig = make_subplots(rows=1, cols=2, shared_yaxes=True,
                             horizontal_spacing=max(0.06, gap_px / PLOT_PX),
@@ -284,7 +285,7 @@ class PlotlyDrawer:
                      showlegend=False, bargap=0.2)
         fig.update_layout(margin={"t": 44})
         fig.update_annotations(font={"size": 16, "color": self.c["navy"]})
-        self._count_axis(fig, "x", meetings.top() * 1.2)
+        self._count_axis(fig, "x", meetings_top)
         # half the width: fewer ticks, so `10 mio. kr.` and `15 mio. kr.` do not touch
         self._money_axis(fig, "x2", revenue.top() * 1.25, ticks=2)
         fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
