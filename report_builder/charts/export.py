@@ -56,6 +56,9 @@ BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome
 USUAL_PATHS = (Path("/usr/bin/chromium"),)
 PNG_SCALE = 2.0  # dense charts are drawn at twice their size, so they stay crisp when printed
 CLOSE_TIMEOUT = 15.0  # seconds for a polite browser shutdown before its processes are killed
+# A start takes 1-5 s (6 on a loaded machine); one still going after this is hung, so the
+# browser is killed and started once more (within the export's own timeout).
+START_TIMEOUT = 30.0
 POINT_KEYS = ("x", "y", "z", "values", "labels", "lat", "lon", "r", "theta", "a", "b", "c",
               "open", "high", "low", "close")
 
@@ -189,6 +192,26 @@ def _chromium_class() -> type:
     return ReportChromium
 
 
+@functools.cache
+def _kaleido_class() -> type:
+    """kaleido's Kaleido, with its tab's page events on before the tab is sent to its page.
+
+    kaleido asks for the page's events (Page.enable) only after it has navigated to the page,
+    then waits for the load event. When the page loads before that request arrives (our event
+    loop thread held back for a second by a busy build on a loaded machine), the event was
+    never sent and the start waited forever. Asked for first, the event is always sent.
+    """
+    import kaleido
+
+    class ReportKaleido(kaleido.Kaleido):
+        async def _conform_tabs(self, tabs: Any = None) -> None:
+            for tab in tabs or list(self.tabs.values()):
+                await tab.send_command("Page.enable")
+            await super()._conform_tabs(tabs)
+
+    return ReportKaleido
+
+
 @dataclass
 class _Session:
     """One browser with the event loop thread that drives it."""
@@ -196,6 +219,7 @@ class _Session:
     loop: asyncio.AbstractEventLoop
     thread: threading.Thread
     profile_dir: Path  # choreographer makes the browser's --user-data-dir inside it
+    started: float = field(default_factory=time.monotonic)
     kaleido: Any = None  # kaleido.Kaleido once created (the process may still be starting)
     opening: concurrent.futures.Future[Any] | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -332,6 +356,7 @@ class ChartExporter:
         """
         self.browser = find_browser(browser)
         self.timeout = timeout
+        self.start_timeout = START_TIMEOUT
         self.dense_points = dense_points
         self._plotly_js = plotly_js_path()
         if not self._plotly_js.is_file():
@@ -372,7 +397,7 @@ class ChartExporter:
         sandbox, why_not = sandbox_decision()
         if not sandbox:
             log.info("the chart browser runs without its sandbox: %s", why_not)
-        session.kaleido = kaleido.Kaleido(
+        session.kaleido = _kaleido_class()(
             path=str(self.browser),
             n=1,
             timeout=None,  # export() keeps the deadline
@@ -442,7 +467,7 @@ class ChartExporter:
                     for key, figure in figures.items()]
             self.start()
             try:
-                opened = self._wait(self._require_session().opening, deadline, "start")
+                opened = self._started(deadline)
                 charts = {}
                 for key, spec, opts in jobs:
                     data = bytes(self._wait(self._require_session().submit(
@@ -474,6 +499,22 @@ class ChartExporter:
         opts = {"format": "png" if dense else "svg", "width": int(width),
                 "height": int(chart_height), "scale": scale * PNG_SCALE if dense else scale}
         return key, spec, opts
+
+    def _started(self, deadline: float) -> Any:
+        """The started browser; a start still going after `start_timeout` is hung, so that
+        browser is killed and another started (once: the export's deadline still holds)."""
+        session = self._require_session()
+        retry_at = session.started + self.start_timeout
+        if retry_at < deadline:
+            assert session.opening is not None
+            done, _ = concurrent.futures.wait([session.opening],
+                                              timeout=max(0.0, retry_at - time.monotonic()))
+            if not done:
+                log.warning("the chart browser %s did not start in %g s; starting it again",
+                            self.browser, self.start_timeout)
+                self._teardown(force=True)
+                self.start()
+        return self._wait(self._require_session().opening, deadline, "start")
 
     def _require_session(self) -> _Session:
         session = self._session
