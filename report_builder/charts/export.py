@@ -57,7 +57,10 @@ USUAL_PATHS = (Path("/usr/bin/chromium"),)
 PNG_SCALE = 2.0  # dense charts are drawn at twice their size, so they stay crisp when printed
 CLOSE_TIMEOUT = 15.0  # seconds for a polite browser shutdown before its processes are killed
 # A start takes 1-5 s (6 on a loaded machine); one still going after this is hung, so the
-# browser is killed and started once more (within the export's own timeout).
+# browser is killed and started once more (within the export's own timeout). kaleido can hang
+# so: it sends its tab to the page, then asks for the page's events and waits for the load
+# event; when our event loop thread is a second late in between (a busy build on a loaded
+# machine), the page has loaded before the events were asked for, and that event never comes.
 START_TIMEOUT = 30.0
 POINT_KEYS = ("x", "y", "z", "values", "labels", "lat", "lon", "r", "theta", "a", "b", "c",
               "open", "high", "low", "close")
@@ -190,26 +193,6 @@ def _chromium_class() -> type:
             return env
 
     return ReportChromium
-
-
-@functools.cache
-def _kaleido_class() -> type:
-    """kaleido's Kaleido, with its tab's page events on before the tab is sent to its page.
-
-    kaleido asks for the page's events (Page.enable) only after it has navigated to the page,
-    then waits for the load event. When the page loads before that request arrives (our event
-    loop thread held back for a second by a busy build on a loaded machine), the event was
-    never sent and the start waited forever. Asked for first, the event is always sent.
-    """
-    import kaleido
-
-    class ReportKaleido(kaleido.Kaleido):
-        async def _conform_tabs(self, tabs: Any = None) -> None:
-            for tab in tabs or list(self.tabs.values()):
-                await tab.send_command("Page.enable")
-            await super()._conform_tabs(tabs)
-
-    return ReportKaleido
 
 
 @dataclass
@@ -397,7 +380,7 @@ class ChartExporter:
         sandbox, why_not = sandbox_decision()
         if not sandbox:
             log.info("the chart browser runs without its sandbox: %s", why_not)
-        session.kaleido = _kaleido_class()(
+        session.kaleido = kaleido.Kaleido(
             path=str(self.browser),
             n=1,
             timeout=None,  # export() keeps the deadline
