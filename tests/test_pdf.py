@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from report_builder.build import BuildResult, typesetting
+from report_builder.build import BuildResult, build, typesetting
 from report_builder.charts.export import ChartExporter
 from report_builder.charts.figures import FIGURE_KEYS
 from report_builder.cli import main
@@ -232,3 +232,19 @@ def test_nothing_runs_past_the_right_margin_and_every_chart_is_whole_on_one_page
     assert found.cut_charts == []
     assert set(found.chart_pages) == set(FIGURE_KEYS)
     assert all(len(pages) == 1 for pages in found.chart_pages.values()), found.chart_pages
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_a_large_companys_tables_fit_the_page(orientation: str, large_company: Path,
+                                              exporter: ChartExporter, tmp_path: Path) -> None:
+    """At 100,000 deals the targets' table holds seven sums of nine digits and counts of five
+    (conftest.py); on the narrower portrait page too it keeps inside the text block, as does
+    every figure's text inside its tile."""
+    config = load_config(large_company)
+    agenda = build(config, as_of=config.meeting.as_of, formats=("json",), out_dir=tmp_path,
+                   history=False).agenda
+    document, _ = layout(agenda, render_context(agenda, RenderOptions(
+        charts=exporter, page_orientation=orientation)))
+    found = page_layout(document)
+    assert found.overflowing == []
+    assert found.out_of_box == []

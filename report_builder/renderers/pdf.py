@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from report_builder.charts.figures import build_figures
+from report_builder.decks.text_fit import EMU_PER_PT, text_width
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.appendix import POINTS, appendix_parts, part_title
 from report_builder.renderers.context import RenderContext, RenderOptions, StaticChartSource
@@ -45,6 +47,10 @@ GAP_PX = 23
 # The teams' bullet stands right under the company's (assets/pdf.css), whose legend it shares.
 SHARED_LEGEND = {"targets_teams": "targets_company"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+# The headline's figures: four tiles to a row with 3 mm between them, each with 3 mm of padding
+# and a 1 px border each side; their figure is set at 17 pt bold (assets/pdf.css) and smaller
+# when it would not fit on its line (a large company's `393.925.941 kr.` on a portrait page).
+TILES_PER_ROW, TILE_GAP_PT, TILE_INSET_PT, TILE_VALUE_PT = 4, 8.5, 18.5, 17.0
 _CHARTS_AHEAD = "pdf-charts"
 CHART_SCHEME = "chart"  # <img src="chart:funnel_flow">: the fetcher hands over the drawn chart
 
@@ -118,6 +124,19 @@ def css_string(value: object) -> Markup:
     return Markup(text)  # noqa: S704 - escaped for CSS above; HTML escaping would show as text
 
 
+def tile_value_size(values: list[str], orientation: str) -> str | None:
+    """The font size (CSS) that fits the longest of the headline's figures on its tile's line,
+    for all of them alike; None when the stylesheet's own size does. Measured with Arial's
+    metrics, which the PDF's Liberation Sans shares."""
+    row = CONTENT_WIDTH_PX[orientation] * 0.75  # pt
+    width = (row - (TILES_PER_ROW - 1) * TILE_GAP_PT) / TILES_PER_ROW - TILE_INSET_PT
+    needed = max((text_width(v, TILE_VALUE_PT, bold=True) / EMU_PER_PT for v in values),
+                 default=0.0)
+    if needed <= width:
+        return None
+    return f"{math.floor(TILE_VALUE_PT * width / needed * 2) / 2:g}pt"
+
+
 def render_page_html(agenda: Agenda, context: RenderContext, charts: dict[str, Markup]) -> str:
     env = template_environment("pdf", context, fallback="html", break_long_runs=True)
     env.filters["css_string"] = css_string
@@ -126,6 +145,9 @@ def render_page_html(agenda: Agenda, context: RenderContext, charts: dict[str, M
         summaries=point_summaries(agenda, context),
         charts=charts,
         orientation=context.options.page_orientation,
+        tile_value_size=tile_value_size(
+            [context.fmt.value(h.value, h.kind) for h in agenda.headline],
+            context.options.page_orientation),
         theme_css=Markup(context.theme.css_variables()),
         font_family=Markup(context.theme.font_family),  # our theme file
         page_css=Markup((assets_dir() / "theme.css").read_text(encoding="utf-8")),
