@@ -26,6 +26,7 @@ from report_builder.charts.describe import describe_charts, figure_keys
 from report_builder.charts.export import ChartExporter
 from report_builder.config import load_config
 from report_builder.decks.meeting import build_meeting_deck
+from report_builder.decks.text_fit import text_width
 from report_builder.model.agenda import Agenda
 from report_builder.renderers.context import RenderOptions, render_context
 from report_builder.renderers.html import chart_div_id, render_html
@@ -173,6 +174,41 @@ def test_deck_charts_label_every_value_clear_of_targets(agenda: Agenda) -> None:
                 middle = floor[index] + value / 2
                 assert abs(target - middle) > 0.05 * top, (series.name, index)
             floor[index] += value
+
+
+def test_deck_bullet_labels_fit_their_bars(agenda: Agenda) -> None:
+    assert_bullet_labels_fit_their_bars(agenda)
+
+
+def test_a_large_companys_deck_bullet_labels_fit_their_bars(large_company: Path,
+                                                            tmp_path: Path) -> None:
+    """`379,8 mio. kr.` is wider than `7 mio. kr.`: it is set smaller, not run past its bar
+    (white on the dark bar, the part outside it is lost on the white slide)."""
+    config = load_config(large_company)
+    agenda = build(config, as_of=config.meeting.as_of or MEETING, formats=("json",),
+                   out_dir=tmp_path, history=False).agenda
+    assert_bullet_labels_fit_their_bars(agenda)
+
+
+def assert_bullet_labels_fit_their_bars(agenda: Agenda) -> None:
+    """Each label on a segment of the deck's targets chart is no wider than its bar: the
+    chart's width shared by its columns, less the gap between them (the plot is narrower
+    still)."""
+    deck = Presentation(io.BytesIO(build_meeting_deck(agenda, render_context(agenda))))
+    (frame,) = [shape for slide in deck.slides for shape in slide.shapes
+                if shape.has_chart and shape.name == "targets"]
+    stacked = frame.chart.plots[0]
+    bar = frame.width / len(stacked.categories) / (1 + stacked.gap_width / 100)
+    labels = 0
+    for series in stacked.series:
+        for point in range(len(series.values)):
+            label = series.points[point].data_label
+            if not label.has_text_frame:
+                continue
+            (run,) = label.text_frame.paragraphs[0].runs
+            assert text_width(run.text, run.font.size.pt) <= bar, (series.name, run.text)
+            labels += 1
+    assert labels >= len(stacked.categories)  # each won segment at the least
 
 
 @libreoffice

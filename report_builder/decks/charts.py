@@ -199,8 +199,11 @@ def _add_bullet(slide: Slide, box: Box, spec: ChartSpec, *, size: int) -> None:
     _value_axis(chart, top)
     _category_axis(chart, size)
     column = box.w / max(1, len(panel.categories))
-    label_size = _fitting_size([*(label for s in panel.series for label in s.labels),
-                                *markers.labels], column * 0.75, size)
+    bar = column / (1 + stacked.gap_width / 100)  # the column less its share of the gaps
+    # one size for every label: each segment's on its bar, each target's over its dash
+    label_size = min(_fitting_size([label for s in panel.series for label in s.labels],
+                                   bar * 0.9, size),
+                     _fitting_size(markers.labels, column * 0.75, size))
     plot_height = box.h - 4 * line_height(size)  # less the legend and the category names
     per_emu = (top or 1.0) / plot_height  # value units per EMU of the plot's height
     label_h = line_height(label_size) * per_emu
