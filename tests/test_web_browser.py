@@ -60,7 +60,9 @@ def add_and_close_an_action(page: Any) -> None:
     added.wait_for()
     assert "Mette · marketing · due 2026-12-08" in added.inner_text()
     added.get_by_role("button", name="Done").click()
-    page.wait_for_load_state()
+    # the click posts the form and the page comes back without the action: wait for that,
+    # not for the load state, which the page already has when the click returns
+    added.wait_for(state="detached")
     assert page.locator(".open-actions li", has_text="Call every webinar attendee").count() == 0
 
 
