@@ -113,6 +113,44 @@ def test_an_export_no_preset_knows_is_read_as_the_table_its_name_says(
     assert list(parsed["data"]["columns"]) == [table]
 
 
+def test_the_usual_names_of_an_unknown_exports_headers_are_its_columns(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A data set with a spreadsheet's headers (Maven Analytics' CRM sample): no preset knows
+    them, but `opportunity_id`, `sales_agent`, `deal_stage`, `engage_date` and `close_value`
+    say which columns they are. inspect names them in [data.columns.deals] for the user to
+    check, fills in what the export lacks (the deals' names) and maps every stage, so the
+    printed file builds, with the figures worked out by hand."""
+    header = ["opportunity_id", "sales_agent", "product", "account", "deal_stage",
+              "engage_date", "close_date", "close_value"]
+    rows = [["1C1I7A6R", "Moses Frase", "GTX Plus Basic", "Cancity", "Won", "2026-10-20",
+             "2026-11-02", "1054"],
+            ["Z063OYW0", "Darcel Schlecht", "GTXPro", "Isdom", "Won", "2026-09-25",
+             "2026-10-11", "4514"],
+            ["EC4QE1BX", "Darcel Schlecht", "MG Special", "Cancity", "Lost", "2026-10-18",
+             "2026-11-09", "0"],
+            ["MV1LWRNH", "Moses Frase", "GTX Basic", "", "Engaging", "2026-10-25", "", ""],
+            ["PE84CX4O", "Zane Levy", "GTX Basic", "", "Prospecting", "", "", ""]]
+    path = tmp_path / "sales_pipeline.csv"
+    path.write_bytes(csv_bytes(header, rows))
+    out = inspect(path, capsys)
+    parsed = tomllib.loads(out)
+    assert parsed["data"]["columns"]["deals"] == {
+        "deal_id": "opportunity_id", "owner": "sales_agent", "stage": "deal_stage",
+        "amount": "close_value", "created_date": "engage_date"}
+    assert "found by the usual name of their header: check each" in out
+    assert parsed["data"]["defaults"]["deals"] == {"name": ""}
+    assert parsed["stages"] == {"Engaging": {"step": "opportunity", "probability": 0.2},
+                                "Prospecting": {"step": "opportunity", "probability": 0.2},
+                                "Won": {"step": "won"}, "Lost": {"step": "lost"}}
+    config = tmp_path / "report.toml"
+    config.write_text(out, encoding="utf-8")
+    assert main(["build", str(config), "--as-of", MEETING, "--format", "json", "--out",
+                 str(tmp_path / "out"), "-q"]) == 0
+    agenda = json.loads((tmp_path / "out" / f"pipeline-meeting-{MEETING}.json").read_text())
+    company = agenda["agenda"]["targets"]["company"]
+    assert (company["won"], company["won_deals"]) == (1054 + 4514, 2)
+
+
 def test_init_config_round_trips_hostile_names(tmp_path: Path) -> None:
     stages = (Stage(EVIL_STAGE, "opportunity", 0.2), Stage("Closed won", "won", None))
 
@@ -134,7 +172,9 @@ def test_init_config_round_trips_hostile_names(tmp_path: Path) -> None:
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 RECOGNISED = ["hubspot_deals_stage_history/hubspot-crm-exports-deals-2026-04-14.csv",
               "pipedrive_deals_polish/deals.csv", "salesforce_export_demo/Opportunity.csv",
-              "salesforce_sample_fizzly/Opportunity.csv"]
+              "salesforce_sample_fizzly/Opportunity.csv",
+              # no preset knows it: its columns are found by their headers' usual names
+              "maven_crm_sales_opportunities/sales_pipeline.csv"]
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from report_builder.data.encoding import read_csv_raw, read_excel_raw
 from report_builder.data.presets import PRESETS, MappingReport, TableMapping, apply_mapping
-from report_builder.data.schema import DATASET_TABLES
+from report_builder.data.schema import DATASET_TABLES, Kind
 from report_builder.data.sources import EMPTY_MARKERS, EXCEL_SUFFIXES, normalise_header
 from report_builder.errors import DataError, Problem
 
@@ -54,41 +54,90 @@ def table_named(file_name: str) -> str | None:
     return next((table for word, table in _NAMED_TABLES if word in name), None)
 
 
+# Headers that name a canonical column in exports no preset knows (a spreadsheet, a small CRM,
+# a public data set such as Maven Analytics' `sales_pipeline.csv`), in normalised form. Tried
+# only when no preset finds a table's required columns; inspect writes each match into
+# [data.columns.<table>], with a comment asking the user to check it.
+HEADER_HINTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "deals": {
+        "deal_id": ("opportunity_id", "opportunityid", "opp_id", "deal_number", "record_id"),
+        "name": ("opportunity_name", "deal_name", "deal_title", "opportunity", "deal"),
+        "owner": ("sales_agent", "sales_rep", "salesperson", "sales_person", "owner_name",
+                  "account_manager", "account_executive"),
+        "team": ("sales_team", "team_name"),
+        "stage": ("deal_stage", "opportunity_stage", "sales_stage", "stage_name"),
+        "amount": ("close_value", "deal_value", "opportunity_value", "deal_amount", "value"),
+        "created_date": ("create_date", "created", "created_at", "creation_date",
+                         "date_created", "engage_date", "open_date"),
+        "close_date": ("closed_date", "closing_date", "expected_close_date"),
+        "source_channel": ("lead_source", "source"),
+    },
+}
+
+
 def guess(frame: pd.DataFrame, file_name: str = "") -> Guess:
     """The preset and table whose column names the header matches best: first a table whose
     required columns are all there (so an OpportunityHistory export is not taken for deals
     that lack a name), then the table the file's name points to (an export with headers no
-    preset knows, like `Leads.csv`), then the most columns found."""
+    preset knows, like `Leads.csv`), then the most columns found. When no CRM's preset matches
+    better than the canonical tables and no table's required columns are all there, the
+    common headers of HEADER_HINTS are tried."""
     headers = {normalise_header(c) for c in frame.columns}
     hinted = table_named(file_name)
-    best: Guess | None = None
-    best_score = (False, False, -1)
+    best: tuple[tuple[bool, bool, int], str, str, TableMapping] | None = None
     for preset in PRESETS.values():
-        for name, table in DATASET_TABLES.items():
+        for name in DATASET_TABLES:
             mapping = preset.tables.get(name)
             if mapping is None and preset.name != "canonical" or \
                     mapping is not None and mapping.derived_from:
                 continue
             mapping = mapping or TableMapping(columns={})
-
-            def present(column: str, m: TableMapping = mapping) -> bool:
-                if column in m.columns:
-                    return any(normalise_header(h) in headers for h in m.columns[column])
-                return column in headers
-
-            wanted = [c.name for c in table.columns]
-            found = sum(1 for c in wanted if present(c))
-            complete = all(present(c.name) or c.name in mapping.fill_missing
-                           for c in table.columns if c.required)
-            score = (complete, name == hinted, found)
-            if score > best_score:
-                best_score = score
-                report = MappingReport(name, "", preset.name)
-                mapped = apply_mapping(frame.copy(), mapping, report,
-                                       known=frozenset(wanted))
-                best = Guess(preset.name, name, found, len(wanted), report, mapped)
+            score = _score(name, mapping, headers, hinted)
+            if best is None or score > best[0]:
+                best = (score, preset.name, name, mapping)
     assert best is not None
-    return best
+    if not best[0][0] and best[1] == "canonical":  # no CRM's preset knows the export
+        for name, hints in HEADER_HINTS.items():
+            # found by a hint, the table's id and stage are enough: inspect fills in the rest
+            # (an empty name, the owner `(no owner)`, ...), as for a preset's export
+            table = DATASET_TABLES[name]
+            mapping = TableMapping(
+                columns={c: (c, *alternatives) for c, alternatives in hints.items()},
+                fill_missing=tuple(c.name for c in table.columns if c.required
+                                   and c.kind != Kind.ID and c.name != "stage"))
+            score = _score(name, mapping, headers, hinted)
+            if score[0] and score > best[0]:
+                best = (score, "canonical", name, mapping)
+    (_, _, found), preset_name, name, mapping = best
+    wanted = [c.name for c in DATASET_TABLES[name].columns]
+    report = MappingReport(name, "", preset_name)
+    mapped = apply_mapping(frame.copy(), mapping, report, known=frozenset(wanted))
+    return Guess(preset_name, name, found, len(wanted), report, mapped)
+
+
+def _score(table_name: str, mapping: TableMapping, headers: set[str],
+           hinted: str | None) -> tuple[bool, bool, int]:
+    """(every required column found, the table the file's name points to, columns found)."""
+    table = DATASET_TABLES[table_name]
+
+    def present(column: str) -> bool:
+        if column in mapping.columns:
+            return any(normalise_header(h) in headers for h in mapping.columns[column])
+        return column in headers
+
+    found = sum(1 for c in table.columns if present(c.name))
+    complete = all(present(c.name) or c.name in mapping.fill_missing
+                   for c in table.columns if c.required)
+    return complete, table_name == hinted, found
+
+
+def guessed_headers(g: Guess) -> dict[str, str]:
+    """The canonical columns a guess found under another header without a preset that knows
+    it (HEADER_HINTS): canonical -> the export's header."""
+    if g.preset != "canonical":
+        return {}
+    return {column: header for column, header in g.report.mapped.items()
+            if normalise_header(header) != column}
 
 
 def stage_step(stage: str, probability: float | None) -> tuple[str, float | None]:

@@ -25,6 +25,7 @@ from report_builder.data.guess import (
     Guess,
     decimal_comma,
     guess,
+    guessed_headers,
     read_any,
     stage_probabilities,
     stage_step,
@@ -125,7 +126,11 @@ def _header(g: Guess, shown_path: str, rows: int, recognised: bool) -> list[str]
         return [f"{shown_path}: no preset knows most of its headers ({found}): fill in "
                 f"[data.columns.{g.table}] below, then `report-builder validate` lists every "
                 "stage to map."]
-    lines = [f"{shown_path}: looks like a {title} {what} export ({found})."]
+    if guessed_headers(g):
+        lines = [f"{shown_path}: a {what} export no preset knows ({found}); its columns were "
+                 f"found by the usual names of their headers: check [data.columns.{g.table}]."]
+    else:
+        lines = [f"{shown_path}: looks like a {title} {what} export ({found})."]
     if g.table == "stage_history":
         lines.append("A stage history alone makes no pack: set data.deals to the deals it is "
                      "of (e.g. Opportunity.csv), then validate.")
@@ -147,7 +152,10 @@ def _data(g: Guess, frame: pd.DataFrame, shown_path: str, sheet: str | None,
     sec.add(t.comment("deals = \"...\": the deals this stage history is of"
                       if g.table == "stage_history" else
                       "leads = \"...\", targets = \"targets.xlsx\", campaigns = \"campaigns.csv\""))
+    guessed = guessed_headers(g)  # written out under [data.columns.<table>] instead
     for canonical, header in g.report.mapped.items():
+        if canonical in guessed:
+            continue
         empty = g.report.passed_over.get(canonical)
         sec.add(t.comment(f"{canonical} <- {header!r}" + (
             f" (it holds values; {', '.join(map(repr, empty))} is empty in every row)"
@@ -197,14 +205,34 @@ def _columns_to_fill(g: Guess, frame: pd.DataFrame) -> object:
     for c in table.columns:
         if c.name not in g.report.mapped and c.name not in required:
             sec.add(t.commented(c.name, ""))
+    _add_unused_headers(sec, g, frame, "headers in the export no preset knows (first value):")
+    return sec
+
+
+def _add_unused_headers(sec: Table, g: Guess, frame: pd.DataFrame, title: str) -> None:
+    """A comment line per header of the export no column was mapped from, with its first
+    value, to choose from (the web page's setup form offers them)."""
+    if not g.report.ignored:
+        return
     first: dict[str, object] = {}
     for position, header in enumerate(map(str, frame.columns)):
         values = frame.iloc[:, position].dropna()
         values = values[values.astype("string").str.strip() != ""]
         first.setdefault(header, values.iloc[0] if len(values) else "")
-    sec.add(t.comment("headers in the export no preset knows (first value):"))
+    sec.add(t.comment(title))
     for header in g.report.ignored:
         sec.add(t.comment(f"  {header!r}: {str(first.get(header, ''))!r}"))
+
+
+def _guessed_columns(g: Guess, frame: pd.DataFrame) -> object:
+    """[data.columns.<table>] for the columns found by their header's usual name alone (no
+    preset knows the export): each is a guess for the user to check."""
+    sec = t.table()
+    sec.add(t.comment("found by the usual name of their header: check each (canonical column "
+                      "= the export's header)"))
+    for canonical, header in guessed_headers(g).items():
+        sec.add(canonical, header)
+    _add_unused_headers(sec, g, frame, "the export's other headers (first value):")
     return sec
 
 
@@ -328,6 +356,10 @@ def starter_config(path: Path, shown_path: str, *, sheet: str | None = None,
         columns.add(g.table, _columns_to_fill(g, frame))
         data.add("columns", columns)
     else:
+        if guessed_headers(g):
+            columns = t.table(super_table=True)
+            columns.add(g.table, _guessed_columns(g, frame))
+            data.add("columns", columns)
         defaults, no_stage = _defaults(g)
         holder = t.table(super_table=True)
         if defaults is not None:
