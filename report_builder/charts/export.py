@@ -519,7 +519,7 @@ class ChartExporter:
             raise ChartExportError(
                 f"Chart export timed out after {self.timeout:g} s ({what}) in the browser "
                 f"{self.browser}; the browser was stopped. A very large chart or an overloaded "
-                "machine can cause this; try again, or raise the timeout.") from None
+                "machine can cause this; try again.") from None
         except concurrent.futures.CancelledError:
             raise ChartExportError(f"The chart exporter for {self.browser} was closed during "
                                    "an export.") from None
