@@ -56,8 +56,9 @@ def table_named(file_name: str) -> str | None:
 
 # Headers that name a canonical column in exports no preset knows (a spreadsheet, a small CRM,
 # a public data set such as Maven Analytics' `sales_pipeline.csv`), in normalised form. Tried
-# only when no preset finds a table's required columns; inspect writes each match into
-# [data.columns.<table>], with a comment asking the user to check it.
+# only when no CRM's preset matches better than the canonical tables and no table's required
+# columns are all there; inspect writes each match into [data.columns.<table>], with a comment
+# asking the user to check it.
 HEADER_HINTS: dict[str, dict[str, tuple[str, ...]]] = {
     "deals": {
         "deal_id": ("opportunity_id", "opportunityid", "opp_id", "deal_number", "record_id"),
